@@ -1,0 +1,289 @@
+/*
+ * conf.h: pxed's compiled, immutable configuration.
+ *
+ * conf_load() reads the main file and every conf.d/NAME.conf, checks them
+ * one by one and then across files, and returns a struct conf that
+ * nothing modifies afterwards.  A reload builds a new one and swaps the
+ * pointer only when it loaded without error.
+ */
+#ifndef PXED_CONF_H
+#define PXED_CONF_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "tmpl.h"
+
+#define CONF_MAX_TAGS	1024
+#define CONF_TAG_WORDS	(CONF_MAX_TAGS / 64)
+#define CONF_TAG_KNOWN	0		/* set when a host entry matched */
+#define CONF_MAX_EXPR	256		/* tokens in one "if" expression */
+#define CONF_MAX_OPTLEN	1024		/* bytes in one option value */
+#define CONF_MAX_ERRORS	1000
+
+struct conf_where {
+	const char	*file;
+	int		 line;
+};
+
+struct conf_tagset {
+	uint64_t	 w[CONF_TAG_WORDS];
+};
+
+static inline void
+conf_tag_set(struct conf_tagset *s, unsigned tag)
+{
+	s->w[tag / 64] |= (uint64_t)1 << (tag % 64);
+}
+
+static inline bool
+conf_tag_isset(const struct conf_tagset *s, unsigned tag)
+{
+	return (s->w[tag / 64] >> (tag % 64)) & 1;
+}
+
+enum conf_dhcp_mode {
+	CONF_DHCP_OFF,
+	CONF_DHCP_PROXY,
+	CONF_DHCP_SERVER,
+};
+
+/* A DHCP option (or iPXE sub-option) value, already in wire form. */
+struct conf_optval {
+	uint8_t			 code;
+	uint16_t		 len;
+	const uint8_t		*data;
+	struct conf_where	 where;
+};
+
+struct conf_range {
+	const char		*name;
+	struct conf_where	 where;
+	struct in_addr		 start, end, netmask, subnet;
+	struct in_addr		 router;		/* 0: none */
+	struct in_addr		*dns;
+	size_t			 ndns;
+	const char		*domain;
+	uint32_t		 lease_time;
+};
+
+enum conf_cond_kind {
+	COND_ARCH,
+	COND_USERCLASS,
+	COND_VENDORCLASS,
+	COND_MAC,
+	COND_OPTION,
+	COND_INTERFACE,
+	COND_RELAY,
+	COND_KNOWN,
+};
+
+enum conf_optop {
+	OPTOP_PRESENT,
+	OPTOP_EQUAL,
+	OPTOP_PREFIX,
+};
+
+struct conf_macpat {
+	uint8_t		 val[6], mask[6];
+};
+
+struct conf_subnet {
+	uint32_t	 net, mask;		/* host order */
+};
+
+struct conf_cond {
+	enum conf_cond_kind	 kind;
+	struct conf_where	 where;
+	size_t			 n;		/* entries in the array used */
+	uint16_t		*arch;
+	struct conf_macpat	*mac;
+	const char		**names;	/* interfaces */
+	struct conf_subnet	*nets;
+	const uint8_t		*data;		/* userclass, vendorclass, option */
+	size_t			 len;
+	uint8_t			 code;		/* COND_OPTION */
+	enum conf_optop		 op;
+	bool			 known;
+};
+
+struct conf_match {
+	const char		*tag_name;
+	unsigned		 tag;
+	struct conf_where	 where;
+	struct conf_cond	*conds;
+	size_t			 nconds;
+};
+
+/* "if" expressions in reverse Polish notation over tag numbers. */
+#define EXPR_NOT	0xfffd
+#define EXPR_AND	0xfffe
+#define EXPR_OR		0xffff
+
+struct conf_expr {
+	const char		*text;		/* NULL: always true */
+	uint16_t		*ops;
+	size_t			 nops;
+};
+
+/* TFTP options a rule may refuse to negotiate (pain point 10). */
+#define TFTP_REFUSE_BLKSIZE	0x01
+#define TFTP_REFUSE_TSIZE	0x02
+#define TFTP_REFUSE_TIMEOUT	0x04
+#define TFTP_REFUSE_WINDOWSIZE	0x08
+
+/* Which fields of a conf_bootset were given (hosts override per field). */
+#define BS_FILENAME	0x001
+#define BS_NEXT_SERVER	0x002
+#define BS_SERVER_NAME	0x004
+#define BS_OPT66	0x008
+#define BS_OPT67	0x010
+#define BS_OPTIONS	0x020
+#define BS_PXE		0x040
+#define BS_IPXE		0x080
+#define BS_TFTP_REFUSE	0x100
+#define BS_DELAY	0x200
+
+/* What a boot entry (or a host's own override) says to send. */
+struct conf_bootset {
+	unsigned		 set;		/* BS_* */
+	struct tmpl		 filename;
+	struct in_addr		 next_server;
+	const char		*server_name;
+	bool			 opt66, opt67;
+	struct conf_optval	*options;	/* any numbered option */
+	size_t			 noptions;
+	const uint8_t		*pxe;		/* option 43 body, encoded */
+	size_t			 pxe_len;
+	const uint8_t		*ipxe;		/* option 175 body, encoded */
+	size_t			 ipxe_len;
+	unsigned		 tftp_refuse;	/* TFTP_REFUSE_* */
+	unsigned		 delay_ms;
+};
+
+struct conf_boot {
+	const char		*name;
+	struct conf_where	 where;
+	struct conf_expr	 cond;
+	struct conf_bootset	 bs;
+};
+
+struct conf_var {
+	const char		*name, *value;
+};
+
+struct conf_host {
+	const char		*name;
+	struct conf_where	 where;
+	uint8_t			 mac[6];
+	struct in_addr		 ip;			/* 0: none */
+	const char		*hostname;
+	unsigned		*tags;
+	size_t			 ntags;
+	const char		*boot_name;		/* pinned boot entry */
+	const struct conf_boot	*boot;
+	struct conf_bootset	 bs;			/* per-host overrides */
+	struct conf_var		*vars;
+	size_t			 nvars;
+	struct conf_host	*hnext;			/* MAC hash chain */
+};
+
+struct conf_tag {
+	const char		*name;
+	bool			 set;		/* some match or host sets it */
+	struct conf_where	 set_where;	/* first place that sets it */
+};
+
+struct conf {
+	unsigned		 refs;		/* conf_ref()/conf_unref() */
+	unsigned		 generation;
+	bool			 builtin;	/* main file missing: defaults */
+	const char		*main_file;
+	const char		*confdir;
+	size_t			 nfiles;	/* rule files read (conf.d) */
+
+	const char		**interfaces;
+	size_t			 ninterfaces;
+	const char		*user;
+	const char		*pidfile;
+	int			 loglevel;
+
+	struct {
+		enum conf_dhcp_mode	 mode;
+		uint32_t		 lease_time;
+		struct conf_range	*ranges;
+		size_t			 nranges;
+		struct conf_optval	*options;
+		size_t			 noptions;
+	} dhcp;
+
+	struct {
+		bool		 enable;
+		const char	*root;
+		uint16_t	 port;
+		unsigned	 max_transfers;
+		unsigned	 max_blksize;
+		unsigned	 max_windowsize;
+	} tftp;
+
+	struct {
+		bool		 enable;
+		uint16_t	 port;
+		const char	*root;
+	} http;
+
+	struct conf_match	*matches;
+	size_t			 nmatches;
+	struct conf_boot	*boots;
+	size_t			 nboots;
+	struct conf_host	*hosts;
+	size_t			 nhosts;
+	struct conf_host	**host_hash;
+	size_t			 host_hash_mask;
+	struct conf_tag		*tags;
+	size_t			 ntags;
+
+	struct arena		 arena;
+};
+
+/* Command-line settings that override the file (and are reloaded with it). */
+struct conf_args {
+	const char		*main_file;
+	const char		*root;		/* -r */
+	const char		**interfaces;	/* -i, repeatable */
+	size_t			 ninterfaces;
+	const char		*user;		/* -u */
+	const char		*pidfile;	/* -p */
+	const char		*confdir;	/* tests: beats conf-dir */
+};
+
+struct conf_errors {
+	char			**msg;		/* "file:line: message" */
+	size_t			 n;
+};
+
+/* Returns NULL and fills errs (every error found) when anything is wrong. */
+struct conf	*conf_load(const struct conf_args *args, struct conf_errors *errs);
+void		 conf_free(struct conf *conf);
+/* Work that outlives a reload (a transfer) holds a reference. */
+struct conf	*conf_ref(struct conf *conf);
+void		 conf_unref(struct conf *conf);
+/* One line: counts of files, matches, boot entries, hosts, tags, ranges. */
+void		 conf_summary(const struct conf *conf, char *buf, size_t len);
+void		 conf_errors_free(struct conf_errors *errs);
+
+const struct conf_host *conf_host_by_mac(const struct conf *conf,
+		    const uint8_t mac[6]);
+const struct conf_boot *conf_boot_by_name(const struct conf *conf,
+		    const char *name);
+const char	*conf_dhcp_mode_name(enum conf_dhcp_mode mode);
+
+/* The parsers shared with --explain and the tests. */
+int		 conf_parse_mac(const char *s, uint8_t mac[6]);
+int		 conf_parse_optval(struct arena *a, const char *s,
+		    const uint8_t **data, size_t *len, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * dhcp_proto.c: the architecture names pxed accepts in rules.  RFC 4578
+ * swapped 7 and 9 against what firmware sends (dnsmasq renamed them in
+ * 2.76): both mean x64 UEFI here, and any number can still be matched.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "dhcp_proto.h"
+
+const struct dhcp_arch dhcp_arch_table[] = {
+	{ "bios",	{ 0 },		1 },
+	{ "efi-ia32",	{ 6 },		1 },
+	{ "efi-x64",	{ 7, 9 },	2 },
+	{ "efi-arm32",	{ 10 },		1 },
+	{ "efi-arm64",	{ 11 },		1 },
+	{ "http-ia32",	{ 15 },		1 },
+	{ "http-x64",	{ 16 },		1 },
+	{ "http-arm32",	{ 18 },		1 },
+	{ "http-arm64",	{ 19 },		1 },
+	{ NULL,		{ 0 },		0 },
+};
+
+const char *
+dhcp_arch_name(uint16_t code)
+{
+	const struct dhcp_arch	*a;
+	size_t			 i;
+
+	for (a = dhcp_arch_table; a->name != NULL; a++)
+		for (i = 0; i < a->ncodes; i++)
+			if (a->codes[i] == code)
+				return a->name;
+	return NULL;
+}
+
+const struct dhcp_arch *
+dhcp_arch_lookup(const char *name)
+{
+	const struct dhcp_arch	*a;
+
+	for (a = dhcp_arch_table; a->name != NULL; a++)
+		if (strcasecmp(a->name, name) == 0)
+			return a;
+	return NULL;
+}

@@ -1,0 +1,51 @@
+/*
+ * dhcp_proto.h: DHCP wire constants by their RFC names, and the client
+ * system architecture table (RFC 4578 2.1, with the IANA registry).
+ */
+#ifndef PXED_DHCP_PROTO_H
+#define PXED_DHCP_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* RFC 2132 and later option codes pxed cares about. */
+#define DHO_PAD			0
+#define DHO_SUBNET_MASK		1
+#define DHO_ROUTERS		3
+#define DHO_DOMAIN_NAME_SERVERS	6
+#define DHO_HOST_NAME		12
+#define DHO_DOMAIN_NAME		15
+#define DHO_VENDOR_ENCAPSULATED	43
+#define DHO_REQUESTED_ADDRESS	50
+#define DHO_LEASE_TIME		51
+#define DHO_OPTION_OVERLOAD	52
+#define DHO_MESSAGE_TYPE	53
+#define DHO_SERVER_IDENTIFIER	54
+#define DHO_PARAMETER_REQUEST	55
+#define DHO_MAX_MESSAGE_SIZE	57
+#define DHO_VENDOR_CLASS_ID	60
+#define DHO_CLIENT_IDENTIFIER	61
+#define DHO_TFTP_SERVER_NAME	66
+#define DHO_BOOTFILE_NAME	67
+#define DHO_USER_CLASS		77
+#define DHO_CLIENT_ARCH		93
+#define DHO_CLIENT_NDI		94
+#define DHO_CLIENT_UUID		97
+#define DHO_IPXE_ENCAP		175
+#define DHO_END			255
+
+/* One architecture name may stand for several numbers (7 and 9). */
+struct dhcp_arch {
+	const char	*name;
+	uint16_t	 codes[2];
+	size_t		 ncodes;
+};
+
+extern const struct dhcp_arch dhcp_arch_table[];
+
+/* Name for a number ("efi-x64"), or NULL for one without a name. */
+const char *dhcp_arch_name(uint16_t code);
+/* Entry for a name, or NULL. */
+const struct dhcp_arch *dhcp_arch_lookup(const char *name);
+
+#endif

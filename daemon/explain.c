@@ -1,0 +1,254 @@
+/*
+ * explain.c: show what pxed would decide for a machine, without a
+ * network: the tags each match sets (with its file:line), the host entry,
+ * the boot entry chosen and the rendered boot file name.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dhcp_proto.h"
+#include "explain.h"
+#include "log.h"
+
+int
+explain_parse(struct arena *a, int argc, char *const argv[],
+    struct rules_req *req, const char **server, const char **ip, FILE *err)
+{
+	int	i;
+
+	rules_req_init(req);
+	*server = NULL;
+	*ip = NULL;
+	for (i = 0; i < argc; i++) {
+		const char	*eq = strchr(argv[i], '=');
+		const char	*val;
+		char		 key[32], msg[256];
+		size_t		 klen;
+
+		if (eq == NULL || (klen = (size_t)(eq - argv[i])) == 0 ||
+		    klen >= sizeof(key)) {
+			fprintf(err, "pxed: --explain: \"%s\" is not "
+			    "KEY=VALUE\n", argv[i]);
+			return -1;
+		}
+		memcpy(key, argv[i], klen);
+		key[klen] = '\0';
+		val = eq + 1;
+		if (strcasecmp(key, "mac") == 0) {
+			if (conf_parse_mac(val, req->mac) == -1) {
+				fprintf(err, "pxed: --explain: mac \"%s\" is "
+				    "not a MAC address\n", val);
+				return -1;
+			}
+			req->mac_len = 6;
+		} else if (strcasecmp(key, "arch") == 0) {
+			const struct dhcp_arch	*ar = dhcp_arch_lookup(val);
+			unsigned long		 n;
+			char			*end;
+			uint8_t			*b = arena_alloc(a, 2);
+
+			if (ar != NULL)
+				n = ar->codes[0];
+			else {
+				n = strtoul(val, &end, 0);
+				if (*val == '\0' || *end != '\0' || n > 65535) {
+					fprintf(err, "pxed: --explain: arch "
+					    "\"%s\" is not a number or a "
+					    "name\n", val);
+					return -1;
+				}
+			}
+			b[0] = (uint8_t)(n >> 8);
+			b[1] = (uint8_t)n;
+			rules_req_setopt(req, DHO_CLIENT_ARCH, b, 2);
+		} else if (strcasecmp(key, "vendorclass") == 0)
+			rules_req_setopt(req, DHO_VENDOR_CLASS_ID,
+			    (const uint8_t *)val, strlen(val));
+		else if (strcasecmp(key, "userclass") == 0)
+			rules_req_setopt(req, DHO_USER_CLASS,
+			    (const uint8_t *)val, strlen(val));
+		else if (strcasecmp(key, "interface") == 0)
+			req->ifname = val;
+		else if (strcasecmp(key, "giaddr") == 0 ||
+		    strcasecmp(key, "relay") == 0) {
+			if (inet_pton(AF_INET, val, &req->giaddr) != 1) {
+				fprintf(err, "pxed: --explain: giaddr \"%s\" is "
+				    "not an IPv4 address\n", val);
+				return -1;
+			}
+		} else if (strcasecmp(key, "server") == 0)
+			*server = val;
+		else if (strcasecmp(key, "ip") == 0)
+			*ip = val;
+		else if (strncasecmp(key, "opt", 3) == 0) {
+			const char	*num = key + 3;
+			const uint8_t	*data;
+			size_t		 len;
+			unsigned long	 code;
+			char		*end;
+
+			if (strncasecmp(key, "option", 6) == 0)
+				num = key + 6;
+			code = strtoul(num, &end, 10);
+			if (*num == '\0' || *end != '\0' || code < 1 ||
+			    code > 254) {
+				fprintf(err, "pxed: --explain: \"%s\": option "
+				    "number from 1 to 254 expected\n", key);
+				return -1;
+			}
+			if (conf_parse_optval(a, val, &data, &len, msg,
+			    sizeof(msg)) == -1) {
+				fprintf(err, "pxed: --explain: %s\n", msg);
+				return -1;
+			}
+			rules_req_setopt(req, (uint8_t)code, data, len);
+		} else {
+			fprintf(err, "pxed: --explain: unknown key \"%s\" (mac, "
+			    "arch, vendorclass, userclass, interface, giaddr, "
+			    "server, ip, optN)\n", key);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+explain_bootset(const struct conf *conf, const struct rules_req *req,
+    const struct rules_result *res, const char *server, const char *ip,
+    FILE *out)
+{
+	const struct conf_bootset	*bs = &res->eff;
+	struct rules_vars		 v;
+	char				 file[1024], addr[INET_ADDRSTRLEN];
+	size_t				 i;
+
+	memset(&v, 0, sizeof(v));
+	v.conf = conf;
+	v.req = req;
+	v.res = res;
+	v.server = server != NULL ? server : "<server>";
+	v.ip = ip;
+	if (bs->set & BS_FILENAME) {
+		rules_render(&bs->filename, &v, file, sizeof(file));
+		fprintf(out, "  filename: %s\n", file);
+		if (strcmp(file, bs->filename.src) != 0)
+			fprintf(out, "  template: %s\n", bs->filename.src);
+	}
+	if (bs->set & BS_NEXT_SERVER) {
+		inet_ntop(AF_INET, &bs->next_server, addr, sizeof(addr));
+		fprintf(out, "  next-server: %s\n", addr);
+	}
+	if (bs->set & BS_SERVER_NAME)
+		fprintf(out, "  server-name: %s\n", bs->server_name);
+	if (bs->set & BS_OPT66)
+		fprintf(out, "  tftp-server-option: %s\n",
+		    bs->opt66 ? "yes" : "no");
+	if (bs->set & BS_OPT67)
+		fprintf(out, "  bootfile-option: %s\n",
+		    bs->opt67 ? "yes" : "no");
+	for (i = 0; i < bs->noptions; i++)
+		fprintf(out, "  option %u: %u bytes\n", bs->options[i].code,
+		    bs->options[i].len);
+	if (bs->pxe_len > 0) {
+		fprintf(out, "  option 43 (pxe):");
+		for (i = 0; i < bs->pxe_len; i++)
+			fprintf(out, " %02x", bs->pxe[i]);
+		fprintf(out, "\n");
+	}
+	if (bs->ipxe_len > 0) {
+		fprintf(out, "  option 175 (ipxe):");
+		for (i = 0; i < bs->ipxe_len; i++)
+			fprintf(out, " %02x", bs->ipxe[i]);
+		fprintf(out, "\n");
+	}
+	if (bs->tftp_refuse != 0)
+		fprintf(out, "  tftp-refuse:%s%s%s%s\n",
+		    bs->tftp_refuse & TFTP_REFUSE_BLKSIZE ? " blksize" : "",
+		    bs->tftp_refuse & TFTP_REFUSE_TSIZE ? " tsize" : "",
+		    bs->tftp_refuse & TFTP_REFUSE_TIMEOUT ? " timeout" : "",
+		    bs->tftp_refuse & TFTP_REFUSE_WINDOWSIZE ?
+		    " windowsize" : "");
+	if (bs->delay_ms > 0)
+		fprintf(out, "  delay: %u ms\n", bs->delay_ms);
+}
+
+void
+explain_print(const struct conf *conf, const struct rules_req *req,
+    const char *server, const char *ip, FILE *out)
+{
+	struct rules_result	 res;
+	char			 s[256];
+	int			 arch = rules_arch(req);
+	size_t			 i;
+
+	rules_eval(conf, req, &res);
+
+	fprintf(out, "request:");
+	if (req->mac_len == 6)
+		fprintf(out, " mac=%02x:%02x:%02x:%02x:%02x:%02x",
+		    req->mac[0], req->mac[1], req->mac[2], req->mac[3],
+		    req->mac[4], req->mac[5]);
+	if (arch >= 0) {
+		const char	*n = dhcp_arch_name((uint16_t)arch);
+
+		fprintf(out, " arch=%d%s%s%s", arch, n ? " (" : "",
+		    n ? n : "", n ? ")" : "");
+	}
+	if (req->opt[DHO_VENDOR_CLASS_ID].present)
+		fprintf(out, " vendorclass=\"%s\"", log_sanitize(s, sizeof(s),
+		    req->opt[DHO_VENDOR_CLASS_ID].data,
+		    req->opt[DHO_VENDOR_CLASS_ID].len));
+	if (req->opt[DHO_USER_CLASS].present)
+		fprintf(out, " userclass=\"%s\"", log_sanitize(s, sizeof(s),
+		    req->opt[DHO_USER_CLASS].data,
+		    req->opt[DHO_USER_CLASS].len));
+	if (req->ifname != NULL)
+		fprintf(out, " interface=%s", req->ifname);
+	if (req->giaddr.s_addr != 0)
+		fprintf(out, " giaddr=%s", inet_ntoa(req->giaddr));
+	fprintf(out, "\n");
+
+	rules_tags_string(conf, &res, s, sizeof(s));
+	fprintf(out, "tags: %s\n", s[0] != '\0' ? s : "(none)");
+	if (res.host != NULL)
+		fprintf(out, "  known      set by host \"%s\" at %s:%d\n",
+		    res.host->name, res.host->where.file,
+		    res.host->where.line);
+	for (i = 0; res.host != NULL && i < res.host->ntags; i++)
+		fprintf(out, "  %-10s set by host \"%s\" at %s:%d\n",
+		    conf->tags[res.host->tags[i]].name, res.host->name,
+		    res.host->where.file, res.host->where.line);
+	for (i = 0; i < conf->nmatches; i++) {
+		const struct conf_match	*m = &conf->matches[i];
+
+		if (rules_match_holds(m, req, res.host))
+			fprintf(out, "  %-10s set by match at %s:%d\n",
+			    m->tag_name, m->where.file, m->where.line);
+	}
+
+	if (res.host != NULL)
+		fprintf(out, "host: \"%s\" at %s:%d\n", res.host->name,
+		    res.host->where.file, res.host->where.line);
+	else
+		fprintf(out, "host: none\n");
+	if (res.boot != NULL) {
+		fprintf(out, "boot: \"%s\" at %s:%d", res.boot->name,
+		    res.boot->where.file, res.boot->where.line);
+		if (res.host != NULL && res.host->boot == res.boot)
+			fprintf(out, " (pinned by host)\n");
+		else if (res.boot->cond.text != NULL)
+			fprintf(out, " (if \"%s\")\n", res.boot->cond.text);
+		else
+			fprintf(out, " (no condition)\n");
+	} else if (res.eff.set != 0)
+		fprintf(out, "boot: none; the host's own settings apply\n");
+	else
+		fprintf(out, "boot: none (no boot entry holds: pxed would not "
+		    "offer a boot file)\n");
+	if (res.eff.set != 0)
+		explain_bootset(conf, req, &res, server, ip, out);
+}

@@ -1,0 +1,217 @@
+/*
+ * log.c: one place for pxed's messages.  With -d they go to stderr,
+ * otherwise to syslog with the daemon facility.  Callers prefix their
+ * module ("conf:", "dhcp:", "tftp:", "http:").  Strings that come from
+ * clients go through log_sanitize() first, so a hostile packet cannot
+ * forge log lines or write terminal escapes.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "log.h"
+
+static int	log_to_stderr = 1;
+static int	log_level = LOG_INFO;
+static log_sink_t log_sink;
+
+static const struct {
+	const char	*name;
+	int		 level;
+} log_levels[] = {
+	{ "error",	LOG_ERR },
+	{ "warning",	LOG_WARNING },
+	{ "notice",	LOG_NOTICE },
+	{ "info",	LOG_INFO },
+	{ "debug",	LOG_DEBUG },
+};
+
+void
+log_init(const char *ident, int to_stderr, int level)
+{
+	log_to_stderr = to_stderr;
+	log_level = level;
+	if (!to_stderr)
+		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void
+log_setlevel(int level)
+{
+	log_level = level;
+}
+
+int
+log_getlevel(void)
+{
+	return log_level;
+}
+
+int
+log_level_parse(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(log_levels) / sizeof(log_levels[0]); i++)
+		if (strcasecmp(name, log_levels[i].name) == 0)
+			return log_levels[i].level;
+	return -1;
+}
+
+const char *
+log_level_name(int level)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(log_levels) / sizeof(log_levels[0]); i++)
+		if (log_levels[i].level == level)
+			return log_levels[i].name;
+	return "?";
+}
+
+void
+log_set_sink(log_sink_t sink)
+{
+	log_sink = sink;
+}
+
+void
+log_vemit(int prio, const char *fmt, va_list ap)
+{
+	char	line[1024];
+
+	if (prio > log_level)
+		return;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	if (log_sink != NULL)
+		log_sink(prio, line);
+	else if (log_to_stderr) {
+		struct timespec	ts;
+		struct tm	tm;
+		char		stamp[32];
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		localtime_r(&ts.tv_sec, &tm);
+		strftime(stamp, sizeof(stamp), "%H:%M:%S", &tm);
+		fprintf(stderr, "%s.%03ld pxed: %s\n", stamp,
+		    ts.tv_nsec / 1000000, line);
+	} else
+		syslog(prio, "%s", line);
+}
+
+void
+log_emit(int prio, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vemit(prio, fmt, ap);
+	va_end(ap);
+}
+
+static void
+log_verrno(int prio, int saved, const char *fmt, va_list ap)
+{
+	char	msg[900];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	log_emit(prio, "%s: %s", msg, strerror(saved));
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list	ap;
+	int	saved = errno;
+
+	va_start(ap, fmt);
+	log_verrno(LOG_WARNING, saved, fmt, ap);
+	va_end(ap);
+	errno = saved;
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vemit(LOG_WARNING, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vemit(LOG_INFO, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vemit(LOG_DEBUG, fmt, ap);
+	va_end(ap);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list	ap;
+	int	saved = errno;
+
+	va_start(ap, fmt);
+	log_verrno(LOG_CRIT, saved, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vemit(LOG_CRIT, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+char *
+log_sanitize(char *dst, size_t dstlen, const uint8_t *src, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t	i, o = 0;
+
+	if (dstlen == 0)
+		return dst;
+	for (i = 0; i < len; i++) {
+		uint8_t	c = src[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			if (o + 1 >= dstlen)
+				break;
+			dst[o++] = (char)c;
+		} else {
+			if (o + 4 >= dstlen)
+				break;
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[c >> 4];
+			dst[o++] = hex[c & 15];
+		}
+	}
+	dst[o] = '\0';
+	return dst;
+}

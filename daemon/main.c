@@ -1,0 +1,272 @@
+/*
+ * main.c: pxed's command line, start-up and shutdown.
+ *
+ * Start-up order: parse arguments; load the whole configuration (errors
+ * go to the terminal, exit 1); -t and --explain stop here; check roots
+ * (exit 3) and interfaces (exit 2); set up the loop and, later, bind the
+ * ports; drop privileges; detach unless -d; write the pidfile; serve.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ev.h"
+#include "explain.h"
+#include "log.h"
+#include "pxed.h"
+
+#ifndef PXED_SYSCONFDIR
+#define PXED_SYSCONFDIR	"/etc"
+#endif
+
+enum { OPT_EXPLAIN = 256 };
+
+static const struct option longopts[] = {
+	{ "config",	required_argument,	NULL, 'f' },
+	{ "debug",	no_argument,		NULL, 'd' },
+	{ "test",	no_argument,		NULL, 't' },
+	{ "root",	required_argument,	NULL, 'r' },
+	{ "interface",	required_argument,	NULL, 'i' },
+	{ "pidfile",	required_argument,	NULL, 'p' },
+	{ "user",	required_argument,	NULL, 'u' },
+	{ "verbose",	no_argument,		NULL, 'v' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "explain",	no_argument,		NULL, OPT_EXPLAIN },
+	{ NULL,		0,			NULL, 0 }
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: pxed [-dtvVh] [-f file] [-r dir] [-i interface]... "
+	    "[-p pidfile] [-u user]\n"
+	    "       pxed [-f file] --explain KEY=VALUE...\n"
+	    "  -f, --config FILE     main configuration (default %s/pxed/pxed.conf)\n"
+	    "  -d, --debug           stay in the foreground, log to stderr\n"
+	    "  -t, --test            check the configuration and exit\n"
+	    "  -r, --root DIR        TFTP and HTTP root (overrides the file)\n"
+	    "  -i, --interface NAME  serve on this interface (repeatable)\n"
+	    "  -p, --pidfile FILE    write the process id here\n"
+	    "  -u, --user USER       run as USER once the ports are bound\n"
+	    "  -v, --verbose         log more (repeat for debug)\n"
+	    "  -V, --version         print the version and exit\n"
+	    "  -h, --help            print this help and exit\n"
+	    "  --explain KEY=VALUE.. show tags, host and boot entry for a machine:\n"
+	    "                        mac= arch= vendorclass= userclass= interface=\n"
+	    "                        giaddr= server= ip= optN=\n",
+	    PXED_SYSCONFDIR);
+}
+
+static void
+on_signal(int signo, void *arg)
+{
+	switch (signo) {
+	case SIGHUP:
+		log_info("conf: SIGHUP, reloading");
+		pxed_reload();
+		break;
+	case SIGUSR1:
+		pxed_summary();
+		break;
+	case SIGTERM:
+	case SIGINT:
+		log_info("pxed: %s, exiting", signo == SIGTERM ? "SIGTERM" :
+		    "SIGINT");
+		ev_break();
+		break;
+	}
+}
+
+static int
+drop_privileges(const char *user)
+{
+	struct passwd	*pw;
+
+	if (user == NULL || *user == '\0')
+		return 0;
+	if (geteuid() != 0) {
+		log_warnx("pxed: not root, keeping user %d (user %s ignored)",
+		    (int)geteuid(), user);
+		return 0;
+	}
+	if ((pw = getpwnam(user)) == NULL) {
+		fprintf(stderr, "pxed: user %s does not exist\n", user);
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
+	    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1) {
+		fprintf(stderr, "pxed: cannot become %s: %s\n", user,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+write_pidfile(const char *path)
+{
+	FILE	*fp;
+
+	if ((fp = fopen(path, "w")) == NULL) {
+		log_warn("pxed: pidfile %s", path);
+		return -1;
+	}
+	fprintf(fp, "%ld\n", (long)getpid());
+	return fclose(fp);
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char	**ifs = NULL;
+	size_t		  nifs = 0;
+	bool		  debug = false, test = false, explain = false;
+	bool		  pidfile_given = false;
+	char		  sum[512];
+	int		  ch, rc;
+
+	memset(&pxed, 0, sizeof(pxed));
+	while ((ch = getopt_long(argc, argv, "f:dtr:i:p:u:vVh", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			pxed.args.main_file = optarg;
+			break;
+		case 'd':
+			debug = true;
+			break;
+		case 't':
+			test = true;
+			break;
+		case 'r':
+			pxed.args.root = optarg;
+			break;
+		case 'i':
+			ifs = reallocarray(ifs, nifs + 1, sizeof(*ifs));
+			if (ifs == NULL)
+				fatal("pxed");
+			ifs[nifs++] = optarg;
+			break;
+		case 'p':
+			pxed.args.pidfile = optarg;
+			pidfile_given = true;
+			break;
+		case 'u':
+			pxed.args.user = optarg;
+			break;
+		case 'v':
+			pxed.verbose++;
+			break;
+		case 'V':
+			printf("pxed %s\n", PACKAGE_VERSION);
+			return PXED_EXIT_OK;
+		case 'h':
+			usage(stdout);
+			return PXED_EXIT_OK;
+		case OPT_EXPLAIN:
+			explain = true;
+			break;
+		default:
+			usage(stderr);
+			return PXED_EXIT_CONFIG;
+		}
+	}
+	pxed.args.interfaces = ifs;
+	pxed.args.ninterfaces = nifs;
+	if (optind < argc && !explain) {
+		fprintf(stderr, "pxed: unexpected argument \"%s\"\n",
+		    argv[optind]);
+		usage(stderr);
+		return PXED_EXIT_CONFIG;
+	}
+
+	log_init("pxed", 1, LOG_WARNING + pxed.verbose);
+	if ((pxed.conf = pxed_load(&pxed.args, false)) == NULL) {
+		fprintf(stderr, "pxed: configuration has errors\n");
+		return PXED_EXIT_CONFIG;
+	}
+	pxed.conf->generation = pxed.generation = 1;
+	if (pxed.conf->builtin && !explain)
+		fprintf(stderr, "pxed: %s not found, using built-in "
+		    "defaults\n", pxed.conf->main_file);
+
+	if (explain) {
+		struct arena		 a = { NULL, 0 };
+		struct rules_req	 req;
+		const char		*server, *ip;
+
+		rc = explain_parse(&a, argc - optind, argv + optind, &req,
+		    &server, &ip, stderr);
+		if (rc == 0)
+			explain_print(pxed.conf, &req, server, ip, stdout);
+		arena_free(&a);
+		conf_unref(pxed.conf);
+		return rc == 0 ? PXED_EXIT_OK : PXED_EXIT_CONFIG;
+	}
+	if (test) {
+		conf_summary(pxed.conf, sum, sizeof(sum));
+		printf("pxed: configuration OK: %s\n", sum);
+		printf("pxed: tftp %s, root %s, port %u; http %s, root %s, "
+		    "port %u\n", pxed.conf->tftp.enable ? "on" : "off",
+		    pxed.conf->tftp.root, pxed.conf->tftp.port,
+		    pxed.conf->http.enable ? "on" : "off",
+		    pxed.conf->http.root, pxed.conf->http.port);
+		conf_unref(pxed.conf);
+		return PXED_EXIT_OK;
+	}
+
+	if ((rc = pxed_check_runtime(pxed.conf, true)) != PXED_EXIT_OK)
+		return rc;
+	if (ev_init() == -1) {
+		fprintf(stderr, "pxed: event loop: %s\n", strerror(errno));
+		return PXED_EXIT_NETWORK;
+	}
+	/* Protocol modules bind their ports here, before the drop. */
+	if (drop_privileges(pxed.conf->user) == -1)
+		return PXED_EXIT_CONFIG;
+	if (!debug) {
+		if (daemon(0, 0) == -1) {
+			fprintf(stderr, "pxed: daemon: %s\n", strerror(errno));
+			return PXED_EXIT_CONFIG;
+		}
+		log_init("pxed", 0, LOG_INFO);
+	}
+	pxed_apply_loglevel(pxed.conf);
+	pxed.write_pidfile = !debug || pidfile_given;
+	if (pxed.write_pidfile)
+		write_pidfile(pxed.conf->pidfile);
+
+	ev_signal_add(SIGHUP, on_signal, NULL);
+	ev_signal_add(SIGUSR1, on_signal, NULL);
+	ev_signal_add(SIGTERM, on_signal, NULL);
+	ev_signal_add(SIGINT, on_signal, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	pxed.last_reload_ok = true;
+	pxed.loaded_at = time(NULL);
+	conf_summary(pxed.conf, sum, sizeof(sum));
+	if (pxed.conf->builtin)
+		log_info("conf: %s not found, using built-in defaults",
+		    pxed.conf->main_file);
+	log_info("pxed %s started, generation 1: %s", PACKAGE_VERSION, sum);
+
+	rc = ev_loop() == 0 ? PXED_EXIT_OK : PXED_EXIT_NETWORK;
+
+	if (pxed.write_pidfile)
+		unlink(pxed.conf->pidfile);
+	conf_unref(pxed.conf);
+	ev_fini();
+	free(ifs);
+	log_info("pxed: stopped");
+	return rc;
+}

@@ -1,0 +1,155 @@
+/*
+ * pxed.c: the daemon's state between loop turns.
+ *
+ * A reload (SIGHUP, run from the loop, never in the handler) builds a
+ * complete new config with conf_load(); only when it has no error does
+ * the pointer swap, so the running config is never half-replaced.  Work
+ * in flight that needs the old config holds a reference to it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ev.h"
+#include "log.h"
+#include "pxed.h"
+
+struct pxed pxed;
+
+void
+pxed_apply_loglevel(const struct conf *conf)
+{
+	int	level = conf->loglevel + pxed.verbose;
+
+	log_setlevel(level > LOG_DEBUG ? LOG_DEBUG : level);
+}
+
+struct conf *
+pxed_load(const struct conf_args *args, bool quiet)
+{
+	struct conf_errors	 errs = { NULL, 0 };
+	struct conf		*conf;
+	size_t			 i;
+
+	conf = conf_load(args, &errs);
+	if (conf == NULL && !quiet)
+		for (i = 0; i < errs.n; i++)
+			fprintf(stderr, "%s\n", errs.msg[i]);
+	conf_errors_free(&errs);
+	return conf;
+}
+
+int
+pxed_reload(void)
+{
+	struct conf_errors	 errs = { NULL, 0 };
+	struct conf		*conf;
+	char			 sum[512];
+	size_t			 i;
+
+	pxed.reloads++;
+	conf = conf_load(&pxed.args, &errs);
+	if (conf == NULL) {
+		for (i = 0; i < errs.n; i++)
+			log_warnx("conf: %s", errs.msg[i]);
+		log_warnx("conf: reload failed with %zu error%s, still "
+		    "serving generation %u", errs.n, errs.n == 1 ? "" : "s",
+		    pxed.generation);
+		conf_errors_free(&errs);
+		pxed.last_reload_ok = false;
+		pxed.reload_failures++;
+		return -1;
+	}
+	if (pxed_check_runtime(conf, false) != PXED_EXIT_OK) {
+		log_warnx("conf: reload refused, still serving generation %u",
+		    pxed.generation);
+		conf_free(conf);
+		pxed.last_reload_ok = false;
+		pxed.reload_failures++;
+		return -1;
+	}
+	if ((conf->user == NULL) != (pxed.conf->user == NULL) ||
+	    (conf->user != NULL && strcmp(conf->user, pxed.conf->user) != 0))
+		log_warnx("conf: a new user takes effect at restart");
+	conf->generation = ++pxed.generation;
+	conf_unref(pxed.conf);
+	pxed.conf = conf;
+	pxed.last_reload_ok = true;
+	pxed.loaded_at = time(NULL);
+	pxed_apply_loglevel(conf);
+	conf_summary(conf, sum, sizeof(sum));
+	log_info("conf: reloaded, generation %u: %s", pxed.generation, sum);
+	if (pxed.write_pidfile && utimensat(AT_FDCWD, conf->pidfile, NULL,
+	    0) == -1)
+		log_warn("conf: cannot touch pidfile %s", conf->pidfile);
+	return 0;
+}
+
+void
+pxed_summary(void)
+{
+	char	sum[512], when[32];
+
+	conf_summary(pxed.conf, sum, sizeof(sum));
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S",
+	    localtime(&pxed.loaded_at));
+	log_info("state: generation %u loaded %s, last reload %s (%u reloads,"
+	    " %u failed)", pxed.generation, when,
+	    pxed.last_reload_ok ? "ok" : "FAILED", pxed.reloads,
+	    pxed.reload_failures);
+	log_info("state: config %s", sum);
+	log_info("state: %zu fds watched of %d, %zu timers", ev_fd_count(),
+	    FD_SETSIZE, ev_timer_count());
+}
+
+static int
+pxed_check_dir(const char *what, const char *path, bool fatal_errors)
+{
+	struct stat	 st;
+	const char	*why = NULL;
+
+	if (stat(path, &st) == -1)
+		why = strerror(errno);
+	else if (!S_ISDIR(st.st_mode))
+		why = "not a directory";
+	if (why == NULL)
+		return PXED_EXIT_OK;
+	if (fatal_errors)
+		fprintf(stderr, "pxed: %s %s: %s\n", what, path, why);
+	else
+		log_warnx("%s %s: %s", what, path, why);
+	return PXED_EXIT_FS;
+}
+
+int
+pxed_check_runtime(const struct conf *conf, bool fatal_errors)
+{
+	size_t	i;
+	int	rc;
+
+	if (conf->tftp.enable &&
+	    (rc = pxed_check_dir("tftp: root", conf->tftp.root,
+	    fatal_errors)) != PXED_EXIT_OK)
+		return rc;
+	if (conf->http.enable &&
+	    (rc = pxed_check_dir("http: root", conf->http.root,
+	    fatal_errors)) != PXED_EXIT_OK)
+		return rc;
+	for (i = 0; i < conf->ninterfaces; i++)
+		if (if_nametoindex(conf->interfaces[i]) == 0) {
+			if (fatal_errors)
+				fprintf(stderr, "pxed: interface %s: %s\n",
+				    conf->interfaces[i], strerror(errno));
+			else
+				log_warnx("interface %s: %s",
+				    conf->interfaces[i], strerror(errno));
+			return PXED_EXIT_NETWORK;
+		}
+	return PXED_EXIT_OK;
+}

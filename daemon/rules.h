@@ -1,0 +1,76 @@
+/*
+ * rules.h: the tag matcher, a pure function from a request summary and
+ * a compiled config to (tags set, host entry, boot entry).
+ */
+#ifndef PXED_RULES_H
+#define PXED_RULES_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+
+struct rules_opt {
+	const uint8_t	*data;
+	uint16_t	 len;
+	bool		 present;
+};
+
+/* What the engine looks at in a request; the DHCP code fills it in. */
+struct rules_req {
+	uint8_t		 mac[16];	/* chaddr */
+	uint8_t		 mac_len;	/* hlen; only 6 matches MAC rules */
+	struct rules_opt opt[256];	/* options by code, concatenated */
+	const char	*ifname;	/* receiving interface, may be NULL */
+	struct in_addr	 giaddr;	/* relay, 0 when not relayed */
+};
+
+struct rules_result {
+	struct conf_tagset	 tags;
+	const struct conf_host	*host;
+	const struct conf_boot	*boot;
+	/* Boot entry settings with the host's own settings laid over. */
+	struct conf_bootset	 eff;
+};
+
+void	rules_req_init(struct rules_req *req);
+void	rules_req_setopt(struct rules_req *req, uint8_t code,
+	    const uint8_t *data, size_t len);
+
+/* Does this one match section hold for the request (host may be NULL)? */
+bool	rules_match_holds(const struct conf_match *m,
+	    const struct rules_req *req, const struct conf_host *host);
+bool	rules_expr_holds(const struct conf_expr *e,
+	    const struct conf_tagset *tags);
+void	rules_eval(const struct conf *conf, const struct rules_req *req,
+	    struct rules_result *res);
+
+/* First architecture in option 93, or -1 when absent. */
+int	rules_arch(const struct rules_req *req);
+
+/* Comma-separated tag names set in res, into buf. */
+size_t	rules_tags_string(const struct conf *conf,
+	    const struct rules_result *res, char *buf, size_t len);
+
+
+
+/*
+ * Template variables for one request: ${mac} ${ip} ${hostname} ${arch}
+ * ${server} ${http} ${tags} and the host's own vars.  server and ip are
+ * dotted quads the caller knows (the receiving interface, the lease).
+ */
+struct rules_vars {
+	const struct conf		*conf;
+	const struct rules_req		*req;
+	const struct rules_result	*res;
+	const char			*server;
+	const char			*ip;
+	char				 buf[512];	/* scratch */
+};
+
+const char *rules_var(void *ctx, const char *name, size_t len);
+size_t	rules_render(const struct tmpl *t, struct rules_vars *v, char *buf,
+	    size_t len);
+#endif

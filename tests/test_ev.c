@@ -1,0 +1,213 @@
+/*
+ * test_ev.c: the loop's timers on an injected clock, the fd table's
+ * FD_SETSIZE guard and signals through the self-pipe.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <unistd.h>
+
+#include "ev.h"
+#include "unit.h"
+
+static uint64_t	fake_now;
+static int	fired[64], nfired;
+
+static uint64_t
+fake_clock(void)
+{
+	return fake_now;
+}
+
+static void
+on_timer(void *arg)
+{
+	if (nfired < 64)
+		fired[nfired++] = (int)(intptr_t)arg;
+}
+
+static int
+ev_setup(void)
+{
+	fake_now = 1000;
+	ev_set_clock(fake_clock);
+	return ev_init() == 0 ? 0 : -1;
+}
+
+static int
+ev_teardown(void)
+{
+	ev_fini();
+	ev_set_clock(NULL);
+	return 0;
+}
+
+static void
+test_order(void)
+{
+	struct ev_timer	t[5];
+	int		i;
+
+	nfired = 0;
+	for (i = 0; i < 5; i++)
+		ev_timer_init(&t[i], on_timer, (void *)(intptr_t)i);
+	ev_timer_add(&t[0], 500);
+	ev_timer_add(&t[1], 100);
+	ev_timer_add(&t[2], 300);
+	ev_timer_add(&t[3], 300);
+	ev_timer_add(&t[4], 50);
+	CU_ASSERT_EQUAL(ev_timer_count(), 5);
+	CU_ASSERT_EQUAL(ev_timer_next(), 50);
+
+	/* Nothing is due before its time. */
+	fake_now += 49;
+	ev_update_now();
+	CU_ASSERT_EQUAL(ev_timers_run(), 0);
+	fake_now += 1;
+	ev_update_now();
+	CU_ASSERT_EQUAL(ev_timers_run(), 1);
+	CU_ASSERT_EQUAL(fired[0], 4);
+
+	/* Deleting a queued timer and re-arming another. */
+	ev_timer_del(&t[2]);
+	CU_ASSERT_FALSE(ev_timer_pending(&t[2]));
+	ev_timer_add(&t[1], 1000);		/* re-armed: 1050 from start */
+	fake_now += 450;
+	ev_update_now();
+	CU_ASSERT_EQUAL(ev_timers_run(), 2);	/* t[3] at 300, t[0] at 500 */
+	CU_ASSERT_EQUAL(fired[1], 3);
+	CU_ASSERT_EQUAL(fired[2], 0);
+	CU_ASSERT_EQUAL(ev_timer_count(), 1);
+	CU_ASSERT_EQUAL(ev_timer_next(), 550);
+	fake_now += 550;
+	ev_update_now();
+	CU_ASSERT_EQUAL(ev_timers_run(), 1);
+	CU_ASSERT_EQUAL(fired[3], 1);
+	CU_ASSERT_EQUAL(ev_timer_next(), -1);
+}
+
+/* Many timers with pseudo-random deadlines come out sorted. */
+static uint64_t	last_when;
+static int	order_ok;
+
+static void
+on_sorted(void *arg)
+{
+	struct ev_timer	*t = arg;
+
+	if (t->when < last_when)
+		order_ok = 0;
+	last_when = t->when;
+}
+
+static void
+test_heap(void)
+{
+	enum { N = 2000 };
+	struct ev_timer	*t = calloc(N, sizeof(*t));
+	unsigned	 seed = 12345;
+	int		 i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	for (i = 0; i < N; i++) {
+		seed = seed * 1103515245 + 12345;
+		ev_timer_init(&t[i], on_sorted, &t[i]);
+		ev_timer_add(&t[i], (seed >> 8) % 100000);
+	}
+	for (i = 0; i < N; i += 3)
+		ev_timer_del(&t[i]);
+	order_ok = 1;
+	last_when = 0;
+	fake_now += 100000;
+	ev_update_now();
+	CU_ASSERT_EQUAL(ev_timers_run(), N - (N + 2) / 3);
+	CU_ASSERT_TRUE(order_ok);
+	CU_ASSERT_EQUAL(ev_timer_count(), 0);
+	free(t);
+}
+
+static void
+on_fd(int fd, void *arg)
+{
+}
+
+static void
+test_fd_limit(void)
+{
+	size_t	before = ev_fd_count();
+
+	errno = 0;
+	CU_ASSERT_EQUAL(ev_fd_add(FD_SETSIZE, on_fd, NULL), -1);
+	CU_ASSERT_EQUAL(errno, EMFILE);
+	CU_ASSERT_EQUAL(ev_fd_add(-1, on_fd, NULL), -1);
+	CU_ASSERT_EQUAL(ev_fd_count(), before);
+	CU_ASSERT_EQUAL(ev_fd_add(FD_SETSIZE - 1, on_fd, NULL), 0);
+	CU_ASSERT_EQUAL(ev_fd_count(), before + 1);
+	ev_fd_del(FD_SETSIZE - 1);
+	CU_ASSERT_EQUAL(ev_fd_count(), before);
+}
+
+static int	got_signal;
+
+static void
+on_sig(int signo, void *arg)
+{
+	got_signal = signo;
+}
+
+static void
+test_signal(void)
+{
+	got_signal = 0;
+	CU_ASSERT_EQUAL(ev_signal_add(SIGUSR2, on_sig, NULL), 0);
+	raise(SIGUSR2);
+	/* The handler only wrote a byte; the loop runs the callback. */
+	CU_ASSERT_EQUAL(got_signal, 0);
+	CU_ASSERT_EQUAL(ev_run_once(0), 0);
+	CU_ASSERT_EQUAL(got_signal, SIGUSR2);
+}
+
+/* A readable fd is dispatched by one turn of the loop. */
+static int	read_fd_seen;
+
+static void
+on_readable(int fd, void *arg)
+{
+	char	c;
+
+	read_fd_seen = (int)read(fd, &c, 1);
+}
+
+static void
+test_dispatch(void)
+{
+	int	p[2];
+
+	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
+	CU_ASSERT_EQUAL(ev_fd_add(p[0], on_readable, NULL), 0);
+	read_fd_seen = 0;
+	CU_ASSERT_EQUAL(ev_run_once(0), 0);
+	CU_ASSERT_EQUAL(read_fd_seen, 0);
+	CU_ASSERT_EQUAL(write(p[1], "x", 1), 1);
+	CU_ASSERT_EQUAL(ev_run_once(1000), 0);
+	CU_ASSERT_EQUAL(read_fd_seen, 1);
+	ev_fd_del(p[0]);
+	close(p[0]);
+	close(p[1]);
+}
+
+void
+test_ev_register(void)
+{
+	CU_pSuite	s = CU_add_suite("ev", ev_setup, ev_teardown);
+
+	CU_add_test(s, "timer order, delete, re-arm", test_order);
+	CU_add_test(s, "2000 timers through the heap", test_heap);
+	CU_add_test(s, "FD_SETSIZE guard", test_fd_limit);
+	CU_add_test(s, "signal via self-pipe", test_signal);
+	CU_add_test(s, "fd dispatch", test_dispatch);
+}

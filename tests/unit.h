@@ -1,0 +1,36 @@
+/*
+ * unit.h: pxed's CUnit suites and the helpers they share.
+ */
+#ifndef PXED_UNIT_H
+#define PXED_UNIT_H
+
+#include <CUnit/CUnit.h>
+#include <stddef.h>
+
+#include "conf.h"
+
+void	test_conf_register(void);
+void	test_rules_register(void);
+void	test_ev_register(void);
+void	test_tmpl_register(void);
+
+/*
+ * A scratch configuration tree: unit_tree_new() makes an empty directory
+ * with conf.d/ inside; unit_tree_file() writes a file relative to it;
+ * unit_tree_load() loads "pxed.conf" there (which need not exist) with
+ * conf-dir pointing at conf.d.  Error messages come back with the tree's
+ * directory removed, so tests compare "conf.d/10-x.conf:3: ...".
+ */
+const char	*unit_tree_new(void);
+void		 unit_tree_file(const char *rel, const char *text);
+struct conf	*unit_tree_load(void);
+void		 unit_tree_free(void);
+size_t		 unit_nerrors(void);
+const char	*unit_error(size_t i);
+/* True when some error message equals msg exactly. */
+int		 unit_has_error(const char *msg);
+
+/* Read a fixture from tests/fixtures into buf; returns its length. */
+size_t		 unit_fixture(const char *name, unsigned char *buf, size_t len);
+
+#endif
