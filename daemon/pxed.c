@@ -50,11 +50,17 @@ pxed_reload(void)
 {
 	struct conf_errors	 errs = { NULL, 0 };
 	struct conf		*conf;
+	struct timespec		 t0, t1;
 	char			 sum[512];
 	size_t			 i;
+	long			 ms;
 
 	pxed.reloads++;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	conf = conf_load(&pxed.args, &errs);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) /
+	    1000000;
 	if (conf == NULL) {
 		for (i = 0; i < errs.n; i++)
 			log_warnx("conf: %s", errs.msg[i]);
@@ -84,11 +90,33 @@ pxed_reload(void)
 	pxed.loaded_at = time(NULL);
 	pxed_apply_loglevel(conf);
 	conf_summary(conf, sum, sizeof(sum));
-	log_info("conf: reloaded, generation %u: %s", pxed.generation, sum);
+	log_info("conf: reloaded in %ld ms, generation %u: %s", ms,
+	    pxed.generation, sum);
 	if (pxed.write_pidfile && utimensat(AT_FDCWD, conf->pidfile, NULL,
 	    0) == -1)
 		log_warn("conf: cannot touch pidfile %s", conf->pidfile);
 	return 0;
+}
+
+/* The boot entries in the order they are tried, with where they stand. */
+static void
+pxed_boot_list(const struct conf *conf)
+{
+	char	line[900];
+	size_t	i, off = 0;
+	int	n;
+
+	line[0] = '\0';
+	for (i = 0; i < conf->nboots && i < 20; i++) {
+		n = snprintf(line + off, sizeof(line) - off, "%s%s (%s:%d)",
+		    i ? ", " : "", conf->boots[i].name,
+		    conf->boots[i].where.file, conf->boots[i].where.line);
+		if (n < 0 || (size_t)n >= sizeof(line) - off)
+			break;
+		off += (size_t)n;
+	}
+	log_info("state: boot entries in order: %s%s", conf->nboots ? line :
+	    "(none)", conf->nboots > i ? ", ..." : "");
 }
 
 void
@@ -104,6 +132,7 @@ pxed_summary(void)
 	    pxed.last_reload_ok ? "ok" : "FAILED", pxed.reloads,
 	    pxed.reload_failures);
 	log_info("state: config %s", sum);
+	pxed_boot_list(pxed.conf);
 	log_info("state: %zu fds watched of %d, %zu timers", ev_fd_count(),
 	    FD_SETSIZE, ev_timer_count());
 }

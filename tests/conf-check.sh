@@ -1,2 +1,152 @@
 #!/bin/sh
-exit 0
+# conf-check.sh: "pxed -t" and "pxed --explain" from the command line:
+# the shipped main config with every shipped example enabled loads; each
+# example alone loads; broken configurations exit 1 with file:line; the
+# exit codes for a missing root (3) and interface (2); --explain on the
+# seed-capture identities.
+. "$(dirname "$0")/lib.sh"
+pxed_test_init
+
+mkdir -p "$T/root" "$T/conf.d"
+# The shipped main file, pointed at this test's conf.d.
+{ cat "$SRCDIR/pxed.conf.example"; echo "conf-dir = \"$T/conf.d\""; } \
+    > "$T/pxed.conf"
+
+out=$("$PXED" -f "$T/pxed.conf" -r "$T/root" -t 2>&1)
+check "shipped main config, examples as shipped (commented)" \
+    test $? -eq 0
+echo "$out" | grep -q "configuration OK:.* 0 boot entries" ||
+    not_ok "commented examples define nothing: $out"
+
+# Enable every example: "#line" becomes "line", "##" prose stays comment.
+for f in "$SRCDIR"/conf.d/*.conf; do
+	sed 's/^#//' "$f" > "$T/conf.d/$(basename "$f")"
+done
+out=$("$PXED" -f "$T/pxed.conf" -r "$T/root" -t 2>&1)
+rc=$?
+check "shipped main config with every example enabled: exit 0" \
+    test "$rc" -eq 0
+case $out in
+*"configuration OK:"*"6 conf.d files"*"6 boot entries, 1 host"*)
+	ok "every example counted: $out" ;;
+*)	not_ok "unexpected summary: $out" ;;
+esac
+
+# Each example on its own.
+for f in "$SRCDIR"/conf.d/*.conf; do
+	rm -f "$T/conf.d"/*
+	sed 's/^#//' "$f" > "$T/conf.d/$(basename "$f")"
+	"$PXED" -f "$T/pxed.conf" -r "$T/root" -t >/dev/null 2>"$T/err"
+	check "example $(basename "$f") alone loads" test $? -eq 0
+	[ -s "$T/err" ] && sed 's/^/  | /' "$T/err"
+done
+
+# Broken configurations: file, content, expected "file:line: message".
+rm -f "$T/conf.d"/*
+broken() {
+	name=$1 content=$2 want=$3
+	rm -f "$T/conf.d"/*
+	printf '%b' "$content" > "$T/conf.d/$name"
+	"$PXED" -f "$T/pxed.conf" -r "$T/root" -t >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ "$rc" -eq 1 ] && grep -qF -- "$T/conf.d/$want" "$T/err"; then
+		ok "broken $name: $want"
+	else
+		not_ok "broken $name: exit $rc, wanted \"$want\", got:"
+		sed 's/^/  | /' "$T/err"
+	fi
+}
+broken a.conf 'match "x" {\n  arch = 7\n  colour = red\n}\n' \
+    "a.conf:3: no such option 'colour'"
+broken b.conf '# c\n# c\nboot "b" { filename = "x" }\n}\n' \
+    "b.conf:4: unexpected closing brace"
+broken c.conf 'match "x" {\n  arch = efi-sparc\n}\n' \
+    'c.conf:2: arch: "efi-sparc" is neither a number'
+broken d.conf 'host "h" {\n  mac = "52:54:00:zz:00:01"\n}\n' \
+    'd.conf:2: mac: "52:54:00:zz:00:01" is not a MAC address'
+broken e.conf 'match "a" { arch = 7 }\nboot "b" {\n  if = "a & !nobody"\n  filename = "x"\n}\n' \
+    'e.conf:3: if = "a & !nobody": tag "nobody" is used but no match or host sets it'
+broken f.conf 'boot "b" {\n\n  filename = "http://${server}/${nosuch}"\n}\n' \
+    'f.conf:3: "http://${server}/${nosuch}": unknown template variable ${nosuch}'
+broken g.conf 'host "a" { mac = "52:54:00:00:00:01" }\nhost "b" { mac = "52:54:00:00:00:01" }\n' \
+    'g.conf:2: host "b": MAC 52:54:00:00:00:01 is already host "a" at '
+broken h.conf 'host "a" { mac = "52:54:00:00:00:01" ip = 10.0.0.5 }\nhost "b" {\n  mac = "52:54:00:00:00:02"\n  ip = 10.0.0.5\n}\n' \
+    'h.conf:2: host "b": ip 10.0.0.5 is already host "a" at '
+broken i.conf 'match "a" { vendorclass = "x" }\nboot "b" { if = "a &" filename = "x" }\n' \
+    'i.conf:2: if = "a &": a tag is missing at the end'
+broken j.conf 'boot "b" {\n  filename = "x"\n  option = { "54=ip:10.0.0.1" }\n}\n' \
+    'j.conf:3: option = "54=ip:10.0.0.1": option 54 is managed by pxed'
+broken k.conf 'match "a" {\n  vendorclass = "PXEClient\n}\n' \
+    'k.conf:2: unterminated string'
+broken l.conf 'boot "b" {\n  filename = "x"\n  delay = 20000\n}\n' \
+    'l.conf:3: delay: "20000" is not a number from 0 to 10000'
+broken m.conf 'match "a" { arch = 7 }\nmatch "a" { arch = 9 }\n' \
+    "m.conf:2: found duplicate title 'a'"
+
+# Main-file errors: ranges.
+rm -f "$T/conf.d"/*
+cat > "$T/bad-main.conf" <<EOC
+conf-dir = "$T/conf.d"
+dhcp {
+  mode = server
+  range "a" { start = 10.0.0.10 end = 10.0.0.100 netmask = 255.255.255.0 }
+  range "b" {
+    start = 10.0.0.50
+    end = 10.0.0.60
+    netmask = 255.255.255.0
+  }
+}
+EOC
+"$PXED" -f "$T/bad-main.conf" -r "$T/root" -t >/dev/null 2>"$T/err"
+rc=$?
+if [ "$rc" -eq 1 ] && grep -qF "$T/bad-main.conf:5: range \"b\" overlaps range \"a\" at $T/bad-main.conf:4" "$T/err"
+then ok "overlapping ranges named with both lines"
+else not_ok "overlapping ranges: exit $rc"; sed 's/^/  | /' "$T/err"; fi
+
+# Exit codes of a real start: 3 root missing, 2 no such interface,
+# 1 bad option.
+"$PXED" -d -f "$T/pxed.conf" -r "$T/nonexistent" 2>"$T/err"
+check "missing root exits 3" test $? -eq 3
+grep -q "nonexistent" "$T/err" || not_ok "missing root names the path"
+"$PXED" -d -f "$T/pxed.conf" -r "$T/root" -i pxed-no-such-if0 2>"$T/err"
+check "missing interface exits 2" test $? -eq 2
+"$PXED" --no-such-option 2>/dev/null
+check "unknown option exits 1" test $? -eq 1
+
+# --explain on the seed-capture identities, with every example enabled.
+for f in "$SRCDIR"/conf.d/*.conf; do
+	sed 's/^#//' "$f" > "$T/conf.d/$(basename "$f")"
+done
+"$PXED" -f "$T/pxed.conf" -r "$T/root" --explain \
+    mac=7c:10:c9:1c:79:f7 arch=7 \
+    vendorclass=PXEClient:Arch:00007:UNDI:003016 server=10.0.0.1 \
+    > "$T/out" 2>&1
+check "explain UEFI firmware: exit 0" test $? -eq 0
+grep -qx "tags: efi64" "$T/out" &&
+grep -q "^boot: \"uefi-ipxe\" at $T/conf.d/10-uefi-x64.conf:11 (if \"efi64 & !ipxe\")" "$T/out" &&
+grep -qx "  filename: ipxe.efi" "$T/out"
+check "explain UEFI firmware: efi64, uefi-ipxe, ipxe.efi" test $? -eq 0 ||
+    sed 's/^/  | /' "$T/out"
+
+"$PXED" -f "$T/pxed.conf" -r "$T/root" --explain \
+    mac=7c:10:c9:1c:79:f7 arch=7 userclass=iPXE \
+    vendorclass=PXEClient:Arch:00007:UNDI:003010 server=10.0.0.1 \
+    > "$T/out" 2>&1
+grep -qx "tags: efi64,ipxe" "$T/out" &&
+grep -q "^boot: \"ipxe-script\" at $T/conf.d/30-ipxe-chain.conf:" "$T/out" &&
+grep -qx "  filename: http://10.0.0.1/boot.ipxe?mac=7c:10:c9:1c:79:f7" "$T/out"
+check "explain iPXE: efi64+ipxe, ipxe-script, rendered URL" test $? -eq 0 ||
+    sed 's/^/  | /' "$T/out"
+
+"$PXED" -f "$T/pxed.conf" -r "$T/root" --explain \
+    mac=52:54:00:12:34:56 arch=0 server=10.0.0.1 > "$T/out" 2>&1
+grep -q '^host: "node01" at ' "$T/out" &&
+grep -qx "  filename: http://10.0.0.1/hosts/node01-compute.ipxe" "$T/out"
+check "explain pinned host: its own filename" test $? -eq 0 ||
+    sed 's/^/  | /' "$T/out"
+
+"$PXED" -f "$T/pxed.conf" -r "$T/root" --explain arch=0 colour=red \
+    >/dev/null 2>&1
+check "explain with an unknown key exits 1" test $? -eq 1
+
+pxed_test_done

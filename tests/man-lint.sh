@@ -1,2 +1,20 @@
 #!/bin/sh
-exit 0
+# man-lint.sh: the man pages pass "mandoc -Tlint" without a warning.
+. "$(dirname "$0")/lib.sh"
+: "${MANDOC:=$(command -v mandoc)}"
+if [ -z "$MANDOC" ]; then
+	echo "mandoc not installed: apt-get install mandoc"
+	[ -n "${CI:-}" ] && exit 99
+	exit 77
+fi
+for page in "$SRCDIR/man/pxed.8" "$SRCDIR/man/pxed.conf.5"; do
+	out=$("$MANDOC" -Tlint -W warning "$page" 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ] && [ -z "$out" ] && [ -s "$page" ]; then
+		ok "mandoc -Tlint $(basename "$page")"
+	else
+		not_ok "mandoc -Tlint $(basename "$page") (exit $rc)"
+		echo "$out" | sed 's/^/  | /'
+	fi
+done
+pxed_test_done
