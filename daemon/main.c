@@ -80,7 +80,7 @@ on_signal(int signo, void *arg)
 		break;
 	case SIGTERM:
 	case SIGINT:
-		log_info("pxed: %s, exiting", signo == SIGTERM ? "SIGTERM" :
+		log_info("%s, exiting", signo == SIGTERM ? "SIGTERM" :
 		    "SIGINT");
 		ev_break();
 		break;
@@ -95,7 +95,7 @@ drop_privileges(const char *user)
 	if (user == NULL || *user == '\0')
 		return 0;
 	if (geteuid() != 0) {
-		log_warnx("pxed: not root, keeping user %d (user %s ignored)",
+		log_warnx("not root: keeping user %d, user %s ignored",
 		    (int)geteuid(), user);
 		return 0;
 	}
@@ -221,6 +221,10 @@ main(int argc, char *argv[])
 		    pxed.conf->tftp.root, pxed.conf->tftp.port,
 		    pxed.conf->http.enable ? "on" : "off",
 		    pxed.conf->http.root, pxed.conf->http.port);
+		/* Not a configuration error, but a start would fail. */
+		if (pxed_check_runtime(pxed.conf, true) != PXED_EXIT_OK)
+			fprintf(stderr, "pxed: warning: pxed would not start "
+			    "as things are\n");
 		conf_unref(pxed.conf);
 		return PXED_EXIT_OK;
 	}
@@ -267,6 +271,6 @@ main(int argc, char *argv[])
 	conf_unref(pxed.conf);
 	ev_fini();
 	free(ifs);
-	log_info("pxed: stopped");
+	log_info("stopped");
 	return rc;
 }

@@ -184,6 +184,7 @@ main(void)
 	log_init("pxed-unit", 1, LOG_CRIT);	/* the tests assert, not log */
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 99;
+	test_log_register();
 	test_tmpl_register();
 	test_conf_register();
 	test_rules_register();
