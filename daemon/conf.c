@@ -520,6 +520,13 @@ conf_prescan(struct conf_loader *L, const char *src, size_t n, size_t *outn)
 		switch (st) {
 		case NORMAL:
 			if (c == '#' || (c == '/' && nx == '/')) {
+				/* "http://x" unquoted would end at "//" silently. */
+				if (i > 0 && conf_wordchar(src[i - 1])) {
+					conf_error(L, line, "'%s' right after a "
+					    "value starts a comment: put the value "
+					    "in quotes", c == '#' ? "#" : "//");
+					goto fail;
+				}
 				st = LINEC;
 				out[o++] = ' ';
 				continue;
@@ -2513,8 +2520,9 @@ conf_load(const struct conf_args *args, struct conf_errors *errs)
 		conf_finish(&L);
 
 	/* Command-line settings beat the file. */
+	/* -r is the root of both TFTP and HTTP. */
 	if (args->root != NULL)
-		c->tftp.root = arena_strdup(L.a, args->root);
+		c->tftp.root = c->http.root = arena_strdup(L.a, args->root);
 	if (c->tftp.root == NULL)
 		c->tftp.root = PXED_TFTPROOT;
 	if (c->http.root == NULL)

@@ -29,7 +29,7 @@ static const char good_main[] =
 	"  }\n"
 	"}\n"
 	"tftp { port = 1069  max-transfers = 2000  max-windowsize = 32 }\n"
-	"http { port = 8080 }\n";
+	"http { port = 8080  root = \"/elsewhere\" }\n";
 
 static const char good_rules[] =
 	"// C++ style comment\n"
@@ -84,6 +84,7 @@ test_good(void)
 	CU_ASSERT_EQUAL(c->tftp.max_transfers, 2000);
 	CU_ASSERT_EQUAL(c->tftp.max_windowsize, 32);
 	CU_ASSERT_EQUAL(c->http.port, 8080);
+	/* -r (args.root) beats both roots, even one the file sets. */
 	CU_ASSERT_STRING_EQUAL(c->http.root, c->tftp.root);
 
 	CU_ASSERT_EQUAL(c->nmatches, 3);
@@ -287,6 +288,13 @@ test_bad_syntax(void)
 	expect_error(NULL, "match \"a\" { arch = 7 }\nmatch \"a\" { arch = 9 "
 	    "}\n",
 	    "conf.d/10-x.conf:2: found duplicate title 'a'");
+	expect_error(NULL, "\nboot \"a\" { filename = http://x/y }\n",
+	    "conf.d/10-x.conf:2: '//' right after a value starts a comment: "
+	    "put the value in quotes");
+	expect_error(NULL, "boot \"a\" { filename = \"x\" }#c\n"
+	    "match \"b\" { arch = 7# seven\n}\n",
+	    "conf.d/10-x.conf:2: '#' right after a value starts a comment: "
+	    "put the value in quotes");
 	expect_error(NULL, "boot \"a\" { filename = ${mac} }\n",
 	    "conf.d/10-x.conf:1: a ${...} template must be inside quotes");
 	/* Global settings belong in the main file. */
