@@ -47,6 +47,7 @@
 
 #include "conf.h"
 #include "dhcp_proto.h"
+#include "fsroot.h"
 #include "log.h"
 
 #ifndef PXED_SYSCONFDIR
@@ -355,6 +356,7 @@ static cfg_opt_t pxe_opts[] = {
 	OPT_L("ipxe"), \
 	CFG_SEC("pxe", pxe_opts, CFGF_NODEFAULT), \
 	OPT_L("tftp-refuse"), \
+	OPT_L("tftp-alias"), \
 	OPT_S("delay")
 
 static cfg_opt_t match_opts[] = {
@@ -368,6 +370,7 @@ static cfg_opt_t match_opts[] = {
 	OPT_L("interface"),
 	OPT_L("relay"),
 	OPT_S("known"),
+	OPT_L("tftp-refuse"),
 	CFG_END()
 };
 
@@ -419,6 +422,12 @@ static cfg_opt_t tftp_opts[] = {
 	OPT_S("max-transfers"),
 	OPT_S("max-blksize"),
 	OPT_S("max-windowsize"),
+	OPT_S("rollover"),
+	OPT_S("timeout"),
+	OPT_S("retries"),
+	OPT_S("max-idle"),
+	OPT_S("sockets"),
+	OPT_S("unique-root"),
 	CFG_END()
 };
 
@@ -1441,6 +1450,42 @@ toolong:
 }
 
 static int
+conf_tftp_refuse(struct conf_loader *L, cfg_t *sec, unsigned *bits)
+{
+	static const struct {
+		const char	*name;
+		unsigned	 bit;
+	} refuse[] = {
+		{ "blksize", TFTP_REFUSE_BLKSIZE },
+		{ "tsize", TFTP_REFUSE_TSIZE },
+		{ "timeout", TFTP_REFUSE_TIMEOUT },
+		{ "windowsize", TFTP_REFUSE_WINDOWSIZE },
+		{ "all", TFTP_REFUSE_BLKSIZE | TFTP_REFUSE_TSIZE |
+		    TFTP_REFUSE_TIMEOUT | TFTP_REFUSE_WINDOWSIZE },
+	};
+	unsigned	i;
+	size_t		j;
+	int		bad = 0;
+
+	for (i = 0; i < cfg_size(sec, "tftp-refuse"); i++) {
+		const char	*s = cfg_getnstr(sec, "tftp-refuse", i);
+
+		for (j = 0; j < sizeof(refuse) / sizeof(refuse[0]); j++)
+			if (strcasecmp(s, refuse[j].name) == 0)
+				break;
+		if (j == sizeof(refuse) / sizeof(refuse[0])) {
+			conf_error(L, conf_optline(L, sec, "tftp-refuse"),
+			    "tftp-refuse: \"%s\" is not blksize, tsize, "
+			    "timeout, windowsize or all", s);
+			bad = 1;
+			continue;
+		}
+		*bits |= refuse[j].bit;
+	}
+	return bad ? -1 : 0;
+}
+
+static int
 conf_bootset(struct conf_loader *L, cfg_t *sec, struct conf_bootset *bs)
 {
 	int		 bad = 0, r, n;
@@ -1531,36 +1576,44 @@ conf_bootset(struct conf_loader *L, cfg_t *sec, struct conf_bootset *bs)
 			}
 	}
 	if (cfg_size(sec, "tftp-refuse") > 0) {
-		static const struct {
-			const char	*name;
-			unsigned	 bit;
-		} refuse[] = {
-			{ "blksize", TFTP_REFUSE_BLKSIZE },
-			{ "tsize", TFTP_REFUSE_TSIZE },
-			{ "timeout", TFTP_REFUSE_TIMEOUT },
-			{ "windowsize", TFTP_REFUSE_WINDOWSIZE },
-			{ "all", TFTP_REFUSE_BLKSIZE | TFTP_REFUSE_TSIZE |
-			    TFTP_REFUSE_TIMEOUT | TFTP_REFUSE_WINDOWSIZE },
-		};
+		if (conf_tftp_refuse(L, sec, &bs->tftp_refuse) == -1)
+			bad = 1;
+		bs->set |= BS_TFTP_REFUSE;
+	}
+	if (cfg_size(sec, "tftp-alias") > 0) {
+		struct conf_where w = conf_at(L, sec, "tftp-alias");
+		char	from[1024], to[1024];
 
-		for (i = 0; i < cfg_size(sec, "tftp-refuse"); i++) {
-			size_t	j;
+		bs->aliases = arena_alloc(L->a, cfg_size(sec, "tftp-alias") *
+		    sizeof(*bs->aliases));
+		for (i = 0; i < cfg_size(sec, "tftp-alias"); i++) {
+			const char	*eq;
+			enum fsroot_err	 e1, e2 = FSROOT_OK;
 
-			s = cfg_getnstr(sec, "tftp-refuse", i);
-			for (j = 0; j < sizeof(refuse) / sizeof(refuse[0]); j++)
-				if (strcasecmp(s, refuse[j].name) == 0)
-					break;
-			if (j == sizeof(refuse) / sizeof(refuse[0])) {
-				conf_error(L, conf_optline(L, sec,
-				    "tftp-refuse"), "tftp-refuse: \"%s\" is not "
-				    "blksize, tsize, timeout, windowsize or all",
-				    s);
+			s = cfg_getnstr(sec, "tftp-alias", i);
+			if ((eq = strchr(s, '=')) == NULL ||
+			    (size_t)(eq - s) >= sizeof(from)) {
+				conf_error_where(L, &w, "tftp-alias = \"%s\": "
+				    "expected REQUESTED=SERVED", s);
 				bad = 1;
 				continue;
 			}
-			bs->tftp_refuse |= refuse[j].bit;
+			memcpy(from, s, (size_t)(eq - s));
+			from[eq - s] = '\0';
+			if ((e1 = fsroot_clean(from, from, sizeof(from))) !=
+			    FSROOT_OK || (e2 = fsroot_clean(eq + 1, to,
+			    sizeof(to))) != FSROOT_OK) {
+				conf_error_where(L, &w, "tftp-alias = \"%s\": "
+				    "%s", s, fsroot_strerror(e1 != FSROOT_OK ?
+				    e1 : e2));
+				bad = 1;
+				continue;
+			}
+			bs->aliases[bs->naliases].from = arena_strdup(L->a,
+			    from);
+			bs->aliases[bs->naliases++].to = arena_strdup(L->a, to);
 		}
-		bs->set |= BS_TFTP_REFUSE;
+		bs->set |= BS_TFTP_ALIAS;
 	}
 	if ((r = conf_get_ulong(L, sec, "delay", 0, 10000, &v)) < 0)
 		bad = 1;
@@ -1757,6 +1810,9 @@ badrelay:
 		c->known = b;
 		break;
 	}
+	if (cfg_size(sec, "tftp-refuse") > 0 &&
+	    conf_tftp_refuse(L, sec, &m.tftp_refuse) == -1)
+		bad = 1;
 	if (n == 0) {
 		conf_error_where(L, &m.where, "match \"%s\" has no condition",
 		    title);
@@ -2091,6 +2147,27 @@ conf_main(struct conf_loader *L, cfg_t *cfg, const struct conf_args *args)
 		conf->tftp.max_blksize = (unsigned)v;
 	if (conf_get_ulong(L, sec, "max-windowsize", 1, 65535, &v) > 0)
 		conf->tftp.max_windowsize = (unsigned)v;
+	if (conf_get_ulong(L, sec, "rollover", 0, 1, &v) > 0)
+		conf->tftp.rollover = (unsigned)v;
+	if (conf_get_ulong(L, sec, "timeout", 10, 60000, &v) > 0)
+		conf->tftp.timeout_ms = (unsigned)v;
+	if (conf_get_ulong(L, sec, "retries", 0, 100, &v) > 0)
+		conf->tftp.retries = (unsigned)v;
+	if (conf_get_ulong(L, sec, "max-idle", 1, 3600, &v) > 0)
+		conf->tftp.max_idle_ms = (unsigned)v * 1000;
+	if (conf_get_ulong(L, sec, "sockets", 1, 512, &v) > 0)
+		conf->tftp.sockets = (unsigned)v;
+	if ((s = conf_str(sec, "unique-root")) != NULL) {
+		if (strcasecmp(s, "ip") == 0)
+			conf->tftp.unique_root = CONF_UNIQUE_IP;
+		else if (strcasecmp(s, "mac") == 0)
+			conf->tftp.unique_root = CONF_UNIQUE_MAC;
+		else if (strcasecmp(s, "no") == 0 || strcasecmp(s, "none") == 0)
+			conf->tftp.unique_root = CONF_UNIQUE_NONE;
+		else
+			conf_error(L, conf_optline(L, sec, "unique-root"),
+			    "unique-root: \"%s\" is not ip, mac or none", s);
+	}
 
 	sec = cfg_getsec(cfg, "http");
 	if (conf_get_bool(L, sec, "enable", &b) > 0)
@@ -2492,6 +2569,10 @@ conf_load(const struct conf_args *args, struct conf_errors *errs)
 	c->tftp.max_transfers = 1000;
 	c->tftp.max_blksize = 65464;
 	c->tftp.max_windowsize = 64;
+	c->tftp.timeout_ms = 1000;
+	c->tftp.retries = 6;
+	c->tftp.max_idle_ms = 30000;
+	c->tftp.sockets = 32;
 	c->http.enable = true;
 	c->http.port = 80;
 	/* Tag 0 is "known", set by the engine itself. */

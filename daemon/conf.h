@@ -45,6 +45,12 @@ conf_tag_isset(const struct conf_tagset *s, unsigned tag)
 	return (s->w[tag / 64] >> (tag % 64)) & 1;
 }
 
+enum conf_unique_root {
+	CONF_UNIQUE_NONE,
+	CONF_UNIQUE_IP,
+	CONF_UNIQUE_MAC,
+};
+
 enum conf_dhcp_mode {
 	CONF_DHCP_OFF,
 	CONF_DHCP_PROXY,
@@ -113,6 +119,7 @@ struct conf_cond {
 struct conf_match {
 	const char		*tag_name;
 	unsigned		 tag;
+	unsigned		 tftp_refuse;	/* TFTP_REFUSE_* when it holds */
 	struct conf_where	 where;
 	struct conf_cond	*conds;
 	size_t			 nconds;
@@ -146,6 +153,12 @@ struct conf_expr {
 #define BS_IPXE		0x080
 #define BS_TFTP_REFUSE	0x100
 #define BS_DELAY	0x200
+#define BS_TFTP_ALIAS	0x400
+
+/* A TFTP path alias: a request for "from" is served "to". */
+struct conf_alias {
+	const char		*from, *to;	/* clean relative paths */
+};
 
 /* What a boot entry (or a host's own override) says to send. */
 struct conf_bootset {
@@ -161,6 +174,8 @@ struct conf_bootset {
 	const uint8_t		*ipxe;		/* option 175 body, encoded */
 	size_t			 ipxe_len;
 	unsigned		 tftp_refuse;	/* TFTP_REFUSE_* */
+	struct conf_alias	*aliases;
+	size_t			 naliases;
 	unsigned		 delay_ms;
 };
 
@@ -227,6 +242,12 @@ struct conf {
 		unsigned	 max_transfers;
 		unsigned	 max_blksize;
 		unsigned	 max_windowsize;
+		unsigned	 rollover;	/* block after 65535: 0 or 1 */
+		unsigned	 timeout_ms;	/* first retransmission */
+		unsigned	 retries;
+		unsigned	 max_idle_ms;	/* abandon without progress */
+		unsigned	 sockets;	/* transfer sockets (TIDs) */
+		enum conf_unique_root unique_root;
 	} tftp;
 
 	struct {

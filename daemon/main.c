@@ -22,6 +22,7 @@
 #include "explain.h"
 #include "log.h"
 #include "pxed.h"
+#include "tftp_io.h"
 
 #ifndef PXED_SYSCONFDIR
 #define PXED_SYSCONFDIR	"/etc"
@@ -236,6 +237,11 @@ main(int argc, char *argv[])
 		return PXED_EXIT_NETWORK;
 	}
 	/* Protocol modules bind their ports here, before the drop. */
+	if (tftp_init(pxed.conf) == -1) {
+		fprintf(stderr, "pxed: tftp: cannot serve on port %u: %s\n",
+		    pxed.conf->tftp.port, strerror(errno));
+		return PXED_EXIT_NETWORK;
+	}
 	if (drop_privileges(pxed.conf->user) == -1)
 		return PXED_EXIT_CONFIG;
 	if (!debug) {
@@ -266,6 +272,7 @@ main(int argc, char *argv[])
 
 	rc = ev_loop() == 0 ? PXED_EXIT_OK : PXED_EXIT_NETWORK;
 
+	tftp_fini();
 	if (pxed.write_pidfile)
 		unlink(pxed.conf->pidfile);
 	conf_unref(pxed.conf);

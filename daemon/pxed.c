@@ -19,6 +19,7 @@
 #include "ev.h"
 #include "log.h"
 #include "pxed.h"
+#include "tftp_io.h"
 
 struct pxed pxed;
 
@@ -84,6 +85,8 @@ pxed_reload(void)
 	    (conf->user != NULL && strcmp(conf->user, pxed.conf->user) != 0))
 		log_warnx("conf: a new user takes effect at restart");
 	conf->generation = ++pxed.generation;
+	/* Modules switch before the old config goes. */
+	tftp_reload(conf);
 	conf_unref(pxed.conf);
 	pxed.conf = conf;
 	pxed.last_reload_ok = true;
@@ -133,6 +136,7 @@ pxed_summary(void)
 	    pxed.reload_failures);
 	log_info("state: config %s", sum);
 	pxed_boot_list(pxed.conf);
+	tftp_summary();
 	log_info("state: %zu fds watched of %d, %zu timers", ev_fd_count(),
 	    FD_SETSIZE, ev_timer_count());
 }

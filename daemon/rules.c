@@ -230,6 +230,10 @@ rules_overlay(struct conf_bootset *dst, const struct conf_bootset *src)
 		dst->tftp_refuse = src->tftp_refuse;
 	if (src->set & BS_DELAY)
 		dst->delay_ms = src->delay_ms;
+	if (src->set & BS_TFTP_ALIAS) {
+		dst->aliases = src->aliases;
+		dst->naliases = src->naliases;
+	}
 	dst->set |= src->set;
 }
 
@@ -248,8 +252,10 @@ rules_eval(const struct conf *conf, const struct rules_req *req,
 			conf_tag_set(&res->tags, res->host->tags[i]);
 	}
 	for (i = 0; i < conf->nmatches; i++)
-		if (rules_match_holds(&conf->matches[i], req, res->host))
+		if (rules_match_holds(&conf->matches[i], req, res->host)) {
 			conf_tag_set(&res->tags, conf->matches[i].tag);
+			res->tftp_refuse |= conf->matches[i].tftp_refuse;
+		}
 	if (res->host != NULL && res->host->boot != NULL)
 		res->boot = res->host->boot;
 	else
@@ -263,6 +269,7 @@ rules_eval(const struct conf *conf, const struct rules_req *req,
 		rules_overlay(&res->eff, &res->boot->bs);
 	if (res->host != NULL)
 		rules_overlay(&res->eff, &res->host->bs);
+	res->tftp_refuse |= res->eff.tftp_refuse;
 }
 
 size_t

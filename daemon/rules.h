@@ -33,6 +33,8 @@ struct rules_result {
 	const struct conf_boot	*boot;
 	/* Boot entry settings with the host's own settings laid over. */
 	struct conf_bootset	 eff;
+	/* TFTP options refused: the boot settings' and every holding match's. */
+	unsigned		 tftp_refuse;
 };
 
 void	rules_req_init(struct rules_req *req);

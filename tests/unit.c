@@ -189,6 +189,7 @@ main(void)
 	test_conf_register();
 	test_rules_register();
 	test_ev_register();
+	test_tftp_register();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failures = CU_get_number_of_failures() +

@@ -1,0 +1,862 @@
+/*
+ * tftp_io.c: pxed's TFTP server: sockets, requests, files, logging.
+ *
+ * Theory of operation:
+ *
+ *   port 69 (one socket, IP_PKTINFO) ── RRQ ──> checks, rules, path, file
+ *                                                    │
+ *   transfer sockets 0..n-1, each its own port  <────┘ a transfer is put on
+ *   (the TID of RFC 1350), shared by many           one of them; replies
+ *   transfers and demultiplexed by peer address     leave from the address
+ *                                                   the RRQ was sent to
+ *
+ * A thousand transfers therefore cost the same few descriptors as one:
+ * the fixed pool of transfer sockets, plus one per distinct file being
+ * served (every transfer of a file shares one open descriptor).  A peer
+ * (address and port) has at most one transfer; a repeated RRQ from it is
+ * the client retrying and is ignored, a different one replaces it.
+ * Beyond max-transfers, or when no descriptor is left, a request gets
+ * ERROR 0 "server busy" and a log line.
+ *
+ * Windows go out with one sendmmsg(2); ACKs come in with recvmmsg(2).
+ * Per client, the rule engine decides which TFTP options to refuse and
+ * which path aliases apply.  The client is known by its MAC, read from
+ * the kernel's neighbour table, and its interface.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "ev.h"
+#include "fsroot.h"
+#include "log.h"
+#include "rules.h"
+#include "tftp.h"
+#include "tftp_io.h"
+
+#define TFTP_RECV_BATCH	32
+#define TFTP_PKT_MAX	(TFTP_BLKSIZE_MAX + 4)
+
+struct tftp_conn {
+	struct tftp_xfer	 x;
+	struct sockaddr_in	 peer;
+	struct in_addr		 local;
+	unsigned		 sock;
+	char			 asked[512];	/* the clean name requested */
+	char			 name[560];	/* what is served, for logs */
+	char			 client[48];	/* "ip:port" */
+	char			 opts[80];	/* negotiated, for logs */
+	struct tftp_conn	*hnext;
+};
+
+struct tftp_mtu {
+	int	ifindex;
+	int	mtu;
+};
+
+static struct {
+	bool			 up;
+	int			 lfd;		/* port 69 */
+	uint16_t		 port;
+	int			*socks;
+	unsigned		 nsocks, next_sock;
+	struct fsroot		 root;
+	const struct conf	*conf;
+	struct tftp_file	*files;
+	struct tftp_conn	**hash;
+	size_t			 hash_mask;
+	unsigned		 active;
+	struct tftp_mtu		 mtus[16];
+	struct tftp_stats	 st;
+	uint64_t		 busy_logged_ms;
+	unsigned		 busy_unlogged;
+} T = { .lfd = -1 };
+
+/* ---------- small helpers ---------- */
+
+static size_t
+tftp_peerhash(const struct sockaddr_in *sin)
+{
+	uint64_t	x = (uint64_t)sin->sin_addr.s_addr << 16 | sin->sin_port;
+
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return (size_t)x & T.hash_mask;
+}
+
+static struct tftp_conn *
+tftp_lookup(const struct sockaddr_in *sin)
+{
+	struct tftp_conn	*c;
+
+	for (c = T.hash[tftp_peerhash(sin)]; c != NULL; c = c->hnext)
+		if (c->peer.sin_addr.s_addr == sin->sin_addr.s_addr &&
+		    c->peer.sin_port == sin->sin_port)
+			return c;
+	return NULL;
+}
+
+static void
+tftp_unhash(struct tftp_conn *c)
+{
+	struct tftp_conn	**pp;
+
+	for (pp = &T.hash[tftp_peerhash(&c->peer)]; *pp != NULL;
+	    pp = &(*pp)->hnext)
+		if (*pp == c) {
+			*pp = c->hnext;
+			return;
+		}
+}
+
+static void
+tftp_fmtpeer(char *buf, size_t len, const struct sockaddr_in *sin)
+{
+	char	ip[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof(ip));
+	snprintf(buf, len, "%s:%u", ip, ntohs(sin->sin_port));
+}
+
+/* Send one datagram from the address the client talked to. */
+static void
+tftp_sendto(int fd, const struct sockaddr_in *to, struct in_addr local,
+    const void *buf, size_t len)
+{
+	struct iovec	 iov;
+	struct msghdr	 m;
+	union {
+		struct cmsghdr	c;
+		char		b[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	} cb;
+	struct cmsghdr	*cm;
+	struct in_pktinfo pi;
+
+	iov.iov_base = (void *)(uintptr_t)buf;
+	iov.iov_len = len;
+	memset(&m, 0, sizeof(m));
+	m.msg_name = (void *)(uintptr_t)to;
+	m.msg_namelen = sizeof(*to);
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	if (local.s_addr != INADDR_ANY) {
+		memset(&cb, 0, sizeof(cb));
+		m.msg_control = cb.b;
+		m.msg_controllen = sizeof(cb.b);
+		cm = CMSG_FIRSTHDR(&m);
+		cm->cmsg_level = IPPROTO_IP;
+		cm->cmsg_type = IP_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memset(&pi, 0, sizeof(pi));
+		pi.ipi_spec_dst = local;
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	}
+	if (sendmsg(fd, &m, 0) == -1 && errno != EAGAIN)
+		log_debug("tftp: sendmsg: %s", strerror(errno));
+}
+
+static void
+tftp_senderr(int fd, const struct sockaddr_in *to, struct in_addr local,
+    uint16_t code, const char *msg)
+{
+	uint8_t	pkt[160];
+	size_t	n = tftp_error_build(pkt, sizeof(pkt), code, msg);
+
+	if (n > 0)
+		tftp_sendto(fd, to, local, pkt, n);
+}
+
+static int
+tftp_mtu(int ifindex)
+{
+	struct ifreq	ifr;
+	size_t		i, slot = (size_t)ifindex % 16;
+
+	for (i = 0; i < 16; i++)
+		if (T.mtus[i].ifindex == ifindex && ifindex != 0)
+			return T.mtus[i].mtu;
+	memset(&ifr, 0, sizeof(ifr));
+	if (ifindex == 0 || if_indextoname((unsigned)ifindex,
+	    ifr.ifr_name) == NULL || ioctl(T.lfd, SIOCGIFMTU, &ifr) == -1)
+		return 1500;
+	T.mtus[slot].ifindex = ifindex;
+	T.mtus[slot].mtu = ifr.ifr_mtu;
+	return ifr.ifr_mtu;
+}
+
+/* The client's MAC from the neighbour table, when the kernel has it. */
+static bool
+tftp_neighbour_mac(const struct sockaddr_in *peer, int ifindex,
+    uint8_t mac[6])
+{
+	struct arpreq	ar;
+
+	memset(&ar, 0, sizeof(ar));
+	memcpy(&ar.arp_pa, peer, sizeof(*peer));
+	((struct sockaddr_in *)&ar.arp_pa)->sin_port = 0;
+	if (ifindex == 0 || if_indextoname((unsigned)ifindex,
+	    ar.arp_dev) == NULL || ioctl(T.lfd, SIOCGARP, &ar) == -1 ||
+	    !(ar.arp_flags & ATF_COM))
+		return false;
+	memcpy(mac, ar.arp_ha.sa_data, 6);
+	return true;
+}
+
+/* ---------- files shared between transfers ---------- */
+
+static struct tftp_file *
+tftp_file_get(int fd, const struct stat *st)
+{
+	struct tftp_file	*f;
+
+	for (f = T.files; f != NULL; f = f->next)
+		if (f->dev == st->st_dev && f->ino == st->st_ino &&
+		    f->size == (uint64_t)st->st_size) {
+			close(fd);
+			f->refs++;
+			return f;
+		}
+	if ((f = calloc(1, sizeof(*f))) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	f->fd = fd;
+	f->dev = st->st_dev;
+	f->ino = st->st_ino;
+	f->size = (uint64_t)st->st_size;
+	f->refs = 1;
+	f->next = T.files;
+	T.files = f;
+	return f;
+}
+
+static void
+tftp_file_put(struct tftp_file *f)
+{
+	struct tftp_file	**pp;
+
+	if (--f->refs > 0)
+		return;
+	for (pp = &T.files; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == f) {
+			*pp = f->next;
+			break;
+		}
+	close(f->fd);
+	free(f);
+}
+
+/* ---------- transfers ---------- */
+
+static void
+tftp_conn_send(struct tftp_xfer *x, struct iovec *iov, size_t npkts)
+{
+	struct tftp_conn	*c = x->io;
+	struct mmsghdr		 msgs[64];
+	union {
+		struct cmsghdr	c;
+		char		b[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	} cb;
+	struct cmsghdr		*cm;
+	struct in_pktinfo	 pi;
+	size_t			 i, done = 0;
+	int			 fd = T.socks[c->sock];
+
+	/* One control block serves every message: the same source address. */
+	memset(&cb, 0, sizeof(cb));
+	if (c->local.s_addr != INADDR_ANY) {
+		struct msghdr	tmp;
+
+		memset(&tmp, 0, sizeof(tmp));
+		tmp.msg_control = cb.b;
+		tmp.msg_controllen = sizeof(cb.b);
+		cm = CMSG_FIRSTHDR(&tmp);
+		cm->cmsg_level = IPPROTO_IP;
+		cm->cmsg_type = IP_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memset(&pi, 0, sizeof(pi));
+		pi.ipi_spec_dst = c->local;
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	}
+	while (done < npkts) {
+		size_t	n = npkts - done > 64 ? 64 : npkts - done;
+		int	sent;
+
+		memset(msgs, 0, n * sizeof(msgs[0]));
+		for (i = 0; i < n; i++) {
+			struct msghdr	*m = &msgs[i].msg_hdr;
+
+			m->msg_name = &c->peer;
+			m->msg_namelen = sizeof(c->peer);
+			m->msg_iov = &iov[2 * (done + i)];
+			m->msg_iovlen = 2;
+			if (c->local.s_addr != INADDR_ANY) {
+				m->msg_control = cb.b;
+				m->msg_controllen = sizeof(cb.b);
+			}
+		}
+		sent = sendmmsg(fd, msgs, (unsigned)n, 0);
+		if (sent <= 0) {
+			/* A full socket buffer: the retransmit timer copes. */
+			if (sent == -1 && errno != EAGAIN)
+				log_debug("tftp: sendmmsg to %s: %s",
+				    c->client, strerror(errno));
+			return;
+		}
+		T.st.packets += (uint64_t)sent;
+		done += (size_t)sent;
+	}
+}
+
+static void
+tftp_conn_end(struct tftp_xfer *x)
+{
+	struct tftp_conn	*c = x->io;
+	uint64_t		 ms = x->ended_ms - x->started_ms;
+	uint64_t		 bytes = tftp_xfer_bytes(x);
+	double			 secs = ms / 1000.0;
+
+	switch (x->result) {
+	case TFTP_END_DONE:
+		T.st.completed++;
+		log_info("tftp: sent %s to %s, %llu bytes in %.3f s, %.0f KiB/s,"
+		    " %s, %u retransmit%s", c->name, c->client,
+		    (unsigned long long)bytes, secs,
+		    secs > 0 ? bytes / 1024.0 / secs : bytes / 1024.0,
+		    c->opts, x->retransmits, x->retransmits == 1 ? "" : "s");
+		break;
+	case TFTP_END_PROBE:
+		T.st.probes++;
+		log_debug("tftp: size probe of %s by %s (%s)", c->name,
+		    c->client, c->opts);
+		break;
+	case TFTP_END_PEER: {
+		char	msg[sizeof(x->peer_msg) * 4];
+
+		T.st.failed++;
+		log_info("tftp: %s stopped %s after %llu bytes: client error "
+		    "%u \"%s\"", c->client, c->name, (unsigned long long)bytes,
+		    x->peer_code, log_sanitize(msg, sizeof(msg),
+		    (const uint8_t *)x->peer_msg, strlen(x->peer_msg)));
+		break;
+	}
+	default:
+		T.st.failed++;
+		log_warnx("tftp: failed %s to %s after %llu bytes, %.3f s: %s"
+		    " (%u retransmits, %s)", c->name, c->client,
+		    (unsigned long long)bytes, secs, tftp_end_str(x->result),
+		    x->retransmits, c->opts);
+		break;
+	}
+	T.st.bytes += bytes;
+	T.active--;
+	tftp_unhash(c);
+	tftp_file_put(x->file);
+	free(x->na);
+	free(c);
+}
+
+/* RFC 2347-2349, 7440: what to acknowledge, within limits and rules. */
+static void
+tftp_negotiate(const struct tftp_rrq *rq, unsigned refuse, int ifindex,
+    const struct tftp_file *f, struct tftp_params *p)
+{
+	const struct conf	*conf = T.conf;
+	struct tftp_opts	*o = &p->oack;
+
+	memset(p, 0, sizeof(*p));
+	p->blksize = TFTP_BLKSIZE_DEFAULT;
+	p->windowsize = 1;
+	p->timeout_ms = conf->tftp.timeout_ms;
+	p->retries = conf->tftp.retries;
+	p->idle_ms = conf->tftp.max_idle_ms;
+	p->rollover = conf->tftp.rollover;
+	p->netascii = rq->mode == TFTP_MODE_NETASCII;
+	if (rq->blksize.set && !(refuse & TFTP_REFUSE_BLKSIZE)) {
+		uint64_t	v = rq->blksize.val;
+		int		mtu = tftp_mtu(ifindex) - 32;
+
+		if (v > conf->tftp.max_blksize)
+			v = conf->tftp.max_blksize;
+		if (mtu >= TFTP_BLKSIZE_MIN && v > (uint64_t)mtu)
+			v = (uint64_t)mtu;
+		o->blksize.set = true;
+		o->blksize.val = v;
+		p->blksize = (unsigned)v;
+	}
+	/* A netascii size is not known before conversion: no tsize then. */
+	if (rq->tsize.set && !(refuse & TFTP_REFUSE_TSIZE) && !p->netascii) {
+		o->tsize.set = true;
+		o->tsize.val = f->size;
+	}
+	if (rq->timeout.set && !(refuse & TFTP_REFUSE_TIMEOUT)) {
+		o->timeout = rq->timeout;
+		p->timeout_ms = (unsigned)rq->timeout.val * 1000;
+	}
+	if (rq->windowsize.set && !(refuse & TFTP_REFUSE_WINDOWSIZE)) {
+		uint64_t	v = rq->windowsize.val;
+
+		if (v > conf->tftp.max_windowsize)
+			v = conf->tftp.max_windowsize;
+		o->windowsize.set = true;
+		o->windowsize.val = v;
+		p->windowsize = (unsigned)v;
+	}
+}
+
+static void
+tftp_busy(const struct sockaddr_in *peer, struct in_addr local,
+    const char *why)
+{
+	char	who[48];
+
+	T.st.busy++;
+	tftp_senderr(T.lfd, peer, local, TFTP_ENOTDEFINED, "server busy");
+	/* At most one line a second in a storm, with the count. */
+	if (ev_now() - T.busy_logged_ms >= 1000) {
+		tftp_fmtpeer(who, sizeof(who), peer);
+		log_warnx("tftp: busy, refused %s (%s)%s", who, why,
+		    T.busy_unlogged ? " and others since the last line" : "");
+		T.busy_logged_ms = ev_now();
+		T.busy_unlogged = 0;
+	} else
+		T.busy_unlogged++;
+}
+
+static void
+tftp_request(const uint8_t *pkt, size_t len, const struct sockaddr_in *peer,
+    struct in_addr local, int ifindex)
+{
+	const struct conf	*conf = T.conf;
+	struct tftp_rrq		 rq;
+	enum tftp_perr		 perr;
+	struct rules_req	 req;
+	struct rules_result	 res;
+	struct tftp_conn	*c, *old;
+	struct stat		 st;
+	enum fsroot_err		 ferr;
+	char			 who[48], safe[1100], canon[512], sub[32];
+	char			 ifname[IF_NAMESIZE];
+	const char		*path, *subdir = NULL;
+	size_t			 i;
+	int			 fd;
+
+	tftp_fmtpeer(who, sizeof(who), peer);
+	perr = tftp_rrq_parse(pkt, len, &rq);
+	if (perr == TFTP_PBADOP && len >= 2 && pkt[0] == 0 &&
+	    pkt[1] >= TFTP_DATA && pkt[1] <= TFTP_OACK) {
+		/* A client answering our refusal here: nothing to do. */
+		log_debug("tftp: opcode %u from %s on the request port",
+		    pkt[1], who);
+		return;
+	}
+	if (perr != TFTP_POK) {
+		T.st.refused++;
+		log_warnx("tftp: bad request from %s: %s", who,
+		    tftp_perr_str(perr));
+		if (perr != TFTP_PSHORT && perr != TFTP_PBADOP)
+			tftp_senderr(T.lfd, peer, local, TFTP_EBADOP,
+			    tftp_perr_str(perr));
+		return;
+	}
+	log_sanitize(safe, sizeof(safe), (const uint8_t *)rq.file,
+	    strlen(rq.file));
+	if (rq.op == TFTP_WRQ) {
+		T.st.refused++;
+		log_warnx("tftp: write request for \"%s\" from %s refused: "
+		    "read-only server", safe, who);
+		tftp_senderr(T.lfd, peer, local, TFTP_EACCESS,
+		    "read-only server");
+		return;
+	}
+	ferr = fsroot_clean(rq.file, canon, sizeof(canon));
+	if ((old = tftp_lookup(peer)) != NULL) {
+		/* The same request again: the client has not heard us yet. */
+		if (ferr != FSROOT_OK || strcmp(old->asked, canon) == 0)
+			return;
+		tftp_xfer_abort(&old->x);
+	}
+	if (T.active >= conf->tftp.max_transfers) {
+		tftp_busy(peer, local, "max-transfers reached");
+		return;
+	}
+
+	/* Who is it: MAC and interface, for the rules. */
+	rules_req_init(&req);
+	if (ifindex != 0 && if_indextoname((unsigned)ifindex, ifname) != NULL)
+		req.ifname = ifname;
+	if (tftp_neighbour_mac(peer, ifindex, req.mac))
+		req.mac_len = 6;
+	rules_eval(conf, &req, &res);
+
+	if (ferr != FSROOT_OK)
+		goto refuse;
+	path = canon;
+	for (i = 0; i < res.eff.naliases; i++)
+		if (strcmp(canon, res.eff.aliases[i].from) == 0) {
+			path = res.eff.aliases[i].to;
+			break;
+		}
+	if (conf->tftp.unique_root != CONF_UNIQUE_NONE) {
+		struct stat	dst;
+
+		if (conf->tftp.unique_root == CONF_UNIQUE_IP)
+			inet_ntop(AF_INET, &peer->sin_addr, sub, sizeof(sub));
+		else if (req.mac_len == 6)
+			snprintf(sub, sizeof(sub),
+			    "%02x-%02x-%02x-%02x-%02x-%02x", req.mac[0],
+			    req.mac[1], req.mac[2], req.mac[3], req.mac[4],
+			    req.mac[5]);
+		else
+			sub[0] = '\0';
+		if (sub[0] != '\0' && fstatat(T.root.dirfd, sub, &dst,
+		    AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(dst.st_mode))
+			subdir = sub;
+	}
+	ferr = fsroot_open(&T.root, subdir, path, &fd, &st);
+	if (ferr == FSROOT_IO && (errno == EMFILE || errno == ENFILE)) {
+		tftp_busy(peer, local, "no file descriptor left");
+		return;
+	}
+	if (ferr != FSROOT_OK)
+		goto refuse;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->x.file = tftp_file_get(fd, &st)) == NULL) {
+		if (c == NULL)
+			close(fd);
+		free(c);
+		tftp_busy(peer, local, "out of memory");
+		return;
+	}
+	c->peer = *peer;
+	c->local = local;
+	snprintf(c->name, sizeof(c->name), "%s%s%.500s", subdir ? subdir : "",
+	    subdir ? "/" : "", path);
+	snprintf(c->client, sizeof(c->client), "%s", who);
+	memcpy(c->asked, canon, sizeof(c->asked));
+	tftp_negotiate(&rq, res.tftp_refuse, ifindex, c->x.file, &c->x.p);
+	snprintf(c->opts, sizeof(c->opts), "%s blksize %u windowsize %u%s%s",
+	    c->x.p.netascii ? "netascii" : "octet", c->x.p.blksize,
+	    c->x.p.windowsize, c->x.p.oack.tsize.set ? " tsize" : "",
+	    res.tftp_refuse ? " (options refused by rule)" : "");
+	c->sock = T.next_sock++ % T.nsocks;
+	c->x.send = tftp_conn_send;
+	c->x.end = tftp_conn_end;
+	c->x.io = c;
+	c->hnext = T.hash[tftp_peerhash(peer)];
+	T.hash[tftp_peerhash(peer)] = c;
+	T.active++;
+	T.st.started++;
+	log_debug("tftp: %s asks for \"%s\" (%s)%s%s", who, safe, c->opts,
+	    path != canon ? ", alias of " : "", path != canon ? canon : "");
+	if (tftp_xfer_start(&c->x) == -1)
+		tftp_xfer_abort(&c->x);
+	return;
+
+refuse:
+	T.st.refused++;
+	log_warnx("tftp: refused \"%s\" from %s: %s", safe, who,
+	    fsroot_strerror(ferr));
+	tftp_senderr(T.lfd, peer, local, ferr == FSROOT_NOTFOUND ?
+	    TFTP_ENOTFOUND : TFTP_EACCESS, ferr == FSROOT_NOTFOUND ?
+	    "file not found" : "access violation");
+}
+
+/* ---------- sockets ---------- */
+
+static bool
+tftp_iface_allowed(int ifindex)
+{
+	const struct conf	*conf = T.conf;
+	char			 name[IF_NAMESIZE];
+	size_t			 i;
+
+	if (conf->ninterfaces == 0)
+		return true;
+	if (ifindex == 0 || if_indextoname((unsigned)ifindex, name) == NULL)
+		return false;
+	for (i = 0; i < conf->ninterfaces; i++)
+		if (strcmp(conf->interfaces[i], name) == 0)
+			return true;
+	return false;
+}
+
+static void
+tftp_listen_read(int fd, void *arg)
+{
+	uint8_t			 buf[2048];
+	struct sockaddr_in	 peer;
+	struct iovec		 iov;
+	struct msghdr		 m;
+	union {
+		struct cmsghdr	c;
+		char		b[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	} cb;
+	struct cmsghdr		*cm;
+	int			 turns;
+
+	for (turns = 0; turns < 64; turns++) {
+		struct in_addr	local = { INADDR_ANY };
+		int		ifindex = 0;
+		ssize_t		n;
+
+		iov.iov_base = buf;
+		iov.iov_len = sizeof(buf);
+		memset(&m, 0, sizeof(m));
+		m.msg_name = &peer;
+		m.msg_namelen = sizeof(peer);
+		m.msg_iov = &iov;
+		m.msg_iovlen = 1;
+		m.msg_control = cb.b;
+		m.msg_controllen = sizeof(cb.b);
+		if ((n = recvmsg(fd, &m, MSG_DONTWAIT)) == -1)
+			return;
+		for (cm = CMSG_FIRSTHDR(&m); cm != NULL;
+		    cm = CMSG_NXTHDR(&m, cm))
+			if (cm->cmsg_level == IPPROTO_IP &&
+			    cm->cmsg_type == IP_PKTINFO) {
+				struct in_pktinfo	pi;
+
+				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+				local = pi.ipi_addr;
+				ifindex = pi.ipi_ifindex;
+			}
+		if (m.msg_namelen != sizeof(peer) ||
+		    peer.sin_family != AF_INET || peer.sin_port == 0)
+			continue;
+		if (!tftp_iface_allowed(ifindex))
+			continue;
+		tftp_request(buf, (size_t)n, &peer, local, ifindex);
+	}
+}
+
+static void
+tftp_sock_read(int fd, void *arg)
+{
+	static uint8_t		 bufs[TFTP_RECV_BATCH][1024];
+	struct mmsghdr		 msgs[TFTP_RECV_BATCH];
+	struct iovec		 iov[TFTP_RECV_BATCH];
+	struct sockaddr_in	 peers[TFTP_RECV_BATCH];
+	unsigned		 sock = (unsigned)(uintptr_t)arg;
+	int			 n, i, turns;
+
+	for (turns = 0; turns < 8; turns++) {
+		memset(msgs, 0, sizeof(msgs));
+		for (i = 0; i < TFTP_RECV_BATCH; i++) {
+			iov[i].iov_base = bufs[i];
+			iov[i].iov_len = sizeof(bufs[i]);
+			msgs[i].msg_hdr.msg_name = &peers[i];
+			msgs[i].msg_hdr.msg_namelen = sizeof(peers[i]);
+			msgs[i].msg_hdr.msg_iov = &iov[i];
+			msgs[i].msg_hdr.msg_iovlen = 1;
+		}
+		n = recvmmsg(fd, msgs, TFTP_RECV_BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0)
+			return;
+		for (i = 0; i < n; i++) {
+			struct tftp_conn	*c;
+
+			if (msgs[i].msg_hdr.msg_namelen != sizeof(peers[i]))
+				continue;
+			c = tftp_lookup(&peers[i]);
+			if (c == NULL || c->sock != sock) {
+				char	who[48];
+
+				/* RFC 1350 4: not this transfer's peer. */
+				tftp_fmtpeer(who, sizeof(who), &peers[i]);
+				log_debug("tftp: packet from stranger %s",
+				    who);
+				T.st.strangers++;
+				tftp_senderr(fd, &peers[i],
+				    (struct in_addr){ INADDR_ANY },
+				    TFTP_EBADID, "unknown transfer ID");
+				continue;
+			}
+			tftp_xfer_input(&c->x, bufs[i], msgs[i].msg_len);
+		}
+		if (n < TFTP_RECV_BATCH)
+			return;
+	}
+}
+
+static int
+tftp_udp_socket(uint16_t port)
+{
+	struct sockaddr_in	sin;
+	int			fd, on = 1, sz = 4 * 1024 * 1024;
+
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1)
+		return -1;
+	if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) == -1)
+		goto fail;
+	/* Windows of large blocks need room; the kernel caps what we ask. */
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	if (port != 0)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+		goto fail;
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+int
+tftp_init(const struct conf *conf)
+{
+	size_t		size;
+	unsigned	i;
+
+	T.conf = conf;
+	if (!conf->tftp.enable)
+		return 0;
+	if (fsroot_init(&T.root, conf->tftp.root) == -1) {
+		log_warn("tftp: root %s", conf->tftp.root);
+		return -1;
+	}
+	if ((T.lfd = tftp_udp_socket(conf->tftp.port)) == -1) {
+		log_warn("tftp: cannot bind port %u", conf->tftp.port);
+		return -1;
+	}
+	T.port = conf->tftp.port;
+	T.nsocks = conf->tftp.sockets;
+	if ((T.socks = calloc(T.nsocks, sizeof(*T.socks))) == NULL)
+		return -1;
+	for (i = 0; i < T.nsocks; i++) {
+		if ((T.socks[i] = tftp_udp_socket(0)) == -1 ||
+		    ev_fd_add(T.socks[i], tftp_sock_read,
+		    (void *)(uintptr_t)i) == -1) {
+			log_warn("tftp: transfer socket");
+			return -1;
+		}
+	}
+	for (size = 1024; size < 2 * (size_t)conf->tftp.max_transfers;
+	    size *= 2)
+		;
+	if ((T.hash = calloc(size, sizeof(*T.hash))) == NULL)
+		return -1;
+	T.hash_mask = size - 1;
+	if (ev_fd_add(T.lfd, tftp_listen_read, NULL) == -1)
+		return -1;
+	T.up = true;
+	log_info("tftp: serving %s on port %u, %u transfer sockets, up to %u "
+	    "transfers", conf->tftp.root, T.port, T.nsocks,
+	    conf->tftp.max_transfers);
+	return 0;
+}
+
+void
+tftp_reload(const struct conf *conf)
+{
+	const struct conf	*old = T.conf;
+	struct fsroot		 nroot;
+
+	T.conf = conf;
+	if (!T.up) {
+		if (conf->tftp.enable)
+			log_warnx("tftp: enabling TFTP takes a restart");
+		return;
+	}
+	if (!conf->tftp.enable || conf->tftp.port != T.port ||
+	    conf->tftp.sockets != T.nsocks)
+		log_warnx("tftp: a new enable, port or sockets setting takes "
+		    "a restart");
+	if (strcmp(old != NULL ? T.root.path : "", conf->tftp.root) != 0) {
+		if (fsroot_init(&nroot, conf->tftp.root) == -1) {
+			log_warn("tftp: new root %s, keeping %s",
+			    conf->tftp.root, T.root.path);
+			return;
+		}
+		fsroot_fini(&T.root);
+		T.root = nroot;
+	}
+	/* The hash table was sized for the old limit: grow it if needed. */
+	if (2 * (size_t)conf->tftp.max_transfers > T.hash_mask + 1) {
+		struct tftp_conn	**oh = T.hash, *c, *n;
+		size_t			  osize = T.hash_mask + 1, size, i;
+
+		for (size = osize; size < 2 * (size_t)conf->tftp.max_transfers;
+		    size *= 2)
+			;
+		if ((T.hash = calloc(size, sizeof(*T.hash))) == NULL) {
+			T.hash = oh;
+			return;
+		}
+		T.hash_mask = size - 1;
+		for (i = 0; i < osize; i++)
+			for (c = oh[i]; c != NULL; c = n) {
+				n = c->hnext;
+				c->hnext = T.hash[tftp_peerhash(&c->peer)];
+				T.hash[tftp_peerhash(&c->peer)] = c;
+			}
+		free(oh);
+	}
+}
+
+void
+tftp_fini(void)
+{
+	size_t		i;
+	unsigned	s;
+
+	if (T.hash != NULL)
+		for (i = 0; i <= T.hash_mask; i++)
+			while (T.hash[i] != NULL)
+				tftp_xfer_abort(&T.hash[i]->x);
+	for (s = 0; s < T.nsocks; s++)
+		if (T.socks[s] != -1) {
+			ev_fd_del(T.socks[s]);
+			close(T.socks[s]);
+		}
+	free(T.socks);
+	T.socks = NULL;
+	T.nsocks = 0;
+	if (T.lfd != -1) {
+		ev_fd_del(T.lfd);
+		close(T.lfd);
+		T.lfd = -1;
+	}
+	free(T.hash);
+	T.hash = NULL;
+	fsroot_fini(&T.root);
+	T.up = false;
+}
+
+void
+tftp_stats(struct tftp_stats *st)
+{
+	*st = T.st;
+	st->active = T.active;
+}
+
+void
+tftp_summary(void)
+{
+	if (!T.up)
+		return;
+	log_info("state: tftp %u active, %llu completed, %llu failed, %llu "
+	    "size probes, %llu refused, %llu busy, %llu bytes", T.active,
+	    (unsigned long long)T.st.completed,
+	    (unsigned long long)T.st.failed, (unsigned long long)T.st.probes,
+	    (unsigned long long)T.st.refused, (unsigned long long)T.st.busy,
+	    (unsigned long long)T.st.bytes);
+}

@@ -1,0 +1,25 @@
+/*
+ * tftp_io.h: pxed's TFTP server in the loop.
+ */
+#ifndef PXED_TFTP_IO_H
+#define PXED_TFTP_IO_H
+
+#include <stdint.h>
+
+#include "conf.h"
+
+struct tftp_stats {
+	unsigned	 active;
+	uint64_t	 started, completed, failed, probes, refused, busy;
+	uint64_t	 strangers, bytes, packets;
+};
+
+/* Bind port 69 and the transfer sockets (before dropping privileges). */
+int	tftp_init(const struct conf *conf);
+/* A new config: new requests follow it; transfers keep their settings. */
+void	tftp_reload(const struct conf *conf);
+void	tftp_fini(void);
+void	tftp_stats(struct tftp_stats *st);
+void	tftp_summary(void);
+
+#endif
