@@ -232,6 +232,7 @@ main(int argc, char *argv[])
 
 	if ((rc = pxed_check_runtime(pxed.conf, true)) != PXED_EXIT_OK)
 		return rc;
+	pxed_apply_loglevel(pxed.conf);
 	if (ev_init() == -1) {
 		fprintf(stderr, "pxed: event loop: %s\n", strerror(errno));
 		return PXED_EXIT_NETWORK;

@@ -21,8 +21,9 @@
  * Apprentice bug); an ACK inside the window means the client missed what
  * followed, and the next window starts right after it (RFC 7440 4).  On a
  * timeout the window is sent again from the last acknowledged block, with
- * the delay doubling up to 8 times the first, until the retries or the
- * idle time run out.
+ * the delay doubling up to 8 times the first (but not when the client set
+ * the interval with the timeout option), until the retries or the idle
+ * time run out.
  *
  * Octet blocks are read with one pread() per window; netascii (LF to
  * CR LF, CR to CR NUL) is produced on the fly, and the conversion state
@@ -241,6 +242,10 @@ static void
 tftp_arm(struct tftp_xfer *x)
 {
 	unsigned	shift = x->retries < 3 ? x->retries : 3;
+
+	/* A timeout the client asked for is the interval it expects. */
+	if (x->p.fixed_timeout)
+		shift = 0;
 
 	ev_timer_add(&x->timer, (uint64_t)x->p.timeout_ms << shift);
 }

@@ -36,6 +36,7 @@ struct tftp_params {
 	unsigned	 blksize;
 	unsigned	 windowsize;
 	unsigned	 timeout_ms;	/* first retransmission */
+	bool		 fixed_timeout;	/* the client's (RFC 2349): no backoff */
 	unsigned	 retries;	/* retransmissions before giving up */
 	unsigned	 idle_ms;	/* give up after this long without an ACK */
 	unsigned	 rollover;	/* block after 65535: 0 or 1 */

@@ -398,14 +398,20 @@ tftp_negotiate(const struct tftp_rrq *rq, unsigned refuse, int ifindex,
 		o->blksize.val = v;
 		p->blksize = (unsigned)v;
 	}
-	/* A netascii size is not known before conversion: no tsize then. */
-	if (rq->tsize.set && !(refuse & TFTP_REFUSE_TSIZE) && !p->netascii) {
+	/*
+	 * A netascii size is not known before conversion: no tsize then.
+	 * Nor for an empty file: curl takes "tsize 0" in an OACK for an
+	 * error, and the size says nothing the first block will not.
+	 */
+	if (rq->tsize.set && !(refuse & TFTP_REFUSE_TSIZE) && !p->netascii &&
+	    f->size > 0) {
 		o->tsize.set = true;
 		o->tsize.val = f->size;
 	}
 	if (rq->timeout.set && !(refuse & TFTP_REFUSE_TIMEOUT)) {
 		o->timeout = rq->timeout;
 		p->timeout_ms = (unsigned)rq->timeout.val * 1000;
+		p->fixed_timeout = true;
 	}
 	if (rq->windowsize.set && !(refuse & TFTP_REFUSE_WINDOWSIZE)) {
 		uint64_t	v = rq->windowsize.val;
@@ -550,9 +556,10 @@ tftp_request(const uint8_t *pkt, size_t len, const struct sockaddr_in *peer,
 	snprintf(c->client, sizeof(c->client), "%s", who);
 	memcpy(c->asked, canon, sizeof(c->asked));
 	tftp_negotiate(&rq, res.tftp_refuse, ifindex, c->x.file, &c->x.p);
-	snprintf(c->opts, sizeof(c->opts), "%s blksize %u windowsize %u%s%s",
+	snprintf(c->opts, sizeof(c->opts), "%s blksize %u windowsize %u%s%s%s",
 	    c->x.p.netascii ? "netascii" : "octet", c->x.p.blksize,
 	    c->x.p.windowsize, c->x.p.oack.tsize.set ? " tsize" : "",
+	    c->x.p.fixed_timeout ? " timeout" : "",
 	    res.tftp_refuse ? " (options refused by rule)" : "");
 	c->sock = T.next_sock++ % T.nsocks;
 	c->x.send = tftp_conn_send;

@@ -550,12 +550,18 @@ test_timeout_option(void)
 	x.p.oack.timeout.set = true;
 	x.p.oack.timeout.val = 3;
 	x.p.timeout_ms = 3000;
+	x.p.fixed_timeout = true;
 	tftp_xfer_start(&x);
 	advance(2999);
 	CU_ASSERT_EQUAL(nout, 1);
 	advance(1);
 	CU_ASSERT_EQUAL(nout, 2);
 	CU_ASSERT_EQUAL(out[1].op, TFTP_OACK);
+	/* The client's interval, every time: no backoff. */
+	advance(3000);
+	CU_ASSERT_EQUAL(nout, 3);
+	advance(3000);
+	CU_ASSERT_EQUAL(nout, 4);
 	/* Every test ends its transfers: their timers live in the loop. */
 	tftp_xfer_abort(&x);
 	CU_ASSERT_EQUAL(x.result, TFTP_END_ABORT);

@@ -1,0 +1,264 @@
+#!/bin/sh
+# tftp-net.sh: pxed's TFTP server against real clients (tftp-hpa's tftp,
+# atftp, curl) across a veth pair between two network namespaces: sizes
+# around the block size and past 65535 blocks, windowsize, netascii, loss,
+# hostile paths, per-rule option refusal and path aliases by MAC, the
+# transfer limit, a reload during a transfer, and 500 clients at once.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/netns.sh"
+netns_require
+for tool in tftp atftp curl nft; do
+	command -v $tool >/dev/null 2>&1 || netns_fail "no $tool"
+done
+pxed_test_init
+trap 'pxed_cleanup; netns_cleanup' EXIT
+NETNS_SRV_IP=10.78.0.1 NETNS_CLI_IP=10.78.0.2
+netns_setup "pxtf$$" || exit 99
+S=$NETNS_SRV_IP
+
+# The root, readable by "nobody", whom pxed becomes after binding.
+chmod 755 "$T"
+R="$T/root"
+mkdir -p "$R/sub" "$R/shim" "$R/dir.efi" "$T/out"
+chmod 777 "$T/out"
+for n in 0 511 512 513 4404 65536; do
+	head -c $n /dev/urandom > "$R/f$n"
+done
+head -c $((40 * 1024 * 1024)) /dev/urandom > "$R/big40"
+printf 'line one\nline two\r\nbare cr\rend\n' > "$R/text.txt"
+echo "the real grub" > "$R/shim/grubx64.efi"
+echo "SECRET-OUTSIDE-$$" > "$T/secret"
+ln -s "$T/secret" "$R/escape"
+ln -s sub "$R/inside-link"
+head -c 100 /dev/urandom > "$R/sub/inner"
+mkfifo "$R/fifo"
+echo "root only" > "$R/private"
+chmod 600 "$R/private"
+chmod -R a+rX "$R"
+chmod 600 "$R/private"
+CLIMAC=$(in_cli cat "/sys/class/net/$NETNS_CLI_IF/address")
+
+cat > "$T/pxed.conf" <<EOC
+user = "nobody"
+conf-dir = "$T/conf.d"
+dhcp { mode = off }
+http { enable = no }
+tftp { root = "$R" timeout = 200 retries = 20 max-transfers = 1000 sockets = 16 }
+EOC
+mkdir -p "$T/conf.d"
+cat > "$T/conf.d/10-client.conf" <<EOC
+match "this-client" {
+  mac = "$CLIMAC"
+  tftp-refuse = { "windowsize" }
+}
+host "client" {
+  mac = "$CLIMAC"
+  tftp-alias = { "grubx64.efi=shim/grubx64.efi" }
+}
+EOC
+LOG="$T/log"
+# Not through a shell function: $! must be pxed itself (ip execs it).
+ip netns exec "$NS_SRV" "$PXED" -d -v -f "$T/pxed.conf" > "$LOG" 2>&1 &
+PID=$!
+PIDS=$PID
+wait_log "$LOG" "tftp: serving" 5 || { cat "$LOG"; exit 99; }
+check "pxed dropped to nobody" \
+    sh -c "grep -q '^Uid:.*65534' /proc/$PID/status"
+
+# fetch CLIENT NAME OUT: one download in the client namespace.
+fetch() {
+	rm -f "$3"
+	case $1 in
+	hpa)	in_cli timeout 120 tftp "$S" -m binary -c get "$2" "$3" ;;
+	hpa-ascii) in_cli timeout 60 tftp "$S" -m netascii -c get "$2" "$3" ;;
+	curl)	# curl writes no file for an empty download.
+		in_cli timeout 120 curl -s --tftp-blksize 1468 -o "$3" \
+		    "tftp://$S/$2" && touch "$3" ;;
+	atftp)	in_cli timeout 120 atftp --option "blksize 1468" \
+		    --option "windowsize 16" -g -r "$2" -l "$3" "$S" ;;
+	esac >/dev/null 2>&1
+}
+
+for c in hpa curl atftp; do
+	for f in f0 f511 f512 f513 f4404 f65536 big40; do
+		fetch $c $f "$T/out/$c-$f"
+		if cmp -s "$R/$f" "$T/out/$c-$f"; then
+			ok "$c gets $f ($(stat -c %s "$R/$f") bytes) intact"
+		else
+			not_ok "$c gets $f"
+		fi
+	done
+done
+grep -q "sent big40 to .* blksize 512 windowsize 1" "$LOG" &&
+    ok "40 MiB at blksize 512: 81921 blocks, past 65535 (rollover)" ||
+    not_ok "no 40 MiB transfer at blksize 512 in the log"
+# atftp asked for windowsize 16: the rule for this MAC refuses it.
+grep -q "sent big40 to .* blksize 1468 windowsize 1 (options refused by rule)" \
+    "$LOG" && ok "windowsize refused by the rule for this client's MAC" ||
+    not_ok "rule refusal not applied"
+
+# Netascii: the client turns CR LF and CR NUL back into the text.
+fetch hpa-ascii text.txt "$T/out/text.txt"
+check "netascii round trip" cmp -s "$R/text.txt" "$T/out/text.txt"
+
+# The alias for this host.
+fetch curl grubx64.efi "$T/out/grub"
+check "tftp-alias: grubx64.efi served from shim/" \
+    cmp -s "$R/shim/grubx64.efi" "$T/out/grub"
+fetch curl inside-link/inner "$T/out/inner"
+check "a symlink inside the root is followed" \
+    cmp -s "$R/sub/inner" "$T/out/inner"
+
+# Hostile names (sent as written by tftp-hpa; curl would normalise
+# them): refused, logged, nothing from outside the root.
+long=$(head -c 1000 /dev/zero | tr '\0' 'x')
+for bad in ../etc/passwd /../../x a/../../b escape "$long" dir.efi fifo \
+    private "..\\..\\secret"; do
+	fetch hpa "$bad" "$T/out/bad"
+	if [ -s "$T/out/bad" ]; then
+		not_ok "hostile name served: $(echo "$bad" | cut -c1-40)"
+	else
+		ok "hostile name refused: $(echo "$bad" | cut -c1-40)"
+	fi
+done
+check "refusals are logged with the exact name" \
+    grep -q 'refused "../etc/passwd" from 10.78.0.2:[0-9]*: ".." in the path' \
+    "$LOG"
+check "symlink out of the root logged" \
+    grep -q 'refused "escape" from .*: symlink leaves the root' "$LOG"
+check "unreadable file logged" \
+    grep -q 'refused "private" from .*: permission denied' "$LOG"
+check "fifo and directory logged" \
+    sh -c "grep -q 'refused \"fifo\" from .*: not a regular file' '$LOG' &&
+        grep -q 'refused \"dir.efi\" from .*: not a regular file' '$LOG'"
+if grep -rq "SECRET-OUTSIDE-$$" "$T/out" 2>/dev/null; then
+	not_ok "a file outside the root was sent"
+else
+	ok "nothing outside the root was sent"
+fi
+echo hello > "$T/out/up"
+in_cli tftp "$S" -c put "$T/out/up" up >/dev/null 2>&1
+check "write request refused and logged" \
+    grep -q 'write request for "up" .* refused: read-only server' "$LOG"
+
+# Loss: 10 % of UDP dropped each way (nftables; this kernel has no
+# netem, so no added delay); the transfers still complete.  Requests to
+# port 69 are spared: atftp gives up when its first RRQ is lost, which
+# says nothing about the server.
+loss() {
+	for ns in "$NS_SRV" "$NS_CLI"; do
+		ip netns exec "$ns" nft "$1" table inet pxedloss 2>/dev/null
+	done
+	[ "$1" = add ] || return 0
+	for ns in "$NS_SRV" "$NS_CLI"; do
+		ip netns exec "$ns" nft add chain inet pxedloss in \
+		    '{ type filter hook input priority 0; }' || return 1
+	done
+	ip netns exec "$NS_SRV" nft add rule inet pxedloss in \
+	    udp dport != 69 numgen random mod 100 '<' 10 drop &&
+	ip netns exec "$NS_CLI" nft add rule inet pxedloss in \
+	    meta l4proto udp numgen random mod 100 '<' 10 drop
+}
+# curl asks for timeout 6 (a minute of waiting at this loss rate) and is
+# left out; atftp ignores a repeated DATA block and re-ACKs only on its
+# own 5 s timer, hence retries = 20 above with the short timeout.
+loss add || not_ok "nftables loss"
+fetch hpa f65536 "$T/out/lossy-hpa"
+check "tftp-hpa, 10 % loss: intact" cmp -s "$R/f65536" "$T/out/lossy-hpa"
+fetch atftp f65536 "$T/out/lossy-atftp"
+check "atftp, 10 % loss: intact" cmp -s "$R/f65536" "$T/out/lossy-atftp"
+loss delete
+grep "sent f65536 .*retransmit" "$LOG" | tail -n 2 | sed 's/^.*tftp: /  # /'
+
+# A reload while a transfer runs: the transfer finishes, rules change.
+fetch hpa big40 "$T/out/reload-big" &
+FP=$!
+sleep 0.5
+cat > "$T/conf.d/10-client.conf" <<EOC
+host "client" {
+  mac = "$CLIMAC"
+  tftp-alias = { "grubx64.efi=sub/inner" }
+}
+EOC
+kill -HUP $PID
+wait_log "$LOG" "reloaded in .* generation 2" 5 || not_ok "reload"
+wait $FP
+check "a transfer survives a reload" cmp -s "$R/big40" "$T/out/reload-big"
+fetch curl grubx64.efi "$T/out/grub2"
+check "the reloaded alias applies to the next request" \
+    cmp -s "$R/sub/inner" "$T/out/grub2"
+
+# The transfer limit: beyond it, "server busy" and one log line.  Start
+# from no transfer at all (SIGUSR1 reports the count).
+idle() {
+	n=0
+	while [ $n -lt 60 ]; do
+		before=$(count_log "$LOG" "state: tftp ")
+		kill -USR1 $PID
+		wait_log "$LOG" "state: tftp " 2 >/dev/null 2>&1
+		sleep 0.2
+		grep "state: tftp " "$LOG" | tail -n 1 | grep -q " 0 active" &&
+		    return 0
+		sleep 0.5
+		n=$((n + 1))
+	done
+	return 1
+}
+check "no transfer left before the limit test" idle
+sed -i 's/max-transfers = 1000/max-transfers = 2/' "$T/pxed.conf"
+kill -HUP $PID
+wait_log "$LOG" "generation 3" 5 || not_ok "reload to max-transfers 2"
+BP=""
+for i in 1 2 3 4; do
+	fetch hpa big40 "$T/out/busy$i" &
+	BP="$BP $!"
+done
+wait $BP
+busy=0
+for i in 1 2 3 4; do
+	cmp -s "$R/big40" "$T/out/busy$i" || busy=$((busy + 1))
+done
+check "over max-transfers, requests are refused ($busy of 4)" \
+    test "$busy" -ge 1 -a "$busy" -le 2 ||
+    grep -E "big40|busy|failed" "$LOG" | tail -n 12 | sed 's/^/  # /'
+check "busy is logged" grep -q "tftp: busy, refused" "$LOG"
+sed -i 's/max-transfers = 2/max-transfers = 1000/' "$T/pxed.conf"
+kill -HUP $PID
+wait_log "$LOG" "generation 4" 5 || not_ok "reload back"
+
+# 500 clients at once, each a 64 KiB file at blksize 1468; the fds used
+# stay within the fixed socket pool.
+N=500
+mkdir -p "$T/storm"
+chmod 777 "$T/storm"
+in_cli sh -c "
+	i=0
+	while [ \$i -lt $N ]; do
+		timeout 120 curl -s --tftp-blksize 1468 -o $T/storm/\$i \
+		    tftp://$S/f65536 &
+		i=\$((i + 1))
+	done
+	wait" &
+STORM=$!
+maxfd=0
+while kill -0 $STORM 2>/dev/null; do
+	n=$(ls /proc/$PID/fd 2>/dev/null | wc -l)
+	[ "$n" -gt "$maxfd" ] && maxfd=$n
+	sleep 0.1
+done
+good=0
+for f in "$T"/storm/*; do
+	cmp -s "$R/f65536" "$f" && good=$((good + 1))
+done
+check "$N clients at once: $good intact" test "$good" -eq $N
+check "descriptors stayed in the pool: at most $maxfd open" \
+    test "$maxfd" -le 40
+kill -USR1 $PID
+wait_log "$LOG" "state: tftp 0 active" 5 &&
+    grep "state: tftp" "$LOG" | tail -n 1 | sed 's/^.*state: /  # /'
+
+kill -TERM $PID
+wait $PID
+check "pxed exits 0" test $? -eq 0
+PIDS=""
+pxed_test_done
