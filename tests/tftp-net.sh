@@ -257,6 +257,9 @@ kill -USR1 $PID
 wait_log "$LOG" "state: tftp 0 active" 5 &&
     grep "state: tftp" "$LOG" | tail -n 1 | sed 's/^.*state: /  # /'
 
+# What ended badly, for whoever reads this log (client give-ups included).
+grep -E "tftp: (failed|.* stopped)" "$LOG" | sed 's/^.*tftp: /  # /'
+
 kill -TERM $PID
 wait $PID
 check "pxed exits 0" test $? -eq 0
