@@ -132,19 +132,45 @@ tftp_fmtpeer(char *buf, size_t len, const struct sockaddr_in *sin)
 	snprintf(buf, len, "%s:%u", ip, ntohs(sin->sin_port));
 }
 
+/* Control data that makes a reply leave from the client's server address. */
+union tftp_cmsg {
+	struct cmsghdr	c;
+	char		b[CMSG_SPACE(sizeof(struct in_pktinfo))];
+};
+
+/* Fill cb and point m at it; nothing when the address is unknown. */
+static void
+tftp_pktinfo(union tftp_cmsg *cb, struct in_addr local, struct msghdr *m)
+{
+	struct msghdr	 tmp;
+	struct cmsghdr	*cm;
+	struct in_pktinfo pi;
+
+	if (local.s_addr == INADDR_ANY)
+		return;
+	memset(cb, 0, sizeof(*cb));
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.msg_control = cb->b;
+	tmp.msg_controllen = sizeof(cb->b);
+	cm = CMSG_FIRSTHDR(&tmp);
+	cm->cmsg_level = IPPROTO_IP;
+	cm->cmsg_type = IP_PKTINFO;
+	cm->cmsg_len = CMSG_LEN(sizeof(pi));
+	memset(&pi, 0, sizeof(pi));
+	pi.ipi_spec_dst = local;
+	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	m->msg_control = cb->b;
+	m->msg_controllen = sizeof(cb->b);
+}
+
 /* Send one datagram from the address the client talked to. */
 static void
 tftp_sendto(int fd, const struct sockaddr_in *to, struct in_addr local,
     const void *buf, size_t len)
 {
-	struct iovec	 iov;
-	struct msghdr	 m;
-	union {
-		struct cmsghdr	c;
-		char		b[CMSG_SPACE(sizeof(struct in_pktinfo))];
-	} cb;
-	struct cmsghdr	*cm;
-	struct in_pktinfo pi;
+	struct iovec	iov;
+	struct msghdr	m;
+	union tftp_cmsg	cb;
 
 	iov.iov_base = (void *)(uintptr_t)buf;
 	iov.iov_len = len;
@@ -153,18 +179,7 @@ tftp_sendto(int fd, const struct sockaddr_in *to, struct in_addr local,
 	m.msg_namelen = sizeof(*to);
 	m.msg_iov = &iov;
 	m.msg_iovlen = 1;
-	if (local.s_addr != INADDR_ANY) {
-		memset(&cb, 0, sizeof(cb));
-		m.msg_control = cb.b;
-		m.msg_controllen = sizeof(cb.b);
-		cm = CMSG_FIRSTHDR(&m);
-		cm->cmsg_level = IPPROTO_IP;
-		cm->cmsg_type = IP_PKTINFO;
-		cm->cmsg_len = CMSG_LEN(sizeof(pi));
-		memset(&pi, 0, sizeof(pi));
-		pi.ipi_spec_dst = local;
-		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-	}
+	tftp_pktinfo(&cb, local, &m);
 	if (sendmsg(fd, &m, 0) == -1 && errno != EAGAIN)
 		log_debug("tftp: sendmsg: %s", strerror(errno));
 }
@@ -267,31 +282,14 @@ tftp_conn_send(struct tftp_xfer *x, struct iovec *iov, size_t npkts)
 {
 	struct tftp_conn	*c = x->io;
 	struct mmsghdr		 msgs[64];
-	union {
-		struct cmsghdr	c;
-		char		b[CMSG_SPACE(sizeof(struct in_pktinfo))];
-	} cb;
-	struct cmsghdr		*cm;
-	struct in_pktinfo	 pi;
+	struct msghdr		 proto;
+	union tftp_cmsg		 cb;
 	size_t			 i, done = 0;
 	int			 fd = T.socks[c->sock];
 
 	/* One control block serves every message: the same source address. */
-	memset(&cb, 0, sizeof(cb));
-	if (c->local.s_addr != INADDR_ANY) {
-		struct msghdr	tmp;
-
-		memset(&tmp, 0, sizeof(tmp));
-		tmp.msg_control = cb.b;
-		tmp.msg_controllen = sizeof(cb.b);
-		cm = CMSG_FIRSTHDR(&tmp);
-		cm->cmsg_level = IPPROTO_IP;
-		cm->cmsg_type = IP_PKTINFO;
-		cm->cmsg_len = CMSG_LEN(sizeof(pi));
-		memset(&pi, 0, sizeof(pi));
-		pi.ipi_spec_dst = c->local;
-		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-	}
+	memset(&proto, 0, sizeof(proto));
+	tftp_pktinfo(&cb, c->local, &proto);
 	while (done < npkts) {
 		size_t	n = npkts - done > 64 ? 64 : npkts - done;
 		int	sent;
@@ -304,10 +302,8 @@ tftp_conn_send(struct tftp_xfer *x, struct iovec *iov, size_t npkts)
 			m->msg_namelen = sizeof(c->peer);
 			m->msg_iov = &iov[2 * (done + i)];
 			m->msg_iovlen = 2;
-			if (c->local.s_addr != INADDR_ANY) {
-				m->msg_control = cb.b;
-				m->msg_controllen = sizeof(cb.b);
-			}
+			m->msg_control = proto.msg_control;
+			m->msg_controllen = proto.msg_controllen;
 		}
 		sent = sendmmsg(fd, msgs, (unsigned)n, 0);
 		if (sent <= 0) {
@@ -610,10 +606,7 @@ tftp_listen_read(int fd, void *arg)
 	struct sockaddr_in	 peer;
 	struct iovec		 iov;
 	struct msghdr		 m;
-	union {
-		struct cmsghdr	c;
-		char		b[CMSG_SPACE(sizeof(struct in_pktinfo))];
-	} cb;
+	union tftp_cmsg		 cb;
 	struct cmsghdr		*cm;
 	int			 turns;
 

@@ -298,6 +298,21 @@ static int	 tfd = -1;
 static char	 tpath[64];
 static struct tftp_file tf;
 
+/* A new empty, unlinked file as the one being served. */
+static void
+engine_tmpfile(uint64_t size)
+{
+	if (tfd != -1)
+		close(tfd);
+	snprintf(tpath, sizeof(tpath), "/tmp/pxed-tftp.XXXXXX");
+	tfd = mkstemp(tpath);
+	CU_ASSERT_FATAL(tfd >= 0);
+	unlink(tpath);
+	memset(&tf, 0, sizeof(tf));
+	tf.fd = tfd;
+	tf.size = size;
+}
+
 /* A file of size bytes; byte i is (i / 512) & 0xff for easy checks. */
 static void
 engine_file(uint64_t size)
@@ -305,12 +320,7 @@ engine_file(uint64_t size)
 	uint8_t		buf[4096];
 	uint64_t	i;
 
-	if (tfd != -1)
-		close(tfd);
-	snprintf(tpath, sizeof(tpath), "/tmp/pxed-tftp.XXXXXX");
-	tfd = mkstemp(tpath);
-	CU_ASSERT_FATAL(tfd >= 0);
-	unlink(tpath);
+	engine_tmpfile(size);
 	for (i = 0; i < size; i += sizeof(buf)) {
 		size_t	n = size - i < sizeof(buf) ? (size_t)(size - i) :
 		    sizeof(buf), j;
@@ -319,9 +329,6 @@ engine_file(uint64_t size)
 			buf[j] = (uint8_t)((i + j) / 512);
 		CU_ASSERT_FATAL(write(tfd, buf, n) == (ssize_t)n);
 	}
-	memset(&tf, 0, sizeof(tf));
-	tf.fd = tfd;
-	tf.size = size;
 }
 
 static void
@@ -647,15 +654,8 @@ test_netascii(void)
 	 * "a b CR LF c CR NUL" is 7 bytes: blocks of 3 split both pairs,
 	 * "ab\r" | "\nc\r" | "\0".
 	 */
-	if (tfd != -1)
-		close(tfd);
-	snprintf(tpath, sizeof(tpath), "/tmp/pxed-tftp.XXXXXX");
-	tfd = mkstemp(tpath);
-	unlink(tpath);
+	engine_tmpfile(5);
 	CU_ASSERT(write(tfd, text, 5) == 5);
-	memset(&tf, 0, sizeof(tf));
-	tf.fd = tfd;
-	tf.size = 5;
 	engine_new(&x, 3, 2);
 	x.p.netascii = true;
 	CU_ASSERT_EQUAL(tftp_xfer_start(&x), 0);
