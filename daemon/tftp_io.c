@@ -31,6 +31,7 @@
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +48,13 @@
 #include "tftp.h"
 #include "tftp_io.h"
 
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT	103		/* Linux 4.18 */
+#endif
+
 #define TFTP_RECV_BATCH	32
+#define TFTP_GSO_BYTES	60000		/* one GSO send stays under 64 KiB */
+#define TFTP_GSO_SEGS	64
 #define TFTP_PKT_MAX	(TFTP_BLKSIZE_MAX + 4)
 
 struct tftp_conn {
@@ -135,32 +142,44 @@ tftp_fmtpeer(char *buf, size_t len, const struct sockaddr_in *sin)
 /* Control data that makes a reply leave from the client's server address. */
 union tftp_cmsg {
 	struct cmsghdr	c;
-	char		b[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	char		b[CMSG_SPACE(sizeof(struct in_pktinfo)) +
+			    CMSG_SPACE(sizeof(uint16_t))];
 };
 
-/* Fill cb and point m at it; nothing when the address is unknown. */
+/*
+ * Fill cb and point m at it: IP_PKTINFO when the local address is known,
+ * UDP_SEGMENT when seg is not 0 (one send, many datagrams of seg bytes).
+ */
 static void
-tftp_pktinfo(union tftp_cmsg *cb, struct in_addr local, struct msghdr *m)
+tftp_cmsg(union tftp_cmsg *cb, struct in_addr local, uint16_t seg,
+    struct msghdr *m)
 {
-	struct msghdr	 tmp;
 	struct cmsghdr	*cm;
 	struct in_pktinfo pi;
+	size_t		 len = 0;
 
-	if (local.s_addr == INADDR_ANY)
-		return;
 	memset(cb, 0, sizeof(*cb));
-	memset(&tmp, 0, sizeof(tmp));
-	tmp.msg_control = cb->b;
-	tmp.msg_controllen = sizeof(cb->b);
-	cm = CMSG_FIRSTHDR(&tmp);
-	cm->cmsg_level = IPPROTO_IP;
-	cm->cmsg_type = IP_PKTINFO;
-	cm->cmsg_len = CMSG_LEN(sizeof(pi));
-	memset(&pi, 0, sizeof(pi));
-	pi.ipi_spec_dst = local;
-	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-	m->msg_control = cb->b;
-	m->msg_controllen = sizeof(cb->b);
+	/* Both fit in cb (see its size): lay them out directly. */
+	cm = &cb->c;
+	if (local.s_addr != INADDR_ANY) {
+		cm->cmsg_level = IPPROTO_IP;
+		cm->cmsg_type = IP_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memset(&pi, 0, sizeof(pi));
+		pi.ipi_spec_dst = local;
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+		len += CMSG_SPACE(sizeof(pi));
+		cm = (struct cmsghdr *)(void *)(cb->b + len);
+	}
+	if (seg != 0) {
+		cm->cmsg_level = SOL_UDP;
+		cm->cmsg_type = UDP_SEGMENT;
+		cm->cmsg_len = CMSG_LEN(sizeof(seg));
+		memcpy(CMSG_DATA(cm), &seg, sizeof(seg));
+		len += CMSG_SPACE(sizeof(seg));
+	}
+	m->msg_control = len > 0 ? cb->b : NULL;
+	m->msg_controllen = len;
 }
 
 /* Send one datagram from the address the client talked to. */
@@ -179,7 +198,7 @@ tftp_sendto(int fd, const struct sockaddr_in *to, struct in_addr local,
 	m.msg_namelen = sizeof(*to);
 	m.msg_iov = &iov;
 	m.msg_iovlen = 1;
-	tftp_pktinfo(&cb, local, &m);
+	tftp_cmsg(&cb, local, 0, &m);
 	if (sendmsg(fd, &m, 0) == -1 && errno != EAGAIN)
 		log_debug("tftp: sendmsg: %s", strerror(errno));
 }
@@ -277,6 +296,60 @@ tftp_file_put(struct tftp_file *f)
 
 /* ---------- transfers ---------- */
 
+/*
+ * Send datagrams [*done, npkts) with UDP GSO: runs of equal-sized
+ * datagrams (the last of a run may be shorter) as one sendmsg(2) each.
+ * Returns false when the kernel refuses GSO, so the caller falls back.
+ */
+static bool
+tftp_send_gso(struct tftp_conn *c, int fd, struct iovec *iov, size_t npkts,
+    size_t *done)
+{
+	static bool	 gso_broken;
+	struct msghdr	 m;
+	union tftp_cmsg	 cb;
+
+	if (gso_broken)
+		return false;
+	while (*done < npkts) {
+		size_t	seg = iov[2 * *done].iov_len + iov[2 * *done + 1].iov_len;
+		size_t	n = 1, bytes = seg;
+		ssize_t	r;
+
+		/* Equal sizes; a shorter one may only end the run. */
+		while (*done + n < npkts && n < TFTP_GSO_SEGS) {
+			size_t	len = iov[2 * (*done + n)].iov_len +
+			    iov[2 * (*done + n) + 1].iov_len;
+
+			if (len > seg || bytes + len > TFTP_GSO_BYTES)
+				break;
+			bytes += len;
+			n++;
+			if (len < seg)
+				break;
+		}
+		if (n == 1)
+			return true;	/* the caller sends singles */
+		memset(&m, 0, sizeof(m));
+		m.msg_name = &c->peer;
+		m.msg_namelen = sizeof(c->peer);
+		m.msg_iov = &iov[2 * *done];
+		m.msg_iovlen = 2 * n;
+		tftp_cmsg(&cb, c->local, (uint16_t)seg, &m);
+		if ((r = sendmsg(fd, &m, 0)) == -1) {
+			if (errno == EAGAIN || errno == ENOBUFS)
+				return true;	/* the retransmit timer copes */
+			log_info("tftp: UDP GSO refused (%s): using sendmmsg",
+			    strerror(errno));
+			gso_broken = true;
+			return false;
+		}
+		T.st.packets += n;
+		*done += n;
+	}
+	return true;
+}
+
 static void
 tftp_conn_send(struct tftp_xfer *x, struct iovec *iov, size_t npkts)
 {
@@ -287,9 +360,13 @@ tftp_conn_send(struct tftp_xfer *x, struct iovec *iov, size_t npkts)
 	size_t			 i, done = 0;
 	int			 fd = T.socks[c->sock];
 
+	/* A window in as few system calls as the kernel allows. */
+	if (npkts > 1 && tftp_send_gso(c, fd, iov, npkts, &done) &&
+	    done == npkts)
+		return;
 	/* One control block serves every message: the same source address. */
 	memset(&proto, 0, sizeof(proto));
-	tftp_pktinfo(&cb, c->local, &proto);
+	tftp_cmsg(&cb, c->local, 0, &proto);
 	while (done < npkts) {
 		size_t	n = npkts - done > 64 ? 64 : npkts - done;
 		int	sent;

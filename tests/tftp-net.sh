@@ -47,10 +47,6 @@ tftp { root = "$R" timeout = 200 retries = 20 max-transfers = 1000 sockets = 16 
 EOC
 mkdir -p "$T/conf.d"
 cat > "$T/conf.d/10-client.conf" <<EOC
-match "this-client" {
-  mac = "$CLIMAC"
-  tftp-refuse = { "windowsize" }
-}
 host "client" {
   mac = "$CLIMAC"
   tftp-alias = { "grubx64.efi=shim/grubx64.efi" }
@@ -89,13 +85,12 @@ for c in hpa curl atftp; do
 		fi
 	done
 done
-grep -q "sent big40 to .* blksize 512 windowsize 1" "$LOG" &&
+grep -q "sent big40 to .* blksize 512 windowsize 1," "$LOG" &&
     ok "40 MiB at blksize 512: 81921 blocks, past 65535 (rollover)" ||
     not_ok "no 40 MiB transfer at blksize 512 in the log"
-# atftp asked for windowsize 16: the rule for this MAC refuses it.
-grep -q "sent big40 to .* blksize 1468 windowsize 1 (options refused by rule)" \
-    "$LOG" && ok "windowsize refused by the rule for this client's MAC" ||
-    not_ok "rule refusal not applied"
+grep -q "sent big40 to .* blksize 1468 windowsize 16," "$LOG" &&
+    ok "40 MiB with windowsize 16 (atftp)" ||
+    not_ok "no windowsize 16 transfer in the log"
 
 # Netascii: the client turns CR LF and CR NUL back into the text.
 fetch hpa-ascii text.txt "$T/out/text.txt"
@@ -108,6 +103,24 @@ check "tftp-alias: grubx64.efi served from shim/" \
 fetch curl inside-link/inner "$T/out/inner"
 check "a symlink inside the root is followed" \
     cmp -s "$R/sub/inner" "$T/out/inner"
+
+# A rule for this client's MAC refuses windowsize: atftp gets lock-step.
+cat > "$T/conf.d/20-refuse.conf" <<EOC
+match "this-client" {
+  mac = "$CLIMAC"
+  tftp-refuse = { "windowsize" }
+}
+EOC
+kill -HUP $PID
+wait_log "$LOG" "reloaded in .* generation 2" 5 || not_ok "reload with a rule"
+fetch atftp f65536 "$T/out/refused-ws"
+check "the rule's transfer is intact" cmp -s "$R/f65536" "$T/out/refused-ws"
+check "windowsize refused by the rule for this client's MAC" \
+    grep -q "sent f65536 to .* blksize 1468 windowsize 1 (options refused by rule)" \
+    "$LOG"
+rm "$T/conf.d/20-refuse.conf"
+kill -HUP $PID
+wait_log "$LOG" "reloaded in .* generation 3" 5 || not_ok "reload without it"
 
 # Hostile names (sent as written by tftp-hpa; curl would normalise
 # them): refused, logged, nothing from outside the root.
@@ -165,8 +178,11 @@ loss() {
 loss add || not_ok "nftables loss"
 fetch hpa f65536 "$T/out/lossy-hpa"
 check "tftp-hpa, 10 % loss: intact" cmp -s "$R/f65536" "$T/out/lossy-hpa"
+# A window of 16 arrives whole 19 % of the time at this loss (0.9^16),
+# and atftp re-ACKs a gap only on its own timer: a small file, then.
 fetch atftp f65536 "$T/out/lossy-atftp"
-check "atftp, 10 % loss: intact" cmp -s "$R/f65536" "$T/out/lossy-atftp"
+check "atftp windowsize 16, 10 % loss: intact" \
+    cmp -s "$R/f65536" "$T/out/lossy-atftp"
 loss delete
 grep "sent f65536 .*retransmit" "$LOG" | tail -n 2 | sed 's/^.*tftp: /  # /'
 
@@ -181,7 +197,7 @@ host "client" {
 }
 EOC
 kill -HUP $PID
-wait_log "$LOG" "reloaded in .* generation 2" 5 || not_ok "reload"
+wait_log "$LOG" "reloaded in .* generation 4" 5 || not_ok "reload"
 wait $FP
 check "a transfer survives a reload" cmp -s "$R/big40" "$T/out/reload-big"
 fetch curl grubx64.efi "$T/out/grub2"
@@ -207,7 +223,7 @@ idle() {
 check "no transfer left before the limit test" idle
 sed -i 's/max-transfers = 1000/max-transfers = 2/' "$T/pxed.conf"
 kill -HUP $PID
-wait_log "$LOG" "generation 3" 5 || not_ok "reload to max-transfers 2"
+wait_log "$LOG" "generation 5" 5 || not_ok "reload to max-transfers 2"
 BP=""
 for i in 1 2 3 4; do
 	fetch hpa big40 "$T/out/busy$i" &
@@ -224,7 +240,7 @@ check "over max-transfers, requests are refused ($busy of 4)" \
 check "busy is logged" grep -q "tftp: busy, refused" "$LOG"
 sed -i 's/max-transfers = 2/max-transfers = 1000/' "$T/pxed.conf"
 kill -HUP $PID
-wait_log "$LOG" "generation 4" 5 || not_ok "reload back"
+wait_log "$LOG" "generation 6" 5 || not_ok "reload back"
 
 # 500 clients at once, each a 64 KiB file at blksize 1468; the fds used
 # stay within the fixed socket pool.
