@@ -2572,7 +2572,7 @@ conf_load(const struct conf_args *args, struct conf_errors *errs)
 	c->tftp.timeout_ms = 1000;
 	c->tftp.retries = 6;
 	c->tftp.max_idle_ms = 30000;
-	c->tftp.sockets = 32;
+	c->tftp.sockets = 8;
 	c->http.enable = true;
 	c->http.port = 80;
 	/* Tag 0 is "known", set by the engine itself. */

@@ -782,8 +782,12 @@ tftp_udp_socket(uint16_t port)
 		return -1;
 	if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) == -1)
 		goto fail;
-	/* Windows of large blocks need room; the kernel caps what we ask. */
+	/*
+	 * Windows of large blocks need room to leave, and a socket carrying
+	 * hundreds of transfers room for their ACKs; the kernel caps this.
+	 */
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 	if (port != 0)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	memset(&sin, 0, sizeof(sin));

@@ -1,0 +1,172 @@
+# netns.sh: network namespaces for pxed's tests and benchmarks.  POSIX sh;
+# source it, then:
+#
+#   netns_require            exit 77 (skip) unless root with a working
+#                            `ip netns` and veth; with CI set, exit 99.
+#   netns_fail MESSAGE       the same exit for a caller's own requirement
+#                            (a missing tool, say): 77, or 99 under CI.
+#   netns_setup [PREFIX]     namespaces "$PREFIX-srv" and "$PREFIX-cli"
+#                            joined by a veth pair "${PREFIX}s0" (server
+#                            side) / "${PREFIX}c0" (client side), loopback
+#                            up in both, no default route.  PREFIX is at
+#                            most 13 characters (interface names <= 15);
+#                            default "pxt$$".  Returns non-zero on failure
+#                            (after undoing what it did).
+#   netns_cleanup            delete them; idempotent, safe after a setup
+#                            that failed halfway.
+#   in_srv CMD... / in_cli CMD...   run CMD in the server / client namespace.
+#   netns_netem LOSS DELAY   netem on both veth ends (each direction gets
+#                            LOSS % loss and DELAY, e.g. "1" "5ms", so the
+#                            round trip gets twice DELAY).  Non-zero if the
+#                            kernel has no netem.
+#   netns_netem_off          remove it.
+#
+# Addresses: set NETNS_SRV_IP, NETNS_CLI_IP and NETNS_PLEN before
+# netns_setup to use another subnet (defaults 10.77.0.1, 10.77.0.2, 24).
+# One pair per shell: a second netns_setup replaces what netns_cleanup
+# knows about.  A server started in the background should be started with
+# `ip netns exec "$NS_SRV" CMD &` rather than `in_srv CMD &` when its pid
+# matters: $! of a backgrounded function is a subshell's, not CMD's.
+# netns_setup exports NS_SRV, NS_CLI, NETNS_SRV_IF, NETNS_CLI_IF,
+# NETNS_SRV_IP, NETNS_CLI_IP and NETNS_PLEN.
+#
+# Traffic stays inside the two namespaces: the veth pair is created inside
+# the server namespace with its peer inside the client namespace, so
+# nothing is ever added to the host's namespace.
+
+NS_SRV=
+NS_CLI=
+
+# netns_fail MESSAGE: skip (77), or fail (99) under CI.
+netns_fail() {
+	if [ -n "${CI:-}" ]; then
+		echo "netns: $1 (CI is set: failing instead of skipping)" >&2
+		exit 99
+	fi
+	echo "netns: $1: skipping" >&2
+	exit 77
+}
+
+netns_require() {
+	[ "$(id -u)" -eq 0 ] || netns_fail "not root"
+	command -v ip >/dev/null 2>&1 || netns_fail "no ip(8) (iproute2)"
+	ip netns list >/dev/null 2>&1 || netns_fail "ip netns is unusable"
+	_nr_ns="pxprobe$$"
+	if ! ip netns add "$_nr_ns" 2>/dev/null; then
+		netns_fail "cannot create a network namespace"
+	fi
+	if ! ip -n "$_nr_ns" link add "pxp$$a" type veth peer name "pxp$$b" \
+	    2>/dev/null; then
+		ip netns del "$_nr_ns" 2>/dev/null
+		netns_fail "cannot create a veth pair"
+	fi
+	ip netns del "$_nr_ns" 2>/dev/null
+	unset _nr_ns
+	return 0
+}
+
+netns_setup() {
+	_ns_p=${1:-pxt$$}
+	case $_ns_p in
+	''|*[!A-Za-z0-9_.-]*)
+		echo "netns_setup: bad prefix '$_ns_p'" >&2
+		unset _ns_p
+		return 1;;
+	esac
+	if [ ${#_ns_p} -gt 13 ]; then
+		echo "netns_setup: prefix '$_ns_p' too long (max 13)" >&2
+		unset _ns_p
+		return 1
+	fi
+	for _ns_n in "$_ns_p-srv" "$_ns_p-cli"; do
+		if ip netns list 2>/dev/null | grep -q "^$_ns_n\( \|$\)"; then
+			echo "netns_setup: namespace $_ns_n already exists" \
+			    "(stale? ip netns del $_ns_n)" >&2
+			unset _ns_p _ns_n
+			return 1
+		fi
+	done
+	: "${NETNS_SRV_IP:=10.77.0.1}"
+	: "${NETNS_CLI_IP:=10.77.0.2}"
+	: "${NETNS_PLEN:=24}"
+	NS_SRV="$_ns_p-srv"
+	NS_CLI="$_ns_p-cli"
+	NETNS_SRV_IF="${_ns_p}s0"
+	NETNS_CLI_IF="${_ns_p}c0"
+	export NS_SRV NS_CLI NETNS_SRV_IF NETNS_CLI_IF NETNS_SRV_IP \
+	    NETNS_CLI_IP NETNS_PLEN
+	unset _ns_p
+	if ip netns add "$NS_SRV" &&
+	    ip netns add "$NS_CLI" &&
+	    ip -n "$NS_SRV" link set lo up &&
+	    ip -n "$NS_CLI" link set lo up &&
+	    ip -n "$NS_SRV" link add "$NETNS_SRV_IF" type veth \
+		peer name "$NETNS_CLI_IF" netns "$NS_CLI" &&
+	    ip -n "$NS_SRV" addr add "$NETNS_SRV_IP/$NETNS_PLEN" \
+		dev "$NETNS_SRV_IF" &&
+	    ip -n "$NS_CLI" addr add "$NETNS_CLI_IP/$NETNS_PLEN" \
+		dev "$NETNS_CLI_IF" &&
+	    ip -n "$NS_SRV" link set "$NETNS_SRV_IF" up &&
+	    ip -n "$NS_CLI" link set "$NETNS_CLI_IF" up; then
+		# wait (<= 5 s) for both ends to leave tentative/down state
+		_ns_i=0
+		while [ $_ns_i -lt 50 ]; do
+			if ip -n "$NS_SRV" -br link show "$NETNS_SRV_IF" |
+			    grep -q ' UP ' &&
+			    ip -n "$NS_CLI" -br link show "$NETNS_CLI_IF" |
+			    grep -q ' UP '; then
+				unset _ns_i _ns_n
+				return 0
+			fi
+			sleep 0.1
+			_ns_i=$((_ns_i + 1))
+		done
+		echo "netns_setup: veth did not come up" >&2
+	fi
+	unset _ns_i _ns_n
+	netns_cleanup
+	return 1
+}
+
+netns_cleanup() {
+	# Deleting a namespace destroys the veth end inside it, and with it
+	# the peer.  Names are only those netns_setup chose.
+	for _ns_n in "$NS_SRV" "$NS_CLI"; do
+		[ -n "$_ns_n" ] || continue
+		if ip netns list 2>/dev/null | grep -q "^$_ns_n\( \|$\)"; then
+			ip netns del "$_ns_n" 2>/dev/null
+		fi
+	done
+	unset _ns_n
+	return 0
+}
+
+in_srv() {
+	ip netns exec "$NS_SRV" "$@"
+}
+
+in_cli() {
+	ip netns exec "$NS_CLI" "$@"
+}
+
+netns_netem() {
+	_nn_loss=${1:-0}
+	_nn_delay=${2:-0ms}
+	# a large limit: the default 1000 packets overflows when delaying a
+	# windowed transfer
+	tc -n "$NS_CLI" qdisc replace dev "$NETNS_CLI_IF" root netem \
+	    limit 100000 delay "$_nn_delay" loss "${_nn_loss}%" &&
+	tc -n "$NS_SRV" qdisc replace dev "$NETNS_SRV_IF" root netem \
+	    limit 100000 delay "$_nn_delay" loss "${_nn_loss}%"
+	_nn_rc=$?
+	[ $_nn_rc -eq 0 ] ||
+	    echo "netns_netem: tc netem failed (no sch_netem in this kernel?)" >&2
+	unset _nn_loss _nn_delay
+	return $_nn_rc
+}
+
+netns_netem_off() {
+	tc -n "$NS_CLI" qdisc del dev "$NETNS_CLI_IF" root 2>/dev/null
+	tc -n "$NS_SRV" qdisc del dev "$NETNS_SRV_IF" root 2>/dev/null
+	return 0
+}
