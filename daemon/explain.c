@@ -6,13 +6,43 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <strings.h>
 
+#include "dhcp_pkt.h"
 #include "dhcp_proto.h"
 #include "explain.h"
 #include "log.h"
+
+/* A captured DHCP request: every option it carries, into req. */
+static int
+explain_packet(struct arena *a, const char *path, struct rules_req *req,
+    FILE *err)
+{
+	struct dhcp_msg	*m = arena_alloc(a, sizeof(*m));
+	uint8_t		 buf[DHCP_MAX_LEN + 1];
+	enum dhcp_perr	 e = DHCP_POK;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY)) == -1) {
+		fprintf(err, "pxed: --explain: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n < 0 || (e = dhcp_pkt_parse(buf, (size_t)n, m)) != DHCP_POK) {
+		fprintf(err, "pxed: --explain: %s: %s\n", path,
+		    n < 0 ? strerror(errno) : dhcp_perr_str(e));
+		return -1;
+	}
+	dhcp_rules_req(m, req);
+	return 0;
+}
 
 int
 explain_parse(struct arena *a, int argc, char *const argv[],
@@ -23,6 +53,11 @@ explain_parse(struct arena *a, int argc, char *const argv[],
 	rules_req_init(req);
 	*server = NULL;
 	*ip = NULL;
+	/* A packet first, so that the other words can override it. */
+	for (i = 0; i < argc; i++)
+		if (strncasecmp(argv[i], "packet=", 7) == 0 &&
+		    explain_packet(a, argv[i] + 7, req, err) == -1)
+			return -1;
 	for (i = 0; i < argc; i++) {
 		const char	*eq = strchr(argv[i], '=');
 		const char	*val;
@@ -38,7 +73,9 @@ explain_parse(struct arena *a, int argc, char *const argv[],
 		memcpy(key, argv[i], klen);
 		key[klen] = '\0';
 		val = eq + 1;
-		if (strcasecmp(key, "mac") == 0) {
+		if (strcasecmp(key, "packet") == 0) {
+			continue;		/* read before the others */
+		} else if (strcasecmp(key, "mac") == 0) {
 			if (conf_parse_mac(val, req->mac) == -1) {
 				fprintf(err, "pxed: --explain: mac \"%s\" is "
 				    "not a MAC address\n", val);
@@ -107,9 +144,9 @@ explain_parse(struct arena *a, int argc, char *const argv[],
 			}
 			rules_req_setopt(req, (uint8_t)code, data, len);
 		} else {
-			fprintf(err, "pxed: --explain: unknown key \"%s\" (mac, "
-			    "arch, vendorclass, userclass, interface, giaddr, "
-			    "server, ip, optN)\n", key);
+			fprintf(err, "pxed: --explain: unknown key \"%s\" "
+			    "(packet, mac, arch, vendorclass, userclass, "
+			    "interface, giaddr, server, ip, optN)\n", key);
 			return -1;
 		}
 	}

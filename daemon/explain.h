@@ -10,8 +10,9 @@
 #include "rules.h"
 
 /*
- * Fill req from KEY=VALUE words: mac, arch, vendorclass, userclass,
- * interface, giaddr, optN (any option, value as in option lists).
+ * Fill req from KEY=VALUE words: packet (a captured DHCP message, read
+ * first), mac, arch, vendorclass, userclass, interface, giaddr, optN (any
+ * option, value as in option lists); the other words override the packet.
  * Strings point into argv or the arena.  Returns -1 after printing why.
  */
 int	explain_parse(struct arena *a, int argc, char *const argv[],

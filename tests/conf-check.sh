@@ -145,6 +145,29 @@ grep -qx "  filename: http://10.0.0.1/hosts/node01-compute.ipxe" "$T/out"
 check "explain pinned host: its own filename" test $? -eq 0 ||
     sed 's/^/  | /' "$T/out"
 
+# The same identities read straight from the captured packets.
+"$PXED" -f "$T/pxed.conf" -r "$T/root" --explain \
+    packet="$SRCDIR/tests/fixtures/01-dhcpd-msg-discover.bin" \
+    server=10.0.0.1 > "$T/out" 2>&1
+grep -q "^request: mac=7c:10:c9:1c:79:f7 arch=7 (efi-x64) vendorclass=\"PXEClient:Arch:00007:UNDI:003016\"" "$T/out" &&
+grep -qx "tags: efi64" "$T/out" &&
+grep -q '^boot: "uefi-ipxe" at ' "$T/out"
+check "explain packet=01 (UEFI firmware DISCOVER): uefi-ipxe" \
+    test $? -eq 0 || sed 's/^/  | /' "$T/out"
+"$PXED" -f "$T/pxed.conf" -r "$T/root" --explain \
+    packet="$SRCDIR/tests/fixtures/08-dhcpd-msg-discover.bin" \
+    server=10.0.0.1 > "$T/out" 2>&1
+grep -q 'userclass="iPXE"' "$T/out" &&
+grep -qx "tags: efi64,ipxe" "$T/out" &&
+grep -qx "  filename: http://10.0.0.1/boot.ipxe?mac=7c:10:c9:1c:79:f7" "$T/out"
+check "explain packet=08 (iPXE DISCOVER): ipxe-script" \
+    test $? -eq 0 || sed 's/^/  | /' "$T/out"
+printf 'junk' > "$T/junk.bin"
+"$PXED" -f "$T/pxed.conf" -r "$T/root" --explain packet="$T/junk.bin" \
+    > "$T/out" 2>&1
+check "explain packet= with a malformed packet exits 1 and says why" \
+    sh -c "test $? -eq 1 && grep -q 'shorter than a BOOTP header' '$T/out'"
+
 "$PXED" -f "$T/pxed.conf" -r "$T/root" --explain arch=0 colour=red \
     >/dev/null 2>&1
 check "explain with an unknown key exits 1" test $? -eq 1

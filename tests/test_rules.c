@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dhcp_pkt.h"
 #include "dhcp_proto.h"
 #include "rules.h"
 #include "unit.h"
@@ -66,56 +67,16 @@ rules_teardown(void)
 	return 0;
 }
 
-/*
- * Fill a request from a captured BOOTP packet.  A bounded walk of the
- * options area for the tests only (concatenating repeats, RFC 3396); the
- * daemon's own codec is the DHCP module's.
- */
-static void
-req_from_packet(struct rules_req *req, const unsigned char *p, size_t n,
-    unsigned char *store)
-{
-	size_t	i, off = 0;
-	int	code;
-
-	rules_req_init(req);
-	CU_ASSERT_FATAL(n >= 240);
-	req->mac_len = p[2] <= 16 ? p[2] : 0;
-	memcpy(req->mac, p + 28, req->mac_len);
-	memcpy(&req->giaddr, p + 24, 4);
-	/* One pass per code keeps repeated options in packet order. */
-	for (code = 1; code < DHO_END; code++) {
-		size_t	got = 0;
-
-		for (i = 240; i < n && p[i] != DHO_END; ) {
-			if (p[i] == DHO_PAD) {
-				i++;
-				continue;
-			}
-			CU_ASSERT_FATAL(i + 1 < n && i + 2 + p[i + 1] <= n);
-			if (p[i] == code) {
-				memcpy(store + off + got, p + i + 2, p[i + 1]);
-				got += p[i + 1];
-				req->opt[code].present = true;
-			}
-			i += 2 + p[i + 1];
-		}
-		if (req->opt[code].present) {
-			req->opt[code].data = store + off;
-			req->opt[code].len = (uint16_t)got;
-			off += got;
-		}
-	}
-}
-
+/* Parse a captured packet with the DHCP codec and run the rules on it. */
 static void
 eval_fixture(const char *name, struct rules_req *req,
-    struct rules_result *res, unsigned char *store)
+    struct rules_result *res, struct dhcp_msg *m)
 {
-	unsigned char	pkt[1500];
+	unsigned char	pkt[DHCP_MAX_LEN];
 	size_t		n = unit_fixture(name, pkt, sizeof(pkt));
 
-	req_from_packet(req, pkt, n, store);
+	CU_ASSERT_EQUAL_FATAL(dhcp_pkt_parse(pkt, n, m), DHCP_POK);
+	dhcp_rules_req(m, req);
 	rules_eval(lab, req, res);
 }
 
@@ -139,14 +100,14 @@ test_seed_uefi(void)
 {
 	struct rules_req	req;
 	struct rules_result	res;
-	unsigned char		store[1500];
+	static struct dhcp_msg	store;
 	char			tags[256], file[256];
 	const char		*f[] = { "01-dhcpd-msg-discover.bin",
 				    "06-proxydhcpd-msg-request.bin" };
 	size_t			i;
 
 	for (i = 0; i < 2; i++) {
-		eval_fixture(f[i], &req, &res, store);
+		eval_fixture(f[i], &req, &res, &store);
 		CU_ASSERT_EQUAL(rules_arch(&req), 7);
 		CU_ASSERT_EQUAL(req.mac[0], 0x7c);
 		rules_tags_string(lab, &res, tags, sizeof(tags));
@@ -165,10 +126,10 @@ test_seed_ipxe(void)
 {
 	struct rules_req	req;
 	struct rules_result	res;
-	unsigned char		store[1500];
+	static struct dhcp_msg	store;
 	char			tags[256], file[256];
 
-	eval_fixture("08-dhcpd-msg-discover.bin", &req, &res, store);
+	eval_fixture("08-dhcpd-msg-discover.bin", &req, &res, &store);
 	rules_tags_string(lab, &res, tags, sizeof(tags));
 	CU_ASSERT_STRING_EQUAL(tags, "efi64,ipxe,pxe7,has97,stranger");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(res.boot);
@@ -184,13 +145,13 @@ test_seed_replies(void)
 {
 	struct rules_req	req;
 	struct rules_result	res;
-	unsigned char		store[1500];
+	static struct dhcp_msg	store;
 
-	eval_fixture("02-dhcpc-msg-bootp.bin", &req, &res, store);
+	eval_fixture("02-dhcpc-msg-bootp.bin", &req, &res, &store);
 	CU_ASSERT_EQUAL(rules_arch(&req), -1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(res.boot);
 	CU_ASSERT_STRING_EQUAL(res.boot->name, "bios");
-	eval_fixture("03-dhcpd-offer_packet-offer.bin", &req, &res, store);
+	eval_fixture("03-dhcpd-offer_packet-offer.bin", &req, &res, &store);
 	/* "PXEClient" alone is shorter than the prefix rule. */
 	CU_ASSERT_FALSE(conf_tag_isset(&res.tags, lab->matches[5].tag));
 }

@@ -190,6 +190,7 @@ main(void)
 	test_rules_register();
 	test_ev_register();
 	test_tftp_register();
+	test_dhcp_pkt_register();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failures = CU_get_number_of_failures() +

@@ -15,6 +15,7 @@ void	test_ev_register(void);
 void	test_tmpl_register(void);
 void	test_log_register(void);
 void	test_tftp_register(void);
+void	test_dhcp_pkt_register(void);
 
 /*
  * A scratch configuration tree: unit_tree_new() makes an empty directory

@@ -1,0 +1,64 @@
+/*
+ * dhcp_pkt.h: the BOOTP/DHCP codec (RFC 951, 2131, 2132, 3396); no I/O.
+ */
+#ifndef PXED_DHCP_PKT_H
+#define PXED_DHCP_PKT_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rules.h"
+
+#define DHCP_FIXED_LEN		236		/* op .. file */
+#define DHCP_COOKIE_LEN		4
+#define DHCP_MIN_LEN		(DHCP_FIXED_LEN + DHCP_COOKIE_LEN)
+#define DHCP_MAX_LEN		4096
+#define BOOTREQUEST		1
+#define BOOTREPLY		2
+
+/* Why a packet was rejected: tests assert these. */
+enum dhcp_perr {
+	DHCP_POK,
+	DHCP_PSHORT,		/* shorter than the header and the cookie */
+	DHCP_PLONG,		/* longer than DHCP_MAX_LEN */
+	DHCP_PBADOP,		/* op neither BOOTREQUEST nor BOOTREPLY */
+	DHCP_PBADHLEN,		/* hlen over 16 */
+	DHCP_PNOCOOKIE,		/* no magic cookie */
+	DHCP_PTRUNC,		/* an option runs past the end of its area */
+	DHCP_PBADOVERLOAD,	/* option 52 not 1 byte of 1, 2 or 3 */
+	DHCP_POVERLOADLOOP,	/* option 52 inside file or sname */
+};
+
+struct dhcp_optref {
+	uint16_t	 off;		/* into dhcp_msg.optbuf */
+	uint16_t	 len;
+	bool		 present;
+};
+
+struct dhcp_msg {
+	uint8_t		 op, htype, hlen, hops;
+	uint32_t	 xid;		/* host order */
+	uint16_t	 secs, flags;	/* host order */
+	struct in_addr	 ciaddr, yiaddr, siaddr, giaddr;
+	uint8_t		 chaddr[16];
+	uint8_t		 sname[64];	/* raw; options when overloaded */
+	uint8_t		 file[128];
+	uint8_t		 overload;	/* option 52: 1 file, 2 sname, 3 both */
+	struct dhcp_optref opt[256];	/* concatenated per RFC 3396 */
+	uint8_t		 optbuf[DHCP_MAX_LEN];
+};
+
+enum dhcp_perr	 dhcp_pkt_parse(const uint8_t *buf, size_t len,
+		    struct dhcp_msg *m);
+const char	*dhcp_perr_str(enum dhcp_perr e);
+
+/* The value of option code, or NULL; *len set. */
+const uint8_t	*dhcp_opt(const struct dhcp_msg *m, uint8_t code, size_t *len);
+/* Message type (option 53), or 0 for BOOTP. */
+int		 dhcp_msgtype(const struct dhcp_msg *m);
+/* What the rule engine looks at; req points into m. */
+void		 dhcp_rules_req(const struct dhcp_msg *m, struct rules_req *req);
+
+#endif

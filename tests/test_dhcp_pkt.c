@@ -1,0 +1,239 @@
+/*
+ * test_dhcp_pkt.c: the DHCP parser on the nine seed-capture packets and
+ * on malformed vectors, each rejected for the asserted reason.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "dhcp_pkt.h"
+#include "dhcp_proto.h"
+#include "unit.h"
+
+static struct dhcp_msg	m;
+
+static enum dhcp_perr
+parse_fixture(const char *name)
+{
+	unsigned char	buf[DHCP_MAX_LEN];
+	size_t		n = unit_fixture(name, buf, sizeof(buf));
+
+	return dhcp_pkt_parse(buf, n, &m);
+}
+
+static int
+opt_is(uint8_t code, const char *text)
+{
+	size_t		 len;
+	const uint8_t	*p = dhcp_opt(&m, code, &len);
+
+	return p != NULL && len == strlen(text) && memcmp(p, text, len) == 0;
+}
+
+static void
+test_seed(void)
+{
+	static const uint8_t	mac[6] = { 0x7c, 0x10, 0xc9, 0x1c, 0x79, 0xf7 };
+	const uint8_t		*p;
+	size_t			 len;
+
+	/* 01: UEFI x64 DISCOVER. */
+	CU_ASSERT_EQUAL_FATAL(parse_fixture("01-dhcpd-msg-discover.bin"),
+	    DHCP_POK);
+	CU_ASSERT_EQUAL(m.op, BOOTREQUEST);
+	CU_ASSERT_EQUAL(m.hlen, 6);
+	CU_ASSERT_EQUAL(memcmp(m.chaddr, mac, 6), 0);
+	CU_ASSERT_EQUAL(dhcp_msgtype(&m), 1);
+	CU_ASSERT_TRUE(m.flags & 0x8000);
+	CU_ASSERT_TRUE(opt_is(DHO_VENDOR_CLASS_ID,
+	    "PXEClient:Arch:00007:UNDI:003016"));
+	p = dhcp_opt(&m, DHO_CLIENT_ARCH, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(len, 2);
+	CU_ASSERT_EQUAL(p[1], 7);
+	p = dhcp_opt(&m, DHO_MAX_MESSAGE_SIZE, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(p[0] << 8 | p[1], 1472);
+	p = dhcp_opt(&m, DHO_CLIENT_UUID, &len);
+	CU_ASSERT_PTR_NOT_NULL(p);
+	CU_ASSERT_EQUAL(len, 17);
+	p = dhcp_opt(&m, DHO_PARAMETER_REQUEST, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_PTR_NOT_NULL(memchr(p, 67, len));
+	CU_ASSERT_PTR_NOT_NULL(memchr(p, 97, len));
+
+	/* 02: a BOOTP reply without option 53, 303 bytes after END. */
+	CU_ASSERT_EQUAL_FATAL(parse_fixture("02-dhcpc-msg-bootp.bin"),
+	    DHCP_POK);
+	CU_ASSERT_EQUAL(m.op, BOOTREPLY);
+	CU_ASSERT_EQUAL(dhcp_msgtype(&m), 0);
+	CU_ASSERT_EQUAL(m.yiaddr.s_addr, inet_addr("192.168.0.18"));
+	CU_ASSERT_STRING_EQUAL((const char *)m.sname, "Server233");
+	CU_ASSERT_STRING_EQUAL((const char *)m.file, "BootSelector.efi");
+	CU_ASSERT_TRUE(dhcp_opt(&m, DHO_SERVER_IDENTIFIER, &len) != NULL);
+
+	/* 03, 04: the same proxy OFFER, sent and received. */
+	CU_ASSERT_EQUAL_FATAL(parse_fixture("03-dhcpd-offer_packet-offer.bin"),
+	    DHCP_POK);
+	CU_ASSERT_EQUAL(dhcp_msgtype(&m), 2);
+	CU_ASSERT_EQUAL(m.yiaddr.s_addr, 0);
+	CU_ASSERT_STRING_EQUAL((const char *)m.file, "ipxe-x86_64.efi");
+	CU_ASSERT_TRUE(opt_is(DHO_VENDOR_CLASS_ID, "PXEClient"));
+	CU_ASSERT_EQUAL_FATAL(parse_fixture("04-dhcpc-msg-offer.bin"),
+	    DHCP_POK);
+	CU_ASSERT_STRING_EQUAL((const char *)m.file, "ipxe-x86_64.efi");
+
+	/* 05: a foreign OFFER with a non-PXE option 43. */
+	CU_ASSERT_EQUAL_FATAL(parse_fixture("05-dhcpc-msg-offer.bin"),
+	    DHCP_POK);
+	CU_ASSERT_EQUAL(dhcp_msgtype(&m), 2);
+	CU_ASSERT_TRUE(dhcp_opt(&m, DHO_VENDOR_ENCAPSULATED, &len) != NULL);
+	CU_ASSERT_TRUE(dhcp_opt(&m, DHO_LEASE_TIME, &len) != NULL);
+
+	/* 06: REQUEST to 4011 from a bound client. */
+	CU_ASSERT_EQUAL_FATAL(parse_fixture("06-proxydhcpd-msg-request.bin"),
+	    DHCP_POK);
+	CU_ASSERT_EQUAL(dhcp_msgtype(&m), 3);
+	CU_ASSERT_EQUAL(m.ciaddr.s_addr, inet_addr("192.168.0.18"));
+
+	/* 07: the proxy's ACK, option 97 echoed. */
+	CU_ASSERT_EQUAL_FATAL(parse_fixture("07-proxydhcpd-ack_packet-ack.bin"),
+	    DHCP_POK);
+	CU_ASSERT_EQUAL(dhcp_msgtype(&m), 5);
+	CU_ASSERT_TRUE(dhcp_opt(&m, DHO_CLIENT_UUID, &len) != NULL);
+
+	/* 08: iPXE, user class iPXE as a raw string, option 175. */
+	CU_ASSERT_EQUAL_FATAL(parse_fixture("08-dhcpd-msg-discover.bin"),
+	    DHCP_POK);
+	CU_ASSERT_TRUE(opt_is(DHO_USER_CLASS, "iPXE"));
+	CU_ASSERT_TRUE(opt_is(DHO_VENDOR_CLASS_ID,
+	    "PXEClient:Arch:00007:UNDI:003010"));
+	CU_ASSERT_TRUE(dhcp_opt(&m, DHO_IPXE_ENCAP, &len) != NULL);
+	CU_ASSERT_EQUAL(m.secs, 8);
+	p = dhcp_opt(&m, DHO_CLIENT_IDENTIFIER, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(len, 7);
+	CU_ASSERT_EQUAL(p[0], 1);
+
+	/* 09: the OFFER to iPXE. */
+	CU_ASSERT_EQUAL_FATAL(parse_fixture("09-dhcpd-offer_packet-offer.bin"),
+	    DHCP_POK);
+	CU_ASSERT_STRING_EQUAL((const char *)m.file, "boot.ipxe");
+}
+
+/* A minimal valid DISCOVER to break in different ways. */
+static size_t
+base(uint8_t *b, size_t cap)
+{
+	memset(b, 0, cap);
+	b[0] = BOOTREQUEST;
+	b[1] = 1;
+	b[2] = 6;
+	memcpy(b + DHCP_FIXED_LEN, "\x63\x82\x53\x63", 4);
+	b[240] = DHO_MESSAGE_TYPE;
+	b[241] = 1;
+	b[242] = 1;
+	b[243] = DHO_END;
+	return 244;
+}
+
+static void
+test_malformed(void)
+{
+	uint8_t	b[DHCP_MAX_LEN + 16];
+	size_t	n;
+
+	n = base(b, sizeof(b));
+	CU_ASSERT_EQUAL(dhcp_pkt_parse(b, n, &m), DHCP_POK);
+	CU_ASSERT_EQUAL(dhcp_pkt_parse(b, 239, &m), DHCP_PSHORT);
+	CU_ASSERT_EQUAL(dhcp_pkt_parse(b, 0, &m), DHCP_PSHORT);
+	CU_ASSERT_EQUAL(dhcp_pkt_parse(b, DHCP_MAX_LEN + 1, &m), DHCP_PLONG);
+	b[0] = 3;
+	CU_ASSERT_EQUAL(dhcp_pkt_parse(b, n, &m), DHCP_PBADOP);
+	n = base(b, sizeof(b));
+	b[2] = 17;
+	CU_ASSERT_EQUAL(dhcp_pkt_parse(b, n, &m), DHCP_PBADHLEN);
+	n = base(b, sizeof(b));
+	b[239] = 0x64;
+	CU_ASSERT_EQUAL(dhcp_pkt_parse(b, n, &m), DHCP_PNOCOOKIE);
+	/* Exactly header and cookie, no options at all: fine. */
+	n = base(b, sizeof(b));
+	CU_ASSERT_EQUAL(dhcp_pkt_parse(b, 240, &m), DHCP_POK);
+	CU_ASSERT_EQUAL(dhcp_msgtype(&m), 0);
+	/* An option running past the end; a lone code byte. */
+	n = base(b, sizeof(b));
+	b[243] = 60;
+	b[244] = 10;
+	CU_ASSERT_EQUAL(dhcp_pkt_parse(b, 250, &m), DHCP_PTRUNC);
+	CU_ASSERT_EQUAL(dhcp_pkt_parse(b, 244, &m), DHCP_PTRUNC);
+	/* No END, options to the last byte: tolerated. */
+	n = base(b, sizeof(b));
+	CU_ASSERT_EQUAL(dhcp_pkt_parse(b, 243, &m), DHCP_POK);
+	CU_ASSERT_EQUAL(dhcp_msgtype(&m), 1);
+	/* PADs and garbage after END are ignored. */
+	n = base(b, sizeof(b));
+	memmove(b + 243, "\0\0\0\xff\x35\x99", 6);
+	CU_ASSERT_EQUAL(dhcp_pkt_parse(b, 249, &m), DHCP_POK);
+	CU_ASSERT_EQUAL(dhcp_msgtype(&m), 1);
+	/* Overload: bad length, bad value, and 52 inside file (a loop). */
+	n = base(b, sizeof(b));
+	memcpy(b + 243, "\x34\x02\x01\x01\xff", 5);
+	CU_ASSERT_EQUAL(dhcp_pkt_parse(b, 248, &m), DHCP_PBADOVERLOAD);
+	memcpy(b + 243, "\x34\x01\x04\xff", 4);
+	CU_ASSERT_EQUAL(dhcp_pkt_parse(b, 247, &m), DHCP_PBADOVERLOAD);
+	memcpy(b + 243, "\x34\x01\x01\xff", 4);
+	memcpy(b + 108, "\x34\x01\x01\xff", 4);
+	CU_ASSERT_EQUAL(dhcp_pkt_parse(b, 247, &m), DHCP_POVERLOADLOOP);
+	/* An option in file running past file's 128 bytes. */
+	memset(b + 108, 0, 128);
+	b[108 + 126] = 60;
+	b[108 + 127] = 5;
+	CU_ASSERT_EQUAL(dhcp_pkt_parse(b, 247, &m), DHCP_PTRUNC);
+	/* 255 empty options: all parse, none present with data. */
+	n = base(b, sizeof(b));
+	for (n = 243; n < 243 + 2 * 255; n += 2) {
+		b[n] = 200;
+		b[n + 1] = 0;
+	}
+	b[n++] = DHO_END;
+	CU_ASSERT_EQUAL(dhcp_pkt_parse(b, n, &m), DHCP_POK);
+	CU_ASSERT_TRUE(m.opt[200].present);
+	CU_ASSERT_EQUAL(m.opt[200].len, 0);
+}
+
+/* RFC 3396: split options are one; overload areas are read after. */
+static void
+test_concat_overload(void)
+{
+	uint8_t		 b[600];
+	size_t		 len;
+	const uint8_t	*p;
+
+	base(b, sizeof(b));
+	/* options: 60 "PXE" + 52=3 + 60 "Cli"; file: 60 "ent"; sname: 77 */
+	memcpy(b + 243, "\x3c\x03PXE\x34\x01\x03\x3c\x03" "Cli\xff", 14);
+	memcpy(b + 108, "\x3c\x03" "ent\xff", 6);
+	memcpy(b + 44, "\x4d\x04iPXE\xff", 7);
+	CU_ASSERT_EQUAL_FATAL(dhcp_pkt_parse(b, 257, &m), DHCP_POK);
+	CU_ASSERT_EQUAL(m.overload, 3);
+	CU_ASSERT_TRUE(opt_is(DHO_VENDOR_CLASS_ID, "PXEClient"));
+	CU_ASSERT_TRUE(opt_is(DHO_USER_CLASS, "iPXE"));
+	p = dhcp_opt(&m, DHO_MESSAGE_TYPE, &len);
+	CU_ASSERT_PTR_NOT_NULL(p);
+	/* Without 52, file is just a file name. */
+	base(b, sizeof(b));
+	memcpy(b + 108, "\x3c\x03" "ent\xff", 6);
+	CU_ASSERT_EQUAL_FATAL(dhcp_pkt_parse(b, 244, &m), DHCP_POK);
+	CU_ASSERT_PTR_NULL(dhcp_opt(&m, DHO_VENDOR_CLASS_ID, &len));
+}
+
+void
+test_dhcp_pkt_register(void)
+{
+	CU_pSuite	s = CU_add_suite("dhcp-pkt", NULL, NULL);
+
+	CU_add_test(s, "the nine seed captures", test_seed);
+	CU_add_test(s, "malformed, each for its reason", test_malformed);
+	CU_add_test(s, "RFC 3396 concatenation, overload", test_concat_overload);
+}
