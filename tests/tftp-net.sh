@@ -154,10 +154,13 @@ in_cli tftp "$S" -c put "$T/out/up" up >/dev/null 2>&1
 check "write request refused and logged" \
     grep -q 'write request for "up" .* refused: read-only server' "$LOG"
 
-# Loss: 10 % of UDP dropped each way (nftables; this kernel has no
-# netem, so no added delay); the transfers still complete.  Requests to
-# port 69 are spared: atftp gives up when its first RRQ is lost, which
-# says nothing about the server.
+# Loss: 10 % of DATA (to the client) and of ACKs (to the server) dropped
+# (nftables, on the TFTP opcode; this kernel has no netem, so no added
+# delay); the transfer still completes.  The request and the option
+# negotiation are spared, and the client is tftp-hpa: atftp gives up when
+# its first RRQ is lost, aborts on a repeated OACK and never re-ACKs a
+# window whose ACK was lost; curl asks for timeout 6, a minute of waiting
+# at this rate.  Window resends are covered by the engine's unit tests.
 loss() {
 	for ns in "$NS_SRV" "$NS_CLI"; do
 		ip netns exec "$ns" nft "$1" table inet pxedloss 2>/dev/null
@@ -167,22 +170,18 @@ loss() {
 		ip netns exec "$ns" nft add chain inet pxedloss in \
 		    '{ type filter hook input priority 0; }' || return 1
 	done
-	ip netns exec "$NS_SRV" nft add rule inet pxedloss in \
-	    udp dport != 69 numgen random mod 100 '<' 10 drop &&
 	ip netns exec "$NS_CLI" nft add rule inet pxedloss in \
-	    meta l4proto udp numgen random mod 100 '<' 10 drop
+	    meta l4proto udp @th,64,16 3 numgen random mod 100 '<' 10 drop &&
+	ip netns exec "$NS_SRV" nft add rule inet pxedloss in \
+	    meta l4proto udp @th,64,16 4 @th,80,16 != 0 \
+	    numgen random mod 100 '<' 10 drop
 }
-# curl asks for timeout 6 (a minute of waiting at this loss rate) and is
-# left out; atftp ignores a repeated DATA block and re-ACKs only on its
-# own 5 s timer, hence retries = 20 above with the short timeout.
 loss add || not_ok "nftables loss"
 fetch hpa f65536 "$T/out/lossy-hpa"
 check "tftp-hpa, 10 % loss: intact" cmp -s "$R/f65536" "$T/out/lossy-hpa"
-# A window of 16 arrives whole 19 % of the time at this loss (0.9^16),
-# and atftp re-ACKs a gap only on its own timer: a small file, then.
-fetch atftp f65536 "$T/out/lossy-atftp"
-check "atftp windowsize 16, 10 % loss: intact" \
-    cmp -s "$R/f65536" "$T/out/lossy-atftp"
+grep "sent f65536 .*blksize 512" "$LOG" | tail -n 1 |
+    grep -q " [1-9][0-9]* retransmits" &&
+    ok "it did lose and resend" || not_ok "no retransmission under loss"
 loss delete
 grep "sent f65536 .*retransmit" "$LOG" | tail -n 2 | sed 's/^.*tftp: /  # /'
 
