@@ -194,3 +194,196 @@ dhcp_rules_req(const struct dhcp_msg *m, struct rules_req *req)
 			rules_req_setopt(req, (uint8_t)code,
 			    m->optbuf + m->opt[code].off, m->opt[code].len);
 }
+
+/* ---------- building ---------- */
+
+int
+dhcp_out_add(struct dhcp_out *o, uint8_t code, const void *data, size_t len)
+{
+	if (o->nopts >= DHCP_OUT_MAXOPTS || len > 0xffff)
+		return -1;
+	o->opts[o->nopts].code = code;
+	o->opts[o->nopts].len = (uint16_t)len;
+	o->opts[o->nopts].data = data;
+	o->nopts++;
+	return 0;
+}
+
+const char *
+dhcp_berr_str(enum dhcp_berr e)
+{
+	switch (e) {
+	case DHCP_BOK:
+		return "ok";
+	case DHCP_BNOSPACE:
+		return "the options do not fit in the client's maximum size";
+	case DHCP_BTOOMANY:
+		return "too many options";
+	case DHCP_BBADNAME:
+		return "server name or file name too long";
+	}
+	return "?";
+}
+
+/* An area being filled: the options field, then file, then sname. */
+struct dhcp_area {
+	uint8_t		*p;
+	size_t		 cap, used;	/* cap keeps one byte for END */
+};
+
+/*
+ * Put one option into the areas from *ai on, split in pieces of at most
+ * 255 bytes (RFC 3396) that each fit whole in an area.
+ */
+static bool
+dhcp_put(struct dhcp_area *areas, size_t nareas, size_t *ai,
+    const struct dhcp_outopt *op)
+{
+	size_t	done = 0;
+
+	do {
+		struct dhcp_area	*a;
+		size_t			 room, n;
+
+		while (*ai < nareas && areas[*ai].cap - areas[*ai].used < 3)
+			(*ai)++;
+		if (*ai >= nareas)
+			return false;
+		a = &areas[*ai];
+		room = a->cap - a->used - 2;
+		n = op->len - done;
+		if (n > 255)
+			n = 255;
+		if (n > room) {
+			/* A piece must stay whole: a smaller one, or the next area. */
+			if (room == 0) {
+				(*ai)++;
+				continue;
+			}
+			n = room;
+		}
+		a->p[a->used++] = op->code;
+		a->p[a->used++] = (uint8_t)n;
+		memcpy(a->p + a->used, op->data + done, n);
+		a->used += n;
+		done += n;
+	} while (done < op->len);
+	return true;
+}
+
+size_t
+dhcp_pkt_build(const struct dhcp_out *o, const uint8_t *prl, size_t prl_len,
+    size_t maxsize, uint8_t *buf, size_t cap, enum dhcp_berr *why)
+{
+	struct dhcp_area	 areas[3];
+	bool			 used[DHCP_OUT_MAXOPTS];
+	const struct dhcp_outopt *order[DHCP_OUT_MAXOPTS];
+	size_t			 norder = 0, i, j, nareas = 1, ai = 0, len;
+	size_t			 limit;
+	uint8_t			 ovl = 0;
+	static const uint8_t	 first[] = { DHO_MESSAGE_TYPE,
+				    DHO_SERVER_IDENTIFIER, DHO_LEASE_TIME };
+
+	*why = DHCP_BOK;
+	if (o->nopts > DHCP_OUT_MAXOPTS) {
+		*why = DHCP_BTOOMANY;
+		return 0;
+	}
+	if ((o->sname != NULL && strlen(o->sname) > 63) ||
+	    (o->file != NULL && strlen(o->file) > 127)) {
+		*why = DHCP_BBADNAME;
+		return 0;
+	}
+	/* RFC 2132 9.10: honour option 57, never below 576 (IP+UDP incl.). */
+	if (maxsize < 576)
+		maxsize = 576;
+	limit = maxsize - 28;
+	if (limit > cap)
+		limit = cap;
+	if (limit < DHCP_MIN_LEN + 1 + 3) {
+		*why = DHCP_BNOSPACE;
+		return 0;
+	}
+
+	/* The order: 53, 54, 51, then option 55's, then as added. */
+	memset(used, 0, sizeof(used));
+	for (j = 0; j < sizeof(first); j++)
+		for (i = 0; i < o->nopts; i++)
+			if (!used[i] && o->opts[i].code == first[j]) {
+				used[i] = true;
+				order[norder++] = &o->opts[i];
+			}
+	for (j = 0; prl != NULL && j < prl_len; j++)
+		for (i = 0; i < o->nopts; i++)
+			if (!used[i] && o->opts[i].code == prl[j]) {
+				used[i] = true;
+				order[norder++] = &o->opts[i];
+			}
+	for (i = 0; i < o->nopts; i++)
+		if (!used[i])
+			order[norder++] = &o->opts[i];
+
+	memset(buf, 0, limit);
+	buf[0] = o->op;
+	buf[1] = o->htype;
+	buf[2] = o->hlen;
+	buf[3] = o->hops;
+	buf[4] = (uint8_t)(o->xid >> 24);
+	buf[5] = (uint8_t)(o->xid >> 16);
+	buf[6] = (uint8_t)(o->xid >> 8);
+	buf[7] = (uint8_t)o->xid;
+	buf[8] = (uint8_t)(o->secs >> 8);
+	buf[9] = (uint8_t)o->secs;
+	buf[10] = (uint8_t)(o->flags >> 8);
+	buf[11] = (uint8_t)o->flags;
+	memcpy(buf + 12, &o->ciaddr, 4);
+	memcpy(buf + 16, &o->yiaddr, 4);
+	memcpy(buf + 20, &o->siaddr, 4);
+	memcpy(buf + 24, &o->giaddr, 4);
+	memcpy(buf + 28, o->chaddr, 16);
+	if (o->sname != NULL)
+		memcpy(buf + 44, o->sname, strlen(o->sname));
+	if (o->file != NULL)
+		memcpy(buf + 108, o->file, strlen(o->file));
+	memcpy(buf + DHCP_FIXED_LEN, dhcp_cookie, 4);
+
+	/*
+	 * The options field keeps 3 bytes for option 52 in case it is
+	 * needed, and 1 for END; file and sname come next when free.
+	 */
+	areas[0].p = buf + DHCP_MIN_LEN;
+	areas[0].cap = limit - DHCP_MIN_LEN - 1 - 3;
+	areas[0].used = 0;
+	if (o->file == NULL) {
+		areas[nareas].p = buf + 108;
+		areas[nareas].cap = 127;
+		areas[nareas++].used = 0;
+	}
+	if (o->sname == NULL) {
+		areas[nareas].p = buf + 44;
+		areas[nareas].cap = 63;
+		areas[nareas++].used = 0;
+	}
+	for (i = 0; i < norder; i++)
+		if (!dhcp_put(areas, nareas, &ai, order[i])) {
+			*why = DHCP_BNOSPACE;
+			return 0;
+		}
+	/* Which overflow areas were used: option 52, then END everywhere. */
+	for (i = 1; i < nareas; i++)
+		if (areas[i].used > 0) {
+			ovl |= areas[i].p == buf + 108 ? 1 : 2;
+			areas[i].p[areas[i].used] = DHO_END;
+		}
+	len = DHCP_MIN_LEN + areas[0].used;
+	if (ovl != 0) {
+		buf[len++] = DHO_OPTION_OVERLOAD;
+		buf[len++] = 1;
+		buf[len++] = ovl;
+	}
+	buf[len++] = DHO_END;
+	/* RFC 1542 3.4: BOOTP relays and clients expect at least 300. */
+	if (len < 300)
+		len = 300 <= limit ? 300 : limit;
+	return len;
+}

@@ -54,6 +54,51 @@ enum dhcp_perr	 dhcp_pkt_parse(const uint8_t *buf, size_t len,
 		    struct dhcp_msg *m);
 const char	*dhcp_perr_str(enum dhcp_perr e);
 
+/* A reply to build: header fields plus options in any order. */
+#define DHCP_OUT_MAXOPTS	64
+
+struct dhcp_outopt {
+	uint8_t		 code;
+	uint16_t	 len;
+	const uint8_t	*data;
+};
+
+struct dhcp_out {
+	uint8_t		 op, htype, hlen, hops;
+	uint32_t	 xid;
+	uint16_t	 secs, flags;
+	struct in_addr	 ciaddr, yiaddr, siaddr, giaddr;
+	uint8_t		 chaddr[16];
+	const char	*sname;		/* NULL: free for options */
+	const char	*file;		/* NULL: free for options */
+	struct dhcp_outopt opts[DHCP_OUT_MAXOPTS];
+	size_t		 nopts;
+};
+
+enum dhcp_berr {
+	DHCP_BOK,
+	DHCP_BNOSPACE,		/* the options do not fit even overloaded */
+	DHCP_BTOOMANY,		/* more than DHCP_OUT_MAXOPTS options */
+	DHCP_BBADNAME,		/* sname over 63 or file over 127 bytes */
+};
+
+/* Add an option to o (in any order); -1 when o is full. */
+int		 dhcp_out_add(struct dhcp_out *o, uint8_t code, const void *data,
+		    size_t len);
+/*
+ * Build o into buf: 53, 54 and 51 first, then the order of the client's
+ * parameter request list prl (option 55), then the rest as added.  The
+ * message is at most maxsize - 28 bytes (maxsize is the client's option 57,
+ * 0 when absent; never below 576, RFC 2132 9.10), long options are split
+ * (RFC 3396), file and sname carry options when needed and free (option
+ * 52), and the result is padded to 300 bytes.  Returns the length, or 0
+ * with *why set.
+ */
+size_t		 dhcp_pkt_build(const struct dhcp_out *o, const uint8_t *prl,
+		    size_t prl_len, size_t maxsize, uint8_t *buf, size_t cap,
+		    enum dhcp_berr *why);
+const char	*dhcp_berr_str(enum dhcp_berr e);
+
 /* The value of option code, or NULL; *len set. */
 const uint8_t	*dhcp_opt(const struct dhcp_msg *m, uint8_t code, size_t *len);
 /* Message type (option 53), or 0 for BOOTP. */

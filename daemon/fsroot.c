@@ -119,6 +119,28 @@ fsroot_errno(int e)
 	}
 }
 
+static bool	fsroot_walk_only;
+
+void
+fsroot_set_walk(bool on)
+{
+	fsroot_walk_only = on;
+}
+
+/* Without openat2, a symlink anywhere is refused: say so, not ENOTDIR. */
+static int
+fsroot_walk_fail(int dirfd, const char *comp)
+{
+	struct stat	st;
+	int		e = errno;
+
+	if (fstatat(dirfd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode))
+		e = ELOOP;
+	errno = e;
+	return -1;
+}
+
 /* Without openat2: one component at a time, following no symlink. */
 static int
 fsroot_walk(int dirfd, const char *canon)
@@ -136,16 +158,28 @@ fsroot_walk(int dirfd, const char *canon)
 		*slash = '\0';
 		next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 		    O_CLOEXEC);
-		if (fd != dirfd)
+		if (next == -1)
+			fsroot_walk_fail(fd, comp);
+		if (fd != dirfd) {
+			int	e = errno;
+
 			close(fd);
+			errno = e;
+		}
 		if (next == -1)
 			return -1;
 		fd = next;
 		comp = slash + 1;
 	}
 	next = openat(fd, comp, FSROOT_OFLAGS | O_NOFOLLOW);
-	if (fd != dirfd)
+	if (next == -1)
+		fsroot_walk_fail(fd, comp);
+	if (fd != dirfd) {
+		int	e = errno;
+
 		close(fd);
+		errno = e;
+	}
 	return next;
 }
 
@@ -157,7 +191,7 @@ fsroot_openat(int dirfd, const char *canon)
 	struct open_how	 how;
 	long		 fd;
 
-	if (!no_openat2) {
+	if (!no_openat2 && !fsroot_walk_only) {
 		memset(&how, 0, sizeof(how));
 		how.flags = FSROOT_OFLAGS;
 		how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
@@ -225,4 +259,23 @@ fsroot_strerror(enum fsroot_err e)
 		return "I/O error";
 	}
 	return "?";
+}
+
+bool
+fsroot_openat2_works(void)
+{
+#if defined(SYS_openat2) && defined(RESOLVE_BENEATH)
+	struct open_how	how;
+	long		fd;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+	how.resolve = RESOLVE_BENEATH;
+	fd = syscall(SYS_openat2, AT_FDCWD, ".", &how, sizeof(how));
+	if (fd >= 0) {
+		close((int)fd);
+		return true;
+	}
+#endif
+	return false;
 }

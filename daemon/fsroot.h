@@ -4,6 +4,7 @@
 #ifndef PXED_FSROOT_H
 #define PXED_FSROOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
 
@@ -46,5 +47,9 @@ enum fsroot_err	 fsroot_open(const struct fsroot *r, const char *sub,
 		    const char *canon, int *fd, struct stat *st);
 
 const char	*fsroot_strerror(enum fsroot_err e);
+
+/* Tests: force the component walk; does this kernel have openat2? */
+void		 fsroot_set_walk(bool on);
+bool		 fsroot_openat2_works(void);
 
 #endif

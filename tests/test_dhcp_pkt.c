@@ -228,6 +228,139 @@ test_concat_overload(void)
 	CU_ASSERT_PTR_NULL(dhcp_opt(&m, DHO_VENDOR_CLASS_ID, &len));
 }
 
+static void
+out_base(struct dhcp_out *o)
+{
+	static const uint8_t	type[1] = { 2 };
+	static const uint8_t	sid[4] = { 10, 0, 0, 1 };
+	static const uint8_t	lease[4] = { 0, 0, 0x0e, 0x10 };
+
+	memset(o, 0, sizeof(*o));
+	o->op = BOOTREPLY;
+	o->htype = 1;
+	o->hlen = 6;
+	o->xid = 0x12345678;
+	o->flags = 0x8000;
+	o->yiaddr.s_addr = inet_addr("10.0.0.50");
+	o->chaddr[0] = 0x52;
+	/* Added out of order on purpose. */
+	dhcp_out_add(o, DHO_LEASE_TIME, lease, 4);
+	dhcp_out_add(o, DHO_SERVER_IDENTIFIER, sid, 4);
+	dhcp_out_add(o, DHO_MESSAGE_TYPE, type, 1);
+}
+
+static void
+test_build_order(void)
+{
+	struct dhcp_out		 o;
+	uint8_t			 b[1500];
+	static const uint8_t	 mask[4] = { 255, 255, 255, 0 };
+	static const uint8_t	 router[4] = { 10, 0, 0, 1 };
+	static const uint8_t	 prl[] = { 3, 1, 67 };
+	enum dhcp_berr		 why;
+	size_t			 n;
+
+	out_base(&o);
+	o.file = "ipxe.efi";
+	dhcp_out_add(&o, DHO_SUBNET_MASK, mask, 4);
+	dhcp_out_add(&o, 60, "PXEClient", 9);
+	dhcp_out_add(&o, DHO_ROUTERS, router, 4);
+	n = dhcp_pkt_build(&o, prl, sizeof(prl), 0, b, sizeof(b), &why);
+	CU_ASSERT_EQUAL(why, DHCP_BOK);
+	/* Padded to 300; 53, 54, 51 first, then 3 and 1 as asked, then 60. */
+	CU_ASSERT_EQUAL(n, 300);
+	CU_ASSERT_EQUAL(b[240], DHO_MESSAGE_TYPE);
+	CU_ASSERT_EQUAL(b[243], DHO_SERVER_IDENTIFIER);
+	CU_ASSERT_EQUAL(b[249], DHO_LEASE_TIME);
+	CU_ASSERT_EQUAL(b[255], DHO_ROUTERS);
+	CU_ASSERT_EQUAL(b[261], DHO_SUBNET_MASK);
+	CU_ASSERT_EQUAL(b[267], 60);
+	CU_ASSERT_EQUAL(b[278], DHO_END);
+	/* And it reads back. */
+	CU_ASSERT_EQUAL_FATAL(dhcp_pkt_parse(b, n, &m), DHCP_POK);
+	CU_ASSERT_EQUAL(m.xid, 0x12345678);
+	CU_ASSERT_EQUAL(m.flags, 0x8000);
+	CU_ASSERT_EQUAL(m.yiaddr.s_addr, inet_addr("10.0.0.50"));
+	CU_ASSERT_EQUAL(dhcp_msgtype(&m), 2);
+	CU_ASSERT_STRING_EQUAL((const char *)m.file, "ipxe.efi");
+	CU_ASSERT_TRUE(opt_is(60, "PXEClient"));
+	CU_ASSERT_EQUAL(m.overload, 0);
+
+	/* Names too long for their fields. */
+	o.file = "0123456789012345678901234567890123456789012345678901234567890"
+	    "12345678901234567890123456789012345678901234567890123456789012345"
+	    "67890";
+	CU_ASSERT_EQUAL(dhcp_pkt_build(&o, NULL, 0, 0, b, sizeof(b), &why), 0);
+	CU_ASSERT_EQUAL(why, DHCP_BBADNAME);
+}
+
+static void
+test_build_space(void)
+{
+	struct dhcp_out	 o;
+	uint8_t		 b[1500], big[700];
+	enum dhcp_berr	 why;
+	size_t		 n, len;
+	const uint8_t	*p;
+	int		 i;
+
+	for (i = 0; i < (int)sizeof(big); i++)
+		big[i] = (uint8_t)i;
+
+	/* Option 57 below 576 (ISC's CVE-2007-5365): 576 all the same. */
+	out_base(&o);
+	dhcp_out_add(&o, 43, big, 250);
+	dhcp_out_add(&o, 209, big, 150);
+	n = dhcp_pkt_build(&o, NULL, 0, 200, b, sizeof(b), &why);
+	CU_ASSERT_EQUAL(why, DHCP_BOK);
+	CU_ASSERT_EQUAL(n, 576 - 28);
+	CU_ASSERT_EQUAL_FATAL(dhcp_pkt_parse(b, n, &m), DHCP_POK);
+	p = dhcp_opt(&m, 209, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(len, 150);
+	CU_ASSERT_EQUAL(memcmp(p, big, 150), 0);
+	/* 548 bytes: 209 went on in file (option 52 = 1). */
+	CU_ASSERT_EQUAL(m.overload, 1);
+
+	/* An option over 255 bytes is split and reads back whole. */
+	out_base(&o);
+	dhcp_out_add(&o, 43, big, sizeof(big));
+	n = dhcp_pkt_build(&o, NULL, 0, 1500, b, sizeof(b), &why);
+	CU_ASSERT_EQUAL(why, DHCP_BOK);
+	CU_ASSERT_EQUAL_FATAL(dhcp_pkt_parse(b, n, &m), DHCP_POK);
+	p = dhcp_opt(&m, 43, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(len, sizeof(big));
+	CU_ASSERT_EQUAL(memcmp(p, big, sizeof(big)), 0);
+	CU_ASSERT_EQUAL(m.overload, 0);
+
+	/* Too much for 576 even with file and sname: refused, no overflow. */
+	out_base(&o);
+	dhcp_out_add(&o, 43, big, sizeof(big));
+	CU_ASSERT_EQUAL(dhcp_pkt_build(&o, NULL, 0, 576, b, sizeof(b), &why),
+	    0);
+	CU_ASSERT_EQUAL(why, DHCP_BNOSPACE);
+	/* A file name keeps file for itself: 209 goes on in sname. */
+	out_base(&o);
+	o.file = "undionly.kpxe";
+	dhcp_out_add(&o, 43, big, 250);
+	dhcp_out_add(&o, 209, big, 80);
+	n = dhcp_pkt_build(&o, NULL, 0, 576, b, sizeof(b), &why);
+	CU_ASSERT_EQUAL(why, DHCP_BOK);
+	CU_ASSERT_EQUAL_FATAL(dhcp_pkt_parse(b, n, &m), DHCP_POK);
+	CU_ASSERT_STRING_EQUAL((const char *)m.file, "undionly.kpxe");
+	CU_ASSERT_EQUAL(m.overload, 2);
+	p = dhcp_opt(&m, 209, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(len, 80);
+	CU_ASSERT_EQUAL(memcmp(p, big, 80), 0);
+	/* And 250 more bytes would not fit: refused. */
+	dhcp_out_add(&o, 210, big, 250);
+	CU_ASSERT_EQUAL(dhcp_pkt_build(&o, NULL, 0, 576, b, sizeof(b), &why),
+	    0);
+	CU_ASSERT_EQUAL(why, DHCP_BNOSPACE);
+}
+
 void
 test_dhcp_pkt_register(void)
 {
@@ -236,4 +369,6 @@ test_dhcp_pkt_register(void)
 	CU_add_test(s, "the nine seed captures", test_seed);
 	CU_add_test(s, "malformed, each for its reason", test_malformed);
 	CU_add_test(s, "RFC 3396 concatenation, overload", test_concat_overload);
+	CU_add_test(s, "build: order, padding, round trip", test_build_order);
+	CU_add_test(s, "build: 576 floor, split, overload", test_build_space);
 }

@@ -204,7 +204,8 @@ test_open(void)
 	struct fsroot	r;
 	struct stat	st;
 	char		p[256], outside[96];
-	int		fd;
+	enum fsroot_err	ferr;
+	int		fd, walk;
 
 	snprintf(troot, sizeof(troot), "/tmp/pxed-fsroot.XXXXXX");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(troot));
@@ -225,28 +226,40 @@ test_open(void)
 	CU_ASSERT_EQUAL(mkfifo(p, 0644), 0);
 
 	CU_ASSERT_EQUAL_FATAL(fsroot_init(&r, troot), 0);
-	CU_ASSERT_EQUAL(fsroot_open(&r, NULL, "sub/file", &fd, &st),
-	    FSROOT_OK);
-	CU_ASSERT_EQUAL(st.st_size, 5);
-	close(fd);
-	/* A symlink that stays inside is followed; one that leaves is not. */
-	CU_ASSERT_EQUAL(fsroot_open(&r, NULL, "in-link", &fd, &st),
-	    FSROOT_OK);
-	close(fd);
-	CU_ASSERT_EQUAL(fsroot_open(&r, NULL, "out-link", &fd, &st),
-	    FSROOT_ESCAPE);
-	CU_ASSERT_EQUAL(fsroot_open(&r, NULL, "sub/up-link/x", &fd, &st),
-	    FSROOT_ESCAPE);
-	/* Not regular: a directory and a fifo (without blocking). */
-	CU_ASSERT_EQUAL(fsroot_open(&r, NULL, "sub", &fd, &st),
-	    FSROOT_NOTREG);
-	CU_ASSERT_EQUAL(fsroot_open(&r, NULL, "fifo", &fd, &st),
-	    FSROOT_NOTREG);
-	CU_ASSERT_EQUAL(fsroot_open(&r, NULL, "nope", &fd, &st),
-	    FSROOT_NOTFOUND);
-	/* A per-client directory. */
-	CU_ASSERT_EQUAL(fsroot_open(&r, "sub", "file", &fd, &st), FSROOT_OK);
-	close(fd);
+	/* openat2 where the kernel has it (not under valgrind), then the walk. */
+	for (walk = fsroot_openat2_works() ? 0 : 1; walk <= 1; walk++) {
+		fsroot_set_walk(walk);
+		CU_ASSERT_EQUAL(fsroot_open(&r, NULL, "sub/file", &fd, &st),
+		    FSROOT_OK);
+		CU_ASSERT_EQUAL(st.st_size, 5);
+		close(fd);
+		/*
+		 * A symlink that stays inside is followed with openat2; the
+		 * walk follows none.  One that leaves is never followed.
+		 */
+		ferr = fsroot_open(&r, NULL, "in-link", &fd, &st);
+		CU_ASSERT_EQUAL(ferr, walk ? FSROOT_ESCAPE : FSROOT_OK);
+		if (ferr == FSROOT_OK)
+			close(fd);
+		CU_ASSERT_EQUAL(fsroot_open(&r, NULL, "out-link", &fd, &st),
+		    FSROOT_ESCAPE);
+		CU_ASSERT_EQUAL(fsroot_open(&r, NULL, "sub/up-link/x", &fd,
+		    &st), FSROOT_ESCAPE);
+		/* Not regular: a directory and a fifo (without blocking). */
+		CU_ASSERT_EQUAL(fsroot_open(&r, NULL, "sub", &fd, &st),
+		    FSROOT_NOTREG);
+		CU_ASSERT_EQUAL(fsroot_open(&r, NULL, "fifo", &fd, &st),
+		    FSROOT_NOTREG);
+		CU_ASSERT_EQUAL(fsroot_open(&r, NULL, "nope", &fd, &st),
+		    FSROOT_NOTFOUND);
+		CU_ASSERT_EQUAL(fsroot_open(&r, NULL, "sub/nope/x", &fd, &st),
+		    FSROOT_NOTFOUND);
+		/* A per-client directory. */
+		CU_ASSERT_EQUAL(fsroot_open(&r, "sub", "file", &fd, &st),
+		    FSROOT_OK);
+		close(fd);
+	}
+	fsroot_set_walk(false);
 	fsroot_fini(&r);
 	snprintf(p, sizeof(p), "rm -rf '%s' '%s'", troot, outside);
 	CU_ASSERT_EQUAL(system(p), 0);
