@@ -141,12 +141,31 @@ fsroot_walk_fail(int dirfd, const char *comp)
 	return -1;
 }
 
+/*
+ * One step of the walk: open comp beneath fd with flags, then close fd
+ * unless it is the root; errno is that of the open.
+ */
+static int
+fsroot_step(int dirfd, int fd, const char *comp, int flags)
+{
+	int	next = openat(fd, comp, flags | O_NOFOLLOW), e;
+
+	if (next == -1)
+		fsroot_walk_fail(fd, comp);
+	if (fd != dirfd) {
+		e = errno;
+		close(fd);
+		errno = e;
+	}
+	return next;
+}
+
 /* Without openat2: one component at a time, following no symlink. */
 static int
 fsroot_walk(int dirfd, const char *canon)
 {
 	char	buf[PATH_MAX], *comp, *slash;
-	int	fd = dirfd, next;
+	int	fd = dirfd;
 
 	if (strlen(canon) >= sizeof(buf)) {
 		errno = ENAMETOOLONG;
@@ -156,31 +175,13 @@ fsroot_walk(int dirfd, const char *canon)
 	comp = buf;
 	while ((slash = strchr(comp, '/')) != NULL) {
 		*slash = '\0';
-		next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		fd = fsroot_step(dirfd, fd, comp, O_RDONLY | O_DIRECTORY |
 		    O_CLOEXEC);
-		if (next == -1)
-			fsroot_walk_fail(fd, comp);
-		if (fd != dirfd) {
-			int	e = errno;
-
-			close(fd);
-			errno = e;
-		}
-		if (next == -1)
+		if (fd == -1)
 			return -1;
-		fd = next;
 		comp = slash + 1;
 	}
-	next = openat(fd, comp, FSROOT_OFLAGS | O_NOFOLLOW);
-	if (next == -1)
-		fsroot_walk_fail(fd, comp);
-	if (fd != dirfd) {
-		int	e = errno;
-
-		close(fd);
-		errno = e;
-	}
-	return next;
+	return fsroot_step(dirfd, fd, comp, FSROOT_OFLAGS);
 }
 
 static int

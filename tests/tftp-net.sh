@@ -58,6 +58,15 @@ ip netns exec "$NS_SRV" "$PXED" -d -v -f "$T/pxed.conf" > "$LOG" 2>&1 &
 PID=$!
 PIDS=$PID
 wait_log "$LOG" "tftp: serving" 5 || { cat "$LOG"; exit 99; }
+GEN=1
+
+# reload WHAT: SIGHUP, then wait for the next generation to be logged.
+reload() {
+	GEN=$((GEN + 1))
+	kill -HUP $PID
+	wait_log "$LOG" "reloaded in .* generation $GEN:" 5 ||
+	    not_ok "reload: $1"
+}
 check "pxed dropped to nobody" \
     sh -c "grep -q '^Uid:.*65534' /proc/$PID/status"
 
@@ -111,16 +120,14 @@ match "this-client" {
   tftp-refuse = { "windowsize" }
 }
 EOC
-kill -HUP $PID
-wait_log "$LOG" "reloaded in .* generation 2" 5 || not_ok "reload with a rule"
+reload "with a rule"
 fetch atftp f65536 "$T/out/refused-ws"
 check "the rule's transfer is intact" cmp -s "$R/f65536" "$T/out/refused-ws"
 check "windowsize refused by the rule for this client's MAC" \
     grep -q "sent f65536 to .* blksize 1468 windowsize 1 (options refused by rule)" \
     "$LOG"
 rm "$T/conf.d/20-refuse.conf"
-kill -HUP $PID
-wait_log "$LOG" "reloaded in .* generation 3" 5 || not_ok "reload without it"
+reload "without it"
 
 # Hostile names (sent as written by tftp-hpa; curl would normalise
 # them): refused, logged, nothing from outside the root.
@@ -195,8 +202,7 @@ host "client" {
   tftp-alias = { "grubx64.efi=sub/inner" }
 }
 EOC
-kill -HUP $PID
-wait_log "$LOG" "reloaded in .* generation 4" 5 || not_ok "reload"
+reload "during a transfer"
 wait $FP
 check "a transfer survives a reload" cmp -s "$R/big40" "$T/out/reload-big"
 fetch curl grubx64.efi "$T/out/grub2"
@@ -221,8 +227,7 @@ idle() {
 }
 check "no transfer left before the limit test" idle
 sed -i 's/max-transfers = 1000/max-transfers = 2/' "$T/pxed.conf"
-kill -HUP $PID
-wait_log "$LOG" "generation 5" 5 || not_ok "reload to max-transfers 2"
+reload "to max-transfers 2"
 BP=""
 for i in 1 2 3 4; do
 	fetch hpa big40 "$T/out/busy$i" &
@@ -238,8 +243,7 @@ check "over max-transfers, requests are refused ($busy of 4)" \
     grep -E "big40|busy|failed" "$LOG" | tail -n 12 | sed 's/^/  # /'
 check "busy is logged" grep -q "tftp: busy, refused" "$LOG"
 sed -i 's/max-transfers = 2/max-transfers = 1000/' "$T/pxed.conf"
-kill -HUP $PID
-wait_log "$LOG" "generation 6" 5 || not_ok "reload back"
+reload "back to max-transfers 1000"
 
 # 500 clients at once, each a 64 KiB file at blksize 1468; the fds used
 # stay within the fixed socket pool.
