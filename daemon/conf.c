@@ -411,6 +411,12 @@ static cfg_opt_t dhcp_opts[] = {
 	OPT_S("mode"),
 	OPT_S("lease-time"),
 	OPT_L("option"),
+	OPT_S("lease-file"),
+	OPT_S("bootp"),
+	OPT_S("authoritative"),
+	OPT_S("proxy-followup"),
+	OPT_S("port"),
+	OPT_S("proxy-port"),
 	CFG_SEC("range", range_opts, SEC_MULTI),
 	CFG_END()
 };
@@ -2120,6 +2126,22 @@ conf_main(struct conf_loader *L, cfg_t *cfg, const struct conf_args *args)
 	}
 	if (conf_get_ulong(L, sec, "lease-time", 60, 0xfffffffeUL, &v) > 0)
 		conf->dhcp.lease_time = (uint32_t)v;
+	if ((s = conf_str(sec, "lease-file")) != NULL) {
+		if (*s != '/')
+			conf_error(L, conf_optline(L, sec, "lease-file"),
+			    "lease-file: \"%s\" is not an absolute path", s);
+		conf->dhcp.lease_file = arena_strdup(L->a, s);
+	}
+	if (conf_get_bool(L, sec, "bootp", &b) > 0)
+		conf->dhcp.bootp = b;
+	if (conf_get_bool(L, sec, "authoritative", &b) > 0)
+		conf->dhcp.authoritative = b;
+	if (conf_get_ulong(L, sec, "proxy-followup", 0, 3600, &v) > 0)
+		conf->dhcp.proxy_followup = (unsigned)v;
+	if (conf_get_ulong(L, sec, "port", 1, 65535, &v) > 0)
+		conf->dhcp.port = (uint16_t)v;
+	if (conf_get_ulong(L, sec, "proxy-port", 0, 65535, &v) > 0)
+		conf->dhcp.proxy_port = (uint16_t)v;
 	if (cfg_size(sec, "option") > 0) {
 		int	n = conf_optlist(L, sec, "option", NULL, true,
 		    &conf->dhcp.options);
@@ -2564,6 +2586,11 @@ conf_load(const struct conf_args *args, struct conf_errors *errs)
 	c->loglevel = LOG_INFO;
 	c->dhcp.mode = CONF_DHCP_PROXY;
 	c->dhcp.lease_time = 3600;
+	c->dhcp.lease_file = PXED_LEASEFILE;
+	c->dhcp.authoritative = true;
+	c->dhcp.proxy_followup = 10;
+	c->dhcp.port = 67;
+	c->dhcp.proxy_port = 4011;
 	c->tftp.enable = true;
 	c->tftp.port = 69;
 	c->tftp.max_transfers = 1000;

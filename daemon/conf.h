@@ -233,6 +233,12 @@ struct conf {
 		size_t			 nranges;
 		struct conf_optval	*options;
 		size_t			 noptions;
+		const char		*lease_file;
+		bool			 bootp;		/* answer BOOTP */
+		bool			 authoritative;	/* NAK unknown */
+		unsigned		 proxy_followup; /* s, 0: off */
+		uint16_t		 port;		/* 67 */
+		uint16_t		 proxy_port;	/* 4011, 0: off */
 	} dhcp;
 
 	struct {

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <stdio.h>
+
 #include "dhcp_proto.h"
 
 const struct dhcp_arch dhcp_arch_table[] = {
@@ -45,4 +47,36 @@ dhcp_arch_lookup(const char *name)
 		if (strcasecmp(a->name, name) == 0)
 			return a;
 	return NULL;
+}
+
+const char *
+dhcp_msgtype_name(int type)
+{
+	static const char	*names[] = { "BOOTP", "DISCOVER", "OFFER",
+	    "REQUEST", "DECLINE", "ACK", "NAK", "RELEASE", "INFORM" };
+	static char		 buf[16];
+
+	if (type >= 0 && (size_t)type < sizeof(names) / sizeof(names[0]))
+		return names[type];
+	snprintf(buf, sizeof(buf), "TYPE%d", type);
+	return buf;
+}
+
+void
+dhcp_mac_str(const uint8_t *mac, size_t len, char *buf, size_t cap)
+{
+	static const char	hx[] = "0123456789abcdef";
+	size_t			i, n = 0;
+
+	if (cap == 0)
+		return;
+	for (i = 0; i < len && i < 16 && n + 3 <= cap; i++) {
+		if (i > 0)
+			buf[n++] = ':';
+		buf[n++] = hx[mac[i] >> 4];
+		buf[n++] = hx[mac[i] & 15];
+	}
+	if (n >= cap)
+		n = cap - 1;
+	buf[n] = '\0';
 }

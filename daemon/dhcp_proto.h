@@ -15,6 +15,8 @@
 #define DHO_DOMAIN_NAME_SERVERS	6
 #define DHO_HOST_NAME		12
 #define DHO_DOMAIN_NAME		15
+#define DHO_BROADCAST_ADDRESS	28
+#define DHO_NTP_SERVERS		42
 #define DHO_VENDOR_ENCAPSULATED	43
 #define DHO_REQUESTED_ADDRESS	50
 #define DHO_LEASE_TIME		51
@@ -22,7 +24,10 @@
 #define DHO_MESSAGE_TYPE	53
 #define DHO_SERVER_IDENTIFIER	54
 #define DHO_PARAMETER_REQUEST	55
+#define DHO_MESSAGE		56
 #define DHO_MAX_MESSAGE_SIZE	57
+#define DHO_RENEWAL_TIME	58
+#define DHO_REBINDING_TIME	59
 #define DHO_VENDOR_CLASS_ID	60
 #define DHO_CLIENT_IDENTIFIER	61
 #define DHO_TFTP_SERVER_NAME	66
@@ -33,6 +38,22 @@
 #define DHO_CLIENT_UUID		97
 #define DHO_IPXE_ENCAP		175
 #define DHO_END			255
+
+/* Message types (option 53), RFC 2132 9.6. */
+#define DHCPDISCOVER	1
+#define DHCPOFFER	2
+#define DHCPREQUEST	3
+#define DHCPDECLINE	4
+#define DHCPACK		5
+#define DHCPNAK		6
+#define DHCPRELEASE	7
+#define DHCPINFORM	8
+
+/* "52:54:00:12:34:56" (at most 16 bytes of hardware address). */
+void dhcp_mac_str(const uint8_t *mac, size_t len, char *buf, size_t cap);
+
+/* "DISCOVER", ..., "BOOTP" for 0, "TYPE<n>" for others (static buffer). */
+const char *dhcp_msgtype_name(int type);
 
 /* One architecture name may stand for several numbers (7 and 9). */
 struct dhcp_arch {

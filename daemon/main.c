@@ -18,8 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dhcp_io.h"
 #include "ev.h"
 #include "explain.h"
+#include "lease.h"
 #include "log.h"
 #include "pxed.h"
 #include "tftp_io.h"
@@ -28,7 +30,7 @@
 #define PXED_SYSCONFDIR	"/etc"
 #endif
 
-enum { OPT_EXPLAIN = 256 };
+enum { OPT_EXPLAIN = 256, OPT_LEASES, OPT_JSON };
 
 static const struct option longopts[] = {
 	{ "config",	required_argument,	NULL, 'f' },
@@ -42,6 +44,8 @@ static const struct option longopts[] = {
 	{ "version",	no_argument,		NULL, 'V' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "explain",	no_argument,		NULL, OPT_EXPLAIN },
+	{ "leases",	no_argument,		NULL, OPT_LEASES },
+	{ "json",	no_argument,		NULL, OPT_JSON },
 	{ NULL,		0,			NULL, 0 }
 };
 
@@ -52,6 +56,7 @@ usage(FILE *fp)
 	    "usage: pxed [-dtvVh] [-f file] [-r dir] [-i interface]... "
 	    "[-p pidfile] [-u user]\n"
 	    "       pxed [-f file] --explain KEY=VALUE...\n"
+	    "       pxed [-f file] --leases [--json]\n"
 	    "  -f, --config FILE     main configuration (default %s/pxed/pxed.conf)\n"
 	    "  -d, --debug           stay in the foreground, log to stderr\n"
 	    "  -t, --test            check the configuration and exit\n"
@@ -64,7 +69,8 @@ usage(FILE *fp)
 	    "  -h, --help            print this help and exit\n"
 	    "  --explain KEY=VALUE.. show tags, host and boot entry for a machine:\n"
 	    "                        mac= arch= vendorclass= userclass= interface=\n"
-	    "                        giaddr= server= ip= optN=\n",
+	    "                        giaddr= server= ip= optN=\n"
+	    "  --leases [--json]     list the leases in the lease file\n",
 	    PXED_SYSCONFDIR);
 }
 
@@ -132,7 +138,7 @@ main(int argc, char *argv[])
 	const char	**ifs = NULL;
 	size_t		  nifs = 0;
 	bool		  debug = false, test = false, explain = false;
-	bool		  pidfile_given = false;
+	bool		  pidfile_given = false, leases = false, json = false;
 	char		  sum[512];
 	int		  ch, rc;
 
@@ -177,6 +183,12 @@ main(int argc, char *argv[])
 		case OPT_EXPLAIN:
 			explain = true;
 			break;
+		case OPT_LEASES:
+			leases = true;
+			break;
+		case OPT_JSON:
+			json = true;
+			break;
 		default:
 			usage(stderr);
 			return PXED_EXIT_CONFIG;
@@ -214,6 +226,12 @@ main(int argc, char *argv[])
 		conf_unref(pxed.conf);
 		return rc == 0 ? PXED_EXIT_OK : PXED_EXIT_CONFIG;
 	}
+	if (leases) {
+		rc = lease_dump(pxed.conf->dhcp.lease_file, (int64_t)time(NULL),
+		    json, stdout);
+		conf_unref(pxed.conf);
+		return rc == 0 ? PXED_EXIT_OK : PXED_EXIT_FS;
+	}
 	if (test) {
 		conf_summary(pxed.conf, sum, sizeof(sum));
 		printf("pxed: configuration OK: %s\n", sum);
@@ -241,6 +259,10 @@ main(int argc, char *argv[])
 	if (tftp_init(pxed.conf) == -1) {
 		fprintf(stderr, "pxed: tftp: cannot serve on port %u: %s\n",
 		    pxed.conf->tftp.port, strerror(errno));
+		return PXED_EXIT_NETWORK;
+	}
+	if (dhcp_init(pxed.conf) == -1) {
+		fprintf(stderr, "pxed: dhcp: cannot start (see the log above)\n");
 		return PXED_EXIT_NETWORK;
 	}
 	if (drop_privileges(pxed.conf->user) == -1)
@@ -274,6 +296,7 @@ main(int argc, char *argv[])
 	rc = ev_loop() == 0 ? PXED_EXIT_OK : PXED_EXIT_NETWORK;
 
 	tftp_fini();
+	dhcp_fini();
 	if (pxed.write_pidfile)
 		unlink(pxed.conf->pidfile);
 	conf_unref(pxed.conf);

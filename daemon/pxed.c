@@ -20,6 +20,7 @@
 #include "log.h"
 #include "pxed.h"
 #include "tftp_io.h"
+#include "dhcp_io.h"
 
 struct pxed pxed;
 
@@ -87,6 +88,7 @@ pxed_reload(void)
 	conf->generation = ++pxed.generation;
 	/* Modules switch before the old config goes. */
 	tftp_reload(conf);
+	dhcp_reload(conf);
 	conf_unref(pxed.conf);
 	pxed.conf = conf;
 	pxed.last_reload_ok = true;
@@ -137,6 +139,7 @@ pxed_summary(void)
 	log_info("state: config %s", sum);
 	pxed_boot_list(pxed.conf);
 	tftp_summary();
+	dhcp_summary();
 	log_info("state: %zu fds watched of %d, %zu timers", ev_fd_count(),
 	    FD_SETSIZE, ev_timer_count());
 }

@@ -69,26 +69,33 @@ rules_arch_holds(const struct conf_cond *c, const struct rules_req *req)
  * Option 77: iPXE sends its name as a raw string; RFC 3004 clients send
  * length-prefixed tuples.  Either form matches.
  */
-static bool
-rules_userclass_holds(const struct conf_cond *c, const struct rules_req *req)
+bool
+rules_userclass_has(const struct rules_req *req, const uint8_t *s,
+    size_t len)
 {
 	const struct rules_opt	*o = &req->opt[DHO_USER_CLASS];
 	size_t			 i;
 
 	if (!o->present)
 		return false;
-	if (o->len == c->len && memcmp(o->data, c->data, c->len) == 0)
+	if (o->len == len && memcmp(o->data, s, len) == 0)
 		return true;
 	for (i = 0; i < o->len; ) {
 		size_t	n = o->data[i];
 
 		if (n == 0 || i + 1 + n > o->len)
 			return false;	/* not RFC 3004 after all */
-		if (n == c->len && memcmp(o->data + i + 1, c->data, n) == 0)
+		if (n == len && memcmp(o->data + i + 1, s, n) == 0)
 			return true;
 		i += 1 + n;
 	}
 	return false;
+}
+
+static bool
+rules_userclass_holds(const struct conf_cond *c, const struct rules_req *req)
+{
+	return rules_userclass_has(req, c->data, c->len);
 }
 
 static bool

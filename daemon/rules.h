@@ -51,6 +51,9 @@ void	rules_eval(const struct conf *conf, const struct rules_req *req,
 
 /* First architecture in option 93, or -1 when absent. */
 int	rules_arch(const struct rules_req *req);
+/* Option 77 holds s, as the raw string or as one RFC 3004 tuple. */
+bool	rules_userclass_has(const struct rules_req *req, const uint8_t *s,
+	    size_t len);
 
 /* Comma-separated tag names set in res, into buf. */
 size_t	rules_tags_string(const struct conf *conf,

@@ -47,10 +47,8 @@
 #include "rules.h"
 #include "tftp.h"
 #include "tftp_io.h"
-
-#ifndef UDP_SEGMENT
-#define UDP_SEGMENT	103		/* Linux 4.18 */
-#endif
+#include "udp.h"
+#include "dhcp_io.h"
 
 #define TFTP_RECV_BATCH	32
 #define TFTP_GSO_BYTES	60000		/* one GSO send stays under 64 KiB */
@@ -139,68 +137,12 @@ tftp_fmtpeer(char *buf, size_t len, const struct sockaddr_in *sin)
 	snprintf(buf, len, "%s:%u", ip, ntohs(sin->sin_port));
 }
 
-/* Control data that makes a reply leave from the client's server address. */
-union tftp_cmsg {
-	struct cmsghdr	c;
-	char		b[CMSG_SPACE(sizeof(struct in_pktinfo)) +
-			    CMSG_SPACE(sizeof(uint16_t))];
-};
-
-/*
- * Fill cb and point m at it: IP_PKTINFO when the local address is known,
- * UDP_SEGMENT when seg is not 0 (one send, many datagrams of seg bytes).
- */
-static void
-tftp_cmsg(union tftp_cmsg *cb, struct in_addr local, uint16_t seg,
-    struct msghdr *m)
-{
-	struct cmsghdr	*cm;
-	struct in_pktinfo pi;
-	size_t		 len = 0;
-
-	memset(cb, 0, sizeof(*cb));
-	/* Both fit in cb (see its size): lay them out directly. */
-	cm = &cb->c;
-	if (local.s_addr != INADDR_ANY) {
-		cm->cmsg_level = IPPROTO_IP;
-		cm->cmsg_type = IP_PKTINFO;
-		cm->cmsg_len = CMSG_LEN(sizeof(pi));
-		memset(&pi, 0, sizeof(pi));
-		pi.ipi_spec_dst = local;
-		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-		len += CMSG_SPACE(sizeof(pi));
-		cm = (struct cmsghdr *)(void *)(cb->b + len);
-	}
-	if (seg != 0) {
-		cm->cmsg_level = SOL_UDP;
-		cm->cmsg_type = UDP_SEGMENT;
-		cm->cmsg_len = CMSG_LEN(sizeof(seg));
-		memcpy(CMSG_DATA(cm), &seg, sizeof(seg));
-		len += CMSG_SPACE(sizeof(seg));
-	}
-	m->msg_control = len > 0 ? cb->b : NULL;
-	m->msg_controllen = len;
-}
-
 /* Send one datagram from the address the client talked to. */
 static void
 tftp_sendto(int fd, const struct sockaddr_in *to, struct in_addr local,
     const void *buf, size_t len)
 {
-	struct iovec	iov;
-	struct msghdr	m;
-	union tftp_cmsg	cb;
-
-	iov.iov_base = (void *)(uintptr_t)buf;
-	iov.iov_len = len;
-	memset(&m, 0, sizeof(m));
-	m.msg_name = (void *)(uintptr_t)to;
-	m.msg_namelen = sizeof(*to);
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	tftp_cmsg(&cb, local, 0, &m);
-	if (sendmsg(fd, &m, 0) == -1 && errno != EAGAIN)
-		log_debug("tftp: sendmsg: %s", strerror(errno));
+	udp_send(fd, to, local, 0, buf, len);
 }
 
 static void
@@ -230,24 +172,6 @@ tftp_mtu(int ifindex)
 	T.mtus[slot].ifindex = ifindex;
 	T.mtus[slot].mtu = ifr.ifr_mtu;
 	return ifr.ifr_mtu;
-}
-
-/* The client's MAC from the neighbour table, when the kernel has it. */
-static bool
-tftp_neighbour_mac(const struct sockaddr_in *peer, int ifindex,
-    uint8_t mac[6])
-{
-	struct arpreq	ar;
-
-	memset(&ar, 0, sizeof(ar));
-	memcpy(&ar.arp_pa, peer, sizeof(*peer));
-	((struct sockaddr_in *)&ar.arp_pa)->sin_port = 0;
-	if (ifindex == 0 || if_indextoname((unsigned)ifindex,
-	    ar.arp_dev) == NULL || ioctl(T.lfd, SIOCGARP, &ar) == -1 ||
-	    !(ar.arp_flags & ATF_COM))
-		return false;
-	memcpy(mac, ar.arp_ha.sa_data, 6);
-	return true;
 }
 
 /* ---------- files shared between transfers ---------- */
@@ -307,7 +231,7 @@ tftp_send_gso(struct tftp_conn *c, int fd, struct iovec *iov, size_t npkts,
 {
 	static bool	 gso_broken;
 	struct msghdr	 m;
-	union tftp_cmsg	 cb;
+	union udp_cmsg	 cb;
 
 	if (gso_broken)
 		return false;
@@ -335,7 +259,7 @@ tftp_send_gso(struct tftp_conn *c, int fd, struct iovec *iov, size_t npkts,
 		m.msg_namelen = sizeof(c->peer);
 		m.msg_iov = &iov[2 * *done];
 		m.msg_iovlen = 2 * n;
-		tftp_cmsg(&cb, c->local, (uint16_t)seg, &m);
+		udp_cmsg(&cb, c->local, 0, (uint16_t)seg, &m);
 		if ((r = sendmsg(fd, &m, 0)) == -1) {
 			if (errno == EAGAIN || errno == ENOBUFS)
 				return true;	/* the retransmit timer copes */
@@ -356,7 +280,7 @@ tftp_conn_send(struct tftp_xfer *x, struct iovec *iov, size_t npkts)
 	struct tftp_conn	*c = x->io;
 	struct mmsghdr		 msgs[64];
 	struct msghdr		 proto;
-	union tftp_cmsg		 cb;
+	union udp_cmsg		 cb;
 	size_t			 i, done = 0;
 	int			 fd = T.socks[c->sock];
 
@@ -366,7 +290,7 @@ tftp_conn_send(struct tftp_xfer *x, struct iovec *iov, size_t npkts)
 		return;
 	/* One control block serves every message: the same source address. */
 	memset(&proto, 0, sizeof(proto));
-	tftp_cmsg(&cb, c->local, 0, &proto);
+	udp_cmsg(&cb, c->local, 0, 0, &proto);
 	while (done < npkts) {
 		size_t	n = npkts - done > 64 ? 64 : npkts - done;
 		int	sent;
@@ -578,8 +502,10 @@ tftp_request(const uint8_t *pkt, size_t len, const struct sockaddr_in *peer,
 	rules_req_init(&req);
 	if (ifindex != 0 && if_indextoname((unsigned)ifindex, ifname) != NULL)
 		req.ifname = ifname;
-	if (tftp_neighbour_mac(peer, ifindex, req.mac))
+	if (udp_neighbour_mac(T.lfd, peer->sin_addr, ifindex, req.mac)) {
 		req.mac_len = 6;
+		dhcp_note_tftp(req.mac);	/* a proxy offer followed up */
+	}
 	rules_eval(conf, &req, &res);
 
 	if (ferr != FSROOT_OK)
@@ -659,66 +585,22 @@ refuse:
 
 /* ---------- sockets ---------- */
 
-static bool
-tftp_iface_allowed(int ifindex)
-{
-	const struct conf	*conf = T.conf;
-	char			 name[IF_NAMESIZE];
-	size_t			 i;
-
-	if (conf->ninterfaces == 0)
-		return true;
-	if (ifindex == 0 || if_indextoname((unsigned)ifindex, name) == NULL)
-		return false;
-	for (i = 0; i < conf->ninterfaces; i++)
-		if (strcmp(conf->interfaces[i], name) == 0)
-			return true;
-	return false;
-}
-
 static void
 tftp_listen_read(int fd, void *arg)
 {
 	uint8_t			 buf[2048];
-	struct sockaddr_in	 peer;
-	struct iovec		 iov;
-	struct msghdr		 m;
-	union tftp_cmsg		 cb;
-	struct cmsghdr		*cm;
+	struct udp_from		 from;
 	int			 turns;
+	ssize_t			 n;
 
 	for (turns = 0; turns < 64; turns++) {
-		struct in_addr	local = { INADDR_ANY };
-		int		ifindex = 0;
-		ssize_t		n;
-
-		iov.iov_base = buf;
-		iov.iov_len = sizeof(buf);
-		memset(&m, 0, sizeof(m));
-		m.msg_name = &peer;
-		m.msg_namelen = sizeof(peer);
-		m.msg_iov = &iov;
-		m.msg_iovlen = 1;
-		m.msg_control = cb.b;
-		m.msg_controllen = sizeof(cb.b);
-		if ((n = recvmsg(fd, &m, MSG_DONTWAIT)) == -1)
+		if ((n = udp_recv(fd, buf, sizeof(buf), &from)) == -1)
 			return;
-		for (cm = CMSG_FIRSTHDR(&m); cm != NULL;
-		    cm = CMSG_NXTHDR(&m, cm))
-			if (cm->cmsg_level == IPPROTO_IP &&
-			    cm->cmsg_type == IP_PKTINFO) {
-				struct in_pktinfo	pi;
-
-				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-				local = pi.ipi_addr;
-				ifindex = pi.ipi_ifindex;
-			}
-		if (m.msg_namelen != sizeof(peer) ||
-		    peer.sin_family != AF_INET || peer.sin_port == 0)
+		if (from.peer.sin_port == 0 ||
+		    !udp_iface_allowed(T.conf, from.ifindex))
 			continue;
-		if (!tftp_iface_allowed(ifindex))
-			continue;
-		tftp_request(buf, (size_t)n, &peer, local, ifindex);
+		tftp_request(buf, (size_t)n, &from.peer, from.local,
+		    from.ifindex);
 	}
 }
 
@@ -771,36 +653,6 @@ tftp_sock_read(int fd, void *arg)
 	}
 }
 
-static int
-tftp_udp_socket(uint16_t port)
-{
-	struct sockaddr_in	sin;
-	int			fd, on = 1, sz = 4 * 1024 * 1024;
-
-	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0)) == -1)
-		return -1;
-	if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) == -1)
-		goto fail;
-	/*
-	 * Windows of large blocks need room to leave, and a socket carrying
-	 * hundreds of transfers room for their ACKs; the kernel caps this.
-	 */
-	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
-	if (port != 0)
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
-		goto fail;
-	return fd;
-fail:
-	close(fd);
-	return -1;
-}
-
 int
 tftp_init(const struct conf *conf)
 {
@@ -814,7 +666,7 @@ tftp_init(const struct conf *conf)
 		log_warn("tftp: root %s", conf->tftp.root);
 		return -1;
 	}
-	if ((T.lfd = tftp_udp_socket(conf->tftp.port)) == -1) {
+	if ((T.lfd = udp_socket(conf->tftp.port, 4 * 1024 * 1024)) == -1) {
 		log_warn("tftp: cannot bind port %u", conf->tftp.port);
 		return -1;
 	}
@@ -823,7 +675,7 @@ tftp_init(const struct conf *conf)
 	if ((T.socks = calloc(T.nsocks, sizeof(*T.socks))) == NULL)
 		return -1;
 	for (i = 0; i < T.nsocks; i++) {
-		if ((T.socks[i] = tftp_udp_socket(0)) == -1 ||
+		if ((T.socks[i] = udp_socket(0, 4 * 1024 * 1024)) == -1 ||
 		    ev_fd_add(T.socks[i], tftp_sock_read,
 		    (void *)(uintptr_t)i) == -1) {
 			log_warn("tftp: transfer socket");

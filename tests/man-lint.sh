@@ -7,7 +7,8 @@ if [ -z "$MANDOC" ]; then
 	[ -n "${CI:-}" ] && exit 99
 	exit 77
 fi
-for page in "$SRCDIR/man/pxed.8" "$SRCDIR/man/pxed.conf.5"; do
+for page in "$SRCDIR/man/pxed.8" "$SRCDIR/man/pxed.conf.5" \
+    "$SRCDIR/man/pxed-probe.8"; do
 	out=$("$MANDOC" -Tlint -W warning "$page" 2>&1)
 	rc=$?
 	if [ $rc -eq 0 ] && [ -z "$out" ] && [ -s "$page" ]; then

@@ -170,3 +170,63 @@ netns_netem_off() {
 	tc -n "$NS_SRV" qdisc del dev "$NETNS_SRV_IF" root 2>/dev/null
 	return 0
 }
+
+# netns_lan_setup PREFIX NAME...: one broadcast domain.  A namespace
+# "$PREFIX-lan" holds bridge "br0"; each NAME gets a namespace
+# "$PREFIX-NAME" whose interface "lan0" is a veth plugged into that
+# bridge (the peer is "NAME" inside $PREFIX-lan), with loopback and lan0
+# up and no address.  Give addresses with `ip -n "$PREFIX-NAME" addr add`.
+# PREFIX is at most 10 characters, each NAME at most 12.
+# netns_lan_cleanup deletes every namespace netns_lan_setup made.
+NETNS_LAN_LIST=
+
+netns_lan_setup() {
+	_nl_p=$1
+	shift
+	case $_nl_p in
+	''|*[!A-Za-z0-9_.-]*)
+		echo "netns_lan_setup: bad prefix '$_nl_p'" >&2
+		return 1;;
+	esac
+	if ! ip netns add "$_nl_p-lan"; then
+		echo "netns_lan_setup: cannot create $_nl_p-lan (stale? ip" \
+		    "netns del $_nl_p-lan)" >&2
+		return 1
+	fi
+	NETNS_LAN_LIST="$_nl_p-lan"
+	ip -n "$_nl_p-lan" link set lo up &&
+	    ip -n "$_nl_p-lan" link add br0 type bridge &&
+	    ip -n "$_nl_p-lan" link set br0 type bridge forward_delay 0 \
+		stp_state 0 &&
+	    ip -n "$_nl_p-lan" link set br0 up || {
+		netns_lan_cleanup
+		return 1
+	}
+	for _nl_n in "$@"; do
+		if ! ip netns add "$_nl_p-$_nl_n"; then
+			netns_lan_cleanup
+			return 1
+		fi
+		NETNS_LAN_LIST="$NETNS_LAN_LIST $_nl_p-$_nl_n"
+		ip -n "$_nl_p-lan" link add "$_nl_n" type veth peer name lan0 \
+		    netns "$_nl_p-$_nl_n" &&
+		    ip -n "$_nl_p-lan" link set "$_nl_n" master br0 &&
+		    ip -n "$_nl_p-lan" link set "$_nl_n" up &&
+		    ip -n "$_nl_p-$_nl_n" link set lo up &&
+		    ip -n "$_nl_p-$_nl_n" link set lan0 up || {
+			netns_lan_cleanup
+			return 1
+		}
+	done
+	unset _nl_p _nl_n
+	return 0
+}
+
+netns_lan_cleanup() {
+	for _nl_n in $NETNS_LAN_LIST; do
+		ip netns del "$_nl_n" 2>/dev/null
+	done
+	NETNS_LAN_LIST=
+	unset _nl_n
+	return 0
+}

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <CUnit/Basic.h>
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -159,6 +160,52 @@ unit_has_error(const char *msg)
 	return 0;
 }
 
+uint32_t
+unit_hip(const char *dotted)
+{
+	return ntohl(inet_addr(dotted));
+}
+
+size_t
+unit_slurp(const char *path, char *buf, size_t cap)
+{
+	FILE	*fp = fopen(path, "r");
+	size_t	 n;
+
+	buf[0] = '\0';
+	if (fp == NULL)
+		return 0;
+	n = fread(buf, 1, cap - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	return n;
+}
+
+static int
+unit_cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char * const *)a, *(char * const *)b);
+}
+
+void
+unit_sorted_lines(const char *path, char *res, size_t cap)
+{
+	static char	 text[8192];
+	char		*lines[64], *p, *save = NULL;
+	size_t		 n = 0, i;
+
+	unit_slurp(path, text, sizeof(text));
+	for (p = strtok_r(text, "\n", &save); p != NULL && n < 64;
+	    p = strtok_r(NULL, "\n", &save))
+		lines[n++] = p;
+	qsort(lines, n, sizeof(lines[0]), unit_cmpstr);
+	res[0] = '\0';
+	for (i = 0; i < n; i++) {
+		strncat(res, lines[i], cap - strlen(res) - 2);
+		strcat(res, "\n");
+	}
+}
+
 size_t
 unit_fixture(const char *name, unsigned char *buf, size_t len)
 {
@@ -191,6 +238,9 @@ main(void)
 	test_ev_register();
 	test_tftp_register();
 	test_dhcp_pkt_register();
+	test_dhcp_probe_register();
+	test_dhcp_srv_register();
+	test_lease_register();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failures = CU_get_number_of_failures() +

@@ -6,6 +6,7 @@
 
 #include <CUnit/CUnit.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "conf.h"
 
@@ -16,6 +17,9 @@ void	test_tmpl_register(void);
 void	test_log_register(void);
 void	test_tftp_register(void);
 void	test_dhcp_pkt_register(void);
+void	test_dhcp_probe_register(void);
+void	test_dhcp_srv_register(void);
+void	test_lease_register(void);
 
 /*
  * A scratch configuration tree: unit_tree_new() makes an empty directory
@@ -32,6 +36,13 @@ size_t		 unit_nerrors(void);
 const char	*unit_error(size_t i);
 /* True when some error message equals msg exactly. */
 int		 unit_has_error(const char *msg);
+
+/* An IPv4 address in host order. */
+uint32_t	 unit_hip(const char *dotted);
+/* Read a file into buf (NUL-terminated); returns its length, 0 if none. */
+size_t		 unit_slurp(const char *path, char *buf, size_t cap);
+/* A file's lines, sorted, each followed by a newline, into res. */
+void		 unit_sorted_lines(const char *path, char *res, size_t cap);
 
 /* Read a fixture from tests/fixtures into buf; returns its length. */
 size_t		 unit_fixture(const char *name, unsigned char *buf, size_t len);

@@ -1,0 +1,878 @@
+/*
+ * dhcp_io.c: DHCP sockets and reply delivery.
+ *
+ *   port 67   (IP_PKTINFO) ──┐
+ *   port 4011 (IP_PKTINFO) ──┴─> dhcp_srv_handle() ─> reply
+ *
+ *   reply ─┬─ delayed (rule "delay")  ──> timer ──┐
+ *          ├─ durable (an ACK's lease) ──> held ──┤ next loop turn:
+ *          │                                      │ lease_sync() (one
+ *          └─ other ─────────────────────────> send  fdatasync), then send
+ *
+ * An ACK never leaves before its lease is on disk: every ACK of one loop
+ * turn is journaled, the journal is synced once in the loop's prepare
+ * hook, and then they are sent (group commit).  If the sync fails they
+ * are dropped and the clients ask again.
+ *
+ * A unicast reply to a client without an address (RFC 2131 4.1: yiaddr,
+ * chaddr) needs an ARP entry the kernel cannot resolve by itself: pxed
+ * adds it (SIOCSARP, as dnsmasq does) and falls back to broadcast when it
+ * may not.
+ */
+#include "config.h"
+
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <netinet/in.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dhcp_io.h"
+#include "dhcp_pkt.h"
+#include "dhcp_probe.h"
+#include "dhcp_proto.h"
+#include "dhcp_srv.h"
+#include "ev.h"
+#include "lease.h"
+#include "log.h"
+#include "udp.h"
+
+#define DHCP_IFCACHE		64
+/*
+ * Group commit: ACKs wait at most this long (or for this many) so that
+ * one fdatasync() covers many of them under load.
+ */
+#define DHCP_COMMIT_MS		2
+#define DHCP_COMMIT_MAX		1024
+#define DHCP_FOLLOWUP_SLOTS	1024
+#define DHCP_DETECT_MS		3000	/* listen for other servers */
+#define DHCP_DETECT_MAX		8
+
+struct dhcp_ifaddr {
+	int		 ifindex;
+	struct in_addr	 addr, mask;
+};
+
+struct dhcp_held {
+	struct dhcp_held	*next;
+	struct ev_timer		 timer;		/* delayed replies */
+	int			 fd;
+	int			 ifindex;
+	struct in_addr		 local;
+	uint64_t		 sync_errors;	/* the store's, when made */
+	struct dhcp_srv_out	 out;
+};
+
+struct dhcp_followup {
+	uint8_t		 mac[6];
+	bool		 used;
+	uint32_t	 xid;
+	uint64_t	 when;		/* monotonic ms of the offer */
+	char		 ifname[IF_NAMESIZE];
+};
+
+static struct {
+	const struct conf	*conf;
+	bool			 up;
+	int			 fd, pfd;	/* ports 67 and 4011 */
+	uint16_t		 port, pport;
+	bool			 leases_open;
+	struct leases		 leases;
+	struct dhcp_ifaddr	 ifs[DHCP_IFCACHE];
+	size_t			 nifs;
+	uint64_t		 ifs_at;	/* monotonic ms of the last scan */
+	struct dhcp_held	*held, **held_tail;
+	size_t			 nheld;
+	uint64_t		 held_since;	/* monotonic ms of the first */
+	struct dhcp_held	*delayed;	/* list of timers in flight */
+	struct ev_hook		 hook;
+	struct ev_timer		 tick;
+	struct dhcp_followup	 fu[DHCP_FOLLOWUP_SLOTS];
+	int			 detect_fd[DHCP_DETECT_MAX];
+	char			 detect_if[DHCP_DETECT_MAX][IF_NAMESIZE];
+	size_t			 ndetect;
+	uint32_t		 detect_xid;
+	struct ev_timer		 detect_timer;
+	struct dhcp_stats	 st;
+} D = { .fd = -1, .pfd = -1 };
+
+static int64_t
+dhcp_wallclock(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* ---------- interface addresses ---------- */
+
+static void
+dhcp_ifs_scan(void)
+{
+	struct ifaddrs	*ifa, *i;
+
+	D.nifs = 0;
+	D.ifs_at = ev_now();
+	if (getifaddrs(&ifa) == -1) {
+		log_warn("dhcp: getifaddrs");
+		return;
+	}
+	for (i = ifa; i != NULL && D.nifs < DHCP_IFCACHE; i = i->ifa_next) {
+		struct sockaddr_in	*a = (struct sockaddr_in *)(void *)
+		    i->ifa_addr;
+		struct sockaddr_in	*m = (struct sockaddr_in *)(void *)
+		    i->ifa_netmask;
+
+		if (a == NULL || a->sin_family != AF_INET || m == NULL)
+			continue;
+		D.ifs[D.nifs].ifindex = (int)if_nametoindex(i->ifa_name);
+		D.ifs[D.nifs].addr = a->sin_addr;
+		D.ifs[D.nifs].mask = m->sin_addr;
+		D.nifs++;
+	}
+	freeifaddrs(ifa);
+}
+
+/*
+ * The server's address on ifindex: the one the packet was sent to, else
+ * one in the subnet of a range, else the first.
+ */
+static bool
+dhcp_if_lookup(int ifindex, struct in_addr local, struct dhcp_ifaddr *out)
+{
+	const struct dhcp_ifaddr	*first = NULL;
+	size_t				 i, j;
+	int				 pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < D.nifs; i++) {
+			const struct dhcp_ifaddr	*f = &D.ifs[i];
+
+			if (f->ifindex != ifindex)
+				continue;
+			if (f->addr.s_addr == local.s_addr) {
+				*out = *f;
+				return true;
+			}
+			for (j = 0; j < D.conf->dhcp.nranges; j++) {
+				const struct conf_range	*r =
+				    &D.conf->dhcp.ranges[j];
+
+				if ((f->addr.s_addr & r->netmask.s_addr) ==
+				    (r->start.s_addr & r->netmask.s_addr)) {
+					*out = *f;
+					return true;
+				}
+			}
+			if (first == NULL)
+				first = f;
+		}
+		if (first != NULL) {
+			*out = *first;
+			return true;
+		}
+		/* Unknown interface or address: rescan, at most once a s. */
+		if (pass == 0 && ev_now() - D.ifs_at >= 1000)
+			dhcp_ifs_scan();
+		else
+			break;
+	}
+	return false;
+}
+
+static void
+dhcp_server_addrs(void)
+{
+	size_t	i;
+
+	for (i = 0; i < D.nifs; i++)
+		lease_server_addr(&D.leases, D.ifs[i].addr);
+}
+
+/* ---------- sending ---------- */
+
+static bool
+dhcp_arp_add(const struct dhcp_srv_out *o, int ifindex)
+{
+	struct arpreq		ar;
+	struct sockaddr_in	sin;
+	const char		*name;
+
+	memset(&ar, 0, sizeof(ar));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr = o->to.sin_addr;
+	memcpy(&ar.arp_pa, &sin, sizeof(sin));
+	ar.arp_ha.sa_family = ARPHRD_ETHER;
+	memcpy(ar.arp_ha.sa_data, o->chaddr, 6);
+	ar.arp_flags = ATF_COM;
+	if ((name = udp_ifname(ifindex)) == NULL)
+		return false;
+	snprintf(ar.arp_dev, sizeof(ar.arp_dev), "%s", name);
+	return ioctl(D.fd, SIOCSARP, &ar) == 0;
+}
+
+/* Where h goes (ARP entry added, or broadcast instead); false: nowhere. */
+static bool
+dhcp_prep(struct dhcp_held *h, struct udp_out *u)
+{
+	struct dhcp_srv_out	*o = &h->out;
+
+	u->buf = o->buf;
+	u->len = o->len;
+	u->to = o->to;
+	u->local = h->local;
+	u->ifindex = 0;
+	switch (o->dest) {
+	case DHCP_DEST_NONE:
+		return false;
+	case DHCP_DEST_BCAST:
+		u->ifindex = h->ifindex;
+		break;
+	case DHCP_DEST_YIADDR:
+		if (!dhcp_arp_add(o, h->ifindex)) {
+			D.st.arp_fallbacks++;
+			log_debug("dhcp: cannot add an ARP entry for %s (%s): "
+			    "broadcasting", inet_ntoa(u->to.sin_addr),
+			    strerror(errno));
+			u->to.sin_addr.s_addr = INADDR_BROADCAST;
+		}
+		u->ifindex = h->ifindex;
+		break;
+	case DHCP_DEST_SOURCE:
+	case DHCP_DEST_RELAY:
+	case DHCP_DEST_CIADDR:
+		break;
+	}
+	if (o->type >= 0 && o->type <= DHCPINFORM)
+		D.st.out[o->type]++;
+	return true;
+}
+
+static void
+dhcp_send(struct dhcp_held *h)
+{
+	struct udp_out	u;
+
+	if (dhcp_prep(h, &u))
+		udp_send(h->fd, &u.to, u.local, u.ifindex, u.buf, u.len);
+}
+
+/* Send every held reply once the journal is synced (the prepare hook). */
+static void
+dhcp_flush(void)
+{
+	struct dhcp_held	*h, *next = NULL;
+	bool			 synced = true;
+
+	if (D.leases_open && lease_pending(&D.leases) &&
+	    lease_sync(&D.leases) == -1)
+		synced = false;
+	h = D.held;
+	D.held = NULL;
+	D.held_tail = &D.held;
+	D.nheld = 0;
+	while (h != NULL) {
+		struct udp_out	 u[UDP_BATCH];
+		int		 n = 0, fd = h->fd;
+
+		/* Batches of replies from one socket, one sendmmsg() each. */
+		for (; h != NULL && n < UDP_BATCH && h->fd == fd; h = next) {
+			next = h->next;
+			if (!synced)
+				D.st.dropped_sync++;
+			else if (dhcp_prep(h, &u[n]))
+				n++;
+			free(h);
+		}
+		if (n > 0)
+			udp_send_many(fd, u, n);
+	}
+	if (!synced)
+		log_warnx("dhcp: leases could not be made durable: ACKs "
+		    "dropped, clients will retry");
+}
+
+static void
+dhcp_prepare(void *arg, fd_set *rd, fd_set *wr, fd_set *ex, int *maxfd,
+    uint64_t *timeout_ms)
+{
+	(void)arg;
+	(void)rd;
+	(void)wr;
+	(void)ex;
+	(void)maxfd;
+	if (D.held == NULL && !(D.leases_open && lease_pending(&D.leases)))
+		return;
+	if (D.held != NULL && D.nheld < DHCP_COMMIT_MAX &&
+	    ev_now() - D.held_since < DHCP_COMMIT_MS) {
+		/* Let more ACKs join this commit; wake up in time. */
+		uint64_t	left = DHCP_COMMIT_MS - (ev_now() -
+		    D.held_since);
+
+		if (*timeout_ms > left)
+			*timeout_ms = left;
+		return;
+	}
+	dhcp_flush();
+}
+
+static void
+dhcp_dispatch(void *arg, fd_set *rd, fd_set *wr, fd_set *ex)
+{
+	(void)arg;
+	(void)rd;
+	(void)wr;
+	(void)ex;
+}
+
+static void
+dhcp_hold(struct dhcp_held *h)
+{
+	h->next = NULL;
+	if (D.held == NULL)
+		D.held_since = ev_now();
+	*D.held_tail = h;
+	D.held_tail = &h->next;
+	D.nheld++;
+}
+
+static void
+dhcp_delayed(void *arg)
+{
+	struct dhcp_held	*h = arg, **pp;
+
+	for (pp = &D.delayed; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == h) {
+			*pp = h->next;
+			break;
+		}
+	if (h->out.durable && D.leases_open) {
+		/* Its lease must be on disk: never if a sync failed since. */
+		if (D.leases.st.sync_errors != h->sync_errors) {
+			D.st.dropped_sync++;
+			free(h);
+			return;
+		}
+		if (lease_pending(&D.leases)) {
+			dhcp_hold(h);	/* the next flush syncs, then sends */
+			return;
+		}
+	}
+	dhcp_send(h);
+	free(h);
+}
+
+/* ---------- proxy follow-up ---------- */
+
+static size_t
+dhcp_fu_slot(const uint8_t mac[6])
+{
+	uint32_t	h = 2166136261U;
+	size_t		i;
+
+	for (i = 0; i < 6; i++)
+		h = (h ^ mac[i]) * 16777619U;
+	return h % DHCP_FOLLOWUP_SLOTS;
+}
+
+static void
+dhcp_fu_clear(const uint8_t mac[6])
+{
+	struct dhcp_followup	*f = &D.fu[dhcp_fu_slot(mac)];
+
+	if (f->used && memcmp(f->mac, mac, 6) == 0)
+		f->used = false;
+}
+
+void
+dhcp_note_tftp(const uint8_t mac[6])
+{
+	dhcp_fu_clear(mac);
+}
+
+static void
+dhcp_tick(void *arg)
+{
+	uint64_t	 limit = (uint64_t)D.conf->dhcp.proxy_followup * 1000;
+	size_t		 i;
+
+	(void)arg;
+	for (i = 0; limit > 0 && i < DHCP_FOLLOWUP_SLOTS; i++) {
+		struct dhcp_followup	*f = &D.fu[i];
+
+		if (!f->used || ev_now() - f->when < limit)
+			continue;
+		f->used = false;
+		D.st.proxy_no_followup++;
+		log_warnx("dhcp: proxy OFFER to %02x:%02x:%02x:%02x:%02x:%02x "
+		    "on %s (xid %08" PRIx32 ") was not followed by a request "
+		    "on port %u or a TFTP request within %u s: this firmware "
+		    "may ignore proxyDHCP; try dhcp mode server", f->mac[0],
+		    f->mac[1], f->mac[2], f->mac[3], f->mac[4], f->mac[5],
+		    f->ifname, f->xid, D.pport, D.conf->dhcp.proxy_followup);
+	}
+	if (D.leases_open && lease_want_compact(&D.leases)) {
+		dhcp_flush();
+		lease_compact(&D.leases, dhcp_wallclock());
+	}
+	ev_timer_add(&D.tick, 1000);
+}
+
+/* ---------- receiving ---------- */
+
+static void
+dhcp_handle(int fd, bool proxy_port, const uint8_t *buf, size_t n,
+    const struct udp_from *from)
+{
+	struct dhcp_srv_in	 in;
+	struct dhcp_ifaddr	 ifa;
+	struct dhcp_held	*h;
+	char			 ifname[IF_NAMESIZE];
+	const char		*name;
+
+	if (from->peer.sin_port == 0 ||
+	    !udp_iface_allowed(D.conf, from->ifindex))
+		return;
+	if (D.ndetect > 0 && n >= 8) {
+		uint32_t	xid = htonl(D.detect_xid);
+
+		if (memcmp(buf + 4, &xid, 4) == 0)
+			return;	/* our own look for other servers */
+	}
+	if ((name = udp_ifname(from->ifindex)) != NULL)
+		snprintf(ifname, sizeof(ifname), "%s", name);
+	else
+		snprintf(ifname, sizeof(ifname), "if%d", from->ifindex);
+	if (!dhcp_if_lookup(from->ifindex, from->local, &ifa)) {
+		log_debug("dhcp: no IPv4 address on %s: ignored", ifname);
+		return;
+	}
+	if ((h = malloc(sizeof(*h))) == NULL) {
+		log_warn("dhcp: malloc");
+		return;
+	}
+	memset(&in, 0, sizeof(in));
+	in.conf = D.conf;
+	in.leases = &D.leases;
+	in.now = dhcp_wallclock();
+	in.ifname = ifname;
+	in.ifaddr = ifa.addr;
+	in.ifmask = ifa.mask;
+	in.proxy_port = proxy_port;
+	in.src = from->peer;
+	in.loglevel = log_getlevel();
+	dhcp_srv_handle(&in, buf, n, &h->out);
+	if (h->out.reqtype < 0) {
+		/* Malformed or not a request: logged, dropped. */
+		D.st.malformed++;
+		log_info("%s", h->out.log);
+	} else {
+		if (h->out.reqtype <= DHCPINFORM)
+			D.st.in[h->out.reqtype]++;
+		if (h->out.log[0] == '\0')
+			;
+		else if (h->out.type < 0)
+			log_debug("%s", h->out.log);
+		else
+			log_info("%s", h->out.log);
+	}
+	if (proxy_port && n >= 34)
+		dhcp_fu_clear(buf + 28);
+	if (h->out.type < 0) {
+		D.st.ignored++;
+		free(h);
+		return;
+	}
+	h->fd = fd;
+	h->ifindex = from->ifindex;
+	h->local = ifa.addr;
+	h->sync_errors = D.leases.st.sync_errors;
+	if (h->out.proxy_offer) {
+		struct dhcp_followup	*f =
+		    &D.fu[dhcp_fu_slot(h->out.buf + 28)];
+
+		D.st.proxy_offers++;
+		memcpy(f->mac, h->out.buf + 28, 6);
+		f->used = true;
+		f->when = ev_now();
+		memcpy(&f->xid, h->out.buf + 4, 4);
+		f->xid = ntohl(f->xid);
+		snprintf(f->ifname, sizeof(f->ifname), "%s", ifname);
+	}
+	if (h->out.delay_ms > 0) {
+		ev_timer_init(&h->timer, dhcp_delayed, h);
+		h->next = D.delayed;
+		D.delayed = h;
+		ev_timer_add(&h->timer, h->out.delay_ms);
+	} else if (h->out.durable && D.leases_open)
+		dhcp_hold(h);
+	else {
+		dhcp_send(h);
+		free(h);
+	}
+}
+
+static void
+dhcp_read(int fd, void *arg)
+{
+	static uint8_t		 bufs[UDP_BATCH][DHCP_MAX_LEN];
+	struct udp_msg		 m[UDP_BATCH];
+	int			 i, n, turns;
+
+	for (i = 0; i < UDP_BATCH; i++) {
+		m[i].buf = bufs[i];
+		m[i].cap = sizeof(bufs[i]);
+	}
+	/* Up to 512 a turn: a backlog that built up during a sync. */
+	for (turns = 0; turns < 16; turns++) {
+		if ((n = udp_recv_many(fd, m, UDP_BATCH)) <= 0)
+			return;
+		for (i = 0; i < n; i++)
+			dhcp_handle(fd, arg != NULL, m[i].buf, m[i].len,
+			    &m[i].from);
+		if (n < UDP_BATCH)
+			return;
+	}
+}
+
+/* ---------- other DHCP servers on our LAN ---------- */
+
+static bool
+dhcp_is_own(struct in_addr a)
+{
+	size_t	i;
+
+	for (i = 0; i < D.nifs; i++)
+		if (D.ifs[i].addr.s_addr == a.s_addr)
+			return true;
+	return false;
+}
+
+static void
+dhcp_detect_read(int fd, void *arg)
+{
+	const char		*ifname = arg;
+	struct dhcp_probe_offer	 o;
+	struct udp_from		 from;
+	uint8_t			 buf[DHCP_MAX_LEN];
+	char			 line[1024];
+	ssize_t			 n;
+
+	while ((n = udp_recv(fd, buf, sizeof(buf), &from)) != -1) {
+		if (dhcp_probe_offer_parse(buf, (size_t)n, D.detect_xid,
+		    from.peer.sin_addr, &o) == -1 || dhcp_is_own(o.server) ||
+		    dhcp_is_own(o.from))
+			continue;
+		dhcp_probe_format(&o, line, sizeof(line));
+		log_warnx("dhcp: another DHCP server answers on %s: %s; "
+		    "clients may take its offers (pxed-probe -i %s lists "
+		    "them)", ifname, line, ifname);
+	}
+}
+
+static void
+dhcp_detect_end(void *arg)
+{
+	size_t	i;
+
+	(void)arg;
+	for (i = 0; i < D.ndetect; i++) {
+		ev_fd_del(D.detect_fd[i]);
+		close(D.detect_fd[i]);
+	}
+	D.ndetect = 0;
+}
+
+/*
+ * Server mode: broadcast one PXE DISCOVER on each interface served and
+ * warn, for a few seconds, about every other server that answers.
+ */
+static void
+dhcp_detect_start(const struct conf *conf)
+{
+	struct dhcp_probe_req	 r;
+	struct sockaddr_in	 to;
+	struct ifreq		 ifr;
+	uint8_t			 pkt[1024];
+	const char		*names[DHCP_DETECT_MAX];
+	size_t			 nnames = 0, i, j, len;
+	int			 fd;
+
+	if (conf->ninterfaces > 0)
+		for (i = 0; i < conf->ninterfaces && nnames < DHCP_DETECT_MAX;
+		    i++)
+			names[nnames++] = conf->interfaces[i];
+	else
+		for (i = 0; i < D.nifs && nnames < DHCP_DETECT_MAX; i++) {
+			const char	*n = udp_ifname(D.ifs[i].ifindex);
+			struct in_addr	 where = D.ifs[i].addr;
+
+			for (j = 0; n != NULL && j < conf->dhcp.nranges; j++)
+				if ((where.s_addr &
+				    conf->dhcp.ranges[j].netmask.s_addr) ==
+				    (conf->dhcp.ranges[j].start.s_addr &
+				    conf->dhcp.ranges[j].netmask.s_addr))
+					break;
+			if (n != NULL && j < conf->dhcp.nranges)
+				names[nnames++] = n;
+		}
+	arc4random_buf(&D.detect_xid, sizeof(D.detect_xid));
+	memset(&to, 0, sizeof(to));
+	to.sin_family = AF_INET;
+	to.sin_port = htons(conf->dhcp.port);
+	to.sin_addr.s_addr = INADDR_BROADCAST;
+	for (i = 0; i < nnames; i++) {
+		memset(&r, 0, sizeof(r));
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", names[i]);
+		if ((fd = dhcp_probe_socket(names[i], DHCP_CLIENT_PORT)) == -1) {
+			log_debug("dhcp: cannot look for other servers on %s: "
+			    "%s", names[i], strerror(errno));
+			continue;
+		}
+		if (ioctl(fd, SIOCGIFHWADDR, &ifr) == 0)
+			memcpy(r.mac, ifr.ifr_hwaddr.sa_data, 6);
+		r.xid = D.detect_xid;
+		r.arch = 0;
+		snprintf(D.detect_if[D.ndetect], IF_NAMESIZE, "%s", names[i]);
+		if ((len = dhcp_probe_discover(&r, pkt, sizeof(pkt))) == 0 ||
+		    sendto(fd, pkt, len, 0, (struct sockaddr *)&to,
+		    sizeof(to)) == -1 || ev_fd_add(fd, dhcp_detect_read,
+		    D.detect_if[D.ndetect]) == -1) {
+			close(fd);
+			continue;
+		}
+		D.detect_fd[D.ndetect++] = fd;
+	}
+	if (D.ndetect > 0) {
+		ev_timer_init(&D.detect_timer, dhcp_detect_end, NULL);
+		ev_timer_add(&D.detect_timer, DHCP_DETECT_MS);
+	}
+}
+
+/* ---------- life cycle ---------- */
+
+static int
+dhcp_socket(uint16_t port)
+{
+	int	fd, on = 1;
+
+	if ((fd = udp_socket(port, 4 * 1024 * 1024)) == -1)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof(on)) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+dhcp_open_leases(const struct conf *conf)
+{
+	struct stat	 st;
+	char		*dir, *slash;
+
+	if ((dir = strdup(conf->dhcp.lease_file)) == NULL)
+		return -1;
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		if (stat(dir, &st) == -1 && mkdir(dir, 0755) == -1) {
+			log_warn("dhcp: lease directory %s", dir);
+			free(dir);
+			return -1;
+		}
+	}
+	free(dir);
+	lease_pools(&D.leases, conf, dhcp_wallclock());
+	dhcp_server_addrs();
+	if (lease_open(&D.leases, conf->dhcp.lease_file,
+	    dhcp_wallclock()) == -1) {
+		log_warnx("dhcp: cannot use lease file %s",
+		    conf->dhcp.lease_file);
+		return -1;
+	}
+	D.leases_open = true;
+	log_info("dhcp: %zu lease%s loaded from %s", D.leases.n,
+	    D.leases.n == 1 ? "" : "s", conf->dhcp.lease_file);
+	return 0;
+}
+
+int
+dhcp_init(const struct conf *conf)
+{
+	D.conf = conf;
+	D.held_tail = &D.held;
+	lease_init(&D.leases);
+	if (conf->dhcp.mode == CONF_DHCP_OFF)
+		return 0;
+	dhcp_ifs_scan();
+	if (conf->dhcp.mode == CONF_DHCP_SERVER &&
+	    dhcp_open_leases(conf) == -1)
+		return -1;
+	if ((D.fd = dhcp_socket(conf->dhcp.port)) == -1) {
+		log_warn("dhcp: cannot bind port %u", conf->dhcp.port);
+		return -1;
+	}
+	D.port = conf->dhcp.port;
+	if (conf->dhcp.proxy_port != 0) {
+		if ((D.pfd = dhcp_socket(conf->dhcp.proxy_port)) == -1) {
+			log_warn("dhcp: cannot bind port %u",
+			    conf->dhcp.proxy_port);
+			return -1;
+		}
+		D.pport = conf->dhcp.proxy_port;
+	}
+	if (ev_fd_add(D.fd, dhcp_read, NULL) == -1 ||
+	    (D.pfd != -1 && ev_fd_add(D.pfd, dhcp_read, &D) == -1))
+		return -1;
+	D.hook.prepare = dhcp_prepare;
+	D.hook.dispatch = dhcp_dispatch;
+	ev_hook_add(&D.hook);
+	ev_timer_init(&D.tick, dhcp_tick, NULL);
+	ev_timer_add(&D.tick, 1000);
+	D.up = true;
+	if (conf->dhcp.mode == CONF_DHCP_SERVER)
+		dhcp_detect_start(conf);
+	log_info("dhcp: %s mode on port %u%s%.0u", conf_dhcp_mode_name(
+	    conf->dhcp.mode), D.port, D.pfd != -1 ? " and " : "",
+	    D.pfd != -1 ? D.pport : 0);
+	return 0;
+}
+
+void
+dhcp_reload(const struct conf *conf)
+{
+	const struct conf	*old = D.conf;
+
+	D.conf = conf;
+	if (!D.up) {
+		if (conf->dhcp.mode != CONF_DHCP_OFF)
+			log_warnx("dhcp: turning DHCP on takes a restart");
+		return;
+	}
+	if (conf->dhcp.port != D.port || conf->dhcp.proxy_port != D.pport ||
+	    conf->dhcp.mode == CONF_DHCP_OFF)
+		log_warnx("dhcp: a new port or mode off takes a restart");
+	if (conf->dhcp.mode == CONF_DHCP_SERVER && !D.leases_open) {
+		if (dhcp_open_leases(conf) == -1)
+			log_warnx("dhcp: server mode without a lease file: "
+			    "answering nothing until it can be opened");
+		return;
+	}
+	if (D.leases_open && strcmp(old->dhcp.lease_file,
+	    conf->dhcp.lease_file) != 0)
+		log_warnx("dhcp: a new lease-file takes a restart; still "
+		    "using %s", old->dhcp.lease_file);
+	/* Pools follow the new ranges; leases stay (outside: NAK). */
+	dhcp_ifs_scan();
+	lease_pools(&D.leases, conf, dhcp_wallclock());
+	dhcp_server_addrs();
+}
+
+void
+dhcp_fini(void)
+{
+	struct dhcp_held	*h, *next;
+
+	if (D.up)
+		dhcp_flush();
+	for (h = D.delayed; h != NULL; h = next) {
+		next = h->next;
+		ev_timer_del(&h->timer);
+		free(h);
+	}
+	D.delayed = NULL;
+	if (D.ndetect > 0) {
+		ev_timer_del(&D.detect_timer);
+		dhcp_detect_end(NULL);
+	}
+	if (D.up) {
+		ev_hook_del(&D.hook);
+		ev_timer_del(&D.tick);
+	}
+	if (D.fd != -1) {
+		ev_fd_del(D.fd);
+		close(D.fd);
+		D.fd = -1;
+	}
+	if (D.pfd != -1) {
+		ev_fd_del(D.pfd);
+		close(D.pfd);
+		D.pfd = -1;
+	}
+	lease_fini(&D.leases);
+	D.leases_open = false;
+	D.up = false;
+}
+
+void
+dhcp_stats(struct dhcp_stats *st)
+{
+	struct lease_stats	ls;
+
+	*st = D.st;
+	if (D.leases_open) {
+		lease_stats(&D.leases, &ls);
+		st->leases_active = (unsigned)ls.acked;
+		st->leases_offered = (unsigned)ls.offered;
+		st->leases_declined = (unsigned)ls.declined;
+	}
+}
+
+struct dhcp_sumctx {
+	int64_t		now;
+	size_t		n;
+};
+
+static void
+dhcp_summary_lease(const struct lease *l, void *arg)
+{
+	struct dhcp_sumctx	*c = arg;
+	char			 line[256];
+
+	if (!lease_is_live(l, c->now) || c->n++ >= 100)
+		return;
+	lease_format(l, c->now, line, sizeof(line));
+	log_info("lease: %s", line);
+}
+
+void
+dhcp_summary(void)
+{
+	struct dhcp_stats	st;
+	struct dhcp_sumctx	c = { dhcp_wallclock(), 0 };
+
+	if (!D.up) {
+		log_info("dhcp: off");
+		return;
+	}
+	dhcp_stats(&st);
+	log_info("dhcp: %s mode; in: discover %" PRIu64 " request %" PRIu64
+	    " inform %" PRIu64 " decline %" PRIu64 " release %" PRIu64
+	    " bootp %" PRIu64 "; out: offer %" PRIu64 " ack %" PRIu64
+	    " nak %" PRIu64 "; ignored %" PRIu64 ", malformed %" PRIu64
+	    "; proxy offers %" PRIu64 ", without follow-up %" PRIu64,
+	    conf_dhcp_mode_name(D.conf->dhcp.mode), st.in[DHCPDISCOVER],
+	    st.in[DHCPREQUEST], st.in[DHCPINFORM], st.in[DHCPDECLINE],
+	    st.in[DHCPRELEASE], st.in[0], st.out[DHCPOFFER], st.out[DHCPACK],
+	    st.out[DHCPNAK], st.ignored, st.malformed, st.proxy_offers,
+	    st.proxy_no_followup);
+	if (!D.leases_open)
+		return;
+	log_info("dhcp: leases: %u active, %u offered, %u declined; journal "
+	    "%s, %" PRIu64 " lines, %" PRIu64 " syncs", st.leases_active,
+	    st.leases_offered, st.leases_declined, D.leases.path,
+	    D.leases.st.journal_lines, D.leases.st.syncs);
+	lease_foreach(&D.leases, dhcp_summary_lease, &c);
+	if (c.n > 100)
+		log_info("dhcp: %zu more leases: pxed --leases lists them all",
+		    c.n - 100);
+}

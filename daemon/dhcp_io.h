@@ -1,0 +1,30 @@
+/*
+ * dhcp_io.h: DHCP and proxyDHCP sockets, reply delivery and the lease
+ * journal's group commit.
+ */
+#ifndef PXED_DHCP_IO_H
+#define PXED_DHCP_IO_H
+
+#include <stdint.h>
+
+#include "conf.h"
+
+struct dhcp_stats {
+	uint64_t	 in[9];		/* requests by type (0: BOOTP) */
+	uint64_t	 out[9];	/* replies by type (0: BOOTREPLY) */
+	uint64_t	 malformed, ignored, dropped_sync;
+	uint64_t	 proxy_offers, proxy_no_followup;
+	uint64_t	 arp_fallbacks;
+	unsigned	 leases_active, leases_offered, leases_declined;
+};
+
+/* Bind the ports and load the leases; -1 on error (logged). */
+int	dhcp_init(const struct conf *conf);
+void	dhcp_reload(const struct conf *conf);
+void	dhcp_fini(void);
+void	dhcp_stats(struct dhcp_stats *st);
+void	dhcp_summary(void);
+/* TFTP saw a request from mac: a proxy offer was followed up. */
+void	dhcp_note_tftp(const uint8_t mac[6]);
+
+#endif

@@ -1,0 +1,541 @@
+/*
+ * pxed-probe.c: which DHCP and proxyDHCP servers answer a PXE client on
+ * this LAN, and what they offer.
+ *
+ * One DISCOVER is broadcast out of one interface; every reply to it is
+ * collected until the wait is over, and each server is printed once.
+ * With -r, each proxyDHCP server is then asked on port 4011, as PXE
+ * firmware does, and its ACK printed.  Nothing else is ever sent.
+ */
+#include "config.h"
+
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dhcp_pkt.h"
+#include "dhcp_probe.h"
+#include "dhcp_proto.h"
+
+#define PROBE_EXIT_FOUND	0
+#define PROBE_EXIT_NONE		1
+#define PROBE_EXIT_USAGE	2
+
+#define PROBE_CLIENT_PORT	68
+#define PROBE_SERVER_PORT	67
+#define PROBE_MAXSERVERS	64
+#define PROBE_LINE		4096
+
+#define DHCPOFFER		2
+#define DHCPACK			5
+#define DHCPNAK			6
+
+/* A server seen answering; a host may run a DHCP and a proxy server. */
+struct probe_server {
+	struct in_addr	 server;
+	bool		 proxy;
+	bool		 asked, answered;	/* -r: port 4011 */
+};
+
+static struct probe_server	servers[PROBE_MAXSERVERS];
+static size_t			nservers;
+static int			verbose;
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: pxed-probe -i interface [-HhrUv] [-a arch] "
+	    "[-c vendorclass] [-m mac]\n"
+	    "                  [-t seconds]\n"
+	    "  -i IFACE    broadcast a PXE DISCOVER out of IFACE (required)\n"
+	    "  -a ARCH     client architecture: a name (bios, efi-x64, "
+	    "http-x64, ...)\n"
+	    "              or a number (default efi-x64, 7)\n"
+	    "  -c CLASS    vendor class (option 60) instead of "
+	    "PXEClient:Arch:...\n"
+	    "  -U          add user class \"iPXE\" (option 77), as iPXE "
+	    "does\n"
+	    "  -H          be a UEFI HTTP boot client (HTTPClient:Arch:...)\n"
+	    "  -m MAC      client hardware address (default: IFACE's)\n"
+	    "  -t SECONDS  how long to collect replies, 1 to 60 (default 3)\n"
+	    "  -r          also ask each proxyDHCP server on port 4011\n"
+	    "  -v          tell what is sent and received on stderr\n"
+	    "  -h          print this help and exit\n");
+}
+
+static int
+probe_arch(const char *s, uint16_t *arch)
+{
+	const struct dhcp_arch	*a;
+	char			*end;
+	unsigned long		 n;
+
+	if ((a = dhcp_arch_lookup(s)) != NULL) {
+		*arch = a->codes[0];
+		return 0;
+	}
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || n > 0xffff)
+		return -1;
+	*arch = (uint16_t)n;
+	return 0;
+}
+
+static int
+probe_mac(const char *s, uint8_t mac[6])
+{
+	unsigned	v[6];
+	char		sep[6];
+	int		i, n;
+
+	if (strlen(s) != 17 ||
+	    sscanf(s, "%2x%c%2x%c%2x%c%2x%c%2x%c%2x%n", &v[0], &sep[0], &v[1],
+	    &sep[1], &v[2], &sep[2], &v[3], &sep[3], &v[4], &sep[4], &v[5],
+	    &n) != 11 || n != 17)
+		return -1;
+	for (i = 0; i < 6; i++) {
+		if (i < 5 && sep[i] != ':' && sep[i] != '-')
+			return -1;
+		mac[i] = (uint8_t)v[i];
+	}
+	/* sscanf's %x takes a sign or "0x": only hex digits will do. */
+	for (i = 0; i < 17; i++)
+		if (i % 3 != 2 && strchr("0123456789abcdefABCDEF", s[i]) ==
+		    NULL)
+			return -1;
+	return 0;
+}
+
+static int
+probe_ifmac(int fd, const char *ifname, uint8_t mac[6])
+{
+	struct ifreq	ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) == -1)
+		return -1;
+	if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	return 0;
+}
+
+static int
+probe_ifaddr(int fd, const char *ifname, struct in_addr *addr)
+{
+	struct ifreq		ifr;
+	struct sockaddr_in	sin;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_addr.sa_family = AF_INET;
+	if (ioctl(fd, SIOCGIFADDR, &ifr) == -1)
+		return -1;
+	memcpy(&sin, &ifr.ifr_addr, sizeof(sin));
+	*addr = sin.sin_addr;
+	return 0;
+}
+
+static uint32_t
+probe_xid(void)
+{
+	uint32_t	xid;
+
+	if (getrandom(&xid, sizeof(xid), GRND_NONBLOCK) != sizeof(xid))
+		xid = (uint32_t)time(NULL) ^ (uint32_t)getpid() << 16;
+	return xid;
+}
+
+static int
+probe_send(int fd, const uint8_t *pkt, size_t len, struct in_addr to,
+    uint16_t port)
+{
+	struct sockaddr_in	sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	sin.sin_addr = to;
+	if (sendto(fd, pkt, len, 0, (struct sockaddr *)&sin, sizeof(sin)) !=
+	    (ssize_t)len)
+		return -1;
+	return 0;
+}
+
+static long long
+probe_ms_left(const struct timespec *end)
+{
+	struct timespec	now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)(end->tv_sec - now.tv_sec) * 1000 +
+	    (end->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+/* What to do with a reply; true when nothing more is awaited. */
+typedef bool (*probe_fn)(const struct dhcp_probe_offer *o, uint16_t port);
+
+/*
+ * Read replies to xid for secs seconds at most, handing each to fn.  The
+ * deadline is fixed: a flood of packets cannot make the wait longer.
+ */
+static void
+probe_collect(int fd, uint32_t xid, int secs, probe_fn fn)
+{
+	static uint8_t		 buf[DHCP_MAX_LEN + 1];
+	struct dhcp_probe_offer	 o;
+	struct timespec		 end;
+	struct sockaddr_in	 sin;
+	socklen_t		 slen;
+	struct timeval		 tv;
+	fd_set			 rfds;
+	long long		 ms;
+	ssize_t			 n;
+	int			 i;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += secs;
+	while ((ms = probe_ms_left(&end)) > 0) {
+		FD_ZERO(&rfds);
+		FD_SET(fd, &rfds);
+		tv.tv_sec = (time_t)(ms / 1000);
+		tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
+		if (select(fd + 1, &rfds, NULL, NULL, &tv) == -1) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "pxed-probe: select: %s\n",
+			    strerror(errno));
+			return;
+		}
+		/* Drain what is there, a bounded number at a time. */
+		for (i = 0; i < 64; i++) {
+			char	a[INET_ADDRSTRLEN];
+
+			slen = sizeof(sin);
+			n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT,
+			    (struct sockaddr *)&sin, &slen);
+			if (n == -1) {
+				if (errno != EAGAIN && errno != EWOULDBLOCK &&
+				    errno != EINTR)
+					fprintf(stderr, "pxed-probe: recv: "
+					    "%s\n", strerror(errno));
+				break;
+			}
+			inet_ntop(AF_INET, &sin.sin_addr, a, sizeof(a));
+			if (dhcp_probe_offer_parse(buf, (size_t)n, xid,
+			    sin.sin_addr, &o) == -1) {
+				if (verbose)
+					fprintf(stderr, "pxed-probe: ignored "
+					    "%zd bytes from %s:%u: not a reply "
+					    "to this probe\n", n, a,
+					    ntohs(sin.sin_port));
+				continue;
+			}
+			if (verbose)
+				fprintf(stderr, "pxed-probe: %zd bytes from "
+				    "%s:%u, message type %d\n", n, a,
+				    ntohs(sin.sin_port), o.msgtype);
+			if (fn(&o, ntohs(sin.sin_port)))
+				return;
+		}
+	}
+}
+
+static void
+probe_print(const struct dhcp_probe_offer *o)
+{
+	char	line[PROBE_LINE];
+
+	dhcp_probe_format(o, line, sizeof(line));
+	printf("%s\n", line);
+	fflush(stdout);
+}
+
+/* The DISCOVER's replies: each server once. */
+static bool
+probe_on_offer(const struct dhcp_probe_offer *o, uint16_t port)
+{
+	size_t	i;
+
+	if (o->msgtype != DHCPOFFER && o->msgtype != 0) {
+		if (verbose)
+			fprintf(stderr, "pxed-probe: not an offer "
+			    "(message type %d), ignored\n", o->msgtype);
+		return false;
+	}
+	for (i = 0; i < nservers; i++)
+		if (servers[i].server.s_addr == o->server.s_addr &&
+		    servers[i].proxy == o->proxy) {
+			if (verbose)
+				fprintf(stderr, "pxed-probe: the same server "
+				    "again, ignored\n");
+			return false;
+		}
+	if (nservers == PROBE_MAXSERVERS) {
+		if (verbose)
+			fprintf(stderr, "pxed-probe: more than %d servers, "
+			    "ignored\n", PROBE_MAXSERVERS);
+		return false;
+	}
+	servers[nservers].server = o->server;
+	servers[nservers].proxy = o->proxy;
+	nservers++;
+	probe_print(o);
+	return false;
+}
+
+/* -r: the proxies' ACKs from port 4011. */
+static bool
+probe_on_ack(const struct dhcp_probe_offer *o, uint16_t port)
+{
+	size_t	i, left = 0;
+	bool	mine = false;
+
+	if (o->msgtype != DHCPACK && o->msgtype != DHCPNAK)
+		return false;
+	for (i = 0; i < nservers; i++)
+		if (servers[i].asked && !servers[i].answered &&
+		    (servers[i].server.s_addr == o->server.s_addr ||
+		    servers[i].server.s_addr == o->from.s_addr)) {
+			servers[i].answered = true;
+			mine = true;
+			break;
+		}
+	if (!mine) {
+		if (verbose)
+			fprintf(stderr, "pxed-probe: an answer from a server "
+			    "not asked, ignored\n");
+		return false;
+	}
+	probe_print(o);
+	for (i = 0; i < nservers; i++)
+		if (servers[i].asked && !servers[i].answered)
+			left++;
+	return left == 0;
+}
+
+/* -r: a REQUEST to each proxy's port 4011, then their answers. */
+static void
+probe_ask_proxies(int fd, const char *ifname, const struct dhcp_probe_req *r,
+    int secs)
+{
+	static uint8_t	pkt[DHCP_MAX_LEN];
+	struct in_addr	ciaddr;
+	char		a[INET_ADDRSTRLEN];
+	size_t		i, len, nasked = 0;
+
+	for (i = 0; i < nservers; i++)
+		if (servers[i].proxy)
+			break;
+	if (i == nservers)
+		return;
+	if (probe_ifaddr(fd, ifname, &ciaddr) == -1) {
+		fprintf(stderr, "pxed-probe: %s has no IPv4 address: cannot "
+		    "ask port %d\n", ifname, DHCP_PROBE_PROXY_PORT);
+		return;
+	}
+	if ((len = dhcp_probe_request4011(r, ciaddr, pkt, sizeof(pkt))) == 0) {
+		fprintf(stderr, "pxed-probe: cannot build the REQUEST\n");
+		return;
+	}
+	for (i = 0; i < nservers; i++) {
+		if (!servers[i].proxy)
+			continue;
+		inet_ntop(AF_INET, &servers[i].server, a, sizeof(a));
+		if (probe_send(fd, pkt, len, servers[i].server,
+		    DHCP_PROBE_PROXY_PORT) == -1) {
+			fprintf(stderr, "pxed-probe: send to %s:%d: %s\n", a,
+			    DHCP_PROBE_PROXY_PORT, strerror(errno));
+			continue;
+		}
+		if (verbose)
+			fprintf(stderr, "pxed-probe: sent a REQUEST to "
+			    "%s:%d (%zu bytes)\n", a, DHCP_PROBE_PROXY_PORT,
+			    len);
+		servers[i].asked = true;
+		nasked++;
+	}
+	if (nasked == 0)
+		return;
+	probe_collect(fd, r->xid, secs, probe_on_ack);
+	for (i = 0; i < nservers; i++)
+		if (servers[i].asked && !servers[i].answered) {
+			inet_ntop(AF_INET, &servers[i].server, a, sizeof(a));
+			fprintf(stderr, "pxed-probe: no answer from %s on "
+			    "port %d\n", a, DHCP_PROBE_PROXY_PORT);
+		}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static uint8_t		 pkt[DHCP_MAX_LEN];
+	struct dhcp_probe_req	 req;
+	struct in_addr		 bcast;
+	const char		*ifname = NULL, *e;
+	char			*end;
+	bool			 have_mac = false, have_arch = false;
+	bool			 ask = false;
+	long			 secs = 3;
+	size_t			 len;
+	int			 ch, fd;
+
+	memset(&req, 0, sizeof(req));
+	req.arch = 7;
+	while ((ch = getopt(argc, argv, "i:a:c:UHm:t:rvh")) != -1) {
+		switch (ch) {
+		case 'i':
+			ifname = optarg;
+			break;
+		case 'a':
+			if (probe_arch(optarg, &req.arch) == -1) {
+				fprintf(stderr, "pxed-probe: unknown "
+				    "architecture \"%s\"\n", optarg);
+				return PROBE_EXIT_USAGE;
+			}
+			have_arch = true;
+			break;
+		case 'c':
+			if (strlen(optarg) > 255) {
+				fprintf(stderr, "pxed-probe: vendor class "
+				    "over 255 bytes\n");
+				return PROBE_EXIT_USAGE;
+			}
+			req.vendor = optarg;
+			break;
+		case 'U':
+			req.ipxe = true;
+			break;
+		case 'H':
+			req.http = true;
+			break;
+		case 'm':
+			if (probe_mac(optarg, req.mac) == -1) {
+				fprintf(stderr, "pxed-probe: bad MAC address "
+				    "\"%s\" (aa:bb:cc:dd:ee:ff)\n", optarg);
+				return PROBE_EXIT_USAGE;
+			}
+			have_mac = true;
+			break;
+		case 't':
+			errno = 0;
+			secs = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
+			    secs < 1 || secs > 60) {
+				fprintf(stderr, "pxed-probe: -t takes 1 to 60 "
+				    "seconds\n");
+				return PROBE_EXIT_USAGE;
+			}
+			break;
+		case 'r':
+			ask = true;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return PROBE_EXIT_FOUND;
+		default:
+			usage(stderr);
+			return PROBE_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "pxed-probe: unexpected argument \"%s\"\n",
+		    argv[optind]);
+		usage(stderr);
+		return PROBE_EXIT_USAGE;
+	}
+	if (ifname == NULL) {
+		fprintf(stderr, "pxed-probe: no interface: -i is required\n");
+		usage(stderr);
+		return PROBE_EXIT_USAGE;
+	}
+	if (strlen(ifname) >= IFNAMSIZ || if_nametoindex(ifname) == 0) {
+		fprintf(stderr, "pxed-probe: %s: no such interface\n", ifname);
+		return PROBE_EXIT_USAGE;
+	}
+	/* HTTP boot architectures are HTTP clients; -H alone means x64. */
+	if (req.http && !have_arch)
+		req.arch = 16;
+	if (req.arch == 15 || req.arch == 16 || req.arch == 18 ||
+	    req.arch == 19)
+		req.http = true;
+
+	if ((fd = dhcp_probe_socket(ifname, PROBE_CLIENT_PORT)) == -1) {
+		switch (errno) {
+		case EACCES:
+		case EPERM:
+			e = ": needs root for port 68";
+			break;
+		case EADDRINUSE:
+			e = ": is a DHCP client running on it?";
+			break;
+		default:
+			e = "";
+		}
+		fprintf(stderr, "pxed-probe: %s, port %d: %s%s\n", ifname,
+		    PROBE_CLIENT_PORT, strerror(errno), e);
+		return PROBE_EXIT_USAGE;
+	}
+	if (fd >= FD_SETSIZE) {
+		fprintf(stderr, "pxed-probe: descriptor %d too high\n", fd);
+		return PROBE_EXIT_USAGE;
+	}
+	if (!have_mac && probe_ifmac(fd, ifname, req.mac) == -1) {
+		fprintf(stderr, "pxed-probe: %s: %s: give a MAC address with "
+		    "-m\n", ifname, errno == EAFNOSUPPORT ?
+		    "not an Ethernet interface" : strerror(errno));
+		close(fd);
+		return PROBE_EXIT_USAGE;
+	}
+	req.xid = probe_xid();
+	if ((len = dhcp_probe_discover(&req, pkt, sizeof(pkt))) == 0) {
+		fprintf(stderr, "pxed-probe: cannot build the DISCOVER\n");
+		close(fd);
+		return PROBE_EXIT_USAGE;
+	}
+	bcast.s_addr = htonl(INADDR_BROADCAST);
+	if (probe_send(fd, pkt, len, bcast, PROBE_SERVER_PORT) == -1) {
+		fprintf(stderr, "pxed-probe: send on %s: %s\n", ifname,
+		    strerror(errno));
+		close(fd);
+		return PROBE_EXIT_USAGE;
+	}
+	if (verbose)
+		fprintf(stderr, "pxed-probe: sent a DISCOVER on %s (%zu bytes, "
+		    "xid 0x%08x, mac %02x:%02x:%02x:%02x:%02x:%02x, arch %u%s"
+		    "), waiting %ld s\n", ifname, len, (unsigned)req.xid,
+		    req.mac[0], req.mac[1], req.mac[2], req.mac[3], req.mac[4],
+		    req.mac[5], (unsigned)req.arch, req.ipxe ? ", iPXE" : "",
+		    secs);
+	probe_collect(fd, req.xid, (int)secs, probe_on_offer);
+	if (nservers == 0) {
+		fprintf(stderr, "pxed-probe: no DHCP or proxyDHCP server "
+		    "answered on %s in %ld s\n", ifname, secs);
+		close(fd);
+		return PROBE_EXIT_NONE;
+	}
+	if (ask)
+		probe_ask_proxies(fd, ifname, &req, (int)secs);
+	close(fd);
+	return PROBE_EXIT_FOUND;
+}

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""dhcp-load.py: bounded DHCP load that records every ACK it receives.
+
+For each of --clients distinct MACs (02:cc:xx:xx:xx:xx) it runs one
+DISCOVER/OFFER/REQUEST/ACK exchange through a broadcast socket on
+--iface, retrying a client whose exchange timed out (the server may be
+restarting) until --seconds have passed or --stop-file exists.  Every ACK is appended to
+--record as "MAC ADDRESS" and flushed before the next exchange starts,
+so the record holds only what the server really acknowledged.
+Prints "acked N of M in S s" and exits 0; stops by itself.
+"""
+import argparse
+import os
+import select
+import socket
+import struct
+import sys
+import time
+
+
+def packet(mac, xid, typ, req=None, sid=None):
+    p = bytearray(240)
+    p[0:4] = bytes((1, 1, 6, 0))
+    p[4:8] = struct.pack("!I", xid)
+    p[10:12] = struct.pack("!H", 0x8000)          # broadcast replies
+    p[28:34] = mac
+    p[236:240] = bytes((99, 130, 83, 99))
+    p += bytes((53, 1, typ))
+    p += bytes((61, 7, 1)) + mac
+    if req:
+        p += bytes((50, 4)) + req
+    if sid:
+        p += bytes((54, 4)) + sid
+    p += bytes((55, 3, 1, 3, 51, 255))
+    return bytes(p)
+
+
+def parse(d, xid):
+    if len(d) < 240 or d[0] != 2 or struct.unpack("!I", d[4:8])[0] != xid:
+        return None
+    opts, i = {}, 240
+    while i + 1 < len(d) and d[i] != 255:
+        if d[i] == 0:
+            i += 1
+            continue
+        opts[d[i]] = d[i + 2:i + 2 + d[i + 1]]
+        i += 2 + d[i + 1]
+    return d[16:20], opts
+
+
+def exchange(s, mac, xid, tmo):
+    def wait(want):
+        end = time.monotonic() + tmo
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                return None
+            r, _, _ = select.select([s], [], [], left)
+            if not r:
+                return None
+            d = s.recv(4096)
+            got = parse(d, xid)
+            if got and got[1].get(53) == bytes((want,)):
+                return got
+    s.sendto(packet(mac, xid, 1), ("255.255.255.255", 67))
+    offer = wait(2)
+    if not offer:
+        return None
+    yi, opts = offer
+    s.sendto(packet(mac, xid, 3, yi, opts.get(54)),
+             ("255.255.255.255", 67))
+    ack = wait(5)
+    return socket.inet_ntoa(ack[0]) if ack else None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--iface", required=True)
+    ap.add_argument("--clients", type=int, default=1000)
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--record", required=True)
+    ap.add_argument("--timeout", type=float, default=0.3)
+    ap.add_argument("--stop-file", help="stop once this file exists")
+    a = ap.parse_args()
+
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, a.iface.encode())
+    s.bind(("0.0.0.0", 68))
+    rec = open(a.record, "a")
+    start = time.monotonic()
+    pending = list(range(a.clients))
+    acked = 0
+    xid = int.from_bytes(os.urandom(4), "big") & 0x7fffffff
+    while pending and time.monotonic() - start < a.seconds:
+        if a.stop_file and acked % 64 == 0 and os.path.exists(a.stop_file):
+            break
+        n = pending.pop(0)
+        mac = bytes((2, 0xcc)) + n.to_bytes(4, "big")
+        xid = (xid + 1) & 0xffffffff
+        ip = exchange(s, mac, xid, a.timeout)
+        if ip is None:
+            pending.append(n)
+            continue
+        rec.write("%s %s\n" % (":".join("%02x" % b for b in mac), ip))
+        rec.flush()
+        acked += 1
+    print("acked %d of %d in %.1f s" % (acked, a.clients,
+                                        time.monotonic() - start))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

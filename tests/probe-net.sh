@@ -1,0 +1,217 @@
+#!/bin/sh
+# probe-net.sh: pxed-probe against real servers across a veth pair between
+# two network namespaces: usage errors; no server at all; dnsmasq as a
+# proxyDHCP server and busybox udhcpd as a DHCP server on the same LAN,
+# with -r following the proxy to port 4011; a proxy's boot menu; dnsmasq
+# as a full DHCP server with boot files by architecture and user class.
+# udhcpd gets an interface of its own (a macvlan on the server's veth
+# end), since both servers bind port 67.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/netns.sh"
+: "${PXED_PROBE:=$(cd "$(dirname "$0")/.." && pwd)/daemon/pxed-probe}"
+netns_require
+command -v dnsmasq >/dev/null 2>&1 || netns_fail "no dnsmasq"
+busybox udhcpd --help >/dev/null 2>&1 || netns_fail "no busybox udhcpd"
+[ -x "$PXED_PROBE" ] || { echo "no pxed-probe binary at $PXED_PROBE"; exit 99; }
+pxed_test_init
+trap 'pxed_cleanup; netns_cleanup' EXIT
+NETNS_SRV_IP=10.79.0.1 NETNS_CLI_IP=10.79.0.2
+netns_setup "pxpr$$" || exit 99
+S=$NETNS_SRV_IP
+U=10.79.0.3
+IF=$NETNS_CLI_IF
+if ! ip -n "$NS_SRV" link add pxmv0 link "$NETNS_SRV_IF" type macvlan \
+    mode bridge 2>/dev/null; then
+	netns_fail "no macvlan"
+fi
+ip -n "$NS_SRV" addr add "$U/24" dev pxmv0 &&
+    ip -n "$NS_SRV" link set pxmv0 up || exit 99
+chmod 755 "$T"
+
+# probe ARGS...: run pxed-probe in the client namespace, bounded; output
+# in $T/out and $T/err, exit status in $rc.
+probe() {
+	in_cli timeout 80 "$PXED_PROBE" "$@" > "$T/out" 2> "$T/err"
+	rc=$?
+	sed 's/^/  # /' "$T/out"
+}
+
+# has PATTERN: a line of the last output matches (grep -E).
+has() {
+	grep -Eq -- "$1" "$T/out"
+}
+
+# port67 N: wait (<= 5 s) until N sockets are bound to port 67 in the
+# server namespace.
+port67() {
+	n=0
+	while [ $n -lt 50 ]; do
+		c=$(in_srv cat /proc/net/udp | awk '$2 ~ /:0043$/' | wc -l)
+		[ "$c" -ge "$1" ] && return 0
+		sleep 0.1
+		n=$((n + 1))
+	done
+	echo "  timed out waiting for $1 servers on port 67" >&2
+	return 1
+}
+
+# start NAME CMD...: a server in the server namespace; its pid in $NAME.
+# Not through in_srv: $! must be the server itself (ip execs it).
+start() {
+	name=$1
+	shift
+	ip netns exec "$NS_SRV" "$@" > "$T/$name.log" 2>&1 &
+	eval "$name=$!"
+	PIDS="$PIDS $!"
+}
+
+# stop PID: end a server started here, and forget it.
+stop() {
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	p=""
+	for q in $PIDS; do
+		[ "$q" = "$1" ] || p="$p $q"
+	done
+	PIDS=$p
+}
+
+# ---- usage ----
+in_cli "$PXED_PROBE" -a bios >/dev/null 2>&1
+check "no -i: exit 2" test $? -eq 2
+in_cli "$PXED_PROBE" -i "$IF" -a no-such-arch >/dev/null 2>&1
+check "unknown architecture: exit 2" test $? -eq 2
+in_cli "$PXED_PROBE" -i "$IF" -t 0 >/dev/null 2>&1
+check "-t 0: exit 2" test $? -eq 2
+in_cli "$PXED_PROBE" -i "$IF" -t 61 >/dev/null 2>&1
+check "-t 61: exit 2" test $? -eq 2
+in_cli "$PXED_PROBE" -i "$IF" -m 00:11:22:33:44 >/dev/null 2>&1
+check "a short MAC: exit 2" test $? -eq 2
+probe -i nosuchif0 -t 1
+check "an interface that does not exist: exit 2" test $rc -eq 2
+check "  and it says so" grep -q "nosuchif0: no such interface" "$T/err"
+if command -v setpriv >/dev/null 2>&1; then
+	in_cli setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    timeout 20 "$PXED_PROBE" -i "$IF" -t 1 > "$T/out" 2> "$T/err"
+	rc=$?
+	check "not root: exit 2" test $rc -eq 2
+	check "  with \"needs root for port 68\"" \
+	    grep -q "needs root for port 68" "$T/err"
+fi
+in_cli "$PXED_PROBE" -h > "$T/out" 2> "$T/err"
+rc=$?
+check "-h: exit 0" test $rc -eq 0
+check "  usage on stdout" grep -q "^usage: pxed-probe" "$T/out"
+
+# ---- nobody there ----
+probe -i "$IF" -t 1
+check "no server: exit 1" test $rc -eq 1
+check "  nothing on stdout" test ! -s "$T/out"
+check "  and a message" grep -q "no DHCP or proxyDHCP server answered" \
+    "$T/err"
+
+# ---- a proxyDHCP server beside a DHCP server ----
+start DNSMASQ dnsmasq --no-daemon --conf-file=/dev/null --port=0 \
+    --pid-file= --log-facility=- --log-dhcp \
+    --interface="$NETNS_SRV_IF" --bind-interfaces \
+    --dhcp-leasefile="$T/dnsmasq.leases" \
+    --dhcp-range=10.79.0.0,proxy \
+    --pxe-service=x86-64_EFI,"x",ipxe.efi
+cat > "$T/udhcpd.conf" <<EOC
+start 10.79.0.100
+end 10.79.0.150
+interface pxmv0
+lease_file $T/udhcpd.leases
+pidfile $T/udhcpd.pid
+siaddr $U
+boot_file pxelinux.0
+option subnet 255.255.255.0
+option router $U
+EOC
+: > "$T/udhcpd.leases"
+# -a: a short ARP check of the address, so that it answers in time.
+start UDHCPD busybox udhcpd -f -a 200 "$T/udhcpd.conf"
+port67 2 || { cat "$T/DNSMASQ.log" "$T/UDHCPD.log"; exit 99; }
+
+probe -i "$IF" -t 3 -r -v
+check "two servers: exit 0" test $rc -eq 0
+check "  two lines for the DISCOVER, one per server" \
+    test "$(grep -vc ' msg=' "$T/out")" -eq 2
+check "dnsmasq listed as a proxy" \
+    has "^$S proxy=yes offer=- next-server=$S .*vendor=PXEClient$"
+check "udhcpd listed as a DHCP server with its boot file" \
+    has "^$U proxy=no offer=10\.79\.0\.[0-9]+ next-server=$U file=\"pxelinux\.0\" pxe=\"-\" vendor=-$"
+off=$(sed -n "s/^$U proxy=no offer=\([0-9.]*\) .*/\1/p" "$T/out")
+check "  the address offered is the one udhcpd logged ($off)" \
+    grep -q "sending OFFER to $off\$" "$T/UDHCPD.log"
+check "-r: dnsmasq's ACK from port 4011 gives its boot file" \
+    has "^$S proxy=yes offer=- next-server=$S file=\"ipxe\.efi\" .* msg=ack$"
+check "  the ACK came from port 4011 (-v)" \
+    grep -q "bytes from $S:4011, message type 5" "$T/err"
+check "dnsmasq saw a PXE client of arch 7" \
+    grep -q "vendor class: PXEClient:Arch:00007:UNDI:003016" \
+    "$T/DNSMASQ.log"
+
+# A MAC given: the servers see that one.
+probe -i "$IF" -t 2 -m 52:54:00:aa:bb:cc
+check "-m: exit 0" test $rc -eq 0
+check "  dnsmasq saw the MAC given" \
+    grep -q "PXE(.*) 52:54:00:aa:bb:cc proxy" "$T/DNSMASQ.log"
+
+# Without a PXE vendor class dnsmasq's proxy stays silent.
+probe -i "$IF" -t 2 -c "MSFT 5.0"
+check "-c MSFT: exit 0 (udhcpd still answers)" test $rc -eq 0
+check "  only udhcpd answers" sh -c \
+    "test \$(wc -l < '$T/out') -eq 1 && grep -q '^$U proxy=no' '$T/out'"
+stop "$DNSMASQ"
+
+# A menu (dnsmasq sends them to BIOS clients only): the proxy's option
+# 43, decoded.
+start DNSMASQ dnsmasq --no-daemon --conf-file=/dev/null --port=0 \
+    --pid-file= --log-facility=- --log-dhcp \
+    --interface="$NETNS_SRV_IF" --bind-interfaces \
+    --dhcp-leasefile="$T/dnsmasq.leases" \
+    --dhcp-range=10.79.0.0,proxy \
+    --pxe-prompt="Press F8",5 \
+    --pxe-service=x86PC,"Install",undionly \
+    --pxe-service=x86PC,"Disk"
+port67 2 || { cat "$T/DNSMASQ.log"; exit 99; }
+probe -i "$IF" -t 1 -a bios
+check "a proxy menu: the prompt and the items in pxe=" \
+    has "^$S proxy=yes .* pxe=\"[^\"]*9=\\[[0-9]+ 'Install', 0 'Disk'\\] 10=\\[5 'Press F8'\\]"
+stop "$DNSMASQ"
+
+# ---- dnsmasq as the DHCP server: boot file by arch and user class ----
+start DNSMASQ dnsmasq --no-daemon --conf-file=/dev/null --port=0 \
+    --pid-file= --log-facility=- --log-dhcp --no-ping \
+    --interface="$NETNS_SRV_IF" --bind-interfaces \
+    --dhcp-leasefile="$T/dnsmasq.leases" \
+    --dhcp-range=10.79.0.50,10.79.0.60,255.255.255.0 \
+    --dhcp-match=set:bios,option:client-arch,0 \
+    --dhcp-userclass=set:ipxe,iPXE \
+    --dhcp-boot=tag:!ipxe,tag:!bios,grubx64.efi,bootsrv,"$S" \
+    --dhcp-boot=tag:!ipxe,tag:bios,undionly.kpxe,bootsrv,"$S" \
+    --dhcp-boot=tag:ipxe,boot.ipxe,bootsrv,"$S"
+port67 2 || { cat "$T/DNSMASQ.log"; exit 99; }
+
+probe -i "$IF" -t 2
+check "full DHCP: exit 0" test $rc -eq 0
+check "dnsmasq: an address, the UEFI boot file, option 66" \
+    has "^$S proxy=no offer=10\.79\.0\.(5[0-9]|60) next-server=$S file=\"grubx64\.efi\" pxe=\"-\" vendor=- tftp-server=\"bootsrv\"$"
+check "udhcpd still listed" has "^$U proxy=no "
+probe -i "$IF" -t 2 -a bios
+check "-a bios: the BIOS boot file" \
+    has "^$S proxy=no .* file=\"undionly\.kpxe\" "
+probe -i "$IF" -t 2 -U -r
+check "-U: iPXE gets the script" has "^$S proxy=no .* file=\"boot\.ipxe\" "
+check "  -r without a proxy: nothing more" sh -c \
+    "! grep -q ' msg=' '$T/out'"
+stop "$DNSMASQ"
+stop "$UDHCPD"
+
+# ---- all gone ----
+probe -i "$IF" -t 1 -r
+check "servers stopped: exit 1" test $rc -eq 1
+check "  nothing on stdout" test ! -s "$T/out"
+
+pxed_test_done
