@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "dhcp_enc.h"
 #include "dhcp_proto.h"
 #include "fsroot.h"
 #include "log.h"
@@ -1312,47 +1313,40 @@ conf_optlist(struct conf_loader *L, cfg_t *sec, const char *optname,
 	return bad ? -1 : (int)n;
 }
 
-/* Append one TLV sub-option; false when it does not fit. */
-static bool
-conf_tlv(uint8_t *buf, size_t cap, size_t *off, uint8_t code,
-    const uint8_t *data, size_t len)
-{
-	if (len > 255 || *off + 2 + len > cap)
-		return false;
-	buf[(*off)++] = code;
-	buf[(*off)++] = (uint8_t)len;
-	memcpy(buf + *off, data, len);
-	*off += len;
-	return true;
-}
-
 /*
- * PXE option 43 (PXE spec 2.1, table 2-1): 6 discovery control,
- * 8 boot servers, 9 menu, 10 prompt, then 255.
+ * PXE option 43 (PXE spec 2.1, table 2-1): parse the pxe { } section
+ * into a struct dhcp_pxe, which dhcp_pxe_encode() turns into bytes.
  */
 static int
 conf_pxe(struct conf_loader *L, cfg_t *pxe, struct conf_bootset *bs)
 {
-	uint8_t			 buf[1024], sub[256];
-	size_t			 off = 0, slen;
-	unsigned long		 v;
-	unsigned		 i;
-	const char		*s;
-	int			 bad = 0, r;
-	struct conf_where	 w;
+	struct dhcp_pxe			 p;
+	struct dhcp_pxe_servers		*srv;
+	struct dhcp_pxe_item		*menu;
+	uint8_t				 buf[1024];
+	size_t				 len;
+	unsigned long			 v;
+	unsigned			 i;
+	const char			*s;
+	int				 bad = 0, r;
+	struct conf_where		 w;
 
+	memset(&p, 0, sizeof(p));
+	p.control = -1;
 	if ((r = conf_get_ulong(L, pxe, "discovery-control", 0, 255, &v)) < 0)
 		bad = 1;
-	else if (r > 0) {
-		sub[0] = (uint8_t)v;
-		conf_tlv(buf, sizeof(buf), &off, 6, sub, 1);
-	}
-	/* Sub-option 8: type (2), count (1), addresses; per server type. */
-	slen = 0;
+	else if (r > 0)
+		p.control = (int)v;
+
+	/* boot-servers = { "TYPE:IP[,IP...]", ... } */
 	w = conf_at(L, pxe, "boot-servers");
+	srv = arena_alloc(L->a, (cfg_size(pxe, "boot-servers") + 1) *
+	    sizeof(*srv));
+	p.servers = srv;
 	for (i = 0; i < cfg_size(pxe, "boot-servers"); i++) {
-		char	tmp[256], *colon, *tok, *save = NULL;
-		size_t	cntpos;
+		char		 tmp[256], *colon, *tok, *save = NULL;
+		struct in_addr	*addrs;
+		size_t		 n = 0;
 
 		s = cfg_getnstr(pxe, "boot-servers", i);
 		if (strlen(s) >= sizeof(tmp) || (colon = strchr(s, ':')) ==
@@ -1370,38 +1364,32 @@ conf_pxe(struct conf_loader *L, cfg_t *pxe, struct conf_bootset *bs)
 			bad = 1;
 			continue;
 		}
-		if (slen + 3 > sizeof(sub))
-			goto toolong;
-		sub[slen++] = (uint8_t)(v >> 8);
-		sub[slen++] = (uint8_t)v;
-		cntpos = slen++;
-		sub[cntpos] = 0;
+		/* At most one address per two characters of the text. */
+		addrs = arena_alloc(L->a, (strlen(s) / 2 + 1) *
+		    sizeof(*addrs));
 		for (tok = strtok_r(tmp + (colon - s) + 1, ",", &save);
 		    tok != NULL; tok = strtok_r(NULL, ",", &save)) {
-			struct in_addr	ip;
-
-			if (!conf_parse_ip(tok, &ip)) {
+			if (!conf_parse_ip(tok, &addrs[n])) {
 				conf_error_where(L, &w, "boot-servers = \"%s\":"
 				    " \"%s\" is not an IPv4 address", s, tok);
 				bad = 1;
 				break;
 			}
-			if (slen + 4 > 255)
-				goto toolong;
-			memcpy(sub + slen, &ip, 4);
-			slen += 4;
-			sub[cntpos]++;
+			n++;
 		}
+		srv[p.nservers].type = (uint16_t)v;
+		srv[p.nservers].addrs = addrs;
+		srv[p.nservers].naddrs = n;
+		p.nservers++;
 	}
-	if (slen > 0 && !conf_tlv(buf, sizeof(buf), &off, 8, sub, slen))
-		goto toolong;
-	/* Sub-option 9: type (2), length (1), description; per item. */
-	slen = 0;
+
+	/* menu = { "TYPE:DESCRIPTION", ... } */
 	w = conf_at(L, pxe, "menu");
+	menu = arena_alloc(L->a, (cfg_size(pxe, "menu") + 1) * sizeof(*menu));
+	p.menu = menu;
 	for (i = 0; i < cfg_size(pxe, "menu"); i++) {
 		char		 tmp[16];
 		const char	*colon;
-		size_t		 dlen;
 
 		s = cfg_getnstr(pxe, "menu", i);
 		colon = strchr(s, ':');
@@ -1419,40 +1407,29 @@ conf_pxe(struct conf_loader *L, cfg_t *pxe, struct conf_bootset *bs)
 			bad = 1;
 			continue;
 		}
-		dlen = strlen(colon + 1);
-		if (slen + 3 + dlen > 255)
-			goto toolong;
-		sub[slen++] = (uint8_t)(v >> 8);
-		sub[slen++] = (uint8_t)v;
-		sub[slen++] = (uint8_t)dlen;
-		memcpy(sub + slen, colon + 1, dlen);
-		slen += dlen;
+		menu[p.nmenu].type = (uint16_t)v;
+		menu[p.nmenu].text = colon + 1;
+		p.nmenu++;
 	}
-	if (slen > 0 && !conf_tlv(buf, sizeof(buf), &off, 9, sub, slen))
-		goto toolong;
-	/* Sub-option 10: timeout (1), prompt. */
-	s = conf_str(pxe, "prompt");
+
+	p.prompt_text = conf_str(pxe, "prompt");
 	if ((r = conf_get_ulong(L, pxe, "prompt-timeout", 0, 255, &v)) < 0)
 		bad = 1;
-	if (s != NULL || r > 0) {
-		slen = s != NULL ? strlen(s) : 0;
-		if (slen + 1 > 255)
-			goto toolong;
-		sub[0] = r > 0 ? (uint8_t)v : 0;
-		memcpy(sub + 1, s != NULL ? s : "", slen);
-		if (!conf_tlv(buf, sizeof(buf), &off, 10, sub, slen + 1))
-			goto toolong;
+	if (p.prompt_text != NULL || r > 0) {
+		p.prompt = true;
+		p.prompt_timeout = r > 0 ? (uint8_t)v : 0;
 	}
 	if (bad)
 		return -1;
-	buf[off++] = DHO_END;
-	bs->pxe = arena_memdup(L->a, buf, off);
-	bs->pxe_len = off;
+	if ((len = dhcp_pxe_encode(&p, buf, sizeof(buf))) == 0) {
+		w = conf_at(L, pxe, NULL);
+		conf_error_where(L, &w, "pxe: a sub-option is longer than 255 "
+		    "bytes");
+		return -1;
+	}
+	bs->pxe = arena_memdup(L->a, buf, len);
+	bs->pxe_len = len;
 	return 0;
-toolong:
-	w = conf_at(L, pxe, NULL);
-	conf_error_where(L, &w, "pxe: a sub-option is longer than 255 bytes");
-	return -1;
 }
 
 static int
@@ -1553,24 +1530,30 @@ conf_bootset(struct conf_loader *L, cfg_t *sec, struct conf_bootset *bs)
 	}
 	if (cfg_size(sec, "ipxe") > 0) {
 		struct conf_optval	*sub;
+		struct dhcp_sub		*subs;
 		uint8_t			 buf[CONF_MAX_OPTLEN];
-		size_t			 off = 0;
+		size_t			 len = 0;
 
 		if ((n = conf_optlist(L, sec, "ipxe", conf_ipxe_names, false,
 		    &sub)) < 0)
 			bad = 1;
 		else {
-			for (i = 0; i < (unsigned)n; i++)
-				if (!conf_tlv(buf, sizeof(buf), &off,
-				    sub[i].code, sub[i].data, sub[i].len)) {
-					conf_error(L, conf_optline(L, sec,
-					    "ipxe"), "ipxe: more than %d bytes "
-					    "in all", CONF_MAX_OPTLEN);
-					bad = 1;
-					break;
-				}
-			bs->ipxe = arena_memdup(L->a, buf, off);
-			bs->ipxe_len = off;
+			subs = arena_alloc(L->a, ((size_t)n + 1) *
+			    sizeof(*subs));
+			for (i = 0; i < (unsigned)n; i++) {
+				subs[i].code = sub[i].code;
+				subs[i].len = sub[i].len;
+				subs[i].data = sub[i].data;
+			}
+			if (n > 0 && (len = dhcp_ipxe_encode(subs, (size_t)n,
+			    buf, sizeof(buf))) == 0) {
+				conf_error(L, conf_optline(L, sec, "ipxe"),
+				    "ipxe: more than %d bytes in all",
+				    CONF_MAX_OPTLEN);
+				bad = 1;
+			}
+			bs->ipxe = arena_memdup(L->a, buf, len);
+			bs->ipxe_len = len;
 		}
 		bs->set |= BS_IPXE;
 		for (i = 0; i < bs->noptions; i++)

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dhcp_enc.h"
 #include "dhcp_pkt.h"
 #include "dhcp_proto.h"
 #include "dhcp_srv.h"
@@ -226,21 +227,6 @@ dhcp_opts_have(const struct conf_bootset *bs, uint8_t code)
 	return false;
 }
 
-/* Whether an encapsulated option body holds sub-option code. */
-static bool
-dhcp_sub_has(const uint8_t *p, size_t len, uint8_t code)
-{
-	size_t	i;
-
-	for (i = 0; i + 1 < len; i += 2 + p[i + 1]) {
-		if (p[i] == code)
-			return true;
-		if (p[i] == 255)
-			break;
-	}
-	return false;
-}
-
 /* The boot information the rules picked; false when none applies. */
 static bool
 dhcp_reply_boot(struct dhcp_tx *t, struct in_addr ip)
@@ -319,9 +305,9 @@ dhcp_reply_boot(struct dhcp_tx *t, struct in_addr ip)
 	if (t->ipxe && in->conf->dhcp.mode == CONF_DHCP_SERVER &&
 	    !in->proxy_port && !dhcp_sub_has(t->opt175, n, 176) &&
 	    !dhcp_opts_have(bs, DHO_IPXE_ENCAP)) {
-		t->opt175[n++] = 176;
-		t->opt175[n++] = 1;
-		t->opt175[n++] = 1;
+		static const uint8_t	one = 1;
+
+		dhcp_sub_put(t->opt175, sizeof(t->opt175), &n, 176, &one, 1);
 	}
 	if (n > 0)
 		dhcp_out_add(o, DHO_IPXE_ENCAP, t->opt175, n);
