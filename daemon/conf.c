@@ -43,6 +43,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -441,7 +442,12 @@ static cfg_opt_t tftp_opts[] = {
 static cfg_opt_t http_opts[] = {
 	OPT_S("enable"),
 	OPT_S("port"),
+	OPT_S("address"),
 	OPT_S("root"),
+	OPT_S("max-connections"),
+	OPT_S("idle-timeout"),
+	OPT_S("status"),
+	OPT_S("status-address"),
 	CFG_END()
 };
 
@@ -451,6 +457,8 @@ static cfg_opt_t main_opts[] = {
 	OPT_S("pidfile"),
 	OPT_S("log-level"),
 	OPT_S("conf-dir"),
+	OPT_S("loop-count"),
+	OPT_S("loop-window"),
 	CFG_SEC("dhcp", dhcp_opts, CFGF_NONE),
 	CFG_SEC("tftp", tftp_opts, CFGF_NONE),
 	CFG_SEC("http", http_opts, CFGF_NONE),
@@ -2181,6 +2189,130 @@ conf_main(struct conf_loader *L, cfg_t *cfg, const struct conf_args *args)
 		conf->http.port = (uint16_t)v;
 	if ((s = conf_str(sec, "root")) != NULL)
 		conf->http.root = arena_strdup(L->a, s);
+	if ((s = conf_str(sec, "address")) != NULL &&
+	    !conf_parse_ip(s, &conf->http.address))
+		conf_error(L, conf_optline(L, sec, "address"), "address: "
+		    "\"%s\" is not an IPv4 address", s);
+	if (conf_get_ulong(L, sec, "max-connections", 1, 900, &v) > 0)
+		conf->http.max_connections = (unsigned)v;
+	if (conf_get_ulong(L, sec, "idle-timeout", 1, 3600, &v) > 0)
+		conf->http.idle_timeout = (unsigned)v;
+	if (conf_get_bool(L, sec, "status", &b) > 0)
+		conf->http.status = b;
+	if ((s = conf_str(sec, "status-address")) != NULL) {
+		char		 host[64], *colon;
+		unsigned long	 port;
+
+		snprintf(host, sizeof(host), "%s", s);
+		if ((colon = strrchr(host, ':')) == NULL ||
+		    (*colon = '\0', !conf_parse_ip(host,
+		    &conf->http.status_address)) ||
+		    !conf_parse_ulong(colon + 1, 1, 65535, &port))
+			conf_error(L, conf_optline(L, sec, "status-address"),
+			    "status-address: \"%s\" is not ADDRESS:PORT", s);
+		else
+			conf->http.status_port = (uint16_t)port;
+	}
+
+	if (conf_get_ulong(L, cfg, "loop-count", 0, 1000, &v) > 0)
+		conf->loop_count = (unsigned)v;
+	if (conf_get_ulong(L, cfg, "loop-window", 1, 86400, &v) > 0)
+		conf->loop_window = (unsigned)v;
+}
+
+/* ---------- iPXE scripts under the HTTP root ---------- */
+
+static char	*conf_readfile(struct conf_loader *, const char *, size_t *,
+		    bool *);
+
+#define CONF_SCRIPT_MAX		65536	/* bytes in one script */
+#define CONF_SCRIPT_DEPTH	4
+#define CONF_SCRIPT_ENTRIES	20000	/* entries looked at in all */
+
+static bool
+conf_is_var(void *ctx, const char *name, size_t len)
+{
+	const struct conf	*c = ctx;
+	size_t			 i, k;
+
+	if (tmpl_is_builtin(name, len))
+		return true;
+	for (i = 0; i < c->nhosts; i++)
+		for (k = 0; k < c->hosts[i].nvars; k++)
+			if (strlen(c->hosts[i].vars[k].name) == len &&
+			    memcmp(c->hosts[i].vars[k].name, name, len) == 0)
+				return true;
+	return false;
+}
+
+static void
+conf_script_file(struct conf_loader *L, const char *full, const char *rel,
+    size_t *cap)
+{
+	struct conf		*c = L->conf;
+	struct conf_script	 sc;
+	struct conf_where	 w;
+	char			*text, err[256];
+	size_t			 len;
+	bool			 missing;
+	int			 line = 0;
+
+	if ((text = conf_readfile(L, full, &len, &missing)) == NULL)
+		return;
+	memset(&sc, 0, sizeof(sc));
+	sc.path = arena_strdup(L->a, rel);
+	if (tmpl_compile_script(L->a, arena_strndup(L->a, text, len),
+	    conf_is_var, c, &sc.t, &line, err, sizeof(err)) == -1) {
+		w.file = arena_strdup(L->a, full);
+		w.line = line;
+		conf_error_where(L, &w, "%s", err);
+	} else {
+		CONF_GROW(L, c->http.scripts, c->http.nscripts, *cap);
+		c->http.scripts[c->http.nscripts++] = sc;
+	}
+	free(text);
+}
+
+static void
+conf_script_dir(struct conf_loader *L, const char *dir, const char *rel,
+    int depth, size_t *seen, size_t *cap)
+{
+	DIR		*d;
+	struct dirent	*e;
+	struct stat	 st;
+	char		 full[4096], sub[4096];
+	size_t		 n;
+
+	if (depth > CONF_SCRIPT_DEPTH || (d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL && (*seen)++ < CONF_SCRIPT_ENTRIES) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(full, sizeof(full), "%s/%s", dir, e->d_name);
+		snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "",
+		    e->d_name);
+		if (lstat(full, &st) == -1)
+			continue;
+		n = strlen(e->d_name);
+		if (S_ISDIR(st.st_mode))
+			conf_script_dir(L, full, sub, depth + 1, seen, cap);
+		else if (S_ISREG(st.st_mode) && n > 5 &&
+		    strcmp(e->d_name + n - 5, ".ipxe") == 0 &&
+		    st.st_size <= CONF_SCRIPT_MAX)
+			conf_script_file(L, full, sub, cap);
+	}
+	closedir(d);
+}
+
+const struct conf_script *
+conf_script_find(const struct conf *c, const char *path)
+{
+	size_t	i;
+
+	for (i = 0; i < c->http.nscripts; i++)
+		if (strcmp(c->http.scripts[i].path, path) == 0)
+			return &c->http.scripts[i];
+	return NULL;
 }
 
 /* ---------- files ---------- */
@@ -2585,6 +2717,11 @@ conf_load(const struct conf_args *args, struct conf_errors *errs)
 	c->tftp.sockets = 8;
 	c->http.enable = true;
 	c->http.port = 80;
+	c->http.max_connections = 512;
+	c->http.idle_timeout = 30;
+	c->http.status = true;
+	c->loop_count = 3;
+	c->loop_window = 300;
 	/* Tag 0 is "known", set by the engine itself. */
 	conf_tag(&L, "known", 5);
 	c->tags[CONF_TAG_KNOWN].set = true;
@@ -2618,6 +2755,12 @@ conf_load(const struct conf_args *args, struct conf_errors *errs)
 		c->tftp.root = PXED_TFTPROOT;
 	if (c->http.root == NULL)
 		c->http.root = c->tftp.root;
+	/* iPXE scripts: their variables are checked now, not at boot. */
+	if (errs->n == 0 && c->http.enable) {
+		size_t	seen = 0, cap = 0;
+
+		conf_script_dir(&L, c->http.root, "", 0, &seen, &cap);
+	}
 	if (args->user != NULL)
 		c->user = arena_strdup(L.a, args->user);
 	if (args->pidfile != NULL)
@@ -2657,6 +2800,7 @@ conf_free(struct conf *c)
 	free(c->hosts);
 	free(c->tags);
 	free(c->dhcp.ranges);
+	free(c->http.scripts);
 	arena_free(&c->arena);
 	free(c);
 }

@@ -206,6 +206,12 @@ struct conf_host {
 	struct conf_host	*hnext;			/* MAC hash chain */
 };
 
+/* An iPXE script under the HTTP root, compiled at load. */
+struct conf_script {
+	const char		*path;		/* clean, relative to the root */
+	struct tmpl		 t;
+};
+
 struct conf_tag {
 	const char		*name;
 	bool			 set;		/* some match or host sets it */
@@ -259,8 +265,20 @@ struct conf {
 	struct {
 		bool		 enable;
 		uint16_t	 port;
+		struct in_addr	 address;	/* 0: every address */
 		const char	*root;
+		unsigned	 max_connections;
+		unsigned	 idle_timeout;	/* seconds */
+		bool		 status;	/* /metrics and /state */
+		struct in_addr	 status_address;
+		uint16_t	 status_port;	/* 0: on the main port */
+		struct conf_script *scripts;	/* *.ipxe under the root */
+		size_t		 nscripts;
 	} http;
+
+	/* Chainload loop guard: one MAC fetching one boot file this often. */
+	unsigned		 loop_count;	/* 0: off */
+	unsigned		 loop_window;	/* seconds */
 
 	struct conf_match	*matches;
 	size_t			 nmatches;
@@ -307,6 +325,9 @@ const struct conf_host *conf_host_by_mac(const struct conf *conf,
 const struct conf_boot *conf_boot_by_name(const struct conf *conf,
 		    const char *name);
 const char	*conf_dhcp_mode_name(enum conf_dhcp_mode mode);
+/* The compiled iPXE script at path (clean, relative to the root). */
+const struct conf_script *conf_script_find(const struct conf *c,
+		    const char *path);
 
 /* The parsers shared with --explain and the tests. */
 int		 conf_parse_mac(const char *s, uint8_t mac[6]);

@@ -54,6 +54,7 @@
 #define DHCP_COMMIT_MS		2
 #define DHCP_COMMIT_MAX		1024
 #define DHCP_FOLLOWUP_SLOTS	1024
+#define DHCP_SEEN_SLOTS		4096
 #define DHCP_DETECT_MS		3000	/* listen for other servers */
 #define DHCP_DETECT_MAX		8
 
@@ -97,6 +98,7 @@ static struct {
 	struct ev_hook		 hook;
 	struct ev_timer		 tick;
 	struct dhcp_followup	 fu[DHCP_FOLLOWUP_SLOTS];
+	struct dhcp_seen	*seen;		/* DHCP_SEEN_SLOTS, by MAC */
 	int			 detect_fd[DHCP_DETECT_MAX];
 	char			 detect_if[DHCP_DETECT_MAX][IF_NAMESIZE];
 	size_t			 ndetect;
@@ -370,17 +372,74 @@ dhcp_delayed(void *arg)
 	free(h);
 }
 
-/* ---------- proxy follow-up ---------- */
+/* ---------- what clients said, for TFTP and HTTP ---------- */
 
-static size_t
-dhcp_fu_slot(const uint8_t mac[6])
+static uint32_t
+dhcp_machash(const uint8_t mac[6])
 {
 	uint32_t	h = 2166136261U;
 	size_t		i;
 
 	for (i = 0; i < 6; i++)
 		h = (h ^ mac[i]) * 16777619U;
-	return h % DHCP_FOLLOWUP_SLOTS;
+	return h;
+}
+
+static void
+dhcp_seen_put(const struct dhcp_seen *s)
+{
+	if (D.seen == NULL &&
+	    (D.seen = calloc(DHCP_SEEN_SLOTS, sizeof(*D.seen))) == NULL)
+		return;
+	D.seen[dhcp_machash(s->mac) % DHCP_SEEN_SLOTS] = *s;
+}
+
+bool
+dhcp_seen_get(const uint8_t mac[6], struct dhcp_seen *out)
+{
+	const struct dhcp_seen	*s;
+
+	if (D.seen == NULL)
+		return false;
+	s = &D.seen[dhcp_machash(mac) % DHCP_SEEN_SLOTS];
+	if (!s->valid || memcmp(s->mac, mac, 6) != 0)
+		return false;
+	*out = *s;
+	return true;
+}
+
+bool
+dhcp_seen_by_addr(struct in_addr a, struct dhcp_seen *out)
+{
+	const struct lease	*l;
+	size_t			 i;
+
+	/* A lease of ours says who has the address now. */
+	if (D.leases_open && (l = lease_by_addr(&D.leases,
+	    ntohl(a.s_addr))) != NULL && lease_is_live(l, dhcp_wallclock()) &&
+	    l->htype == 1 && l->hlen == 6) {
+		if (dhcp_seen_get(l->chaddr, out))
+			return true;
+		memset(out, 0, sizeof(*out));
+		memcpy(out->mac, l->chaddr, 6);
+		out->addr = a;
+		out->valid = true;
+		return true;
+	}
+	for (i = 0; D.seen != NULL && i < DHCP_SEEN_SLOTS; i++)
+		if (D.seen[i].valid && D.seen[i].addr.s_addr == a.s_addr) {
+			*out = D.seen[i];
+			return true;
+		}
+	return false;
+}
+
+/* ---------- proxy follow-up ---------- */
+
+static size_t
+dhcp_fu_slot(const uint8_t mac[6])
+{
+	return dhcp_machash(mac) % DHCP_FOLLOWUP_SLOTS;
 }
 
 static void
@@ -486,6 +545,8 @@ dhcp_handle(int fd, bool proxy_port, const uint8_t *buf, size_t n,
 	}
 	if (proxy_port && n >= 34)
 		dhcp_fu_clear(buf + 28);
+	if (h->out.seen.valid)
+		dhcp_seen_put(&h->out.seen);
 	if (h->out.type < 0) {
 		D.st.ignored++;
 		free(h);
@@ -810,7 +871,16 @@ dhcp_fini(void)
 	}
 	lease_fini(&D.leases);
 	D.leases_open = false;
+	free(D.seen);
+	D.seen = NULL;
 	D.up = false;
+}
+
+void
+dhcp_foreach_lease(void (*fn)(const struct lease *, void *), void *arg)
+{
+	if (D.leases_open)
+		lease_foreach(&D.leases, fn, arg);
 }
 
 void

@@ -5,6 +5,8 @@
 #ifndef PXED_DHCP_IO_H
 #define PXED_DHCP_IO_H
 
+#include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "conf.h"
@@ -24,6 +26,15 @@ void	dhcp_reload(const struct conf *conf);
 void	dhcp_fini(void);
 void	dhcp_stats(struct dhcp_stats *st);
 void	dhcp_summary(void);
+struct dhcp_seen;
+struct lease;
+/* Visit every lease of the server (none in proxy mode). */
+void	dhcp_foreach_lease(void (*fn)(const struct lease *, void *),
+	    void *arg);
+/* The last DHCP request of mac (options for the rules, its address). */
+bool	dhcp_seen_get(const uint8_t mac[6], struct dhcp_seen *out);
+/* The client at addr: by lease, else by the last requests seen. */
+bool	dhcp_seen_by_addr(struct in_addr addr, struct dhcp_seen *out);
 /* TFTP saw a request from mac: a proxy offer was followed up. */
 void	dhcp_note_tftp(const uint8_t mac[6]);
 

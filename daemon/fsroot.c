@@ -280,3 +280,17 @@ fsroot_openat2_works(void)
 #endif
 	return false;
 }
+
+int
+fsroot_switch(struct fsroot *r, const char *path)
+{
+	struct fsroot	n;
+
+	if (r->path != NULL && strcmp(r->path, path) == 0)
+		return 0;
+	if (fsroot_init(&n, path) == -1)
+		return -1;
+	fsroot_fini(r);
+	*r = n;
+	return 0;
+}

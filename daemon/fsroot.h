@@ -48,6 +48,12 @@ enum fsroot_err	 fsroot_open(const struct fsroot *r, const char *sub,
 
 const char	*fsroot_strerror(enum fsroot_err e);
 
+/*
+ * On reload: open path as the new root when it differs from r's, and
+ * close the old one; on failure keep r and return -1 (errno set).
+ */
+int		 fsroot_switch(struct fsroot *r, const char *path);
+
 /* Tests: force the component walk; does this kernel have openat2? */
 void		 fsroot_set_walk(bool on);
 bool		 fsroot_openat2_works(void);

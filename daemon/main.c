@@ -21,6 +21,7 @@
 #include "dhcp_io.h"
 #include "ev.h"
 #include "explain.h"
+#include "http.h"
 #include "lease.h"
 #include "log.h"
 #include "pxed.h"
@@ -265,6 +266,10 @@ main(int argc, char *argv[])
 		fprintf(stderr, "pxed: dhcp: cannot start (see the log above)\n");
 		return PXED_EXIT_NETWORK;
 	}
+	if (http_init(pxed.conf) == -1) {
+		fprintf(stderr, "pxed: http: cannot start (see the log above)\n");
+		return PXED_EXIT_NETWORK;
+	}
 	if (drop_privileges(pxed.conf->user) == -1)
 		return PXED_EXIT_CONFIG;
 	if (!debug) {
@@ -295,6 +300,7 @@ main(int argc, char *argv[])
 
 	rc = ev_loop() == 0 ? PXED_EXIT_OK : PXED_EXIT_NETWORK;
 
+	http_fini();
 	tftp_fini();
 	dhcp_fini();
 	if (pxed.write_pidfile)

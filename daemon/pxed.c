@@ -21,6 +21,7 @@
 #include "pxed.h"
 #include "tftp_io.h"
 #include "dhcp_io.h"
+#include "http.h"
 
 struct pxed pxed;
 
@@ -89,6 +90,7 @@ pxed_reload(void)
 	/* Modules switch before the old config goes. */
 	tftp_reload(conf);
 	dhcp_reload(conf);
+	http_reload(conf);
 	conf_unref(pxed.conf);
 	pxed.conf = conf;
 	pxed.last_reload_ok = true;
@@ -140,6 +142,7 @@ pxed_summary(void)
 	pxed_boot_list(pxed.conf);
 	tftp_summary();
 	dhcp_summary();
+	http_summary();
 	log_info("state: %zu fds watched of %d, %zu timers", ev_fd_count(),
 	    FD_SETSIZE, ev_timer_count());
 }

@@ -49,6 +49,8 @@
 #include "tftp_io.h"
 #include "udp.h"
 #include "dhcp_io.h"
+#include "dhcp_srv.h"
+#include "loopguard.h"
 
 #define TFTP_RECV_BATCH	32
 #define TFTP_GSO_BYTES	60000		/* one GSO send stays under 64 KiB */
@@ -64,6 +66,9 @@ struct tftp_conn {
 	char			 name[560];	/* what is served, for logs */
 	char			 client[48];	/* "ip:port" */
 	char			 opts[80];	/* negotiated, for logs */
+	char			 rule[200];	/* the boot entry, for loops */
+	uint8_t			 mac[6];
+	bool			 has_mac;
 	struct tftp_conn	*hnext;
 };
 
@@ -330,6 +335,8 @@ tftp_conn_end(struct tftp_xfer *x)
 	switch (x->result) {
 	case TFTP_END_DONE:
 		T.st.completed++;
+		if (c->has_mac)
+			loop_note(T.conf, c->mac, c->asked, "tftp", c->rule);
 		log_info("tftp: sent %s to %s, %llu bytes in %.3f s, %.0f KiB/s,"
 		    " %s, %u retransmit%s", c->name, c->client,
 		    (unsigned long long)bytes, secs,
@@ -503,8 +510,13 @@ tftp_request(const uint8_t *pkt, size_t len, const struct sockaddr_in *peer,
 	if (ifindex != 0 && if_indextoname((unsigned)ifindex, ifname) != NULL)
 		req.ifname = ifname;
 	if (udp_neighbour_mac(T.lfd, peer->sin_addr, ifindex, req.mac)) {
+		struct dhcp_seen	seen;
+
 		req.mac_len = 6;
 		dhcp_note_tftp(req.mac);	/* a proxy offer followed up */
+		/* What its DHCP request said (arch, classes) holds here too. */
+		if (dhcp_seen_get(req.mac, &seen))
+			dhcp_seen_req(&seen, &req);
 	}
 	rules_eval(conf, &req, &res);
 
@@ -554,6 +566,11 @@ tftp_request(const uint8_t *pkt, size_t len, const struct sockaddr_in *peer,
 	    subdir ? "/" : "", path);
 	snprintf(c->client, sizeof(c->client), "%s", who);
 	memcpy(c->asked, canon, sizeof(c->asked));
+	if (req.mac_len == 6) {
+		memcpy(c->mac, req.mac, 6);
+		c->has_mac = true;
+		loop_rule(res.boot, c->rule, sizeof(c->rule));
+	}
 	tftp_negotiate(&rq, res.tftp_refuse, ifindex, c->x.file, &c->x.p);
 	snprintf(c->opts, sizeof(c->opts), "%s blksize %u windowsize %u%s%s%s",
 	    c->x.p.netascii ? "netascii" : "octet", c->x.p.blksize,
@@ -700,9 +717,6 @@ tftp_init(const struct conf *conf)
 void
 tftp_reload(const struct conf *conf)
 {
-	const struct conf	*old = T.conf;
-	struct fsroot		 nroot;
-
 	T.conf = conf;
 	if (!T.up) {
 		if (conf->tftp.enable)
@@ -713,14 +727,10 @@ tftp_reload(const struct conf *conf)
 	    conf->tftp.sockets != T.nsocks)
 		log_warnx("tftp: a new enable, port or sockets setting takes "
 		    "a restart");
-	if (strcmp(old != NULL ? T.root.path : "", conf->tftp.root) != 0) {
-		if (fsroot_init(&nroot, conf->tftp.root) == -1) {
-			log_warn("tftp: new root %s, keeping %s",
-			    conf->tftp.root, T.root.path);
-			return;
-		}
-		fsroot_fini(&T.root);
-		T.root = nroot;
+	if (fsroot_switch(&T.root, conf->tftp.root) == -1) {
+		log_warn("tftp: new root %s, keeping %s", conf->tftp.root,
+		    T.root.path);
+		return;
 	}
 	/* The hash table was sized for the old limit: grow it if needed. */
 	if (2 * (size_t)conf->tftp.max_transfers > T.hash_mask + 1) {

@@ -37,6 +37,21 @@ tmpl_namechar(char c)
 	    (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
+/* The text from start to end is the last segment; fill out. */
+static int
+tmpl_finish(const char *src, size_t start, size_t end, struct tmpl_seg *segs,
+    size_t nsegs, struct tmpl *out)
+{
+	if (end > start) {
+		segs[nsegs].text = src + start;
+		segs[nsegs++].len = end - start;
+	}
+	out->src = src;
+	out->segs = segs;
+	out->nsegs = nsegs;
+	return 0;
+}
+
 int
 tmpl_compile(struct arena *a, const char *src, struct tmpl *out,
     char *err, size_t errlen)
@@ -87,14 +102,7 @@ tmpl_compile(struct arena *a, const char *src, struct tmpl *out,
 		i++;
 		start = i;
 	}
-	if (i > start) {
-		segs[nsegs].text = src + start;
-		segs[nsegs++].len = i - start;
-	}
-	out->src = src;
-	out->segs = segs;
-	out->nsegs = nsegs;
-	return 0;
+	return tmpl_finish(src, start, i, segs, nsegs, out);
 }
 
 static size_t
@@ -134,4 +142,90 @@ tmpl_render(const struct tmpl *t, tmpl_lookup_fn fn, void *ctx,
 	if (buflen > 0)
 		buf[off < buflen ? off : buflen - 1] = '\0';
 	return off;
+}
+
+/* iPXE's own settings (its manual, "Settings"), left for iPXE to expand. */
+static const char *const tmpl_ipxe_settings[] = {
+	"asset", "board-serial", "buildarch", "busid", "busloc", "bustype",
+	"chip", "cpumodel", "cpuvendor", "cwduri", "cwuri", "dhcp-server",
+	"dns", "dns6", "domain", "filename", "gateway", "ifname",
+	"initiator-iqn", "keep-san", "manufacturer", "memsize", "netmask",
+	"next-server", "ntp", "password", "platform", "priority", "product",
+	"root-path", "san-filename", "serial", "skip-san-boot", "syslog",
+	"syslogs", "unixtime", "user-class", "username", "uuid", "version",
+	NULL
+};
+
+bool
+tmpl_is_ipxe_setting(const char *name, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++)
+		if (name[i] == '/' || name[i] == ':' || name[i] == '.')
+			return true;
+	for (i = 0; tmpl_ipxe_settings[i] != NULL; i++)
+		if (strlen(tmpl_ipxe_settings[i]) == len &&
+		    memcmp(tmpl_ipxe_settings[i], name, len) == 0)
+			return true;
+	return false;
+}
+
+int
+tmpl_compile_script(struct arena *a, const char *src, tmpl_isvar_fn is_var,
+    void *ctx, struct tmpl *out, int *line, char *err, size_t errlen)
+{
+	size_t		 n = strlen(src), i, start = 0, nsegs = 0, cap = 1, end;
+	struct tmpl_seg	*segs;
+	int		 ln = 1;
+
+	for (i = 0; i < n; i++)
+		if (src[i] == '$')
+			cap += 2;
+	segs = arena_alloc(a, cap * sizeof(*segs));
+	for (i = 0; i < n; ) {
+		if (src[i] == '\n')
+			ln++;
+		if (src[i] != '$' || i + 1 >= n ||
+		    (src[i + 1] != '$' && src[i + 1] != '{')) {
+			i++;
+			continue;
+		}
+		if (src[i + 1] == '$') {
+			/* "$$": one "$", the second one dropped. */
+			segs[nsegs].text = src + start;
+			segs[nsegs++].len = i + 1 - start;
+			i += 2;
+			start = i;
+			continue;
+		}
+		for (end = i + 2; end < n && src[end] != '}' &&
+		    src[end] != '\n' && end - i < 128; end++)
+			;
+		if (end >= n || src[end] != '}' || end == i + 2) {
+			*line = ln;
+			snprintf(err, errlen, "unclosed or empty ${ (write $$ "
+			    "for a dollar sign)");
+			return -1;
+		}
+		if (is_var(ctx, src + i + 2, end - i - 2)) {
+			if (i > start) {
+				segs[nsegs].text = src + start;
+				segs[nsegs++].len = i - start;
+			}
+			segs[nsegs].text = src + i + 2;
+			segs[nsegs].len = end - i - 2;
+			segs[nsegs++].var = true;
+			start = end + 1;
+		} else if (!tmpl_is_ipxe_setting(src + i + 2, end - i - 2)) {
+			*line = ln;
+			snprintf(err, errlen, "${%.*s} is neither a pxed "
+			    "variable nor an iPXE setting (write $${%.*s} to "
+			    "pass it to iPXE as it is)", (int)(end - i - 2),
+			    src + i + 2, (int)(end - i - 2), src + i + 2);
+			return -1;
+		}
+		i = end + 1;
+	}
+	return tmpl_finish(src, start, n, segs, nsegs, out);
 }

@@ -32,6 +32,19 @@ bool	 tmpl_is_builtin(const char *name, size_t len);
 int	 tmpl_compile(struct arena *a, const char *src, struct tmpl *out,
 	    char *err, size_t errlen);
 
+/*
+ * Compile an iPXE script: ${name} is a pxed variable when is_var says
+ * so; any other ${...} is an iPXE setting and stays as written when it
+ * has a scope or type ('/', ':' or '.') or is one of iPXE's own setting
+ * names; "$$" is a "$" (so "$${mac}" always reaches iPXE as "${mac}"),
+ * and a lone "$" is itself.  Anything else is an error, with *line set.
+ */
+typedef bool (*tmpl_isvar_fn)(void *ctx, const char *name, size_t len);
+int	 tmpl_compile_script(struct arena *a, const char *src,
+	    tmpl_isvar_fn is_var, void *ctx, struct tmpl *out, int *line,
+	    char *err, size_t errlen);
+bool	 tmpl_is_ipxe_setting(const char *name, size_t len);
+
 /* Look a variable up; NULL means "not mine": it is written back as ${name}. */
 typedef const char *(*tmpl_lookup_fn)(void *ctx, const char *name, size_t len);
 

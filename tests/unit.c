@@ -239,6 +239,7 @@ main(void)
 	test_tftp_register();
 	test_dhcp_pkt_register();
 	test_dhcp_probe_register();
+	test_http_register();
 	test_dhcp_srv_register();
 	test_lease_register();
 	CU_basic_set_mode(CU_BRM_VERBOSE);

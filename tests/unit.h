@@ -18,6 +18,7 @@ void	test_log_register(void);
 void	test_tftp_register(void);
 void	test_dhcp_pkt_register(void);
 void	test_dhcp_probe_register(void);
+void	test_http_register(void);
 void	test_dhcp_srv_register(void);
 void	test_lease_register(void);
 

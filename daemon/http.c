@@ -1,0 +1,972 @@
+/*
+ * http.c: HTTP for iPXE and UEFI HTTP boot, through libmicrohttpd.
+ *
+ * libmicrohttpd runs in its external-select mode: no thread of its own.
+ * Its descriptors join pxed's select() through an ev hook (prepare adds
+ * them and takes the smaller of the two deadlines, dispatch runs it), so
+ * HTTP, DHCP and TFTP share one loop.  RLIMIT_NOFILE is FD_SETSIZE (ev.c)
+ * and the connection limit is below it, so no descriptor escapes select.
+ *
+ *   GET/HEAD /path ──> percent-decode (refuse %00, controls) ──> fsroot
+ *       ├── *.ipxe known at load ──> render for the machine ──> 200
+ *       └── a regular file ──> If-Modified-Since, Range ──> 200/206/304
+ *                              sent from the descriptor (sendfile)
+ *   /metrics, /state ──> counters (Prometheus text), state (JSON)
+ *
+ * libmicrohttpd's own unescaping is turned off (an identity callback):
+ * it would turn "%00" into a NUL that ends the path early, so pxed
+ * decodes the path itself and refuses what it must.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <microhttpd.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dhcp_io.h"
+#include "dhcp_proto.h"
+#include "dhcp_srv.h"
+#include "ev.h"
+#include "fsroot.h"
+#include "http.h"
+#include "lease.h"
+#include "log.h"
+#include "loopguard.h"
+#include "pxed.h"
+#include "rules.h"
+#include "tftp_io.h"
+
+#define HTTP_SCRIPT_MAX		(256 * 1024)
+
+struct http_req {
+	uint64_t	 start;
+	char		 method[8];
+	char		 url[300];	/* as sent, sanitized, for the log */
+	char		 client[48];
+	unsigned	 status;
+	uint64_t	 bytes;
+	bool		 head;
+	bool		 loop;		/* count it for the loop guard */
+	uint8_t		 mac[6];
+	char		 path[256];
+	char		 rule[200];
+};
+
+static struct {
+	const struct conf	*conf;
+	bool			 up;
+	struct MHD_Daemon	*d, *sd;	/* main, status (may be NULL) */
+	struct fsroot		 root;
+	struct ev_hook		 hook;
+	struct http_stats	 st;
+} H;
+
+/* ---------- small pieces ---------- */
+
+static int
+http_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+http_pct_decode(const char *in, char *out, size_t cap)
+{
+	size_t	n = 0;
+	int	hi, lo, c;
+
+	for (; *in != '\0'; in++) {
+		c = (unsigned char)*in;
+		if (c == '%') {
+			if ((hi = http_hexval(in[1])) < 0 ||
+			    (lo = http_hexval(in[2])) < 0)
+				return -1;
+			c = hi * 16 + lo;
+			in += 2;
+		}
+		if (c < 0x20 || c == 0x7f)
+			return -1;	/* NUL and controls, encoded or not */
+		if (n + 1 >= cap)
+			return -1;
+		out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+static bool
+http_parse_u64(const char *s, const char *end, uint64_t *v)
+{
+	uint64_t	x = 0;
+
+	if (s == end)
+		return false;
+	for (; s < end; s++) {
+		if (!isdigit((unsigned char)*s) || x > (UINT64_MAX - 9) / 10)
+			return false;
+		x = x * 10 + (uint64_t)(*s - '0');
+	}
+	*v = x;
+	return true;
+}
+
+int
+http_range(const char *h, uint64_t size, uint64_t *first, uint64_t *last)
+{
+	const char	*dash, *end;
+	uint64_t	 a, b;
+
+	if (h == NULL || strncasecmp(h, "bytes=", 6) != 0)
+		return 0;
+	h += 6;
+	while (*h == ' ')
+		h++;
+	if (strchr(h, ',') != NULL || (dash = strchr(h, '-')) == NULL)
+		return 0;	/* several ranges: the whole file will do */
+	for (end = dash + 1; *end != '\0' && *end != ' '; end++)
+		;
+	if (dash == h) {
+		/* bytes=-n: the last n bytes. */
+		if (!http_parse_u64(dash + 1, end, &b))
+			return 0;
+		if (b == 0 || size == 0)
+			return -1;
+		*first = b >= size ? 0 : size - b;
+		*last = size - 1;
+		return 1;
+	}
+	if (!http_parse_u64(h, dash, &a))
+		return 0;
+	if (dash + 1 == end)
+		b = UINT64_MAX;
+	else if (!http_parse_u64(dash + 1, end, &b) || b < a)
+		return 0;
+	if (a >= size)
+		return -1;
+	*first = a;
+	*last = b >= size ? size - 1 : b;
+	return 1;
+}
+
+static void
+http_date(time_t t, char *buf, size_t len)
+{
+	struct tm	tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+static bool
+http_parse_date(const char *s, time_t *t)
+{
+	struct tm	 tm;
+	const char	*end;
+
+	memset(&tm, 0, sizeof(tm));
+	if (s == NULL || (end = strptime(s, "%a, %d %b %Y %H:%M:%S GMT",
+	    &tm)) == NULL || *end != '\0')
+		return false;
+	*t = timegm(&tm);
+	return *t != (time_t)-1;
+}
+
+static const char *
+http_type(const char *path)
+{
+	static const struct {
+		const char	*ext, *type;
+	} types[] = {
+		{ "ipxe", "text/plain; charset=utf-8" },
+		{ "txt", "text/plain; charset=utf-8" },
+		{ "cfg", "text/plain; charset=utf-8" },
+		{ "conf", "text/plain; charset=utf-8" },
+		{ "sh", "text/plain; charset=utf-8" },
+		{ "html", "text/html; charset=utf-8" },
+		{ "json", "application/json" },
+		{ "efi", "application/efi" },
+		{ "iso", "application/x-iso9660-image" },
+		{ "img", "application/octet-stream" },
+		{ "gz", "application/gzip" },
+		{ "xz", "application/x-xz" },
+		{ "zst", "application/zstd" },
+		{ "tar", "application/x-tar" },
+		{ NULL, NULL }
+	};
+	const char	*dot = strrchr(path, '.');
+	size_t		 i;
+
+	if (dot != NULL && strchr(dot, '/') == NULL)
+		for (i = 0; types[i].ext != NULL; i++)
+			if (strcasecmp(dot + 1, types[i].ext) == 0)
+				return types[i].type;
+	return "application/octet-stream";
+}
+
+/* Boot programs, whose repeated fetches mean a chainload loop. */
+static bool
+http_is_nbp(const char *path)
+{
+	static const char *const exts[] = { "efi", "kpxe", "kkpxe", "pxe",
+	    "lkrn", "0", NULL };
+	const char	*dot = strrchr(path, '.');
+	size_t		 i;
+
+	for (i = 0; dot != NULL && exts[i] != NULL; i++)
+		if (strcasecmp(dot + 1, exts[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool
+http_parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned	v[6];
+	int		i;
+	char		sep;
+
+	if (strlen(s) != 17)
+		return false;
+	sep = s[2];
+	if (sep != ':' && sep != '-')
+		return false;
+	for (i = 0; i < 6; i++) {
+		if ((i < 5 && s[3 * i + 2] != sep) ||
+		    http_hexval(s[3 * i]) < 0 || http_hexval(s[3 * i + 1]) < 0)
+			return false;
+		v[i] = (unsigned)(http_hexval(s[3 * i]) * 16 +
+		    http_hexval(s[3 * i + 1]));
+		mac[i] = (uint8_t)v[i];
+	}
+	return true;
+}
+
+/* ---------- responses ---------- */
+
+static enum MHD_Result
+http_queue(struct MHD_Connection *c, struct http_req *r, unsigned status,
+    struct MHD_Response *resp, uint64_t body)
+{
+	enum MHD_Result	rc;
+
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, "Server", "pxed/" PACKAGE_VERSION);
+	r->status = status;
+	r->bytes = r->head ? 0 : body;
+	rc = MHD_queue_response(c, status, resp);
+	MHD_destroy_response(resp);
+	return rc;
+}
+
+static enum MHD_Result
+http_error(struct MHD_Connection *c, struct http_req *r, unsigned status,
+    const char *text)
+{
+	char			 body[128];
+	int			 n;
+	struct MHD_Response	*resp;
+
+	n = snprintf(body, sizeof(body), "%u %s\n", status, text);
+	resp = MHD_create_response_from_buffer((size_t)n, body,
+	    MHD_RESPMEM_MUST_COPY);
+	if (resp != NULL) {
+		MHD_add_response_header(resp, "Content-Type",
+		    "text/plain; charset=utf-8");
+		if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+			MHD_add_response_header(resp, "Allow", "GET, HEAD");
+	}
+	return http_queue(c, r, status, resp, (uint64_t)n);
+}
+
+static enum MHD_Result
+http_text(struct MHD_Connection *c, struct http_req *r, char *text,
+    size_t len, const char *type)
+{
+	struct MHD_Response	*resp;
+
+	resp = MHD_create_response_from_buffer(len, text,
+	    MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(text);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Content-Type", type);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	return http_queue(c, r, MHD_HTTP_OK, resp, len);
+}
+
+/* ---------- metrics and state ---------- */
+
+struct http_buf {
+	char	*p;
+	size_t	 len, cap;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+http_printf(struct http_buf *b, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if (b->len + (size_t)n < b->cap) {
+			b->len += (size_t)n;
+			return;
+		}
+		b->cap = (b->cap + (size_t)n) * 2;
+		if ((b->p = realloc(b->p, b->cap)) == NULL)
+			fatal("http: realloc");
+	}
+}
+
+static void
+http_metric(struct http_buf *b, const char *name, const char *type,
+    const char *help)
+{
+	http_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static char *
+http_metrics(size_t *len)
+{
+	static const char *const types[] = { "bootp", "discover", "offer",
+	    "request", "decline", "ack", "nak", "release", "inform" };
+	struct http_buf		b = { NULL, 0, 0 };
+	struct dhcp_stats	ds;
+	struct tftp_stats	ts;
+	size_t			i;
+
+	if ((b.p = malloc(b.cap = 8192)) == NULL)
+		fatal("http: malloc");
+	dhcp_stats(&ds);
+	tftp_stats(&ts);
+	http_metric(&b, "pxed_dhcp_received_total", "counter",
+	    "DHCP requests received, by message type.");
+	for (i = 0; i < 9; i++)
+		if (i != DHCPOFFER && i != DHCPACK && i != DHCPNAK)
+			http_printf(&b, "pxed_dhcp_received_total{type=\"%s\"} "
+			    "%" PRIu64 "\n", types[i], ds.in[i]);
+	http_metric(&b, "pxed_dhcp_sent_total", "counter",
+	    "DHCP replies sent, by message type.");
+	http_printf(&b, "pxed_dhcp_sent_total{type=\"bootreply\"} %" PRIu64
+	    "\n", ds.out[0]);
+	for (i = DHCPOFFER; i <= DHCPNAK; i++)
+		if (i != DHCPDECLINE && i != DHCPREQUEST)
+			http_printf(&b, "pxed_dhcp_sent_total{type=\"%s\"} "
+			    "%" PRIu64 "\n", types[i], ds.out[i]);
+	http_metric(&b, "pxed_dhcp_dropped_total", "counter",
+	    "DHCP requests not answered, by reason.");
+	http_printf(&b, "pxed_dhcp_dropped_total{reason=\"malformed\"} %"
+	    PRIu64 "\n", ds.malformed);
+	http_printf(&b, "pxed_dhcp_dropped_total{reason=\"ignored\"} %"
+	    PRIu64 "\n", ds.ignored);
+	http_printf(&b, "pxed_dhcp_dropped_total{reason=\"not_durable\"} %"
+	    PRIu64 "\n", ds.dropped_sync);
+	http_metric(&b, "pxed_dhcp_leases", "gauge", "Leases by state.");
+	http_printf(&b, "pxed_dhcp_leases{state=\"active\"} %u\n"
+	    "pxed_dhcp_leases{state=\"offered\"} %u\n"
+	    "pxed_dhcp_leases{state=\"declined\"} %u\n", ds.leases_active,
+	    ds.leases_offered, ds.leases_declined);
+	http_metric(&b, "pxed_dhcp_proxy_offers_total", "counter",
+	    "proxyDHCP offers sent.");
+	http_printf(&b, "pxed_dhcp_proxy_offers_total %" PRIu64 "\n",
+	    ds.proxy_offers);
+	http_metric(&b, "pxed_dhcp_proxy_offers_unanswered_total", "counter",
+	    "proxyDHCP offers not followed by a 4011 or TFTP request.");
+	http_printf(&b, "pxed_dhcp_proxy_offers_unanswered_total %" PRIu64
+	    "\n", ds.proxy_no_followup);
+	http_metric(&b, "pxed_tftp_transfers_active", "gauge",
+	    "TFTP transfers in progress.");
+	http_printf(&b, "pxed_tftp_transfers_active %u\n", ts.active);
+	http_metric(&b, "pxed_tftp_transfers_total", "counter",
+	    "TFTP transfers ended, by result.");
+	http_printf(&b, "pxed_tftp_transfers_total{result=\"completed\"} %"
+	    PRIu64 "\npxed_tftp_transfers_total{result=\"failed\"} %" PRIu64
+	    "\npxed_tftp_transfers_total{result=\"probe\"} %" PRIu64
+	    "\npxed_tftp_transfers_total{result=\"refused\"} %" PRIu64
+	    "\npxed_tftp_transfers_total{result=\"busy\"} %" PRIu64 "\n",
+	    ts.completed, ts.failed, ts.probes, ts.refused, ts.busy);
+	http_metric(&b, "pxed_tftp_sent_bytes_total", "counter",
+	    "Bytes of files sent over TFTP.");
+	http_printf(&b, "pxed_tftp_sent_bytes_total %" PRIu64 "\n", ts.bytes);
+	http_metric(&b, "pxed_http_requests_total", "counter",
+	    "HTTP requests, by status code class.");
+	for (i = 1; i <= 5; i++)
+		http_printf(&b, "pxed_http_requests_total{code=\"%zuxx\"} %"
+		    PRIu64 "\n", i, H.st.by_code[i]);
+	http_metric(&b, "pxed_http_sent_bytes_total", "counter",
+	    "Bytes of HTTP bodies sent.");
+	http_printf(&b, "pxed_http_sent_bytes_total %" PRIu64 "\n",
+	    H.st.bytes);
+	http_metric(&b, "pxed_http_scripts_total", "counter",
+	    "iPXE scripts rendered.");
+	http_printf(&b, "pxed_http_scripts_total %" PRIu64 "\n",
+	    H.st.scripts);
+	http_metric(&b, "pxed_boot_loop_warnings_total", "counter",
+	    "Warnings of a machine fetching one boot file again and again.");
+	http_printf(&b, "pxed_boot_loop_warnings_total %" PRIu64 "\n",
+	    loop_warnings());
+	http_metric(&b, "pxed_config_generation", "gauge",
+	    "Configuration generation in use.");
+	http_printf(&b, "pxed_config_generation %u\n", pxed.generation);
+	http_metric(&b, "pxed_config_last_reload_success", "gauge",
+	    "1 when the last reload succeeded.");
+	http_printf(&b, "pxed_config_last_reload_success %d\n",
+	    pxed.last_reload_ok ? 1 : 0);
+	http_metric(&b, "pxed_config_reloads_total", "counter",
+	    "Reloads, by result.");
+	http_printf(&b, "pxed_config_reloads_total{result=\"ok\"} %u\n"
+	    "pxed_config_reloads_total{result=\"failed\"} %u\n",
+	    pxed.reloads - pxed.reload_failures, pxed.reload_failures);
+	*len = b.len;
+	return b.p;
+}
+
+struct http_statectx {
+	struct http_buf	*b;
+	int64_t		 now;
+	bool		 first;
+};
+
+static void
+http_state_lease(const struct lease *l, void *arg)
+{
+	struct http_statectx	*x = arg;
+	char			 addr[INET_ADDRSTRLEN], mac[50];
+	struct in_addr		 a = { htonl(l->addr) };
+
+	if (!lease_is_live(l, x->now))
+		return;
+	inet_ntop(AF_INET, &a, addr, sizeof(addr));
+	dhcp_mac_str(l->chaddr, l->hlen, mac, sizeof(mac));
+	http_printf(x->b, "%s\n    {\"address\": \"%s\", \"mac\": \"%s\", "
+	    "\"expires\": %" PRId64 ", \"state\": \"%s\"}", x->first ? "" : ",",
+	    addr, mac, l->expires == LEASE_NEVER ? (int64_t)-1 : l->expires,
+	    l->state == LEASE_ACKED ? "acked" : l->state == LEASE_OFFERED ?
+	    "offered" : "declined");
+	x->first = false;
+}
+
+static char *
+http_state(size_t *len)
+{
+	struct http_buf		b = { NULL, 0, 0 };
+	struct http_statectx	x = { &b, (int64_t)time(NULL), true };
+	struct tftp_stats	ts;
+
+	if ((b.p = malloc(b.cap = 4096)) == NULL)
+		fatal("http: malloc");
+	tftp_stats(&ts);
+	http_printf(&b, "{\n  \"version\": \"%s\",\n  \"generation\": %u,\n"
+	    "  \"last_reload_ok\": %s,\n  \"dhcp_mode\": \"%s\",\n"
+	    "  \"tftp_active\": %u,\n  \"leases\": [", PACKAGE_VERSION,
+	    pxed.generation, pxed.last_reload_ok ? "true" : "false",
+	    conf_dhcp_mode_name(H.conf->dhcp.mode), ts.active);
+	dhcp_foreach_lease(http_state_lease, &x);
+	http_printf(&b, "%s]\n}\n", x.first ? "" : "\n  ");
+	*len = b.len;
+	return b.p;
+}
+
+/* ---------- iPXE scripts ---------- */
+
+static void
+http_local(struct MHD_Connection *c, char *buf, size_t len)
+{
+	const union MHD_ConnectionInfo	*ci;
+	struct sockaddr_in		 sin;
+	socklen_t			 sl = sizeof(sin);
+
+	buf[0] = '\0';
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (ci != NULL && getsockname(ci->connect_fd, (struct sockaddr *)&sin,
+	    &sl) == 0 && sin.sin_family == AF_INET)
+		inet_ntop(AF_INET, &sin.sin_addr, buf, (socklen_t)len);
+}
+
+/*
+ * Who asks: the ?mac= pxed put in the URL it handed out, else what DHCP
+ * knows of the client's address.  Fills req; false when nobody is known.
+ */
+static bool
+http_who(struct MHD_Connection *c, const struct sockaddr_in *peer,
+    struct rules_req *req, uint8_t mac[6])
+{
+	struct dhcp_seen	 seen;
+	const char		*q;
+	char			 dec[64];
+
+	rules_req_init(req);
+	q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "mac");
+	if (q != NULL && http_pct_decode(q, dec, sizeof(dec)) == 0 &&
+	    http_parse_mac(dec, mac)) {
+		if (dhcp_seen_get(mac, &seen))
+			dhcp_seen_req(&seen, req);
+		memcpy(req->mac, mac, 6);
+		req->mac_len = 6;
+		return true;
+	}
+	if (peer != NULL && dhcp_seen_by_addr(peer->sin_addr, &seen)) {
+		dhcp_seen_req(&seen, req);
+		memcpy(mac, seen.mac, 6);
+		return true;
+	}
+	return false;
+}
+
+static enum MHD_Result
+http_script(struct MHD_Connection *c, struct http_req *r,
+    const struct conf_script *sc, const struct sockaddr_in *peer)
+{
+	struct rules_req	 req;
+	struct rules_result	 res;
+	struct rules_vars	 v;
+	char			 server[INET_ADDRSTRLEN], ip[INET_ADDRSTRLEN];
+	char			*out;
+	size_t			 need;
+	uint8_t			 mac[6];
+
+	if (!http_who(c, peer, &req, mac))
+		rules_req_init(&req);
+	rules_eval(H.conf, &req, &res);
+	http_local(c, server, sizeof(server));
+	ip[0] = '\0';
+	if (peer != NULL)
+		inet_ntop(AF_INET, &peer->sin_addr, ip, sizeof(ip));
+	memset(&v, 0, sizeof(v));
+	v.conf = H.conf;
+	v.req = &req;
+	v.res = &res;
+	v.server = server;
+	v.ip = ip;
+	need = rules_render(&sc->t, &v, NULL, 0) + 1;
+	if (need > HTTP_SCRIPT_MAX)
+		return http_error(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "Script Too Large");
+	if ((out = malloc(need)) == NULL)
+		return MHD_NO;
+	rules_render(&sc->t, &v, out, need);
+	H.st.scripts++;
+	return http_text(c, r, out, strlen(out), http_type(sc->path));
+}
+
+/* ---------- files ---------- */
+
+static enum MHD_Result
+http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
+    const struct sockaddr_in *peer)
+{
+	struct MHD_Response	*resp;
+	struct stat		 st;
+	enum fsroot_err		 e;
+	const char		*ims, *range, *ifrange;
+	char			 lm[64], cr[96];
+	uint64_t		 first = 0, last = 0, size;
+	time_t			 t;
+	int			 fd, rg = 0;
+	struct rules_req	 req;
+	struct rules_result	 res;
+
+	e = fsroot_open(&H.root, NULL, canon, &fd, &st);
+	switch (e) {
+	case FSROOT_OK:
+		break;
+	case FSROOT_NOTFOUND:
+	case FSROOT_NOTREG:
+	case FSROOT_EMPTY:
+		return http_error(c, r, MHD_HTTP_NOT_FOUND, "Not Found");
+	case FSROOT_IO:
+		if (errno == EMFILE || errno == ENFILE)
+			return http_error(c, r, MHD_HTTP_SERVICE_UNAVAILABLE,
+			    "Busy");
+		return http_error(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "Error");
+	default:
+		log_info("http: %s refused for %s: %s", r->url, r->client,
+		    fsroot_strerror(e));
+		return http_error(c, r, MHD_HTTP_FORBIDDEN, "Forbidden");
+	}
+	size = (uint64_t)st.st_size;
+	http_date(st.st_mtime, lm, sizeof(lm));
+	ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+	if (ims != NULL && http_parse_date(ims, &t) && st.st_mtime <= t) {
+		close(fd);
+		resp = MHD_create_response_from_buffer(0, NULL,
+		    MHD_RESPMEM_PERSISTENT);
+		if (resp != NULL)
+			MHD_add_response_header(resp, "Last-Modified", lm);
+		return http_queue(c, r, MHD_HTTP_NOT_MODIFIED, resp, 0);
+	}
+	range = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_RANGE);
+	ifrange = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_IF_RANGE);
+	if (range != NULL && (ifrange == NULL || strcmp(ifrange, lm) == 0))
+		rg = http_range(range, size, &first, &last);
+	if (rg < 0) {
+		close(fd);
+		snprintf(cr, sizeof(cr), "bytes */%" PRIu64, size);
+		resp = MHD_create_response_from_buffer(0, NULL,
+		    MHD_RESPMEM_PERSISTENT);
+		if (resp != NULL)
+			MHD_add_response_header(resp, "Content-Range", cr);
+		return http_queue(c, r, MHD_HTTP_RANGE_NOT_SATISFIABLE, resp,
+		    0);
+	}
+	if (rg == 0) {
+		first = 0;
+		last = size > 0 ? size - 1 : 0;
+	}
+	/* The descriptor goes to libmicrohttpd, which sends with sendfile. */
+	resp = MHD_create_response_from_fd_at_offset64(size == 0 ? 0 :
+	    last - first + 1, fd, (uint64_t)first);
+	if (resp == NULL) {
+		close(fd);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Content-Type", http_type(canon));
+	MHD_add_response_header(resp, "Last-Modified", lm);
+	MHD_add_response_header(resp, "Accept-Ranges", "bytes");
+	if (rg > 0) {
+		snprintf(cr, sizeof(cr), "bytes %" PRIu64 "-%" PRIu64 "/%"
+		    PRIu64, first, last, size);
+		MHD_add_response_header(resp, "Content-Range", cr);
+	}
+	/* A boot program fetched whole counts for the loop guard. */
+	if (rg == 0 && !r->head && H.conf->loop_count > 0 &&
+	    http_is_nbp(canon) && http_who(c, peer, &req, r->mac)) {
+		rules_eval(H.conf, &req, &res);
+		loop_rule(res.boot, r->rule, sizeof(r->rule));
+		snprintf(r->path, sizeof(r->path), "%.255s", canon);
+		r->loop = true;
+	}
+	return http_queue(c, r, rg > 0 ? MHD_HTTP_PARTIAL_CONTENT :
+	    MHD_HTTP_OK, resp, size == 0 ? 0 : last - first + 1);
+}
+
+/* ---------- the handler ---------- */
+
+static const struct sockaddr_in *
+http_peer(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo	*ci;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || ci->client_addr == NULL ||
+	    ci->client_addr->sa_family != AF_INET)
+		return NULL;
+	return (const struct sockaddr_in *)(const void *)ci->client_addr;
+}
+
+static enum MHD_Result
+http_handler(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct http_req			*r = *con_cls;
+	const struct sockaddr_in	*peer = http_peer(c);
+	const struct conf_script	*sc;
+	bool				 status_daemon = cls != NULL;
+	char				 dec[1024], canon[1024];
+	enum fsroot_err			 e;
+	size_t				 len;
+	char				*body;
+
+	(void)version;
+	(void)upload;
+	if (r == NULL) {
+		char	addr[INET_ADDRSTRLEN] = "?";
+
+		if ((r = calloc(1, sizeof(*r))) == NULL)
+			return MHD_NO;
+		r->start = ev_now();
+		snprintf(r->method, sizeof(r->method), "%s", method);
+		log_sanitize(r->url, sizeof(r->url), (const uint8_t *)url,
+		    strlen(url));
+		if (peer != NULL)
+			inet_ntop(AF_INET, &peer->sin_addr, addr, sizeof(addr));
+		snprintf(r->client, sizeof(r->client), "%s:%u", addr,
+		    peer != NULL ? ntohs(peer->sin_port) : 0);
+		r->head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+		*con_cls = r;
+		/*
+		 * Answer on the next call, once the whole request is in: a
+		 * response queued before that closes the connection.
+		 */
+		return MHD_YES;
+	}
+	if (*upload_size != 0) {
+		*upload_size = 0;	/* a body we do not want */
+		return MHD_YES;
+	}
+	if (r->status != 0)
+		return MHD_YES;		/* already answered */
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && !r->head)
+		return http_error(c, r, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "Method Not Allowed");
+	if (http_pct_decode(url, dec, sizeof(dec)) == -1) {
+		log_info("http: %s %s from %s refused: bad percent-encoding, "
+		    "an encoded NUL or a control character", r->method,
+		    r->url, r->client);
+		return http_error(c, r, MHD_HTTP_BAD_REQUEST, "Bad Request");
+	}
+	if ((status_daemon || (H.conf->http.status &&
+	    H.conf->http.status_port == 0)) && strcmp(dec, "/metrics") == 0) {
+		body = http_metrics(&len);
+		return http_text(c, r, body, len,
+		    "text/plain; version=0.0.4; charset=utf-8");
+	}
+	if ((status_daemon || (H.conf->http.status &&
+	    H.conf->http.status_port == 0)) && strcmp(dec, "/state") == 0) {
+		body = http_state(&len);
+		return http_text(c, r, body, len, "application/json");
+	}
+	if (status_daemon)
+		return http_error(c, r, MHD_HTTP_NOT_FOUND, "Not Found");
+	if ((e = fsroot_clean(dec, canon, sizeof(canon))) != FSROOT_OK) {
+		if (e == FSROOT_EMPTY)
+			return http_error(c, r, MHD_HTTP_NOT_FOUND,
+			    "Not Found");
+		log_info("http: %s %s from %s refused: %s", r->method, r->url,
+		    r->client, fsroot_strerror(e));
+		return http_error(c, r, MHD_HTTP_FORBIDDEN, "Forbidden");
+	}
+	if ((sc = conf_script_find(H.conf, canon)) != NULL)
+		return http_script(c, r, sc, peer);
+	return http_file(c, r, canon, peer);
+}
+
+static void
+http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct http_req	*r = *con_cls;
+	uint64_t	 ms;
+
+	(void)cls;
+	(void)c;
+	if (r == NULL)
+		return;
+	ms = ev_now() - r->start;
+	H.st.requests++;
+	if (r->status >= 100 && r->status < 600)
+		H.st.by_code[r->status / 100]++;
+	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK) {
+		H.st.bytes += r->bytes;
+		log_info("http: %s %s %s %u %" PRIu64 " bytes %.3f s",
+		    r->client, r->method, r->url, r->status, r->bytes,
+		    ms / 1000.0);
+		if (r->loop)
+			loop_note(H.conf, r->mac, r->path, "http", r->rule);
+	} else {
+		H.st.aborted++;
+		log_info("http: %s %s %s %u aborted after %.3f s (%s)",
+		    r->client, r->method, r->url, r->status, ms / 1000.0,
+		    toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? "idle" :
+		    toe == MHD_REQUEST_TERMINATED_CLIENT_ABORT ? "client "
+		    "closed" : "error");
+	}
+	free(r);
+	*con_cls = NULL;
+}
+
+/* libmicrohttpd's unescaping, off: pxed decodes (and refuses) itself. */
+static size_t
+http_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return strlen(s);
+}
+
+static void
+http_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char	buf[512];
+
+	(void)cls;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	buf[strcspn(buf, "\n")] = '\0';
+	log_debug("http: libmicrohttpd: %s", buf);
+}
+
+/* ---------- the loop ---------- */
+
+static void
+http_prepare_one(struct MHD_Daemon *d, fd_set *rd, fd_set *wr, fd_set *ex,
+    int *maxfd, uint64_t *timeout_ms)
+{
+	MHD_socket		 m = 0;
+	MHD_UNSIGNED_LONG_LONG	 to;
+
+	if (d == NULL)
+		return;
+	if (MHD_get_fdset2(d, rd, wr, ex, &m, FD_SETSIZE) == MHD_YES &&
+	    (int)m > *maxfd)
+		*maxfd = (int)m;
+	if (MHD_get_timeout(d, &to) == MHD_YES && to < *timeout_ms)
+		*timeout_ms = to;
+}
+
+static void
+http_prepare(void *arg, fd_set *rd, fd_set *wr, fd_set *ex, int *maxfd,
+    uint64_t *timeout_ms)
+{
+	(void)arg;
+	http_prepare_one(H.d, rd, wr, ex, maxfd, timeout_ms);
+	http_prepare_one(H.sd, rd, wr, ex, maxfd, timeout_ms);
+}
+
+static void
+http_dispatch(void *arg, fd_set *rd, fd_set *wr, fd_set *ex)
+{
+	(void)arg;
+	if (H.d != NULL)
+		MHD_run_from_select(H.d, rd, wr, ex);
+	if (H.sd != NULL)
+		MHD_run_from_select(H.sd, rd, wr, ex);
+}
+
+static struct MHD_Daemon *
+http_start(struct in_addr addr, uint16_t port, unsigned conns,
+    unsigned idle, void *cls)
+{
+	struct sockaddr_in	sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	sin.sin_addr = addr;
+	return MHD_start_daemon(MHD_USE_ERROR_LOG, port, NULL, NULL,
+	    http_handler, cls,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
+	    MHD_OPTION_CONNECTION_LIMIT, conns,
+	    MHD_OPTION_CONNECTION_TIMEOUT, idle,
+	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
+	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, NULL,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024,
+	    MHD_OPTION_END);
+}
+
+int
+http_init(const struct conf *conf)
+{
+	static int	status_cls;
+	char		addr[INET_ADDRSTRLEN];
+
+	H.conf = conf;
+	if (!conf->http.enable)
+		return 0;
+	if (fsroot_init(&H.root, conf->http.root) == -1) {
+		log_warn("http: root %s", conf->http.root);
+		return -1;
+	}
+	if ((H.d = http_start(conf->http.address, conf->http.port,
+	    conf->http.max_connections, conf->http.idle_timeout,
+	    NULL)) == NULL) {
+		log_warn("http: cannot serve on port %u", conf->http.port);
+		return -1;
+	}
+	if (conf->http.status && conf->http.status_port != 0 &&
+	    (H.sd = http_start(conf->http.status_address,
+	    conf->http.status_port, 16, 10, &status_cls)) == NULL) {
+		log_warn("http: cannot serve status on port %u",
+		    conf->http.status_port);
+		return -1;
+	}
+	H.hook.prepare = http_prepare;
+	H.hook.dispatch = http_dispatch;
+	ev_hook_add(&H.hook);
+	H.up = true;
+	inet_ntop(AF_INET, &conf->http.address, addr, sizeof(addr));
+	log_info("http: serving %s on %s:%u, %zu iPXE script%s, up to %u "
+	    "connections", conf->http.root, addr, conf->http.port,
+	    conf->http.nscripts, conf->http.nscripts == 1 ? "" : "s",
+	    conf->http.max_connections);
+	return 0;
+}
+
+void
+http_reload(const struct conf *conf)
+{
+	const struct conf	*old = H.conf;
+
+	H.conf = conf;
+	if (!H.up) {
+		if (conf->http.enable)
+			log_warnx("http: enabling HTTP takes a restart");
+		return;
+	}
+	if (!conf->http.enable || conf->http.port != old->http.port ||
+	    conf->http.address.s_addr != old->http.address.s_addr ||
+	    conf->http.status_port != old->http.status_port ||
+	    conf->http.max_connections != old->http.max_connections ||
+	    conf->http.idle_timeout != old->http.idle_timeout)
+		log_warnx("http: a new enable, port, address, status-address, "
+		    "max-connections or idle-timeout takes a restart");
+	if (fsroot_switch(&H.root, conf->http.root) == -1)
+		log_warn("http: new root %s, keeping %s", conf->http.root,
+		    H.root.path);
+}
+
+void
+http_fini(void)
+{
+	if (!H.up)
+		return;
+	ev_hook_del(&H.hook);
+	if (H.d != NULL)
+		MHD_stop_daemon(H.d);
+	if (H.sd != NULL)
+		MHD_stop_daemon(H.sd);
+	H.d = H.sd = NULL;
+	fsroot_fini(&H.root);
+	H.up = false;
+}
+
+void
+http_stats(struct http_stats *st)
+{
+	*st = H.st;
+}
+
+void
+http_summary(void)
+{
+	if (!H.up) {
+		log_info("http: off");
+		return;
+	}
+	log_info("http: %" PRIu64 " requests (2xx %" PRIu64 ", 3xx %" PRIu64
+	    ", 4xx %" PRIu64 ", 5xx %" PRIu64 "), %" PRIu64 " aborted, %"
+	    PRIu64 " bytes, %" PRIu64 " scripts rendered", H.st.requests,
+	    H.st.by_code[2], H.st.by_code[3], H.st.by_code[4],
+	    H.st.by_code[5], H.st.aborted, H.st.bytes, H.st.scripts);
+}

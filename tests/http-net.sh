@@ -1,0 +1,200 @@
+#!/bin/sh
+# http-net.sh: pxed's HTTP server against curl on a private network
+# namespace's loopback: GET and HEAD, Content-Length and Content-Type,
+# keep-alive, If-Modified-Since, byte ranges (past 4 GiB on a sparse
+# 5 GiB file) with 206 and 416, hostile paths, methods, iPXE scripts
+# rendered per host with their variables checked at load, /metrics and
+# /state on the main port and on a status address, the chainload loop
+# guard, and one access-log line per request.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/netns.sh"
+netns_require
+command -v curl >/dev/null 2>&1 || netns_fail "no curl"
+pxed_test_init
+NS="pxh$$"
+trap 'pxed_cleanup; ip netns del "$NS" 2>/dev/null' EXIT
+ip netns add "$NS" || exit 99
+ip -n "$NS" link set lo up
+in_ns() { ip netns exec "$NS" "$@"; }
+U=http://127.0.0.1:8080
+R="$T/root"
+mkdir -p "$R/sub" "$T/conf.d"
+chmod 755 "$T"
+head -c 1024 /dev/urandom > "$R/small.bin"
+head -c 3000000 /dev/urandom > "$R/big.bin"
+: > "$R/empty.bin"
+truncate -s 5G "$R/huge.iso"
+printf 'TAIL-PAST-4GIB' | dd of="$R/huge.iso" bs=1 seek=$((5 * 1024 * 1024 * 1024 - 14)) conv=notrunc 2>/dev/null
+printf 'AT-4GIB' | dd of="$R/huge.iso" bs=1 seek=$((4 * 1024 * 1024 * 1024 + 100)) conv=notrunc 2>/dev/null
+echo "kernel" > "$R/sub/vmlinuz"
+head -c 2048 /dev/urandom > "$R/ipxe.efi"
+echo "SECRET-$$" > "$T/secret"
+ln -s "$T/secret" "$R/escape"
+touch -d "2026-01-01 00:00:00 UTC" "$R/small.bin"
+cat > "$R/boot.ipxe" <<'EOS'
+#!ipxe
+echo host ${hostname} mac ${mac} arch ${arch} role ${role}
+echo iPXE's own: ${platform} ${buildarch} ${net0/mac} $${mac}
+chain ${http}/sub/vmlinuz?tags=${tags}
+EOS
+cat > "$T/pxed.conf" <<EOC
+conf-dir = "$T/conf.d"
+loop-count = 3
+loop-window = 60
+dhcp { mode = off }
+tftp { enable = no }
+http { port = 8080 status-address = "127.0.0.1:9100" }
+EOC
+cat > "$T/conf.d/10-hosts.conf" <<'EOC'
+match "efi64" { arch = efi-x64 }
+host "alpha" { mac = "52:54:00:00:00:0a" hostname = "alpha" vars = { "role=compute" } }
+host "beta"  { mac = "52:54:00:00:00:0b" hostname = "beta"  vars = { "role=storage" } tags = { "efi64" } }
+boot "uefi" { if = "efi64" filename = "ipxe.efi" }
+EOC
+LOG="$T/log"
+ip netns exec "$NS" "$PXED" -d -v -f "$T/pxed.conf" -r "$R" > "$LOG" 2>&1 &
+PID=$!
+PIDS=$PID
+wait_log "$LOG" "http: serving" 5 || { cat "$LOG"; exit 99; }
+
+# curl_code URL [ARGS]: print the status code.
+code() {
+	u=$1
+	shift
+	in_ns curl -s -o /dev/null -w "%{http_code}" "$@" "$U$u"
+}
+hdr() {	# URL HEADER [ARGS]: one response header's value
+	u=$1 h=$2
+	shift 2
+	in_ns curl -s -D - -o /dev/null "$@" "$U$u" |
+	    tr -d '\r' | sed -n "s/^$h: //Ip" | head -n 1
+}
+
+# ---- static files ----
+in_ns curl -s -o "$T/got.bin" "$U/big.bin"
+check "GET big.bin: the same bytes" cmp -s "$R/big.bin" "$T/got.bin"
+check "Content-Length of big.bin is 3000000" \
+    test "$(hdr /big.bin Content-Length)" = 3000000
+check "Content-Type of a .efi is application/efi" \
+    test "$(hdr /ipxe.efi Content-Type)" = application/efi
+check "Content-Type of a .iso is application/x-iso9660-image" \
+    test "$(hdr /huge.iso Content-Type -I)" = application/x-iso9660-image
+check "HEAD: 200, Content-Length, no body" test \
+    "$(in_ns curl -s -I -o /dev/null -w '%{http_code} %{size_download}' "$U/big.bin") $(hdr /big.bin Content-Length -I)" = \
+    "200 0 3000000"
+check "an empty file: 200 with Content-Length 0" \
+    test "$(code /empty.bin)$(hdr /empty.bin Content-Length)" = 2000
+check "Last-Modified is the file's time" \
+    test "$(hdr /small.bin Last-Modified)" = "Thu, 01 Jan 2026 00:00:00 GMT"
+check "If-Modified-Since not older: 304" test "$(code /small.bin \
+    -H 'If-Modified-Since: Thu, 01 Jan 2026 00:00:00 GMT')" = 304
+check "If-Modified-Since older: 200" test "$(code /small.bin \
+    -H 'If-Modified-Since: Wed, 31 Dec 2025 23:59:59 GMT')" = 200
+check "keep-alive: two requests, one connection" sh -c \
+    "ip netns exec $NS curl -sv -o /dev/null -o /dev/null $U/small.bin $U/small.bin 2>&1 | grep -q 'Re-using existing connection'"
+
+# ---- ranges ----
+in_ns curl -s -r 100-199 -o "$T/r1" "$U/big.bin"
+dd if="$R/big.bin" bs=1 skip=100 count=100 of="$T/r1.want" 2>/dev/null
+check "Range 100-199: 206 and exactly those bytes" sh -c \
+    "cmp -s '$T/r1' '$T/r1.want' && [ \$(ip netns exec $NS curl -s -r 100-199 -o /dev/null -w '%{http_code}' $U/big.bin) = 206 ]"
+check "Content-Range of 100-199" \
+    test "$(hdr /big.bin Content-Range -r 100-199)" = "bytes 100-199/3000000"
+check "Range -10: the last 10 bytes" test \
+    "$(in_ns curl -s -r -10 "$U/big.bin" | od -An -tx1 | tr -d ' \n')" = \
+    "$(tail -c 10 "$R/big.bin" | od -An -tx1 | tr -d ' \n')"
+check "Range 2999990-: 10 bytes, Content-Range to the end" \
+    test "$(hdr /big.bin Content-Range -r 2999990-)" = "bytes 2999990-2999999/3000000"
+check "Range past the end: 416 with bytes */size" \
+    test "$(code /big.bin -r 3000000-)$(hdr /big.bin Content-Range -r 3000000-)" = "416bytes */3000000"
+check "several ranges: the whole file, 200" test "$(code /big.bin -r 0-1,5-6)" = 200
+check "a malformed Range is ignored: 200" \
+    test "$(code /big.bin -H 'Range: bytes=x-y')" = 200
+check "5 GiB sparse file: Content-Length 5368709120" \
+    test "$(hdr /huge.iso Content-Length -I)" = 5368709120
+check "a range past 4 GiB: the bytes written there" test \
+    "$(in_ns curl -s -r $((4 * 1024 * 1024 * 1024 + 100))-$((4 * 1024 * 1024 * 1024 + 106)) "$U/huge.iso")" = AT-4GIB
+check "the last 14 bytes of 5 GiB (suffix range)" \
+    test "$(in_ns curl -s -r -14 "$U/huge.iso")" = TAIL-PAST-4GIB
+
+# ---- hostile paths and methods ----
+for p in '/../secret' '/%2e%2e/secret' '/sub/%2E%2E/%2e%2e/secret' \
+    '/sub/..%2f..%2fsecret' '/..%5c..%5csecret'; do
+	c=$(code "$p" --path-as-is)
+	check "$p refused (403)" test "$c" = 403
+done
+check "an encoded NUL is refused (400)" test "$(code '/small.bin%00.txt')" = 400
+check "an encoded control character is refused (400)" test "$(code '/small%0a.bin')" = 400
+check "a bad escape is refused (400)" test "$(code '/small%zz.bin')" = 400
+check "a symlink out of the root is refused (403)" test "$(code /escape)" = 403
+check "an absolute path stays in the root: /etc/passwd is 404" \
+    test "$(code //etc/passwd --path-as-is)" = 404
+check "a directory is not served (404)" test "$(code /sub)" = 404
+check "a missing file: 404" test "$(code /nope)" = 404
+check "POST: 405 with Allow" sh -c "[ \$(ip netns exec $NS curl -s -o /dev/null -w '%{http_code}' -X POST -d x $U/small.bin) = 405 ] &&
+    ip netns exec $NS curl -s -D - -o /dev/null -X DELETE $U/small.bin | grep -qi '^Allow: GET, HEAD'"
+check "the secret was never sent" sh -c "! grep -rq 'SECRET-$$' '$T'/r1 '$T'/got.bin"
+check "refusals are logged with the path as sent" \
+    grep -q 'http: GET /%2e%2e/secret from 127.0.0.1:[0-9]* refused: ".." in the path' "$LOG"
+
+# ---- iPXE scripts ----
+in_ns curl -s "$U/boot.ipxe?mac=52:54:00:00:00:0a" > "$T/alpha.ipxe"
+in_ns curl -s "$U/boot.ipxe?mac=52-54-00-00-00-0b" > "$T/beta.ipxe"
+check "alpha's script: hostname, MAC, role=compute" \
+    grep -qx 'echo host alpha mac 52:54:00:00:00:0a arch  role compute' "$T/alpha.ipxe"
+check "beta's script: hostname, MAC, role=storage" \
+    grep -qx 'echo host beta mac 52:54:00:00:00:0b arch  role storage' "$T/beta.ipxe"
+check "iPXE's own settings and \$\${mac} reach iPXE untouched" \
+    grep -qxF 'echo iPXE'"'"'s own: ${platform} ${buildarch} ${net0/mac} ${mac}' "$T/alpha.ipxe"
+check "\${http} and \${tags}: beta chains with its tags" \
+    grep -qx 'chain http://127.0.0.1:8080/sub/vmlinuz?tags=known,efi64' "$T/beta.ipxe"
+check "a script is served with no-store" \
+    test "$(hdr '/boot.ipxe?mac=52:54:00:00:00:0a' Cache-Control)" = no-store
+
+# ---- status ----
+S=http://127.0.0.1:9100
+in_ns curl -s "$S/metrics" > "$T/metrics"
+check "/metrics is Prometheus text with HELP and TYPE" sh -c \
+    "grep -q '^# TYPE pxed_http_requests_total counter' '$T/metrics' && grep -q '^pxed_config_generation 1\$' '$T/metrics'"
+check "/metrics parses: every sample line is NAME{LABELS} VALUE" sh -c \
+    "! grep -v '^#' '$T/metrics' | grep -Evq '^[a-z_]+(\{[a-z_]+=\"[^\"]*\"\})? [0-9]+\$'"
+N2=$(sed -n 's/^pxed_http_requests_total{code="2xx"} //p' "$T/metrics")
+N4=$(sed -n 's/^pxed_http_requests_total{code="4xx"} //p' "$T/metrics")
+check "/metrics counts the requests so far (2xx $N2, 4xx $N4)" \
+    sh -c "[ '$N2' -ge 20 ] && [ '$N4' -ge 12 ]"
+check "/state is JSON with the generation" sh -c \
+    "ip netns exec $NS curl -s $S/state | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d[\"generation\"] == 1 else 1)'"
+check "with a status-address, the main port has no /metrics (404)" \
+    test "$(code /metrics)" = 404
+check "the status address serves nothing else (404)" test \
+    "$(in_ns curl -s -o /dev/null -w '%{http_code}' "$S/small.bin")" = 404
+
+# ---- the chainload loop guard ----
+for i in 1 2 3; do
+	in_ns curl -s -o /dev/null "$U/ipxe.efi?mac=52:54:00:00:00:0b"
+done
+wait_log "$LOG" 'loop: 52:54:00:00:00:0b fetched ipxe.efi over http 3 times' 3 &&
+    ok "3 fetches of ipxe.efi by one MAC: a loop warning" ||
+    not_ok "3 fetches of ipxe.efi by one MAC: a loop warning"
+check "the warning names the boot entry and its file:line" \
+    grep -q "boot entry \"uefi\" at $T/conf.d/10-hosts.conf:4" "$LOG"
+
+# ---- access log ----
+check "one access-log line per request: client, method, path, status, bytes, time" \
+    grep -Eq 'http: 127\.0\.0\.1:[0-9]+ GET /big\.bin 200 3000000 bytes [0-9.]+ s' "$LOG"
+
+# ---- a script with an unknown variable is a load error ----
+printf '#!ipxe\necho ${nosuchvar}\n' > "$R/bad.ipxe"
+"$PXED" -t -f "$T/pxed.conf" -r "$R" > "$T/t.out" 2>&1
+check "pxed -t: an unknown variable in a script is file:line" \
+    grep -q "$R/bad.ipxe:2: \${nosuchvar} is neither a pxed variable nor an iPXE setting" "$T/t.out"
+kill -HUP $PID
+wait_log "$LOG" "reload failed" 5 && ok "a reload with it fails" ||
+    not_ok "a reload with it fails"
+check "and the old scripts keep serving" \
+    grep -qx 'echo host alpha mac 52:54:00:00:00:0a arch  role compute' \
+    "$(in_ns curl -s -o "$T/again.ipxe" "$U/boot.ipxe?mac=52:54:00:00:00:0a"; echo "$T/again.ipxe")"
+rm -f "$R/bad.ipxe"
+
+[ "$FAILS" -eq 0 ] || tail -n 30 "$LOG"
+pxed_test_done
