@@ -76,11 +76,14 @@ static const char conf_builtin_main[] =
 static const char conf_builtin_rules[] =
 	"match \"efi64\" { arch = efi-x64 }\n"
 	"match \"ipxe\" { userclass = \"iPXE\" }\n"
+	"match \"http64\" { arch = http-x64 }\n"
 	"boot \"builtin-ipxe\" { if = \"ipxe\" "
 	    "filename = \"${http}/boot.ipxe\" }\n"
 	"boot \"builtin-uefi\" { if = \"efi64 & !ipxe\" "
 	    "filename = \"ipxe.efi\" }\n"
-	"boot \"builtin-bios\" { if = \"!efi64 & !ipxe\" "
+	"boot \"builtin-http\" { if = \"http64 & !ipxe\" "
+	    "filename = \"${http}/ipxe.efi\" }\n"
+	"boot \"builtin-bios\" { if = \"!efi64 & !http64 & !ipxe\" "
 	    "filename = \"undionly.kpxe\" }\n";
 
 /* Titled sections whose header line the pre-scan records. */

@@ -10,6 +10,7 @@
 
 #include "conf.h"
 #include "log.h"
+#include "rules.h"
 #include "unit.h"
 
 static const char good_main[] =
@@ -155,8 +156,26 @@ test_builtin(void)
 	CU_ASSERT_EQUAL(c->dhcp.mode, CONF_DHCP_PROXY);
 	CU_ASSERT_EQUAL(c->http.port, 80);
 	CU_ASSERT_TRUE(c->tftp.enable);
-	CU_ASSERT_EQUAL(c->nboots, 3);
+	CU_ASSERT_EQUAL(c->nboots, 4);
 	CU_ASSERT_PTR_NOT_NULL(conf_boot_by_name(c, "builtin-bios"));
+	CU_ASSERT_PTR_NOT_NULL(conf_boot_by_name(c, "builtin-http"));
+	{
+		/* UEFI HTTP boot (arch 16) gets ipxe.efi over HTTP. */
+		static const uint8_t	 a16[2] = { 0, 16 }, a0[2] = { 0, 0 };
+		struct rules_req	 req;
+		struct rules_result	 res;
+
+		rules_req_init(&req);
+		rules_req_setopt(&req, 93, a16, 2);
+		rules_eval(c, &req, &res);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(res.boot);
+		CU_ASSERT_STRING_EQUAL(res.boot->name, "builtin-http");
+		rules_req_init(&req);
+		rules_req_setopt(&req, 93, a0, 2);
+		rules_eval(c, &req, &res);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(res.boot);
+		CU_ASSERT_STRING_EQUAL(res.boot->name, "builtin-bios");
+	}
 	CU_ASSERT_PTR_NOT_NULL(conf_boot_by_name(c, "builtin-uefi"));
 	CU_ASSERT_PTR_NOT_NULL(conf_boot_by_name(c, "builtin-ipxe"));
 	conf_free(c);
@@ -166,7 +185,7 @@ test_builtin(void)
 	    "boot \"mine\" { filename = \"mine.efi\" }\n");
 	c = unit_tree_load();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-	CU_ASSERT_EQUAL(c->nboots, 4);
+	CU_ASSERT_EQUAL(c->nboots, 5);
 	CU_ASSERT_STRING_EQUAL(c->boots[0].name, "mine");
 	conf_free(c);
 	unit_tree_free();

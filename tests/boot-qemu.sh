@@ -1,0 +1,537 @@
+#!/bin/sh
+# boot-qemu.sh: real firmware boots from pxed under QEMU (TCG: KVM is not
+# usable on these machines).  Each boot runs QEMU inside one network
+# namespace that holds a bridge (pxed's interface) and the tap QEMU uses;
+# nothing leaves the namespaces.  On the same bridge: a router-
+# advertisement-only dnsmasq (else iPXE waits ~15 s for IPv6), and, for
+# the proxy cases, a PXE-unaware busybox udhcpd.
+#
+# Every boot ends the same way: pxed's rules hand iPXE the script
+# $ROOT/boot.ipxe, which makes iPXE fetch a marker URL naming what iPXE
+# itself reports:
+#     marker/${platform}/${buildarch}/${net0/mac:hexhyp}/${net0/chip}
+# The marker file does not exist: pxed logs the request it refuses (TFTP)
+# or answers 404 (HTTP) with the name as asked, and the test reads the
+# values back from pxed's log and checks them against the firmware it
+# started (pcbios/i386 for SeaBIOS, efi/x86_64 for OVMF) and the MAC it
+# gave the NIC.  A boot fails when no marker comes within its time limit,
+# or when the harness sees a chainload loop: the same MAC handed the same
+# boot program in 3 DHCP transactions and that program served 3 times.
+#
+# Cases: 1 bios-full, 2 bios-proxy (beside udhcpd), 3 uefi-full (OVMF's
+# own PXE loads ipxe.efi), 4 uefi-proxy, 5 uefi-snponly, 6 bios-undionly
+# (a forced undionly.kpxe stage), 7 uefi-http (OVMF's HTTP boot: only when
+# this OVMF has it and pxed serves HTTP), 8 loop-control (the rules
+# without the iPXE rule: the harness must see the loop).
+#
+# Needs root, /dev/net/tun, qemu-system-x86_64, SeaBIOS and iPXE's NIC
+# ROMs (ipxe-qemu), iPXE's boot programs (ipxe), OVMF (ovmf), dnsmasq and
+# busybox: exit 77 without them, 99 when CI is set (see netns_fail).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/netns.sh"
+
+# How iPXE fetches the script and the marker: the one switch between TFTP
+# and HTTP (pxed must serve HTTP for "http": the script is then rendered
+# by pxed, which leaves iPXE's own settings such as ${platform} alone).
+BOOT_PROTO=tftp
+
+BIOS_LIMIT=30		# seconds a BIOS boot may take (seen: 4-8 s)
+UEFI_LIMIT=60		# seconds a UEFI boot may take (seen: 16-20 s)
+QEMU=qemu-system-x86_64
+E1000_ROM=/usr/lib/ipxe/qemu/efi-e1000.rom
+OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
+OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
+IPXE_DIR=/usr/lib/ipxe
+
+netns_require
+[ -c /dev/net/tun ] || netns_fail "no /dev/net/tun"
+for tool in $QEMU dnsmasq busybox; do
+	command -v "$tool" >/dev/null 2>&1 || netns_fail "no $tool"
+done
+busybox udhcpd --help >/dev/null 2>&1 || netns_fail "no busybox udhcpd"
+for f in "$E1000_ROM" "$OVMF_CODE" "$OVMF_VARS" "$IPXE_DIR/undionly.kpxe" \
+    "$IPXE_DIR/ipxe.efi" "$IPXE_DIR/snponly.efi"; do
+	[ -r "$f" ] || netns_fail "no $f (apt-get install qemu-system-x86" \
+	    "ipxe-qemu ipxe ovmf)"
+done
+pxed_test_init
+P="pxq$$"
+trap 'pxed_cleanup; netns_lan_cleanup' EXIT
+chmod 755 "$T"
+
+# ---------- the LAN ----------
+# $P-lan: bridge br0 (10.83.0.1, pxed) and tap0 (QEMU's NIC); $P-ra: the
+# RA responder; $P-oth: udhcpd (10.83.0.2) for the proxy cases.
+SRV_IP=10.83.0.1
+OTH_IP=10.83.0.2
+LAN="$P-lan"
+netns_lan_setup "$P" ra oth || exit 99
+ip -n "$LAN" addr add "$SRV_IP/24" dev br0 &&
+    ip -n "$LAN" tuntap add dev tap0 mode tap &&
+    ip -n "$LAN" link set tap0 master br0 &&
+    ip -n "$LAN" link set tap0 up &&
+    ip -n "$P-oth" addr add "$OTH_IP/24" dev lan0 &&
+    ip -n "$P-ra" addr add fd83::2/64 dev lan0 nodad || exit 99
+
+# Router advertisements only (no DNS, no DHCPv4 or v6): iPXE configures
+# SLAAC from the first RA and stops waiting for IPv6 (gotcha 4).
+ip netns exec "$P-ra" dnsmasq --keep-in-foreground --port=0 \
+    --conf-file=/dev/null --pid-file= --leasefile-ro --interface=lan0 \
+    --enable-ra --dhcp-range=fd83::,ra-only --log-facility="$T/ra.log" \
+    > "$T/ra.out" 2>&1 &
+PIDS="$PIDS $!"
+wait_log "$T/ra.log" "router advertisement on fd83::" 5 ||
+    { cat "$T/ra.out"; exit 99; }
+
+# The TFTP (and HTTP) root: iPXE's programs, copied (pxed refuses links
+# that leave its root), and the script.
+R="$T/root"
+mkdir -p "$R"
+cp -L "$IPXE_DIR/undionly.kpxe" "$IPXE_DIR/ipxe.efi" \
+    "$IPXE_DIR/snponly.efi" "$R/" || exit 99
+# No pxed variable and no "$$" here: over HTTP pxed renders *.ipxe files,
+# over TFTP it sends them as they are; this text must mean the same both
+# ways.  ${net0/chip} tells the NIC's ROM (82540em), undionly.kpxe
+# ("undionly") and the EFI builds ("SNP") apart.
+cat > "$R/boot.ipxe" <<EOS
+#!ipxe
+# pxed boot test: name this firmware in the marker URL
+echo pxed-test: \${net0/mac} \${platform} \${buildarch} \${net0/chip}
+chain $BOOT_PROTO://$SRV_IP/marker/\${platform}/\${buildarch}/\${net0/mac:hexhyp}/\${net0/chip}
+EOS
+chmod -R a+rX "$R"
+
+# ---------- pxed ----------
+# write_conf CASE MODE: the main file of one case, $T/CASE.conf, rules in
+# $T/CASE.d/ (written by the caller).  HTTP is enabled: a pxed that does
+# not serve it yet loads and ignores the section.
+write_conf() {
+	mkdir -p "$T/$1.d"
+	if [ "$2" = server ]; then
+		cat > "$T/$1.conf" <<EOC
+conf-dir = "$T/$1.d"
+dhcp {
+  mode = server
+  lease-file = "$T/$1.leases"
+  lease-time = 600
+  range "lan" {
+    start = 10.83.0.100
+    end = 10.83.0.199
+    netmask = 255.255.255.0
+  }
+}
+http { enable = yes }
+EOC
+	else
+		cat > "$T/$1.conf" <<EOC
+conf-dir = "$T/$1.d"
+dhcp { mode = proxy }
+http { enable = yes }
+EOC
+	fi
+}
+
+# The chain every case but 6 and 8 uses: firmware PXE gets iPXE (NBP), and
+# iPXE, known by its user class, gets the script.
+SCRIPT_URL="$BOOT_PROTO://\${server}/boot.ipxe"
+chain_rules() {	# CASE NBP
+	cat > "$T/$1.d/10-chain.conf" <<EOC
+match "ipxe" { userclass = "iPXE" }
+match "efi64" { arch = efi-x64 }
+boot "script" {
+  if = "ipxe"
+  filename = "$SCRIPT_URL"
+}
+boot "uefi" {
+  if = "efi64 & !ipxe"
+  filename = "$2"
+}
+boot "bios" {
+  if = "!efi64 & !ipxe"
+  filename = "undionly.kpxe"
+}
+EOC
+}
+
+# start_pxed CASE: pxed on br0 with $T/CASE.conf, log in $T/CASE.log.
+start_pxed() {
+	LOG="$T/$1.log"
+	: > "$LOG"
+	ip netns exec "$LAN" "$PXED" -d -v -f "$T/$1.conf" -i br0 -r "$R" \
+	    >> "$LOG" 2>&1 &
+	PXPID=$!
+	PIDS="$PIDS $PXPID"
+	wait_log "$LOG" "pxed .* started" 5 || { cat "$LOG"; exit 99; }
+}
+stop_pxed() {
+	kill "$PXPID" 2>/dev/null
+	n=0
+	while kill -0 "$PXPID" 2>/dev/null && [ $n -lt 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+
+# udhcpd beside pxed for the proxy cases (-a: a short ARP check).
+start_udhcpd() {
+	cat > "$T/udhcpd.conf" <<EOC
+start 10.83.0.150
+end 10.83.0.160
+interface lan0
+lease_file $T/udhcpd.leases
+option subnet 255.255.255.0
+option lease 600
+EOC
+	: > "$T/udhcpd.leases"
+	ip netns exec "$P-oth" busybox udhcpd -f -a 100 "$T/udhcpd.conf" \
+	    > "$T/udhcpd.log" 2>&1 &
+	UDPID=$!
+	PIDS="$PIDS $UDPID"
+	sleep 0.3
+	kill -0 "$UDPID" 2>/dev/null || { cat "$T/udhcpd.log"; exit 99; }
+}
+stop_udhcpd() {
+	kill "$UDPID" 2>/dev/null
+	wait "$UDPID" 2>/dev/null
+}
+
+# ---------- the boot harness ----------
+now_ms() {
+	echo $(( $(date +%s%N) / 1000000 ))
+}
+
+# served FILE: how many times pxed finished sending FILE (TFTP or HTTP).
+served() {
+	grep -Ec -- "tftp: sent $1 to | (GET|HEAD) /$1(\?[^ ]*)? 200 " \
+	    "$LOG" 2>/dev/null || true
+}
+
+# served_to FILE ADDRESS-REGEX: FILE was sent to a client address matching.
+served_to() {
+	grep -Eq -- "tftp: sent $1 to $2:|http: $2:[0-9]+ GET /$1(\?[^ ]*)? 200 " \
+	    "$LOG"
+}
+UDHCPD_RANGE='10\.83\.0\.(15[0-9]|160)'
+
+# loop_file MAC: the boot program (a name, not a URL) that pxed handed to
+# MAC in 3 or more DHCP transactions (distinct xids) and served 3 or more
+# times; empty when there is none.
+loop_file() {
+	for f in $(awk -v mac="$1" '
+	    index($0, " " mac " xid ") && / -> (OFFER|ACK) / &&
+	    match($0, /file "[^"]*"/) {
+		f = substr($0, RSTART + 6, RLENGTH - 7)
+		if (f ~ /:\/\//)
+			next
+		x = $0
+		sub(/.* xid /, "", x)
+		sub(/ .*/, "", x)
+		if (!((f, x) in seen)) {
+			seen[f, x] = 1
+			if (++n[f] == 3)
+				print f
+		}
+	    }' "$LOG"); do
+		if [ "$(served "$f")" -ge 3 ]; then
+			echo "$f"
+			return
+		fi
+	done
+}
+
+# boot CASE bios|uefi MAC [QEMU ARGS...]: boot one machine and watch
+# pxed's log.  Sets RESULT to marker, loop (LOOPED names the program),
+# timeout or died; BOOT_S (wall time, seconds, one decimal); and from the
+# marker M_PLATFORM, M_ARCH, M_MAC (aa-bb-..), M_CHIP.
+boot() {
+	bcase=$1 kind=$2 mac=$3
+	shift 3
+	ser="$T/$bcase.serial"
+	RESULT='' LOOPED='' M_PLATFORM='' M_ARCH='' M_MAC='' M_CHIP=''
+	tap=tap,id=n0,ifname=tap0,script=no,downscript=no
+	if [ "$kind" = bios ]; then
+		limit=$BIOS_LIMIT
+		set -- -machine pc -boot n -netdev "$tap" \
+		    -device "e1000,netdev=n0,mac=$mac,romfile=$E1000_ROM" "$@"
+	else
+		limit=$UEFI_LIMIT
+		cp "$OVMF_VARS" "$T/$bcase.vars.fd"
+		set -- -machine q35 \
+		    -drive "if=pflash,format=raw,readonly=on,file=$OVMF_CODE" \
+		    -drive "if=pflash,format=raw,file=$T/$bcase.vars.fd" \
+		    -netdev "$tap" \
+		    -device "virtio-net-pci,netdev=n0,mac=$mac,romfile=,bootindex=1" \
+		    "$@"
+	fi
+	t0=$(now_ms)
+	# ip execs QEMU: $! is QEMU's pid.
+	ip netns exec "$LAN" $QEMU -accel tcg -m 256 -nographic -monitor none \
+	    -serial "file:$ser" -no-reboot "$@" \
+	    < /dev/null > "$T/$bcase.qemu" 2>&1 &
+	qpid=$!
+	PIDS="$PIDS $qpid"
+	while :; do
+		if grep -q "marker/" "$LOG"; then
+			RESULT=marker
+			break
+		fi
+		LOOPED=$(loop_file "$mac")
+		if [ -n "$LOOPED" ]; then
+			RESULT=loop
+			break
+		fi
+		if ! kill -0 "$qpid" 2>/dev/null; then
+			RESULT=died
+			break
+		fi
+		if [ $(( $(now_ms) - t0 )) -ge $((limit * 1000)) ]; then
+			RESULT=timeout
+			break
+		fi
+		sleep 0.1
+	done
+	ms=$(( $(now_ms) - t0 ))
+	BOOT_S="$((ms / 1000)).$(( (ms % 1000) / 100 ))"
+	kill "$qpid" 2>/dev/null
+	wait "$qpid" 2>/dev/null
+	if [ "$RESULT" = marker ]; then
+		m=$(sed -n 's|.*\(marker/[A-Za-z0-9_.:-]*/[A-Za-z0-9_.:-]*/[A-Za-z0-9_.:-]*/[A-Za-z0-9_.:-]*\).*|\1|p' \
+		    "$LOG" | head -n 1)
+		IFS=/ read -r _ M_PLATFORM M_ARCH M_MAC M_CHIP <<EOM
+$m
+EOM
+	fi
+}
+
+# show: what the last boot did, for a failure.
+show() {
+	echo "  # result: $RESULT ${LOOPED:+($LOOPED)} after $BOOT_S s"
+	echo "  # --- pxed log (last 15 lines, without options)"
+	grep -v " options: " "$LOG" | tail -n 15 | sed 's/^/  | /'
+	echo "  # --- serial console (last 15 lines)"
+	tr -d '\r' < "$ser" 2>/dev/null |
+	    sed 's/\x1b\[[0-9;=]*[A-Za-z]//g; /^[[:space:]]*$/d' |
+	    tail -n 15 | sed 's/^/  | /'
+}
+
+# expect CASE PLATFORM ARCH MAC [CHIP]: the boot reached the marker with
+# these values; one check, with the wall time printed.
+expect() {
+	echo "# $1: $BOOT_S s"
+	want_mac=$(echo "$4" | tr ':' '-')
+	if [ "$RESULT" = marker ] && [ "$M_PLATFORM" = "$2" ] &&
+	    [ "$M_ARCH" = "$3" ] && [ "$M_MAC" = "$want_mac" ] &&
+	    { [ -z "${5:-}" ] || [ "$M_CHIP" = "$5" ]; }; then
+		ok "$1: iPXE fetched the marker as $2/$3 $want_mac${5:+ ($5)}"
+	else
+		not_ok "$1: marker $2/$3 $want_mac${5:+ ($5)} (got" \
+		    "'$M_PLATFORM/$M_ARCH $M_MAC ($M_CHIP)')"
+		show
+	fi
+}
+
+# ---------- 1. BIOS, full DHCP mode ----------
+# SeaBIOS runs the e1000's ROM, which is iPXE itself (gotcha 2): its very
+# first DHCP carries user class iPXE and gets the script.
+C=bios-full MAC=52:54:00:83:00:01
+write_conf $C server
+chain_rules $C ipxe.efi
+start_pxed $C
+boot $C bios $MAC
+expect $C pcbios i386 $MAC 82540em
+check "$C: the script came from pxed (boot.ipxe served)" \
+    test "$(served boot.ipxe)" -ge 1
+check "$C: pxed's OFFER gave the ROM the script URL" grep -Eq \
+    "DISCOVER\(br0\) $MAC .* arch 0 ipxe pxe -> OFFER 10\.83\.0\.1[0-9][0-9] .*file \"$BOOT_PROTO://$SRV_IP/boot.ipxe\"" \
+    "$LOG"
+stop_pxed
+
+# ---------- 6. BIOS with a forced undionly.kpxe stage ----------
+# The ROM and undionly.kpxe are the same iPXE build: both send user class
+# "iPXE", the same option 175 and arch 0, so "ipxe" alone cannot tell
+# them apart.  What differs (seen in pxed's decoded options): the ROM's
+# DISCOVER has option 60 "PXEClient:Arch:00000:UNDI:002001", while
+# undionly.kpxe's has plain "PXEClient".  undionly.kpxe starts from the
+# PXE stack's cached DHCPACK, in which pxed had set option 60 to
+# "PXEClient", and iPXE copies its vendor-class setting into its own
+# requests.  So "rom" (vendor class beginning PXEClient:Arch:00000) marks
+# the ROM's request, and only that one is sent to undionly.kpxe; the
+# marker's chip ("undionly") proves the script ran in undionly.kpxe.
+C=bios-undionly MAC=52:54:00:83:00:06
+write_conf $C server
+cat > "$T/$C.d/10-undionly.conf" <<EOC
+match "ipxe" { userclass = "iPXE" }
+match "rom" { vendorclass = "PXEClient:Arch:00000" }
+boot "undionly" {
+  if = "ipxe & rom"
+  filename = "undionly.kpxe"
+}
+boot "script" {
+  if = "ipxe"
+  filename = "$SCRIPT_URL"
+}
+EOC
+start_pxed $C
+boot $C bios $MAC
+expect $C pcbios i386 $MAC undionly
+check "$C: undionly.kpxe was served once" test "$(served undionly.kpxe)" -eq 1
+stop_pxed
+
+# ---------- 8. negative control: the chain without the iPXE rule ----------
+# Without "ipxe", iPXE (the ROM, then each undionly.kpxe) is handed
+# undionly.kpxe again and again.  The harness must report this boot as
+# failed (loop seen, or no marker in time); the check passes only then.
+C=loop-control MAC=52:54:00:83:00:08
+write_conf $C server
+cat > "$T/$C.d/10-noipxe.conf" <<EOC
+match "efi64" { arch = efi-x64 }
+boot "uefi" {
+  if = "efi64"
+  filename = "ipxe.efi"
+}
+boot "bios" {
+  if = "!efi64"
+  filename = "undionly.kpxe"
+}
+EOC
+start_pxed $C
+boot $C bios $MAC
+echo "# $C: $BOOT_S s"
+case $RESULT in
+loop)	ok "$C: the harness detected the chain loop ($LOOPED handed to" \
+	    "$MAC in 3 DHCP transactions, served $(served "$LOOPED") times)";;
+timeout|died)
+	ok "$C: the harness reported the boot as failed ($RESULT, no marker)";;
+*)	not_ok "$C: the harness did not detect the loop (result $RESULT)"
+	show;;
+esac
+# pxed's own loop guard, where this build has it: information only.
+if grep -q "loop: $MAC fetched" "$LOG"; then
+	echo "# $C: pxed warned too: $(grep "loop: $MAC fetched" "$LOG" |
+	    head -n 1 | sed 's/^.*loop: //' | cut -c1-90)..."
+else
+	echo "# $C: pxed logged no loop warning of its own"
+fi
+stop_pxed
+
+# ---------- 3. UEFI, full DHCP mode ----------
+# OVMF's own PXE (virtio-net without an option ROM: gotcha 3) loads
+# ipxe.efi over TFTP; ipxe.efi then gets the script.
+C=uefi-full MAC=52:54:00:83:00:03
+write_conf $C server
+chain_rules $C ipxe.efi
+start_pxed $C
+boot $C uefi $MAC
+expect $C efi x86_64 $MAC
+check "$C: OVMF's PXE (arch 7, not iPXE) was handed ipxe.efi" grep -Eq \
+    "(DISCOVER|REQUEST)\(br0\) $MAC .* arch 7 pxe -> (OFFER|ACK) .*file \"ipxe.efi\"" \
+    "$LOG"
+check "$C: ipxe.efi was served once" test "$(served ipxe.efi)" -eq 1
+stop_pxed
+
+# ---------- 5. UEFI with snponly.efi ----------
+C=uefi-snponly MAC=52:54:00:83:00:05
+write_conf $C server
+chain_rules $C snponly.efi
+start_pxed $C
+boot $C uefi $MAC
+expect $C efi x86_64 $MAC SNP
+check "$C: snponly.efi was served, ipxe.efi was not" \
+    test "$(served snponly.efi)" -eq 1 -a "$(served ipxe.efi)" -eq 0
+stop_pxed
+
+# ---------- 7. UEFI HTTP boot ----------
+# Runs only when this OVMF has HTTP boot (its HttpBootDxe driver, looked
+# for in the firmware volume) and pxed answers HTTP (a GET of boot.ipxe
+# from the LAN succeeds).  OVMF tries PXEv4, PXEv6 and only then HTTPv4,
+# each waiting long for servers: fw_cfg turns its PXE off so that HTTPv4
+# comes first.  pxed's OFFER then carries option 60 "HTTPClient" and the
+# URL of ipxe.efi, which OVMF loads over HTTP; ipxe.efi gets the script.
+C=uefi-http MAC=52:54:00:83:00:07
+# ovmf_has_http: HttpBootDxe's FILE_GUID (ecebcb00-d9c8-11e4-af3d-
+# 8cdcd426c973) in the firmware, whose DXE volume is LZMA-compressed.
+ovmf_has_http() {
+	command -v python3 >/dev/null 2>&1 || return 2
+	python3 - "$OVMF_CODE" <<'EOP'
+import lzma, re, sys, uuid
+d = open(sys.argv[1], 'rb').read()
+g = uuid.UUID('ecebcb00-d9c8-11e4-af3d-8cdcd426c973').bytes_le
+if g in d:
+    sys.exit(0)
+for m in re.finditer(b'\x5d\x00\x00', d):
+    try:
+        x = lzma.LZMADecompressor(format=lzma.FORMAT_ALONE).decompress(
+            d[m.start():])
+    except Exception:
+        continue
+    if g in x:
+        sys.exit(0)
+sys.exit(1)
+EOP
+}
+ovmf_has_http
+case $? in
+0)	write_conf $C server
+	chain_rules $C ipxe.efi
+	cat > "$T/$C.d/05-http.conf" <<EOC
+match "uefi-http" { vendorclass = "HTTPClient" }
+boot "uefi-http" {
+  if = "uefi-http"
+  filename = "\${http}/ipxe.efi"
+}
+EOC
+	start_pxed $C
+	if ip netns exec "$LAN" timeout 5 busybox wget -q -O /dev/null \
+	    "http://$SRV_IP/boot.ipxe" 2>/dev/null; then
+		boot $C uefi $MAC \
+		    -fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n \
+		    -fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=n
+		expect $C efi x86_64 $MAC
+		check "$C: OVMF asked as an HTTP client (arch 16) and got the URL" \
+		    grep -Eq "(DISCOVER|REQUEST)\(br0\) $MAC .* arch 16 http -> (OFFER|ACK) .*file \"http://$SRV_IP/ipxe.efi\"" \
+		    "$LOG"
+		check "$C: ipxe.efi came over HTTP" \
+		    grep -Eq " GET /ipxe.efi 200 " "$LOG"
+	else
+		echo "# skipped: $C: pxed does not serve HTTP (no answer to" \
+		    "GET http://$SRV_IP/boot.ipxe)"
+	fi
+	stop_pxed;;
+1)	echo "# skipped: $C: this OVMF ($OVMF_CODE) has no HTTP boot" \
+	    "(no HttpBootDxe)";;
+*)	echo "# skipped: $C: no python3 to look into $OVMF_CODE";;
+esac
+
+# ---------- proxy mode beside udhcpd ----------
+start_udhcpd
+
+# ---------- 2. BIOS, proxy mode ----------
+C=bios-proxy MAC=52:54:00:83:00:02
+write_conf $C proxy
+chain_rules $C ipxe.efi
+start_pxed $C
+boot $C bios $MAC
+expect $C pcbios i386 $MAC 82540em
+check "$C: pxed's proxy OFFER had no address and the script URL" grep -Eq \
+    "DISCOVER\(br0\) $MAC .* -> OFFER 0\.0\.0\.0 .*file \"$BOOT_PROTO://$SRV_IP/boot.ipxe\"" \
+    "$LOG"
+check "$C: the script went to an address from udhcpd's range" \
+    served_to boot.ipxe "$UDHCPD_RANGE"
+stop_pxed
+
+# ---------- 4. UEFI, proxy mode ----------
+C=uefi-proxy MAC=52:54:00:83:00:04
+write_conf $C proxy
+chain_rules $C ipxe.efi
+start_pxed $C
+boot $C uefi $MAC
+expect $C efi x86_64 $MAC
+check "$C: OVMF's PXE got the proxy OFFER with ipxe.efi" grep -Eq \
+    "DISCOVER\(br0\) $MAC .* arch 7 pxe -> OFFER 0\.0\.0\.0 .*file \"ipxe.efi\"" \
+    "$LOG"
+check "$C: ipxe.efi went to an address from udhcpd's range" \
+    served_to ipxe.efi "$UDHCPD_RANGE"
+stop_pxed
+stop_udhcpd
+
+pxed_test_done
