@@ -282,20 +282,25 @@ dhcp_flush(void)
 	D.held_tail = &D.held;
 	D.nheld = 0;
 	while (h != NULL) {
-		struct udp_out	 u[UDP_BATCH];
-		int		 n = 0, fd = h->fd;
+		struct udp_out		 u[UDP_BATCH];
+		struct dhcp_held	*sent[UDP_BATCH];
+		int			 n = 0, i, fd = h->fd;
 
 		/* Batches of replies from one socket, one sendmmsg() each. */
 		for (; h != NULL && n < UDP_BATCH && h->fd == fd; h = next) {
 			next = h->next;
+			if (synced && dhcp_prep(h, &u[n])) {
+				sent[n++] = h;	/* u[] points into it */
+				continue;
+			}
 			if (!synced)
 				D.st.dropped_sync++;
-			else if (dhcp_prep(h, &u[n]))
-				n++;
 			free(h);
 		}
 		if (n > 0)
 			udp_send_many(fd, u, n);
+		for (i = 0; i < n; i++)
+			free(sent[i]);
 	}
 	if (!synced)
 		log_warnx("dhcp: leases could not be made durable: ACKs "
