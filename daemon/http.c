@@ -472,6 +472,24 @@ http_state_lease(const struct lease *l, void *arg)
 	x->first = false;
 }
 
+static void
+http_state_xfer(const char *client, const char *file, uint64_t sent,
+    uint64_t size, void *arg)
+{
+	struct http_statectx	*x = arg;
+	char			 f[600], *p;
+
+	/* Names as the client sent them: keep the JSON a string. */
+	log_sanitize(f, sizeof(f), (const uint8_t *)file, strlen(file));
+	for (p = f; *p != '\0'; p++)
+		if (*p == '"' || *p == '\\')
+			*p = '_';
+	http_printf(x->b, "%s\n    {\"client\": \"%s\", \"file\": \"%s\", "
+	    "\"sent\": %" PRIu64 ", \"size\": %" PRIu64 "}", x->first ? "" :
+	    ",", client, f, sent, size);
+	x->first = false;
+}
+
 static char *
 http_state(size_t *len)
 {
@@ -488,6 +506,10 @@ http_state(size_t *len)
 	    pxed.generation, pxed.last_reload_ok ? "true" : "false",
 	    conf_dhcp_mode_name(H.conf->dhcp.mode), ts.active);
 	dhcp_foreach_lease(http_state_lease, &x);
+	http_printf(&b, "%s],\n  \"tftp_transfers\": [", x.first ? "" :
+	    "\n  ");
+	x.first = true;
+	tftp_foreach_active(http_state_xfer, &x);
 	http_printf(&b, "%s]\n}\n", x.first ? "" : "\n  ");
 	*len = b.len;
 	return b.p;

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
 #include <pwd.h>
@@ -24,6 +25,7 @@
 #include "http.h"
 #include "lease.h"
 #include "log.h"
+#include "priv.h"
 #include "pxed.h"
 #include "tftp_io.h"
 
@@ -93,31 +95,6 @@ on_signal(int signo, void *arg)
 		ev_break();
 		break;
 	}
-}
-
-static int
-drop_privileges(const char *user)
-{
-	struct passwd	*pw;
-
-	if (user == NULL || *user == '\0')
-		return 0;
-	if (geteuid() != 0) {
-		log_warnx("not root: keeping user %d, user %s ignored",
-		    (int)geteuid(), user);
-		return 0;
-	}
-	if ((pw = getpwnam(user)) == NULL) {
-		fprintf(stderr, "pxed: user %s does not exist\n", user);
-		return -1;
-	}
-	if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
-	    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1) {
-		fprintf(stderr, "pxed: cannot become %s: %s\n", user,
-		    strerror(errno));
-		return -1;
-	}
-	return 0;
 }
 
 static int
@@ -270,8 +247,23 @@ main(int argc, char *argv[])
 		fprintf(stderr, "pxed: http: cannot start (see the log above)\n");
 		return PXED_EXIT_NETWORK;
 	}
-	if (drop_privileges(pxed.conf->user) == -1)
-		return PXED_EXIT_CONFIG;
+	/*
+	 * The pidfile is created empty while root (its directory is root's)
+	 * and handed to the user; the pid goes in once the process that
+	 * serves exists, after the fork.
+	 */
+	pxed.write_pidfile = !debug || pidfile_given;
+	if (pxed.write_pidfile && truncate(pxed.conf->pidfile, 0) == -1 &&
+	    errno == ENOENT) {
+		int	fd = open(pxed.conf->pidfile, O_WRONLY | O_CREAT |
+		    O_CLOEXEC, 0644);
+
+		if (fd != -1)
+			close(fd);
+	}
+	if ((rc = priv_drop(pxed.conf, pxed.write_pidfile ?
+	    pxed.conf->pidfile : NULL)) != PXED_EXIT_OK)
+		return rc;
 	if (!debug) {
 		if (daemon(0, 0) == -1) {
 			fprintf(stderr, "pxed: daemon: %s\n", strerror(errno));
@@ -279,10 +271,9 @@ main(int argc, char *argv[])
 		}
 		log_init("pxed", 0, LOG_INFO);
 	}
-	pxed_apply_loglevel(pxed.conf);
-	pxed.write_pidfile = !debug || pidfile_given;
 	if (pxed.write_pidfile)
 		write_pidfile(pxed.conf->pidfile);
+	pxed_apply_loglevel(pxed.conf);
 
 	ev_signal_add(SIGHUP, on_signal, NULL);
 	ev_signal_add(SIGUSR1, on_signal, NULL);
@@ -303,8 +294,9 @@ main(int argc, char *argv[])
 	http_fini();
 	tftp_fini();
 	dhcp_fini();
-	if (pxed.write_pidfile)
-		unlink(pxed.conf->pidfile);
+	/* After the switch of user its directory may be root's: empty it. */
+	if (pxed.write_pidfile && unlink(pxed.conf->pidfile) == -1)
+		truncate(pxed.conf->pidfile, 0);
 	conf_unref(pxed.conf);
 	ev_fini();
 	free(ifs);

@@ -785,6 +785,21 @@ tftp_fini(void)
 }
 
 void
+tftp_foreach_active(void (*fn)(const char *client, const char *file,
+    uint64_t sent, uint64_t size, void *arg), void *arg)
+{
+	struct tftp_conn	*c;
+	size_t			 i;
+
+	if (T.hash == NULL)
+		return;
+	for (i = 0; i <= T.hash_mask; i++)
+		for (c = T.hash[i]; c != NULL; c = c->hnext)
+			fn(c->client, c->name, tftp_xfer_bytes(&c->x),
+			    c->x.file->size, arg);
+}
+
+void
 tftp_stats(struct tftp_stats *st)
 {
 	*st = T.st;

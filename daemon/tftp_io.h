@@ -20,6 +20,9 @@ int	tftp_init(const struct conf *conf);
 void	tftp_reload(const struct conf *conf);
 void	tftp_fini(void);
 void	tftp_stats(struct tftp_stats *st);
+/* Visit each transfer in progress. */
+void	tftp_foreach_active(void (*fn)(const char *client, const char *file,
+	    uint64_t sent, uint64_t size, void *arg), void *arg);
 void	tftp_summary(void);
 
 #endif

@@ -3,7 +3,15 @@
 # files takes in the running daemon (goal: <= 300 ms on 2 cores).  Not a
 # test: it prints figures.  Usage: tests/bench-reload.sh [HOSTS] [RELOADS]
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/netns.sh"
+netns_require
 pxed_test_init
+# A namespace of its own: pxed binds DHCP, TFTP and HTTP and must answer
+# nothing on the host's networks.
+NS="pxb$$"
+trap 'pxed_cleanup; ip netns del "$NS" 2>/dev/null' EXIT
+ip netns add "$NS" || exit 99
+ip -n "$NS" link set lo up
 HOSTS=${1:-10000}
 RELOADS=${2:-10}
 
@@ -12,6 +20,7 @@ cat > "$T/pxed.conf" <<EOC
 conf-dir = "$T/conf.d"
 dhcp {
   mode = server
+  lease-file = "$T/leases"
   range "lab" { start = 10.0.0.10 end = 10.0.255.250 netmask = 255.255.0.0 }
 }
 EOC
@@ -36,7 +45,7 @@ start=$(date +%s%N)
 end=$(date +%s%N)
 echo "pxed -t (whole process, cold start): $(( (end - start) / 1000000 )) ms"
 
-"$PXED" -d -f "$T/pxed.conf" -r "$T/root" > "$T/log" 2>&1 &
+ip netns exec "$NS" "$PXED" -d -f "$T/pxed.conf" -r "$T/root" > "$T/log" 2>&1 &
 PID=$!
 PIDS=$PID
 wait_log "$T/log" "started, generation 1" 30 || exit 99

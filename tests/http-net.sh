@@ -163,7 +163,7 @@ N4=$(sed -n 's/^pxed_http_requests_total{code="4xx"} //p' "$T/metrics")
 check "/metrics counts the requests so far (2xx $N2, 4xx $N4)" \
     sh -c "[ '$N2' -ge 20 ] && [ '$N4' -ge 12 ]"
 check "/state is JSON with the generation" sh -c \
-    "ip netns exec $NS curl -s $S/state | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d[\"generation\"] == 1 else 1)'"
+    "ip netns exec $NS curl -s $S/state | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d[\"generation\"] == 1 and d[\"tftp_transfers\"] == [] else 1)'"
 check "with a status-address, the main port has no /metrics (404)" \
     test "$(code /metrics)" = 404
 check "the status address serves nothing else (404)" test \

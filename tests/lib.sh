@@ -18,6 +18,8 @@ pxed_cleanup() {
 pxed_test_init() {
 	[ -x "$PXED" ] || { echo "no pxed binary at $PXED"; exit 99; }
 	T=$(mktemp -d /tmp/pxed-test.XXXXXX) || exit 99
+	# pxed drops root for user pxed or nobody: let it in.
+	chmod 755 "$T"
 	trap pxed_cleanup EXIT
 	trap 'exit 99' INT TERM
 }

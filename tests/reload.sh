@@ -4,8 +4,16 @@
 # broken main file) is reported with file:line and the old configuration
 # keeps serving; SIGUSR1 reports the state; SIGTERM exits in order; the
 # detached daemon writes and removes its pidfile.
+# pxed runs in a network namespace of its own (loopback only): it binds
+# the DHCP, TFTP and HTTP ports and must answer nothing outside.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/netns.sh"
+netns_require
 pxed_test_init
+NS="pxr$$"
+trap 'pxed_cleanup; ip netns del "$NS" 2>/dev/null' EXIT
+ip netns add "$NS" || exit 99
+ip -n "$NS" link set lo up
 
 mkdir -p "$T/root" "$T/conf.d"
 cat > "$T/pxed.conf" <<EOC
@@ -17,7 +25,8 @@ match "efi64" { arch = efi-x64 }
 boot "a" { if = "efi64" filename = "a.efi" }
 EOC
 LOG="$T/log"
-"$PXED" -d -f "$T/pxed.conf" -r "$T/root" -p "$T/pid" > "$LOG" 2>&1 &
+ip netns exec "$NS" "$PXED" -d -f "$T/pxed.conf" -r "$T/root" -p "$T/pid" \
+    > "$LOG" 2>&1 &
 PID=$!
 PIDS="$PID"
 
@@ -129,10 +138,11 @@ wait "$PID"
 check "SIGTERM exits 0" test $? -eq 0
 PIDS=""
 check "SIGTERM logged" grep -q "SIGTERM, exiting" "$LOG"
-check "pidfile removed at exit" test ! -e "$T/pid"
+check "pidfile removed (or emptied, after the switch of user) at exit" \
+    test ! -s "$T/pid"
 
 # Without -d: detach, write the pidfile, serve, stop on SIGTERM.
-"$PXED" -f "$T/pxed.conf" -r "$T/root" -p "$T/pid2"
+ip netns exec "$NS" "$PXED" -f "$T/pxed.conf" -r "$T/root" -p "$T/pid2"
 check "detaching start exits 0" test $? -eq 0
 n=0
 while [ ! -s "$T/pid2" ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
@@ -146,7 +156,7 @@ if [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; then
 		sleep 0.05
 		n=$((n + 1))
 	done
-	check "detached daemon stops on SIGTERM" test ! -e "$T/pid2"
+	check "detached daemon stops on SIGTERM" test ! -s "$T/pid2"
 	PIDS=""
 else
 	not_ok "no detached daemon (pidfile: $DPID)"
