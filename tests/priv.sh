@@ -61,6 +61,7 @@ chmod 755 "$T/root"
 
 # user = "root" keeps root, with a warning.
 echo 'user = "root"' >> "$T/pxed.conf"
+LOG="$T/log3"
 ip netns exec "$NS" "$PXED" -d -f "$T/pxed.conf" -r "$T/root" > "$LOG" 2>&1 &
 PID=$!
 PIDS=$PID
