@@ -1027,6 +1027,7 @@ struct conf_exprp {
 	size_t			 pos;
 	uint16_t		 ops[CONF_MAX_EXPR];
 	size_t			 nops;
+	unsigned		 depth;		/* '!' and '(' nested */
 	struct conf_where	 where;
 	char			 err[160];
 };
@@ -1058,9 +1059,27 @@ conf_expr_emit(struct conf_exprp *p, uint16_t op)
 }
 
 static bool conf_expr_or(struct conf_exprp *);
+static bool conf_expr_unary1(struct conf_exprp *);
 
+/* Each '!' and '(' recurses: bound the nesting, and so the stack. */
 static bool
 conf_expr_unary(struct conf_exprp *p)
+{
+	bool	ok;
+
+	if (p->depth >= CONF_MAX_EXPR) {
+		snprintf(p->err, sizeof(p->err), "nested more than %d deep",
+		    CONF_MAX_EXPR);
+		return false;
+	}
+	p->depth++;
+	ok = conf_expr_unary1(p);
+	p->depth--;
+	return ok;
+}
+
+static bool
+conf_expr_unary1(struct conf_exprp *p)
 {
 	size_t	start;
 

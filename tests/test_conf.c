@@ -514,6 +514,79 @@ test_optval(void)
 	arena_free(&a);
 }
 
+/*
+ * Found by fuzzing (issue 6): each '!' and '(' of an "if" expression
+ * recursed without a bound, so a long enough run of them overflowed the
+ * stack while loading.  Nesting is limited to CONF_MAX_EXPR levels.
+ */
+static void
+test_expr_depth(void)
+{
+	static const char	 head[] = "boot \"b\" { if = \"";
+	static const char	 tail[] = "\" filename = \"x\" }\n"
+				    "match \"a\" { arch = bios }\n";
+	const size_t		 deep = 1000000;
+	char			*text, *want;
+	size_t			 i, n;
+	struct conf		*c;
+
+	text = malloc(sizeof(head) + 2 * deep + sizeof(tail) + 1);
+	want = malloc(2 * deep + 128);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(want);
+
+	/* A million '!': refused, not a crash. */
+	n = strlen(head);
+	memcpy(text, head, n);
+	memset(text + n, '!', deep);
+	n += deep;
+	text[n++] = 'a';
+	strcpy(text + n, tail);
+	unit_tree_new();
+	unit_tree_file("pxed.conf", "");
+	unit_tree_file("conf.d/10-x.conf", text);
+	c = unit_tree_load();
+	CU_ASSERT_PTR_NULL(c);
+	CU_ASSERT_EQUAL(unit_nerrors(), 1);
+	CU_ASSERT_EQUAL(strncmp(unit_error(0),
+	    "conf.d/10-x.conf:1: if = \"!!!!", 30), 0);
+	conf_free(c);
+	unit_tree_free();
+
+	/* 300 levels of parentheses: refused with the reason. */
+	n = strlen(head);
+	for (i = 0; i < 300; i++)
+		text[n++] = '(';
+	text[n++] = 'a';
+	for (i = 0; i < 300; i++)
+		text[n++] = ')';
+	strcpy(text + n, tail);
+	n = 0;
+	n += (size_t)sprintf(want, "conf.d/10-x.conf:1: if = \"");
+	memcpy(want + n, text + strlen(head), 601);
+	n += 601;
+	strcpy(want + n, "\": nested more than 256 deep");
+	expect_error(NULL, text, want);
+
+	/* 200 levels still load. */
+	n = strlen(head);
+	for (i = 0; i < 200; i++)
+		text[n++] = '(';
+	text[n++] = 'a';
+	for (i = 0; i < 200; i++)
+		text[n++] = ')';
+	strcpy(text + n, tail);
+	unit_tree_new();
+	unit_tree_file("pxed.conf", "");
+	unit_tree_file("conf.d/10-x.conf", text);
+	c = unit_tree_load();
+	CU_ASSERT_PTR_NOT_NULL(c);
+	conf_free(c);
+	unit_tree_free();
+	free(want);
+	free(text);
+}
+
 void
 test_conf_register(void)
 {
@@ -529,4 +602,5 @@ test_conf_register(void)
 	CU_add_test(s, "broken across files", test_bad_crossfile);
 	CU_add_test(s, "every error reported", test_all_errors);
 	CU_add_test(s, "option values", test_optval);
+	CU_add_test(s, "deeply nested if (fuzzing)", test_expr_depth);
 }

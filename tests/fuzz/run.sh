@@ -5,11 +5,13 @@
 #
 #   run.sh [-t SECONDS] [-r RUNS] [-j JOBS] [-m] [TARGET...]
 #
-#   -t  seconds per target (default $FUZZ_SECONDS, else 60)
+#   -t  seconds per target (default $FUZZ_SECONDS, else 60); 0: do not
+#       fuzz (with -m: only minimise what earlier runs found)
 #   -r  stop a target after this many executions as well (0: no limit)
 #   -j  targets run at once (default 1); each is niced by 10
 #   -m  afterwards, minimise the working corpus back into the seed
-#       corpus (-merge=1): tests/fuzz/corpus/TARGET in the source tree
+#       corpus (-merge=1): tests/fuzz/corpus/TARGET in the source tree;
+#       over $FUZZ_MAX_SEEDS files (default 300), edges only
 #
 # Binaries are looked for in $FUZZ_BUILD (default: tests/fuzz under the
 # current directory, the build tree); seeds in $FUZZ_SRC (default: this
@@ -23,6 +25,7 @@ seconds=${FUZZ_SECONDS:-60}
 runs=${FUZZ_RUNS:-0}
 jobs=1
 merge=0
+maxseeds=${FUZZ_MAX_SEEDS:-300}
 while getopts t:r:j:m opt; do
 	case $opt in
 	t) seconds=$OPTARG ;;
@@ -92,31 +95,38 @@ report() {
 
 fail=0
 pids=
-running=0
-out=$build/logs/run.summary
+out=$build/logs/run.$$.summary
 : >"$out"
-for t in $targets; do
+[ "$seconds" -gt 0 ] || targets_fuzz=
+for t in ${targets_fuzz-$targets}; do
 	if [ "$jobs" -le 1 ]; then
 		one "$t" | tee -a "$out"
-	else
-		one "$t" >>"$out" &
-		pids="$pids $!"
-		running=$((running + 1))
-		if [ "$running" -ge "$jobs" ]; then
-			wait
-			running=0
-		fi
+		continue
 	fi
+	one "$t" >>"$out" &
+	pids="$pids $!"
+	# At most $jobs at once: wait for a slot.
+	while :; do
+		alive=
+		for p in $pids; do
+			kill -0 "$p" 2>/dev/null && alive="$alive $p"
+		done
+		pids=$alive
+		[ "$(echo $pids | wc -w)" -lt "$jobs" ] && break
+		sleep 1
+	done
 done
 wait
 [ "$jobs" -gt 1 ] && cat "$out"
 grep -q 'see .*\.log' "$out" && fail=1
+rm -f "$out"
 
 if [ "$merge" -eq 1 ]; then
 	for t in $targets; do
 		new=$build/work/$t.merged
 		rm -rf "$new"
 		mkdir -p "$new"
+		mkdir -p "$build/work/$t"
 		(cd "$build" && nice -n 10 "./$t" -merge=1 "$new" \
 		    "$src/corpus/$t" "$build/work/$t") \
 		    >"$build/logs/$t.merge.log" 2>&1 || {
@@ -124,6 +134,15 @@ if [ "$merge" -eq 1 ]; then
 			fail=1
 			continue
 		}
+		# Too many to ship: keep only what adds edges, not hit counts.
+		if [ "$(ls "$new" | wc -l)" -gt "$maxseeds" ]; then
+			rm -rf "$new.edges"
+			mkdir -p "$new.edges"
+			(cd "$build" && nice -n 10 "./$t" -merge=1 \
+			    -use_counters=0 "$new.edges" "$new") \
+			    >>"$build/logs/$t.merge.log" 2>&1 &&
+			    rm -rf "$new" && mv "$new.edges" "$new"
+		fi
 		rm -rf "$src/corpus/$t"
 		mv "$new" "$src/corpus/$t"
 		echo "$t: seed corpus now $(ls "$src/corpus/$t" | wc -l) files"
