@@ -894,6 +894,8 @@ http_start(struct in_addr addr, uint16_t port, unsigned conns,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
 	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024,
+	    /* main() ignores SIGPIPE: this lets it use sendfile(). */
+	    MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1,
 	    MHD_OPTION_END);
 }
 
