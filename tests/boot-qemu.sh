@@ -164,21 +164,9 @@ EOC
 # start_pxed CASE: pxed on br0 with $T/CASE.conf, log in $T/CASE.log.
 start_pxed() {
 	LOG="$T/$1.log"
-	: > "$LOG"
-	ip netns exec "$LAN" "$PXED" -d -v -f "$T/$1.conf" -i br0 -r "$R" \
-	    >> "$LOG" 2>&1 &
-	PXPID=$!
-	PIDS="$PIDS $PXPID"
-	wait_log "$LOG" "pxed .* started" 5 || { cat "$LOG"; exit 99; }
+	pxed_start "$LAN" "$LOG" -v -f "$T/$1.conf" -i br0 -r "$R"
 }
-stop_pxed() {
-	kill "$PXPID" 2>/dev/null
-	n=0
-	while kill -0 "$PXPID" 2>/dev/null && [ $n -lt 50 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
-}
+stop_pxed() { pxed_stop; }
 
 # udhcpd beside pxed for the proxy cases (-a: a short ARP check).
 start_udhcpd() {

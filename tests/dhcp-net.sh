@@ -102,21 +102,10 @@ EOC
 LOG="$T/log"
 
 start_pxed() {	# CONF
-	: > "$LOG"
-	ip netns exec "$SRV" "$PXED" -d -v -f "$1" -i lan0 -r "$T/root" \
-	    >> "$LOG" 2>&1 &
-	PID=$!
-	PIDS="$PIDS $PID"
-	wait_log "$LOG" "pxed .* started" 5 || { cat "$LOG"; exit 99; }
+	pxed_start "$SRV" "$LOG" -v -f "$1" -i lan0 -r "$T/root"
+	PID=$PXPID
 }
-stop_pxed() {
-	kill "$PID" 2>/dev/null
-	n=0
-	while kill -0 "$PID" 2>/dev/null && [ $n -lt 50 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
-}
+stop_pxed() { pxed_stop; }
 
 # udhcpc_once NS [ARGS]: obtain one lease and exit (events to $EVENTS).
 udhcpc_once() {

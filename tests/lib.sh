@@ -63,3 +63,26 @@ pxed_test_done() {
 	echo "$PASSES passed, $FAILS failed"
 	[ "$FAILS" -eq 0 ]
 }
+
+# pxed_start NS LOG ARGS...: pxed -d ARGS in namespace NS, logging to LOG
+# (emptied first); sets PXPID, adds it to PIDS, waits (<= 5 s) until it
+# has started.  Not through a shell function: $! must be pxed itself.
+pxed_start() {
+	_ps_ns=$1 _ps_log=$2
+	shift 2
+	: > "$_ps_log"
+	ip netns exec "$_ps_ns" "$PXED" -d "$@" >> "$_ps_log" 2>&1 &
+	PXPID=$!
+	PIDS="$PIDS $PXPID"
+	wait_log "$_ps_log" "pxed .* started" 5 || { cat "$_ps_log"; exit 99; }
+}
+
+# pxed_stop: SIGTERM to PXPID, then wait (<= 5 s) for it to exit.
+pxed_stop() {
+	kill "$PXPID" 2>/dev/null
+	_ps_n=0
+	while kill -0 "$PXPID" 2>/dev/null && [ $_ps_n -lt 50 ]; do
+		sleep 0.1
+		_ps_n=$((_ps_n + 1))
+	done
+}
