@@ -1345,7 +1345,7 @@ conf_optlist(struct conf_loader *L, cfg_t *sec, const char *optname,
 
 /*
  * PXE option 43 (PXE spec 2.1, table 2-1): parse the pxe { } section
- * into a struct dhcp_pxe, which dhcp_pxe_encode() turns into bytes.
+ * into a struct dhcp_pxe, which dhcp_enc_pxe() turns into bytes.
  */
 static int
 conf_pxe(struct conf_loader *L, cfg_t *pxe, struct conf_bootset *bs)
@@ -1451,7 +1451,7 @@ conf_pxe(struct conf_loader *L, cfg_t *pxe, struct conf_bootset *bs)
 	}
 	if (bad)
 		return -1;
-	if ((len = dhcp_pxe_encode(&p, buf, sizeof(buf))) == 0) {
+	if ((len = dhcp_enc_pxe(&p, buf, sizeof(buf))) == 0) {
 		w = conf_at(L, pxe, NULL);
 		conf_error_where(L, &w, "pxe: a sub-option is longer than 255 "
 		    "bytes");
@@ -1575,7 +1575,7 @@ conf_bootset(struct conf_loader *L, cfg_t *sec, struct conf_bootset *bs)
 				subs[i].len = sub[i].len;
 				subs[i].data = sub[i].data;
 			}
-			if (n > 0 && (len = dhcp_ipxe_encode(subs, (size_t)n,
+			if (n > 0 && (len = dhcp_enc_ipxe(subs, (size_t)n,
 			    buf, sizeof(buf))) == 0) {
 				conf_error(L, conf_optline(L, sec, "ipxe"),
 				    "ipxe: more than %d bytes in all",
@@ -1700,7 +1700,7 @@ conf_match(struct conf_loader *L, cfg_t *sec, unsigned idx)
 			unsigned long		 v;
 
 			s = cfg_getnstr(sec, "arch", i);
-			if ((a = dhcp_arch_lookup(s)) != NULL) {
+			if ((a = dhcp_proto_arch_lookup(s)) != NULL) {
 				size_t	j;
 
 				for (j = 0; j < a->ncodes; j++)

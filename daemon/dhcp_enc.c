@@ -8,7 +8,7 @@
 #include "dhcp_enc.h"
 
 bool
-dhcp_sub_put(uint8_t *buf, size_t cap, size_t *off, uint8_t code,
+dhcp_enc_sub_put(uint8_t *buf, size_t cap, size_t *off, uint8_t code,
     const void *data, size_t len)
 {
 	if (len > 255 || *off + 2 + len > cap)
@@ -22,7 +22,7 @@ dhcp_sub_put(uint8_t *buf, size_t cap, size_t *off, uint8_t code,
 }
 
 bool
-dhcp_sub_has(const uint8_t *body, size_t len, uint8_t code)
+dhcp_enc_sub_has(const uint8_t *body, size_t len, uint8_t code)
 {
 	size_t	i;
 
@@ -36,14 +36,14 @@ dhcp_sub_has(const uint8_t *body, size_t len, uint8_t code)
 }
 
 size_t
-dhcp_pxe_encode(const struct dhcp_pxe *p, uint8_t *buf, size_t cap)
+dhcp_enc_pxe(const struct dhcp_pxe *p, uint8_t *buf, size_t cap)
 {
 	uint8_t		sub[255], c;
 	size_t		off = 0, slen, i, j, dlen;
 
 	if (p->control >= 0) {
 		c = (uint8_t)p->control;
-		if (!dhcp_sub_put(buf, cap, &off, DHCP_PXE_CONTROL, &c, 1))
+		if (!dhcp_enc_sub_put(buf, cap, &off, DHCP_PXE_CONTROL, &c, 1))
 			return 0;
 	}
 	/* 8: per server type, type (2), count (1), the addresses. */
@@ -60,7 +60,7 @@ dhcp_pxe_encode(const struct dhcp_pxe *p, uint8_t *buf, size_t cap)
 			memcpy(sub + slen, &s->addrs[j], 4);
 	}
 	if (slen > 0 &&
-	    !dhcp_sub_put(buf, cap, &off, DHCP_PXE_SERVERS, sub, slen))
+	    !dhcp_enc_sub_put(buf, cap, &off, DHCP_PXE_SERVERS, sub, slen))
 		return 0;
 	/* 9: per item, type (2), length (1), the text. */
 	slen = 0;
@@ -74,7 +74,7 @@ dhcp_pxe_encode(const struct dhcp_pxe *p, uint8_t *buf, size_t cap)
 		memcpy(sub + slen, p->menu[i].text, dlen);
 		slen += dlen;
 	}
-	if (slen > 0 && !dhcp_sub_put(buf, cap, &off, DHCP_PXE_MENU, sub, slen))
+	if (slen > 0 && !dhcp_enc_sub_put(buf, cap, &off, DHCP_PXE_MENU, sub, slen))
 		return 0;
 	/* 10: timeout (1), the prompt. */
 	if (p->prompt) {
@@ -84,7 +84,7 @@ dhcp_pxe_encode(const struct dhcp_pxe *p, uint8_t *buf, size_t cap)
 		sub[0] = p->prompt_timeout;
 		memcpy(sub + 1, p->prompt_text != NULL ? p->prompt_text : "",
 		    dlen);
-		if (!dhcp_sub_put(buf, cap, &off, DHCP_PXE_PROMPT, sub,
+		if (!dhcp_enc_sub_put(buf, cap, &off, DHCP_PXE_PROMPT, sub,
 		    dlen + 1))
 			return 0;
 	}
@@ -95,13 +95,13 @@ dhcp_pxe_encode(const struct dhcp_pxe *p, uint8_t *buf, size_t cap)
 }
 
 size_t
-dhcp_ipxe_encode(const struct dhcp_sub *subs, size_t n, uint8_t *buf,
+dhcp_enc_ipxe(const struct dhcp_sub *subs, size_t n, uint8_t *buf,
     size_t cap)
 {
 	size_t	off = 0, i;
 
 	for (i = 0; i < n; i++)
-		if (!dhcp_sub_put(buf, cap, &off, subs[i].code, subs[i].data,
+		if (!dhcp_enc_sub_put(buf, cap, &off, subs[i].code, subs[i].data,
 		    subs[i].len))
 			return 0;
 	return off;

@@ -48,18 +48,18 @@ struct dhcp_pxe {
 };
 
 /* Append a sub-option; false when it is over 255 bytes or has no room. */
-bool	dhcp_sub_put(uint8_t *buf, size_t cap, size_t *off, uint8_t code,
+bool	dhcp_enc_sub_put(uint8_t *buf, size_t cap, size_t *off, uint8_t code,
 	    const void *data, size_t len);
 /* Whether an encapsulated option body holds sub-option code. */
-bool	dhcp_sub_has(const uint8_t *body, size_t len, uint8_t code);
+bool	dhcp_enc_sub_has(const uint8_t *body, size_t len, uint8_t code);
 /*
  * Option 43 for PXE: sub-options 6, 8, 9 and 10, those given, in this
  * order, then 255.  Returns the length, or 0 when a sub-option would be
  * over 255 bytes or buf is too small.
  */
-size_t	dhcp_pxe_encode(const struct dhcp_pxe *p, uint8_t *buf, size_t cap);
+size_t	dhcp_enc_pxe(const struct dhcp_pxe *p, uint8_t *buf, size_t cap);
 /* Option 175 for iPXE: the sub-options in order; 0 when they do not fit. */
-size_t	dhcp_ipxe_encode(const struct dhcp_sub *subs, size_t n, uint8_t *buf,
+size_t	dhcp_enc_ipxe(const struct dhcp_sub *subs, size_t n, uint8_t *buf,
 	    size_t cap);
 
 #endif

@@ -104,7 +104,7 @@ static struct {
 	size_t			 ndetect;
 	uint32_t		 detect_xid;
 	struct ev_timer		 detect_timer;
-	struct dhcp_stats	 st;
+	struct dhcp_io_stats	 st;
 } D = { .fd = -1, .pfd = -1 };
 
 static int64_t
@@ -400,7 +400,7 @@ dhcp_seen_put(const struct dhcp_seen *s)
 }
 
 bool
-dhcp_seen_get(const uint8_t mac[6], struct dhcp_seen *out)
+dhcp_io_seen_get(const uint8_t mac[6], struct dhcp_seen *out)
 {
 	const struct dhcp_seen	*s;
 
@@ -414,7 +414,7 @@ dhcp_seen_get(const uint8_t mac[6], struct dhcp_seen *out)
 }
 
 bool
-dhcp_seen_by_addr(struct in_addr a, struct dhcp_seen *out)
+dhcp_io_seen_by_addr(struct in_addr a, struct dhcp_seen *out)
 {
 	const struct lease	*l;
 	size_t			 i;
@@ -423,7 +423,7 @@ dhcp_seen_by_addr(struct in_addr a, struct dhcp_seen *out)
 	if (D.leases_open && (l = lease_by_addr(&D.leases,
 	    ntohl(a.s_addr))) != NULL && lease_is_live(l, dhcp_wallclock()) &&
 	    l->htype == 1 && l->hlen == 6) {
-		if (dhcp_seen_get(l->chaddr, out))
+		if (dhcp_io_seen_get(l->chaddr, out))
 			return true;
 		memset(out, 0, sizeof(*out));
 		memcpy(out->mac, l->chaddr, 6);
@@ -457,7 +457,7 @@ dhcp_fu_clear(const uint8_t mac[6])
 }
 
 void
-dhcp_note_tftp(const uint8_t mac[6])
+dhcp_io_note_tftp(const uint8_t mac[6])
 {
 	dhcp_fu_clear(mac);
 }
@@ -772,7 +772,7 @@ dhcp_open_leases(const struct conf *conf)
 }
 
 int
-dhcp_init(const struct conf *conf)
+dhcp_io_init(const struct conf *conf)
 {
 	D.conf = conf;
 	D.held_tail = &D.held;
@@ -814,7 +814,7 @@ dhcp_init(const struct conf *conf)
 }
 
 void
-dhcp_reload(const struct conf *conf)
+dhcp_io_reload(const struct conf *conf)
 {
 	const struct conf	*old = D.conf;
 
@@ -844,7 +844,7 @@ dhcp_reload(const struct conf *conf)
 }
 
 void
-dhcp_fini(void)
+dhcp_io_fini(void)
 {
 	struct dhcp_held	*h, *next;
 
@@ -882,14 +882,14 @@ dhcp_fini(void)
 }
 
 void
-dhcp_foreach_lease(void (*fn)(const struct lease *, void *), void *arg)
+dhcp_io_foreach_lease(void (*fn)(const struct lease *, void *), void *arg)
 {
 	if (D.leases_open)
 		lease_foreach(&D.leases, fn, arg);
 }
 
 void
-dhcp_stats(struct dhcp_stats *st)
+dhcp_io_stats(struct dhcp_io_stats *st)
 {
 	struct lease_stats	ls;
 
@@ -920,16 +920,16 @@ dhcp_summary_lease(const struct lease *l, void *arg)
 }
 
 void
-dhcp_summary(void)
+dhcp_io_summary(void)
 {
-	struct dhcp_stats	st;
+	struct dhcp_io_stats	st;
 	struct dhcp_sumctx	c = { dhcp_wallclock(), 0 };
 
 	if (!D.up) {
 		log_info("dhcp: off");
 		return;
 	}
-	dhcp_stats(&st);
+	dhcp_io_stats(&st);
 	log_info("dhcp: %s mode; in: discover %" PRIu64 " request %" PRIu64
 	    " inform %" PRIu64 " decline %" PRIu64 " release %" PRIu64
 	    " bootp %" PRIu64 "; out: offer %" PRIu64 " ack %" PRIu64

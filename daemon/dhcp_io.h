@@ -11,7 +11,7 @@
 
 #include "conf.h"
 
-struct dhcp_stats {
+struct dhcp_io_stats {
 	uint64_t	 in[9];		/* requests by type (0: BOOTP) */
 	uint64_t	 out[9];	/* replies by type (0: BOOTREPLY) */
 	uint64_t	 malformed, ignored, dropped_sync;
@@ -21,21 +21,21 @@ struct dhcp_stats {
 };
 
 /* Bind the ports and load the leases; -1 on error (logged). */
-int	dhcp_init(const struct conf *conf);
-void	dhcp_reload(const struct conf *conf);
-void	dhcp_fini(void);
-void	dhcp_stats(struct dhcp_stats *st);
-void	dhcp_summary(void);
+int	dhcp_io_init(const struct conf *conf);
+void	dhcp_io_reload(const struct conf *conf);
+void	dhcp_io_fini(void);
+void	dhcp_io_stats(struct dhcp_io_stats *st);
+void	dhcp_io_summary(void);
 struct dhcp_seen;
 struct lease;
 /* Visit every lease of the server (none in proxy mode). */
-void	dhcp_foreach_lease(void (*fn)(const struct lease *, void *),
+void	dhcp_io_foreach_lease(void (*fn)(const struct lease *, void *),
 	    void *arg);
 /* The last DHCP request of mac (options for the rules, its address). */
-bool	dhcp_seen_get(const uint8_t mac[6], struct dhcp_seen *out);
+bool	dhcp_io_seen_get(const uint8_t mac[6], struct dhcp_seen *out);
 /* The client at addr: by lease, else by the last requests seen. */
-bool	dhcp_seen_by_addr(struct in_addr addr, struct dhcp_seen *out);
+bool	dhcp_io_seen_by_addr(struct in_addr addr, struct dhcp_seen *out);
 /* TFTP saw a request from mac: a proxy offer was followed up. */
-void	dhcp_note_tftp(const uint8_t mac[6]);
+void	dhcp_io_note_tftp(const uint8_t mac[6]);
 
 #endif

@@ -137,7 +137,7 @@ dhcp_pkt_parse(const uint8_t *buf, size_t len, struct dhcp_msg *m)
 }
 
 const char *
-dhcp_perr_str(enum dhcp_perr e)
+dhcp_pkt_perr_str(enum dhcp_perr e)
 {
 	switch (e) {
 	case DHCP_POK:
@@ -163,7 +163,7 @@ dhcp_perr_str(enum dhcp_perr e)
 }
 
 const uint8_t *
-dhcp_opt(const struct dhcp_msg *m, uint8_t code, size_t *len)
+dhcp_pkt_opt(const struct dhcp_msg *m, uint8_t code, size_t *len)
 {
 	if (!m->opt[code].present)
 		return NULL;
@@ -172,16 +172,16 @@ dhcp_opt(const struct dhcp_msg *m, uint8_t code, size_t *len)
 }
 
 int
-dhcp_msgtype(const struct dhcp_msg *m)
+dhcp_pkt_msgtype(const struct dhcp_msg *m)
 {
 	size_t		 len;
-	const uint8_t	*p = dhcp_opt(m, DHO_MESSAGE_TYPE, &len);
+	const uint8_t	*p = dhcp_pkt_opt(m, DHO_MESSAGE_TYPE, &len);
 
 	return p != NULL && len == 1 ? p[0] : 0;
 }
 
 void
-dhcp_rules_req(const struct dhcp_msg *m, struct rules_req *req)
+dhcp_pkt_rules_req(const struct dhcp_msg *m, struct rules_req *req)
 {
 	unsigned	code;
 
@@ -198,7 +198,7 @@ dhcp_rules_req(const struct dhcp_msg *m, struct rules_req *req)
 /* ---------- building ---------- */
 
 int
-dhcp_out_add(struct dhcp_out *o, uint8_t code, const void *data, size_t len)
+dhcp_pkt_out_add(struct dhcp_out *o, uint8_t code, const void *data, size_t len)
 {
 	if (o->nopts >= DHCP_OUT_MAXOPTS || len > 0xffff)
 		return -1;
@@ -210,7 +210,7 @@ dhcp_out_add(struct dhcp_out *o, uint8_t code, const void *data, size_t len)
 }
 
 const char *
-dhcp_berr_str(enum dhcp_berr e)
+dhcp_pkt_berr_str(enum dhcp_berr e)
 {
 	switch (e) {
 	case DHCP_BOK:

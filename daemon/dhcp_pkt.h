@@ -52,7 +52,7 @@ struct dhcp_msg {
 
 enum dhcp_perr	 dhcp_pkt_parse(const uint8_t *buf, size_t len,
 		    struct dhcp_msg *m);
-const char	*dhcp_perr_str(enum dhcp_perr e);
+const char	*dhcp_pkt_perr_str(enum dhcp_perr e);
 
 /* A reply to build: header fields plus options in any order. */
 #define DHCP_OUT_MAXOPTS	64
@@ -83,7 +83,7 @@ enum dhcp_berr {
 };
 
 /* Add an option to o (in any order); -1 when o is full. */
-int		 dhcp_out_add(struct dhcp_out *o, uint8_t code, const void *data,
+int		 dhcp_pkt_out_add(struct dhcp_out *o, uint8_t code, const void *data,
 		    size_t len);
 /*
  * Build o into buf: 53, 54 and 51 first, then the order of the client's
@@ -97,13 +97,13 @@ int		 dhcp_out_add(struct dhcp_out *o, uint8_t code, const void *data,
 size_t		 dhcp_pkt_build(const struct dhcp_out *o, const uint8_t *prl,
 		    size_t prl_len, size_t maxsize, uint8_t *buf, size_t cap,
 		    enum dhcp_berr *why);
-const char	*dhcp_berr_str(enum dhcp_berr e);
+const char	*dhcp_pkt_berr_str(enum dhcp_berr e);
 
 /* The value of option code, or NULL; *len set. */
-const uint8_t	*dhcp_opt(const struct dhcp_msg *m, uint8_t code, size_t *len);
+const uint8_t	*dhcp_pkt_opt(const struct dhcp_msg *m, uint8_t code, size_t *len);
 /* Message type (option 53), or 0 for BOOTP. */
-int		 dhcp_msgtype(const struct dhcp_msg *m);
+int		 dhcp_pkt_msgtype(const struct dhcp_msg *m);
 /* What the rule engine looks at; req points into m. */
-void		 dhcp_rules_req(const struct dhcp_msg *m, struct rules_req *req);
+void		 dhcp_pkt_rules_req(const struct dhcp_msg *m, struct rules_req *req);
 
 #endif

@@ -146,16 +146,16 @@ probe_build(const struct dhcp_probe_req *r, uint8_t type,
 	/* A client without an address cannot take a unicast reply. */
 	o.flags = type == DHCPDISCOVER ? 0x8000 : 0;
 	memcpy(o.chaddr, r->mac, 6);
-	if (dhcp_out_add(&o, DHO_MESSAGE_TYPE, &type, 1) == -1 ||
-	    dhcp_out_add(&o, DHO_PARAMETER_REQUEST, prl, sizeof(prl)) == -1 ||
-	    dhcp_out_add(&o, DHO_MAX_MESSAGE_SIZE, maxsize, 2) == -1 ||
-	    dhcp_out_add(&o, DHO_VENDOR_CLASS_ID, vendor, strlen(vendor)) ==
+	if (dhcp_pkt_out_add(&o, DHO_MESSAGE_TYPE, &type, 1) == -1 ||
+	    dhcp_pkt_out_add(&o, DHO_PARAMETER_REQUEST, prl, sizeof(prl)) == -1 ||
+	    dhcp_pkt_out_add(&o, DHO_MAX_MESSAGE_SIZE, maxsize, 2) == -1 ||
+	    dhcp_pkt_out_add(&o, DHO_VENDOR_CLASS_ID, vendor, strlen(vendor)) ==
 	    -1 ||
-	    dhcp_out_add(&o, DHO_CLIENT_ARCH, arch, 2) == -1 ||
-	    dhcp_out_add(&o, DHO_CLIENT_NDI, ndi, 3) == -1 ||
-	    dhcp_out_add(&o, DHO_CLIENT_UUID, guid, sizeof(guid)) == -1)
+	    dhcp_pkt_out_add(&o, DHO_CLIENT_ARCH, arch, 2) == -1 ||
+	    dhcp_pkt_out_add(&o, DHO_CLIENT_NDI, ndi, 3) == -1 ||
+	    dhcp_pkt_out_add(&o, DHO_CLIENT_UUID, guid, sizeof(guid)) == -1)
 		return 0;
-	if (r->ipxe && dhcp_out_add(&o, DHO_USER_CLASS, "iPXE", 4) == -1)
+	if (r->ipxe && dhcp_pkt_out_add(&o, DHO_USER_CLASS, "iPXE", 4) == -1)
 		return 0;
 	return dhcp_pkt_build(&o, NULL, 0, 0, buf, cap, &why);
 }
@@ -374,27 +374,27 @@ dhcp_probe_offer_parse(const uint8_t *buf, size_t len, uint32_t xid,
 		return -1;
 	o->from = from;
 	o->server = from;
-	if ((p = dhcp_opt(&m, DHO_SERVER_IDENTIFIER, &plen)) != NULL &&
+	if ((p = dhcp_pkt_opt(&m, DHO_SERVER_IDENTIFIER, &plen)) != NULL &&
 	    plen == 4)
 		memcpy(&o->server, p, 4);
 	o->yiaddr = m.yiaddr;
 	o->siaddr = m.siaddr;
-	o->msgtype = dhcp_msgtype(&m);
-	if ((p = dhcp_opt(&m, DHO_VENDOR_CLASS_ID, &plen)) != NULL)
+	o->msgtype = dhcp_pkt_msgtype(&m);
+	if ((p = dhcp_pkt_opt(&m, DHO_VENDOR_CLASS_ID, &plen)) != NULL)
 		probe_copy(o->vendor, sizeof(o->vendor), p, plen);
 	pxe = strncmp(o->vendor, "PXEClient", 9) == 0 ||
 	    strncmp(o->vendor, "HTTPClient", 10) == 0;
 	o->proxy = m.yiaddr.s_addr == INADDR_ANY && pxe;
-	if ((p = dhcp_opt(&m, DHO_BOOTFILE_NAME, &plen)) != NULL)
+	if ((p = dhcp_pkt_opt(&m, DHO_BOOTFILE_NAME, &plen)) != NULL)
 		probe_copy(o->file, sizeof(o->file), p, plen);
 	else if (!(m.overload & 1))
 		probe_copy(o->file, sizeof(o->file), m.file, sizeof(m.file));
 	if (!(m.overload & 2))
 		probe_copy(o->sname, sizeof(o->sname), m.sname,
 		    sizeof(m.sname));
-	if ((p = dhcp_opt(&m, DHO_TFTP_SERVER_NAME, &plen)) != NULL)
+	if ((p = dhcp_pkt_opt(&m, DHO_TFTP_SERVER_NAME, &plen)) != NULL)
 		probe_copy(o->tftp, sizeof(o->tftp), p, plen);
-	if ((p = dhcp_opt(&m, DHO_VENDOR_ENCAPSULATED, &plen)) != NULL)
+	if ((p = dhcp_pkt_opt(&m, DHO_VENDOR_ENCAPSULATED, &plen)) != NULL)
 		probe_opt43(o->opt43, sizeof(o->opt43), p, plen, pxe);
 	else
 		snprintf(o->opt43, sizeof(o->opt43), "-");

@@ -26,7 +26,7 @@ const struct dhcp_arch dhcp_arch_table[] = {
 };
 
 const char *
-dhcp_arch_name(uint16_t code)
+dhcp_proto_arch_name(uint16_t code)
 {
 	const struct dhcp_arch	*a;
 	size_t			 i;
@@ -39,7 +39,7 @@ dhcp_arch_name(uint16_t code)
 }
 
 const struct dhcp_arch *
-dhcp_arch_lookup(const char *name)
+dhcp_proto_arch_lookup(const char *name)
 {
 	const struct dhcp_arch	*a;
 
@@ -50,7 +50,7 @@ dhcp_arch_lookup(const char *name)
 }
 
 const char *
-dhcp_msgtype_name(int type)
+dhcp_proto_msgtype_name(int type)
 {
 	static const char	*names[] = { "BOOTP", "DISCOVER", "OFFER",
 	    "REQUEST", "DECLINE", "ACK", "NAK", "RELEASE", "INFORM" };
@@ -63,7 +63,7 @@ dhcp_msgtype_name(int type)
 }
 
 void
-dhcp_mac_str(const uint8_t *mac, size_t len, char *buf, size_t cap)
+dhcp_proto_mac_str(const uint8_t *mac, size_t len, char *buf, size_t cap)
 {
 	static const char	hx[] = "0123456789abcdef";
 	size_t			i, n = 0;

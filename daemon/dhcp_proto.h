@@ -50,10 +50,10 @@
 #define DHCPINFORM	8
 
 /* "52:54:00:12:34:56" (at most 16 bytes of hardware address). */
-void dhcp_mac_str(const uint8_t *mac, size_t len, char *buf, size_t cap);
+void dhcp_proto_mac_str(const uint8_t *mac, size_t len, char *buf, size_t cap);
 
 /* "DISCOVER", ..., "BOOTP" for 0, "TYPE<n>" for others (static buffer). */
-const char *dhcp_msgtype_name(int type);
+const char *dhcp_proto_msgtype_name(int type);
 
 /* One architecture name may stand for several numbers (7 and 9). */
 struct dhcp_arch {
@@ -65,8 +65,8 @@ struct dhcp_arch {
 extern const struct dhcp_arch dhcp_arch_table[];
 
 /* Name for a number ("efi-x64"), or NULL for one without a name. */
-const char *dhcp_arch_name(uint16_t code);
+const char *dhcp_proto_arch_name(uint16_t code);
 /* Entry for a name, or NULL. */
-const struct dhcp_arch *dhcp_arch_lookup(const char *name);
+const struct dhcp_arch *dhcp_proto_arch_lookup(const char *name);
 
 #endif

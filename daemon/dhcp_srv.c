@@ -59,7 +59,7 @@ static bool
 dhcp_prefix(const struct dhcp_msg *m, uint8_t code, const char *s)
 {
 	size_t		 len, n = strlen(s);
-	const uint8_t	*p = dhcp_opt(m, code, &len);
+	const uint8_t	*p = dhcp_pkt_opt(m, code, &len);
 
 	return p != NULL && len >= n && memcmp(p, s, n) == 0;
 }
@@ -104,7 +104,7 @@ static bool
 dhcp_asked(const struct dhcp_msg *m, uint8_t code)
 {
 	size_t		 len, i;
-	const uint8_t	*p = dhcp_opt(m, DHO_PARAMETER_REQUEST, &len);
+	const uint8_t	*p = dhcp_pkt_opt(m, DHO_PARAMETER_REQUEST, &len);
 
 	if (p == NULL)
 		return true;	/* no list (BOOTP, old clients): send all */
@@ -144,8 +144,8 @@ dhcp_reply_init(struct dhcp_tx *t, int type)
 	t->sid = t->in->ifaddr;
 	if (type != 0) {
 		t->type53 = (uint8_t)type;
-		dhcp_out_add(o, DHO_MESSAGE_TYPE, &t->type53, 1);
-		dhcp_out_add(o, DHO_SERVER_IDENTIFIER, &t->sid, 4);
+		dhcp_pkt_out_add(o, DHO_MESSAGE_TYPE, &t->type53, 1);
+		dhcp_pkt_out_add(o, DHO_SERVER_IDENTIFIER, &t->sid, 4);
 	}
 	t->out->type = type;
 }
@@ -164,11 +164,11 @@ dhcp_reply_opts(struct dhcp_tx *t, bool all)
 
 	for (i = 0; i < bs->noptions; i++)
 		if (!dhcp_has(&t->o, bs->options[i].code))
-			dhcp_out_add(&t->o, bs->options[i].code,
+			dhcp_pkt_out_add(&t->o, bs->options[i].code,
 			    bs->options[i].data, bs->options[i].len);
 	for (i = 0; all && i < conf->dhcp.noptions; i++)
 		if (!dhcp_has(&t->o, conf->dhcp.options[i].code))
-			dhcp_out_add(&t->o, conf->dhcp.options[i].code,
+			dhcp_pkt_out_add(&t->o, conf->dhcp.options[i].code,
 			    conf->dhcp.options[i].data,
 			    conf->dhcp.options[i].len);
 }
@@ -183,13 +183,13 @@ dhcp_reply_net(struct dhcp_tx *t, uint32_t lease_secs)
 
 	if (lease_secs != 0) {
 		t->lease_be = htonl(lease_secs);
-		dhcp_out_add(o, DHO_LEASE_TIME, &t->lease_be, 4);
+		dhcp_pkt_out_add(o, DHO_LEASE_TIME, &t->lease_be, 4);
 		if (lease_secs != 0xffffffffU) {
 			t->t1_be = htonl(lease_secs / 2);
 			t->t2_be = htonl((uint32_t)((uint64_t)lease_secs *
 			    7 / 8));
-			dhcp_out_add(o, DHO_RENEWAL_TIME, &t->t1_be, 4);
-			dhcp_out_add(o, DHO_REBINDING_TIME, &t->t2_be, 4);
+			dhcp_pkt_out_add(o, DHO_RENEWAL_TIME, &t->t1_be, 4);
+			dhcp_pkt_out_add(o, DHO_REBINDING_TIME, &t->t2_be, 4);
 		}
 	}
 	if (r != NULL) {
@@ -197,21 +197,21 @@ dhcp_reply_net(struct dhcp_tx *t, uint32_t lease_secs)
 		t->bcast.s_addr = (r->start.s_addr & r->netmask.s_addr) |
 		    ~r->netmask.s_addr;
 		if (dhcp_asked(t->m, DHO_SUBNET_MASK))
-			dhcp_out_add(o, DHO_SUBNET_MASK, &t->mask, 4);
+			dhcp_pkt_out_add(o, DHO_SUBNET_MASK, &t->mask, 4);
 		if (r->router.s_addr != 0 && dhcp_asked(t->m, DHO_ROUTERS))
-			dhcp_out_add(o, DHO_ROUTERS, &r->router, 4);
+			dhcp_pkt_out_add(o, DHO_ROUTERS, &r->router, 4);
 		if (r->ndns > 0 && dhcp_asked(t->m, DHO_DOMAIN_NAME_SERVERS))
-			dhcp_out_add(o, DHO_DOMAIN_NAME_SERVERS, r->dns,
+			dhcp_pkt_out_add(o, DHO_DOMAIN_NAME_SERVERS, r->dns,
 			    4 * r->ndns);
 		if (r->domain != NULL && dhcp_asked(t->m, DHO_DOMAIN_NAME))
-			dhcp_out_add(o, DHO_DOMAIN_NAME, r->domain,
+			dhcp_pkt_out_add(o, DHO_DOMAIN_NAME, r->domain,
 			    strlen(r->domain));
 		if (dhcp_asked(t->m, DHO_BROADCAST_ADDRESS))
-			dhcp_out_add(o, DHO_BROADCAST_ADDRESS, &t->bcast, 4);
+			dhcp_pkt_out_add(o, DHO_BROADCAST_ADDRESS, &t->bcast, 4);
 	}
 	if (h != NULL && h->hostname != NULL &&
 	    dhcp_asked(t->m, DHO_HOST_NAME))
-		dhcp_out_add(o, DHO_HOST_NAME, h->hostname,
+		dhcp_pkt_out_add(o, DHO_HOST_NAME, h->hostname,
 		    strlen(h->hostname));
 }
 
@@ -262,7 +262,7 @@ dhcp_reply_boot(struct dhcp_tx *t, struct in_addr ip)
 	if (bs->set & BS_SERVER_NAME)
 		o->sname = bs->server_name;
 	if ((bs->opt67 || o->file[0] == '\0') && t->file[0] != '\0')
-		dhcp_out_add(o, DHO_BOOTFILE_NAME, t->file, strlen(t->file));
+		dhcp_pkt_out_add(o, DHO_BOOTFILE_NAME, t->file, strlen(t->file));
 	if (bs->opt66) {
 		if (bs->set & BS_SERVER_NAME)
 			snprintf(t->opt66, sizeof(t->opt66), "%s",
@@ -270,28 +270,28 @@ dhcp_reply_boot(struct dhcp_tx *t, struct in_addr ip)
 		else
 			inet_ntop(AF_INET, &o->siaddr, t->opt66,
 			    sizeof(t->opt66));
-		dhcp_out_add(o, DHO_TFTP_SERVER_NAME, t->opt66,
+		dhcp_pkt_out_add(o, DHO_TFTP_SERVER_NAME, t->opt66,
 		    strlen(t->opt66));
 	}
 	/* Option 60: PXE and HTTP boot clients take only replies echoing it. */
 	if (t->http)
-		dhcp_out_add(o, DHO_VENDOR_CLASS_ID, "HTTPClient", 10);
+		dhcp_pkt_out_add(o, DHO_VENDOR_CLASS_ID, "HTTPClient", 10);
 	else if (t->pxe)
-		dhcp_out_add(o, DHO_VENDOR_CLASS_ID, "PXEClient", 9);
-	if ((p = dhcp_opt(t->m, DHO_CLIENT_UUID, &len)) != NULL &&
+		dhcp_pkt_out_add(o, DHO_VENDOR_CLASS_ID, "PXEClient", 9);
+	if ((p = dhcp_pkt_opt(t->m, DHO_CLIENT_UUID, &len)) != NULL &&
 	    (t->pxe || t->http))
-		dhcp_out_add(o, DHO_CLIENT_UUID, p, len);
+		dhcp_pkt_out_add(o, DHO_CLIENT_UUID, p, len);
 	/*
 	 * Option 43: what the rule says, byte for byte; a proxy answering a
 	 * PXE client without one sends discovery control 8 (boot the file,
 	 * no menu, no boot server discovery).
 	 */
 	if ((bs->set & BS_PXE) && bs->pxe_len > 0)
-		dhcp_out_add(o, DHO_VENDOR_ENCAPSULATED, bs->pxe, bs->pxe_len);
+		dhcp_pkt_out_add(o, DHO_VENDOR_ENCAPSULATED, bs->pxe, bs->pxe_len);
 	else if (!(bs->set & BS_PXE) && !dhcp_opts_have(bs, 43) && t->pxe &&
 	    !t->ipxe && (in->conf->dhcp.mode == CONF_DHCP_PROXY ||
 	    in->proxy_port))
-		dhcp_out_add(o, DHO_VENDOR_ENCAPSULATED, pxe_default43,
+		dhcp_pkt_out_add(o, DHO_VENDOR_ENCAPSULATED, pxe_default43,
 		    sizeof(pxe_default43));
 	/*
 	 * Option 175: the rule's iPXE settings; to iPXE from a full server
@@ -303,14 +303,14 @@ dhcp_reply_boot(struct dhcp_tx *t, struct in_addr ip)
 		n = bs->ipxe_len;
 	}
 	if (t->ipxe && in->conf->dhcp.mode == CONF_DHCP_SERVER &&
-	    !in->proxy_port && !dhcp_sub_has(t->opt175, n, 176) &&
+	    !in->proxy_port && !dhcp_enc_sub_has(t->opt175, n, 176) &&
 	    !dhcp_opts_have(bs, DHO_IPXE_ENCAP)) {
 		static const uint8_t	one = 1;
 
-		dhcp_sub_put(t->opt175, sizeof(t->opt175), &n, 176, &one, 1);
+		dhcp_enc_sub_put(t->opt175, sizeof(t->opt175), &n, 176, &one, 1);
 	}
 	if (n > 0)
-		dhcp_out_add(o, DHO_IPXE_ENCAP, t->opt175, n);
+		dhcp_pkt_out_add(o, DHO_IPXE_ENCAP, t->opt175, n);
 	if (bs->set & BS_DELAY)
 		t->out->delay_ms = bs->delay_ms;
 	return true;
@@ -369,7 +369,7 @@ dhcp_log_line(struct dhcp_tx *t)
 	char		archs[24] = "";
 	size_t		n;
 
-	dhcp_mac_str(t->m->chaddr, t->m->hlen, mac, sizeof(mac));
+	dhcp_proto_mac_str(t->m->chaddr, t->m->hlen, mac, sizeof(mac));
 	if (a.s_addr == 0)
 		a = t->m->ciaddr;
 	inet_ntop(AF_INET, &a, addr, sizeof(addr));
@@ -384,7 +384,7 @@ dhcp_log_line(struct dhcp_tx *t)
 		snprintf(archs, sizeof(archs), " arch %d", arch);
 	n = (size_t)snprintf(t->out->log, sizeof(t->out->log),
 	    "dhcp%s: %s(%s%s) %s xid %08" PRIx32 "%s%s%s", t->in->proxy_port ?
-	    "-proxy" : "", dhcp_msgtype_name(t->type), t->in->ifname != NULL ?
+	    "-proxy" : "", dhcp_proto_msgtype_name(t->type), t->in->ifname != NULL ?
 	    t->in->ifname : "?", via, mac, t->m->xid, archs, t->ipxe ?
 	    " ipxe" : "", t->http ? " http" : t->pxe ? " pxe" : "");
 	if (n >= sizeof(t->out->log))
@@ -398,7 +398,7 @@ dhcp_log_line(struct dhcp_tx *t)
 	else
 		snprintf(t->out->log + n, sizeof(t->out->log) - n,
 		    " -> %s %s tags %s file \"%.200s\"", t->out->type == 0 ?
-		    "BOOTREPLY" : dhcp_msgtype_name(t->out->type), addr,
+		    "BOOTREPLY" : dhcp_proto_msgtype_name(t->out->type), addr,
 		    tags[0] != '\0' ? tags : "-", t->file);
 }
 
@@ -407,8 +407,8 @@ dhcp_build(struct dhcp_tx *t)
 {
 	enum dhcp_berr	 why;
 	size_t		 prl_len = 0, len57 = 0, maxsize = 0;
-	const uint8_t	*prl = dhcp_opt(t->m, DHO_PARAMETER_REQUEST, &prl_len);
-	const uint8_t	*p57 = dhcp_opt(t->m, DHO_MAX_MESSAGE_SIZE, &len57);
+	const uint8_t	*prl = dhcp_pkt_opt(t->m, DHO_PARAMETER_REQUEST, &prl_len);
+	const uint8_t	*p57 = dhcp_pkt_opt(t->m, DHO_MAX_MESSAGE_SIZE, &len57);
 
 	if (p57 != NULL && len57 == 2)
 		maxsize = (size_t)p57[0] << 8 | p57[1];
@@ -417,7 +417,7 @@ dhcp_build(struct dhcp_tx *t)
 	    maxsize, t->out->buf, sizeof(t->out->buf), &why);
 	if (t->out->len == 0) {
 		t->out->type = -1;
-		t->why = dhcp_berr_str(why);
+		t->why = dhcp_pkt_berr_str(why);
 	}
 }
 
@@ -427,7 +427,7 @@ dhcp_nak(struct dhcp_tx *t, const char *why)
 	static const char	*msg = "wrong address";
 
 	dhcp_reply_init(t, DHCPNAK);
-	dhcp_out_add(&t->o, DHO_MESSAGE, msg, strlen(msg));
+	dhcp_pkt_out_add(&t->o, DHO_MESSAGE, msg, strlen(msg));
 	t->why = why;
 	dhcp_build(t);
 }
@@ -503,7 +503,7 @@ dhcp_choose(struct dhcp_tx *t)
 	    l->state != LEASE_DECLINED && dhcp_addr_ok(t, l->addr) &&
 	    lease_addr_free(L, l->addr, t->id, t->idlen, false, now))
 		return l->addr;
-	if ((p = dhcp_opt(t->m, DHO_REQUESTED_ADDRESS, &len)) != NULL &&
+	if ((p = dhcp_pkt_opt(t->m, DHO_REQUESTED_ADDRESS, &len)) != NULL &&
 	    len == 4) {
 		memcpy(&a, p, 4);
 		a = ntohl(a);
@@ -520,7 +520,7 @@ dhcp_hostname(const struct dhcp_tx *t, char *buf, size_t cap)
 	const uint8_t	*p;
 	size_t		 len;
 
-	if ((p = dhcp_opt(t->m, DHO_HOST_NAME, &len)) == NULL || len == 0)
+	if ((p = dhcp_pkt_opt(t->m, DHO_HOST_NAME, &len)) == NULL || len == 0)
 		return NULL;
 	if (len >= cap)
 		len = cap - 1;
@@ -569,7 +569,7 @@ dhcp_opt_addr(const struct dhcp_msg *m, uint8_t code)
 	size_t		 len;
 	uint32_t	 a;
 
-	if ((p = dhcp_opt(m, code, &len)) == NULL || len != 4)
+	if ((p = dhcp_pkt_opt(m, code, &len)) == NULL || len != 4)
 		return 0;
 	memcpy(&a, p, 4);
 	return ntohl(a);
@@ -706,7 +706,7 @@ dhcp_seen_copy(const struct dhcp_msg *m, uint8_t code, uint8_t *dst,
     uint8_t *dlen, size_t cap)
 {
 	size_t		 len;
-	const uint8_t	*p = dhcp_opt(m, code, &len);
+	const uint8_t	*p = dhcp_pkt_opt(m, code, &len);
 
 	if (p == NULL)
 		len = 0;
@@ -738,7 +738,7 @@ dhcp_seen_fill(const struct dhcp_tx *t, struct dhcp_seen *s)
 }
 
 void
-dhcp_seen_req(const struct dhcp_seen *s, struct rules_req *req)
+dhcp_srv_seen_req(const struct dhcp_seen *s, struct rules_req *req)
 {
 	static const uint8_t	present[1] = { 0 };
 
@@ -769,7 +769,7 @@ dhcp_log_options(const struct dhcp_msg *m)
 	if (log_getlevel() < LOG_DEBUG)
 		return;
 	for (code = 1; code < 255; code++) {
-		const uint8_t	*p = dhcp_opt(m, (uint8_t)code, &len);
+		const uint8_t	*p = dhcp_pkt_opt(m, (uint8_t)code, &len);
 		bool		 text = true;
 
 		if (p == NULL || n >= sizeof(line) - 16)
@@ -820,7 +820,7 @@ dhcp_srv_handle(const struct dhcp_srv_in *in, const uint8_t *pkt,
 		snprintf(out->log, sizeof(out->log), "dhcp: malformed packet "
 		    "from %s:%u on %s dropped: %s", who,
 		    ntohs(in->src.sin_port), in->ifname != NULL ?
-		    in->ifname : "?", dhcp_perr_str(e));
+		    in->ifname : "?", dhcp_pkt_perr_str(e));
 		goto done;
 	}
 	if (t->m->op != BOOTREQUEST) {
@@ -835,17 +835,17 @@ dhcp_srv_handle(const struct dhcp_srv_in *in, const uint8_t *pkt,
 		    in->ifname != NULL ? in->ifname : "?");
 		goto done;
 	}
-	t->type = dhcp_msgtype(t->m);
+	t->type = dhcp_pkt_msgtype(t->m);
 	out->reqtype = t->type;
 	dhcp_log_options(t->m);
-	dhcp_rules_req(t->m, &t->req);
+	dhcp_pkt_rules_req(t->m, &t->req);
 	t->req.ifname = in->ifname;
 	rules_eval(in->conf, &t->req, &t->res);
 	t->pxe = dhcp_prefix(t->m, DHO_VENDOR_CLASS_ID, "PXEClient");
 	t->http = dhcp_prefix(t->m, DHO_VENDOR_CLASS_ID, "HTTPClient");
 	t->ipxe = t->m->opt[DHO_IPXE_ENCAP].present ||
 	    rules_userclass_has(&t->req, (const uint8_t *)"iPXE", 4);
-	o61 = dhcp_opt(t->m, DHO_CLIENT_IDENTIFIER, &l61);
+	o61 = dhcp_pkt_opt(t->m, DHO_CLIENT_IDENTIFIER, &l61);
 	t->idlen = lease_client_id(o61, l61, t->m->htype, t->m->chaddr,
 	    t->m->hlen, t->id);
 	t->pool = -1;

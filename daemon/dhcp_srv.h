@@ -61,7 +61,7 @@ struct dhcp_seen {
 };
 
 /* Lay what seen remembers into req (MAC and options). */
-void	dhcp_seen_req(const struct dhcp_seen *seen, struct rules_req *req);
+void	dhcp_srv_seen_req(const struct dhcp_seen *seen, struct rules_req *req);
 
 struct dhcp_srv_out {
 	int			 reqtype;	/* -1: malformed */

@@ -37,10 +37,10 @@ explain_packet(struct arena *a, const char *path, struct rules_req *req,
 	close(fd);
 	if (n < 0 || (e = dhcp_pkt_parse(buf, (size_t)n, m)) != DHCP_POK) {
 		fprintf(err, "pxed: --explain: %s: %s\n", path,
-		    n < 0 ? strerror(errno) : dhcp_perr_str(e));
+		    n < 0 ? strerror(errno) : dhcp_pkt_perr_str(e));
 		return -1;
 	}
-	dhcp_rules_req(m, req);
+	dhcp_pkt_rules_req(m, req);
 	return 0;
 }
 
@@ -83,7 +83,7 @@ explain_parse(struct arena *a, int argc, char *const argv[],
 			}
 			req->mac_len = 6;
 		} else if (strcasecmp(key, "arch") == 0) {
-			const struct dhcp_arch	*ar = dhcp_arch_lookup(val);
+			const struct dhcp_arch	*ar = dhcp_proto_arch_lookup(val);
 			unsigned long		 n;
 			char			*end;
 			uint8_t			*b = arena_alloc(a, 2);
@@ -230,7 +230,7 @@ explain_print(const struct conf *conf, const struct rules_req *req,
 		    req->mac[0], req->mac[1], req->mac[2], req->mac[3],
 		    req->mac[4], req->mac[5]);
 	if (arch >= 0) {
-		const char	*n = dhcp_arch_name((uint16_t)arch);
+		const char	*n = dhcp_proto_arch_name((uint16_t)arch);
 
 		fprintf(out, " arch=%d%s%s%s", arch, n ? " (" : "",
 		    n ? n : "", n ? ")" : "");

@@ -363,14 +363,14 @@ http_metrics(size_t *len)
 	static const char *const types[] = { "bootp", "discover", "offer",
 	    "request", "decline", "ack", "nak", "release", "inform" };
 	struct http_buf		b = { NULL, 0, 0 };
-	struct dhcp_stats	ds;
-	struct tftp_stats	ts;
+	struct dhcp_io_stats	ds;
+	struct tftp_io_stats	ts;
 	size_t			i;
 
 	if ((b.p = malloc(b.cap = 8192)) == NULL)
 		fatal("http: malloc");
-	dhcp_stats(&ds);
-	tftp_stats(&ts);
+	dhcp_io_stats(&ds);
+	tftp_io_stats(&ts);
 	http_metric(&b, "pxed_dhcp_received_total", "counter",
 	    "DHCP requests received, by message type.");
 	for (i = 0; i < 9; i++)
@@ -436,7 +436,7 @@ http_metrics(size_t *len)
 	http_metric(&b, "pxed_boot_loop_warnings_total", "counter",
 	    "Warnings of a machine fetching one boot file again and again.");
 	http_printf(&b, "pxed_boot_loop_warnings_total %" PRIu64 "\n",
-	    loop_warnings());
+	    loopguard_warnings());
 	http_metric(&b, "pxed_config_generation", "gauge",
 	    "Configuration generation in use.");
 	http_printf(&b, "pxed_config_generation %u\n", pxed.generation);
@@ -469,7 +469,7 @@ http_state_lease(const struct lease *l, void *arg)
 	if (!lease_is_live(l, x->now))
 		return;
 	inet_ntop(AF_INET, &a, addr, sizeof(addr));
-	dhcp_mac_str(l->chaddr, l->hlen, mac, sizeof(mac));
+	dhcp_proto_mac_str(l->chaddr, l->hlen, mac, sizeof(mac));
 	http_printf(x->b, "%s\n    {\"address\": \"%s\", \"mac\": \"%s\", "
 	    "\"expires\": %" PRId64 ", \"state\": \"%s\"}", x->first ? "" : ",",
 	    addr, mac, l->expires == LEASE_NEVER ? (int64_t)-1 : l->expires,
@@ -501,21 +501,21 @@ http_state(size_t *len)
 {
 	struct http_buf		b = { NULL, 0, 0 };
 	struct http_statectx	x = { &b, (int64_t)time(NULL), true };
-	struct tftp_stats	ts;
+	struct tftp_io_stats	ts;
 
 	if ((b.p = malloc(b.cap = 4096)) == NULL)
 		fatal("http: malloc");
-	tftp_stats(&ts);
+	tftp_io_stats(&ts);
 	http_printf(&b, "{\n  \"version\": \"%s\",\n  \"generation\": %u,\n"
 	    "  \"last_reload_ok\": %s,\n  \"dhcp_mode\": \"%s\",\n"
 	    "  \"tftp_active\": %u,\n  \"leases\": [", PACKAGE_VERSION,
 	    pxed.generation, pxed.last_reload_ok ? "true" : "false",
 	    conf_dhcp_mode_name(H.conf->dhcp.mode), ts.active);
-	dhcp_foreach_lease(http_state_lease, &x);
+	dhcp_io_foreach_lease(http_state_lease, &x);
 	http_printf(&b, "%s],\n  \"tftp_transfers\": [", x.first ? "" :
 	    "\n  ");
 	x.first = true;
-	tftp_foreach_active(http_state_xfer, &x);
+	tftp_io_foreach_active(http_state_xfer, &x);
 	http_printf(&b, "%s]\n}\n", x.first ? "" : "\n  ");
 	*len = b.len;
 	return b.p;
@@ -553,14 +553,14 @@ http_who(struct MHD_Connection *c, const struct sockaddr_in *peer,
 	q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "mac");
 	if (q != NULL && http_pct_decode(q, dec, sizeof(dec)) == 0 &&
 	    http_parse_mac(dec, mac)) {
-		if (dhcp_seen_get(mac, &seen))
-			dhcp_seen_req(&seen, req);
+		if (dhcp_io_seen_get(mac, &seen))
+			dhcp_srv_seen_req(&seen, req);
 		memcpy(req->mac, mac, 6);
 		req->mac_len = 6;
 		return true;
 	}
-	if (peer != NULL && dhcp_seen_by_addr(peer->sin_addr, &seen)) {
-		dhcp_seen_req(&seen, req);
+	if (peer != NULL && dhcp_io_seen_by_addr(peer->sin_addr, &seen)) {
+		dhcp_srv_seen_req(&seen, req);
 		memcpy(mac, seen.mac, 6);
 		return true;
 	}
@@ -710,7 +710,7 @@ http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
 	if (rg == 0 && !r->head && H.conf->loop_count > 0 &&
 	    http_is_nbp(canon) && http_who(c, peer, &req, r->mac)) {
 		rules_eval(H.conf, &req, &res);
-		loop_rule(res.boot, r->rule, sizeof(r->rule));
+		loopguard_rule(res.boot, r->rule, sizeof(r->rule));
 		snprintf(r->path, sizeof(r->path), "%.255s", canon);
 		r->loop = true;
 	}
@@ -831,7 +831,7 @@ http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		    r->client, r->method, r->url, r->status, r->bytes,
 		    ms / 1000.0);
 		if (r->loop)
-			loop_note(H.conf, r->mac, r->path, "http", r->rule);
+			loopguard_note(H.conf, r->mac, r->path, "http", r->rule);
 	} else {
 		H.st.aborted++;
 		log_info("http: %s %s %s %u aborted after %.3f s (%s)",

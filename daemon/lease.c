@@ -972,7 +972,7 @@ lease_format(const struct lease *l, int64_t now, char *buf, size_t len)
 
 	inet_ntop(AF_INET, &a, addr, sizeof(addr));
 	if (l->hlen > 0)
-		dhcp_mac_str(l->chaddr, l->hlen, mac, sizeof(mac));
+		dhcp_proto_mac_str(l->chaddr, l->hlen, mac, sizeof(mac));
 	if (l->expires != LEASE_NEVER) {
 		time_t		t = (time_t)l->expires;
 		struct tm	tm;
@@ -1010,7 +1010,7 @@ lease_dump_one(const struct lease *l, void *arg)
 	inet_ntop(AF_INET, &a, addr, sizeof(addr));
 	mac[0] = '\0';
 	if (l->hlen > 0)
-		dhcp_mac_str(l->chaddr, l->hlen, mac, sizeof(mac));
+		dhcp_proto_mac_str(l->chaddr, l->hlen, mac, sizeof(mac));
 	if (l->expires == LEASE_NEVER)
 		snprintf(exp, sizeof(exp), "null");
 	else

@@ -35,7 +35,7 @@ loop_hash(const uint8_t *p, size_t n, uint32_t h)
 }
 
 void
-loop_rule(const struct conf_boot *boot, char *buf, size_t len)
+loopguard_rule(const struct conf_boot *boot, char *buf, size_t len)
 {
 	if (boot == NULL)
 		snprintf(buf, len, "no boot entry");
@@ -45,7 +45,7 @@ loop_rule(const struct conf_boot *boot, char *buf, size_t len)
 }
 
 void
-loop_note(const struct conf *conf, const uint8_t mac[6], const char *path,
+loopguard_note(const struct conf *conf, const uint8_t mac[6], const char *path,
     const char *proto, const char *rule)
 {
 	struct loop_slot	*s;
@@ -71,7 +71,7 @@ loop_note(const struct conf *conf, const uint8_t mac[6], const char *path,
 		return;
 	s->warned = true;
 	nwarnings++;
-	dhcp_mac_str(mac, 6, m, sizeof(m));
+	dhcp_proto_mac_str(mac, 6, m, sizeof(m));
 	log_warnx("loop: %s fetched %s over %s %u times in %u s: a "
 	    "chainload loop?  The rules gave it %s, which should not match "
 	    "what this file boots (for iPXE: add \"!ipxe\" to its if)", m,
@@ -79,7 +79,7 @@ loop_note(const struct conf *conf, const uint8_t mac[6], const char *path,
 }
 
 uint64_t
-loop_warnings(void)
+loopguard_warnings(void)
 {
 	return nwarnings;
 }

@@ -12,14 +12,14 @@
 
 /*
  * mac finished fetching path over proto ("tftp", "http"); rule says which
- * boot entry matched that machine ("" when none), see loop_rule().  Warns,
+ * boot entry matched that machine ("" when none), see loopguard_rule().  Warns,
  * once per window, when that makes conf->loop_count fetches within
  * conf->loop_window seconds.
  */
-void		loop_note(const struct conf *conf, const uint8_t mac[6],
+void		loopguard_note(const struct conf *conf, const uint8_t mac[6],
 		    const char *path, const char *proto, const char *rule);
 /* "boot entry \"x\" at file:line" for boot (may be NULL) into buf. */
-void		loop_rule(const struct conf_boot *boot, char *buf, size_t len);
-uint64_t	loop_warnings(void);
+void		loopguard_rule(const struct conf_boot *boot, char *buf, size_t len);
+uint64_t	loopguard_warnings(void);
 
 #endif

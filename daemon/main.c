@@ -234,12 +234,12 @@ main(int argc, char *argv[])
 		return PXED_EXIT_NETWORK;
 	}
 	/* Protocol modules bind their ports here, before the drop. */
-	if (tftp_init(pxed.conf) == -1) {
+	if (tftp_io_init(pxed.conf) == -1) {
 		fprintf(stderr, "pxed: tftp: cannot serve on port %u: %s\n",
 		    pxed.conf->tftp.port, strerror(errno));
 		return PXED_EXIT_NETWORK;
 	}
-	if (dhcp_init(pxed.conf) == -1) {
+	if (dhcp_io_init(pxed.conf) == -1) {
 		fprintf(stderr, "pxed: dhcp: cannot start (see the log above)\n");
 		return PXED_EXIT_NETWORK;
 	}
@@ -292,8 +292,8 @@ main(int argc, char *argv[])
 	rc = ev_loop() == 0 ? PXED_EXIT_OK : PXED_EXIT_NETWORK;
 
 	http_fini();
-	tftp_fini();
-	dhcp_fini();
+	tftp_io_fini();
+	dhcp_io_fini();
 	/* After the switch of user its directory may be root's: empty it. */
 	if (pxed.write_pidfile && unlink(pxed.conf->pidfile) == -1)
 		truncate(pxed.conf->pidfile, 0);

@@ -83,7 +83,7 @@ probe_arch(const char *s, uint16_t *arch)
 	char			*end;
 	unsigned long		 n;
 
-	if ((a = dhcp_arch_lookup(s)) != NULL) {
+	if ((a = dhcp_proto_arch_lookup(s)) != NULL) {
 		*arch = a->codes[0];
 		return 0;
 	}

@@ -88,8 +88,8 @@ pxed_reload(void)
 		log_warnx("conf: a new user takes effect at restart");
 	conf->generation = ++pxed.generation;
 	/* Modules switch before the old config goes. */
-	tftp_reload(conf);
-	dhcp_reload(conf);
+	tftp_io_reload(conf);
+	dhcp_io_reload(conf);
 	http_reload(conf);
 	conf_unref(pxed.conf);
 	pxed.conf = conf;
@@ -140,8 +140,8 @@ pxed_summary(void)
 	    pxed.reload_failures);
 	log_info("state: config %s", sum);
 	pxed_boot_list(pxed.conf);
-	tftp_summary();
-	dhcp_summary();
+	tftp_io_summary();
+	dhcp_io_summary();
 	http_summary();
 	log_info("state: %zu fds watched of %d, %zu timers", ev_fd_count(),
 	    FD_SETSIZE, ev_timer_count());

@@ -45,7 +45,7 @@
 #include "fsroot.h"
 #include "log.h"
 #include "rules.h"
-#include "tftp.h"
+#include "tftp_xfer.h"
 #include "tftp_io.h"
 #include "udp.h"
 #include "dhcp_io.h"
@@ -90,7 +90,7 @@ static struct {
 	size_t			 hash_mask;
 	unsigned		 active;
 	struct tftp_mtu		 mtus[16];
-	struct tftp_stats	 st;
+	struct tftp_io_stats	 st;
 	uint64_t		 busy_logged_ms;
 	unsigned		 busy_unlogged;
 } T = { .lfd = -1 };
@@ -155,7 +155,7 @@ tftp_senderr(int fd, const struct sockaddr_in *to, struct in_addr local,
     uint16_t code, const char *msg)
 {
 	uint8_t	pkt[160];
-	size_t	n = tftp_error_build(pkt, sizeof(pkt), code, msg);
+	size_t	n = tftp_pkt_error_build(pkt, sizeof(pkt), code, msg);
 
 	if (n > 0)
 		tftp_sendto(fd, to, local, pkt, n);
@@ -336,7 +336,7 @@ tftp_conn_end(struct tftp_xfer *x)
 	case TFTP_END_DONE:
 		T.st.completed++;
 		if (c->has_mac)
-			loop_note(T.conf, c->mac, c->asked, "tftp", c->rule);
+			loopguard_note(T.conf, c->mac, c->asked, "tftp", c->rule);
 		log_info("tftp: sent %s to %s, %llu bytes in %.3f s, %.0f KiB/s,"
 		    " %s, %u retransmit%s", c->name, c->client,
 		    (unsigned long long)bytes, secs,
@@ -362,7 +362,7 @@ tftp_conn_end(struct tftp_xfer *x)
 		T.st.failed++;
 		log_warnx("tftp: failed %s to %s after %llu bytes, %.3f s: %s"
 		    " (%u retransmits, %s)", c->name, c->client,
-		    (unsigned long long)bytes, secs, tftp_end_str(x->result),
+		    (unsigned long long)bytes, secs, tftp_xfer_end_str(x->result),
 		    x->retransmits, c->opts);
 		break;
 	}
@@ -466,7 +466,7 @@ tftp_request(const uint8_t *pkt, size_t len, const struct sockaddr_in *peer,
 	int			 fd;
 
 	tftp_fmtpeer(who, sizeof(who), peer);
-	perr = tftp_rrq_parse(pkt, len, &rq);
+	perr = tftp_pkt_rrq_parse(pkt, len, &rq);
 	if (perr == TFTP_PBADOP && len >= 2 && pkt[0] == 0 &&
 	    pkt[1] >= TFTP_DATA && pkt[1] <= TFTP_OACK) {
 		/* A client answering our refusal here: nothing to do. */
@@ -477,10 +477,10 @@ tftp_request(const uint8_t *pkt, size_t len, const struct sockaddr_in *peer,
 	if (perr != TFTP_POK) {
 		T.st.refused++;
 		log_warnx("tftp: bad request from %s: %s", who,
-		    tftp_perr_str(perr));
+		    tftp_pkt_perr_str(perr));
 		if (perr != TFTP_PSHORT && perr != TFTP_PBADOP)
 			tftp_senderr(T.lfd, peer, local, TFTP_EBADOP,
-			    tftp_perr_str(perr));
+			    tftp_pkt_perr_str(perr));
 		return;
 	}
 	log_sanitize(safe, sizeof(safe), (const uint8_t *)rq.file,
@@ -513,10 +513,10 @@ tftp_request(const uint8_t *pkt, size_t len, const struct sockaddr_in *peer,
 		struct dhcp_seen	seen;
 
 		req.mac_len = 6;
-		dhcp_note_tftp(req.mac);	/* a proxy offer followed up */
+		dhcp_io_note_tftp(req.mac);	/* a proxy offer followed up */
 		/* What its DHCP request said (arch, classes) holds here too. */
-		if (dhcp_seen_get(req.mac, &seen))
-			dhcp_seen_req(&seen, &req);
+		if (dhcp_io_seen_get(req.mac, &seen))
+			dhcp_srv_seen_req(&seen, &req);
 	}
 	rules_eval(conf, &req, &res);
 
@@ -569,7 +569,7 @@ tftp_request(const uint8_t *pkt, size_t len, const struct sockaddr_in *peer,
 	if (req.mac_len == 6) {
 		memcpy(c->mac, req.mac, 6);
 		c->has_mac = true;
-		loop_rule(res.boot, c->rule, sizeof(c->rule));
+		loopguard_rule(res.boot, c->rule, sizeof(c->rule));
 	}
 	tftp_negotiate(&rq, res.tftp_refuse, ifindex, c->x.file, &c->x.p);
 	snprintf(c->opts, sizeof(c->opts), "%s blksize %u windowsize %u%s%s%s",
@@ -671,7 +671,7 @@ tftp_sock_read(int fd, void *arg)
 }
 
 int
-tftp_init(const struct conf *conf)
+tftp_io_init(const struct conf *conf)
 {
 	size_t		size;
 	unsigned	i;
@@ -715,7 +715,7 @@ tftp_init(const struct conf *conf)
 }
 
 void
-tftp_reload(const struct conf *conf)
+tftp_io_reload(const struct conf *conf)
 {
 	T.conf = conf;
 	if (!T.up) {
@@ -756,7 +756,7 @@ tftp_reload(const struct conf *conf)
 }
 
 void
-tftp_fini(void)
+tftp_io_fini(void)
 {
 	size_t		i;
 	unsigned	s;
@@ -785,7 +785,7 @@ tftp_fini(void)
 }
 
 void
-tftp_foreach_active(void (*fn)(const char *client, const char *file,
+tftp_io_foreach_active(void (*fn)(const char *client, const char *file,
     uint64_t sent, uint64_t size, void *arg), void *arg)
 {
 	struct tftp_conn	*c;
@@ -800,14 +800,14 @@ tftp_foreach_active(void (*fn)(const char *client, const char *file,
 }
 
 void
-tftp_stats(struct tftp_stats *st)
+tftp_io_stats(struct tftp_io_stats *st)
 {
 	*st = T.st;
 	st->active = T.active;
 }
 
 void
-tftp_summary(void)
+tftp_io_summary(void)
 {
 	if (!T.up)
 		return;

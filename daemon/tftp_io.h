@@ -8,21 +8,21 @@
 
 #include "conf.h"
 
-struct tftp_stats {
+struct tftp_io_stats {
 	unsigned	 active;
 	uint64_t	 started, completed, failed, probes, refused, busy;
 	uint64_t	 strangers, bytes, packets;
 };
 
 /* Bind port 69 and the transfer sockets (before dropping privileges). */
-int	tftp_init(const struct conf *conf);
+int	tftp_io_init(const struct conf *conf);
 /* A new config: new requests follow it; transfers keep their settings. */
-void	tftp_reload(const struct conf *conf);
-void	tftp_fini(void);
-void	tftp_stats(struct tftp_stats *st);
+void	tftp_io_reload(const struct conf *conf);
+void	tftp_io_fini(void);
+void	tftp_io_stats(struct tftp_io_stats *st);
 /* Visit each transfer in progress. */
-void	tftp_foreach_active(void (*fn)(const char *client, const char *file,
+void	tftp_io_foreach_active(void (*fn)(const char *client, const char *file,
 	    uint64_t sent, uint64_t size, void *arg), void *arg);
-void	tftp_summary(void);
+void	tftp_io_summary(void);
 
 #endif

@@ -48,7 +48,7 @@ tftp_number(const char *s, uint64_t max, uint64_t *v)
 }
 
 enum tftp_perr
-tftp_rrq_parse(const uint8_t *buf, size_t len, struct tftp_rrq *rrq)
+tftp_pkt_rrq_parse(const uint8_t *buf, size_t len, struct tftp_rrq *rrq)
 {
 	const uint8_t	*p = buf + 2, *end = buf + len;
 	long		 n;
@@ -120,7 +120,7 @@ tftp_rrq_parse(const uint8_t *buf, size_t len, struct tftp_rrq *rrq)
 }
 
 const char *
-tftp_perr_str(enum tftp_perr e)
+tftp_pkt_perr_str(enum tftp_perr e)
 {
 	switch (e) {
 	case TFTP_POK:
@@ -160,7 +160,7 @@ tftp_put_opt(uint8_t *buf, size_t cap, size_t *off, const char *name,
 }
 
 size_t
-tftp_oack_build(uint8_t *buf, size_t cap, const struct tftp_opts *o)
+tftp_pkt_oack_build(uint8_t *buf, size_t cap, const struct tftp_opts *o)
 {
 	size_t	off = 2;
 
@@ -182,7 +182,7 @@ tftp_oack_build(uint8_t *buf, size_t cap, const struct tftp_opts *o)
 }
 
 size_t
-tftp_error_build(uint8_t *buf, size_t cap, uint16_t code, const char *msg)
+tftp_pkt_error_build(uint8_t *buf, size_t cap, uint16_t code, const char *msg)
 {
 	size_t	ml = strlen(msg) + 1;
 
@@ -197,7 +197,7 @@ tftp_error_build(uint8_t *buf, size_t cap, uint16_t code, const char *msg)
 }
 
 void
-tftp_data_header(uint8_t hdr[4], uint16_t block)
+tftp_pkt_data_header(uint8_t hdr[4], uint16_t block)
 {
 	hdr[0] = 0;
 	hdr[1] = TFTP_DATA;
@@ -206,7 +206,7 @@ tftp_data_header(uint8_t hdr[4], uint16_t block)
 }
 
 int
-tftp_ack_parse(const uint8_t *buf, size_t len, uint16_t *block)
+tftp_pkt_ack_parse(const uint8_t *buf, size_t len, uint16_t *block)
 {
 	if (len < 4 || buf[0] != 0 || buf[1] != TFTP_ACK)
 		return -1;
@@ -215,7 +215,7 @@ tftp_ack_parse(const uint8_t *buf, size_t len, uint16_t *block)
 }
 
 int
-tftp_error_parse(const uint8_t *buf, size_t len, uint16_t *code, char *msg,
+tftp_pkt_error_parse(const uint8_t *buf, size_t len, uint16_t *code, char *msg,
     size_t msglen)
 {
 	size_t	i, n;

@@ -61,9 +61,9 @@ struct tftp_rrq {
 	unsigned		 ignored;	/* options dropped: unknown, bad, dup */
 };
 
-enum tftp_perr	tftp_rrq_parse(const uint8_t *buf, size_t len,
+enum tftp_perr	tftp_pkt_rrq_parse(const uint8_t *buf, size_t len,
 		    struct tftp_rrq *rrq);
-const char	*tftp_perr_str(enum tftp_perr e);
+const char	*tftp_pkt_perr_str(enum tftp_perr e);
 
 /* What the server accepted; only "set" options go into the OACK. */
 struct tftp_opts {
@@ -71,14 +71,14 @@ struct tftp_opts {
 };
 
 /* Each returns the packet length, or 0 when it does not fit. */
-size_t	tftp_oack_build(uint8_t *buf, size_t cap, const struct tftp_opts *o);
-size_t	tftp_error_build(uint8_t *buf, size_t cap, uint16_t code,
+size_t	tftp_pkt_oack_build(uint8_t *buf, size_t cap, const struct tftp_opts *o);
+size_t	tftp_pkt_error_build(uint8_t *buf, size_t cap, uint16_t code,
 	    const char *msg);
-void	tftp_data_header(uint8_t hdr[4], uint16_t block);
+void	tftp_pkt_data_header(uint8_t hdr[4], uint16_t block);
 
 /* ACK: *block; ERROR: *code and a bounded copy of the message. */
-int	tftp_ack_parse(const uint8_t *buf, size_t len, uint16_t *block);
-int	tftp_error_parse(const uint8_t *buf, size_t len, uint16_t *code,
+int	tftp_pkt_ack_parse(const uint8_t *buf, size_t len, uint16_t *block);
+int	tftp_pkt_error_parse(const uint8_t *buf, size_t len, uint16_t *code,
 	    char *msg, size_t msglen);
 
 #endif

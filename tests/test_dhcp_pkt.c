@@ -26,7 +26,7 @@ static int
 opt_is(uint8_t code, const char *text)
 {
 	size_t		 len;
-	const uint8_t	*p = dhcp_opt(&m, code, &len);
+	const uint8_t	*p = dhcp_pkt_opt(&m, code, &len);
 
 	return p != NULL && len == strlen(text) && memcmp(p, text, len) == 0;
 }
@@ -44,21 +44,21 @@ test_seed(void)
 	CU_ASSERT_EQUAL(m.op, BOOTREQUEST);
 	CU_ASSERT_EQUAL(m.hlen, 6);
 	CU_ASSERT_EQUAL(memcmp(m.chaddr, mac, 6), 0);
-	CU_ASSERT_EQUAL(dhcp_msgtype(&m), 1);
+	CU_ASSERT_EQUAL(dhcp_pkt_msgtype(&m), 1);
 	CU_ASSERT_TRUE(m.flags & 0x8000);
 	CU_ASSERT_TRUE(opt_is(DHO_VENDOR_CLASS_ID,
 	    "PXEClient:Arch:00007:UNDI:003016"));
-	p = dhcp_opt(&m, DHO_CLIENT_ARCH, &len);
+	p = dhcp_pkt_opt(&m, DHO_CLIENT_ARCH, &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	CU_ASSERT_EQUAL(len, 2);
 	CU_ASSERT_EQUAL(p[1], 7);
-	p = dhcp_opt(&m, DHO_MAX_MESSAGE_SIZE, &len);
+	p = dhcp_pkt_opt(&m, DHO_MAX_MESSAGE_SIZE, &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	CU_ASSERT_EQUAL(p[0] << 8 | p[1], 1472);
-	p = dhcp_opt(&m, DHO_CLIENT_UUID, &len);
+	p = dhcp_pkt_opt(&m, DHO_CLIENT_UUID, &len);
 	CU_ASSERT_PTR_NOT_NULL(p);
 	CU_ASSERT_EQUAL(len, 17);
-	p = dhcp_opt(&m, DHO_PARAMETER_REQUEST, &len);
+	p = dhcp_pkt_opt(&m, DHO_PARAMETER_REQUEST, &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	CU_ASSERT_PTR_NOT_NULL(memchr(p, 67, len));
 	CU_ASSERT_PTR_NOT_NULL(memchr(p, 97, len));
@@ -67,16 +67,16 @@ test_seed(void)
 	CU_ASSERT_EQUAL_FATAL(parse_fixture("02-dhcpc-msg-bootp.bin"),
 	    DHCP_POK);
 	CU_ASSERT_EQUAL(m.op, BOOTREPLY);
-	CU_ASSERT_EQUAL(dhcp_msgtype(&m), 0);
+	CU_ASSERT_EQUAL(dhcp_pkt_msgtype(&m), 0);
 	CU_ASSERT_EQUAL(m.yiaddr.s_addr, inet_addr("192.168.0.18"));
 	CU_ASSERT_STRING_EQUAL((const char *)m.sname, "Server233");
 	CU_ASSERT_STRING_EQUAL((const char *)m.file, "BootSelector.efi");
-	CU_ASSERT_TRUE(dhcp_opt(&m, DHO_SERVER_IDENTIFIER, &len) != NULL);
+	CU_ASSERT_TRUE(dhcp_pkt_opt(&m, DHO_SERVER_IDENTIFIER, &len) != NULL);
 
 	/* 03, 04: the same proxy OFFER, sent and received. */
 	CU_ASSERT_EQUAL_FATAL(parse_fixture("03-dhcpd-offer_packet-offer.bin"),
 	    DHCP_POK);
-	CU_ASSERT_EQUAL(dhcp_msgtype(&m), 2);
+	CU_ASSERT_EQUAL(dhcp_pkt_msgtype(&m), 2);
 	CU_ASSERT_EQUAL(m.yiaddr.s_addr, 0);
 	CU_ASSERT_STRING_EQUAL((const char *)m.file, "ipxe-x86_64.efi");
 	CU_ASSERT_TRUE(opt_is(DHO_VENDOR_CLASS_ID, "PXEClient"));
@@ -87,21 +87,21 @@ test_seed(void)
 	/* 05: a foreign OFFER with a non-PXE option 43. */
 	CU_ASSERT_EQUAL_FATAL(parse_fixture("05-dhcpc-msg-offer.bin"),
 	    DHCP_POK);
-	CU_ASSERT_EQUAL(dhcp_msgtype(&m), 2);
-	CU_ASSERT_TRUE(dhcp_opt(&m, DHO_VENDOR_ENCAPSULATED, &len) != NULL);
-	CU_ASSERT_TRUE(dhcp_opt(&m, DHO_LEASE_TIME, &len) != NULL);
+	CU_ASSERT_EQUAL(dhcp_pkt_msgtype(&m), 2);
+	CU_ASSERT_TRUE(dhcp_pkt_opt(&m, DHO_VENDOR_ENCAPSULATED, &len) != NULL);
+	CU_ASSERT_TRUE(dhcp_pkt_opt(&m, DHO_LEASE_TIME, &len) != NULL);
 
 	/* 06: REQUEST to 4011 from a bound client. */
 	CU_ASSERT_EQUAL_FATAL(parse_fixture("06-proxydhcpd-msg-request.bin"),
 	    DHCP_POK);
-	CU_ASSERT_EQUAL(dhcp_msgtype(&m), 3);
+	CU_ASSERT_EQUAL(dhcp_pkt_msgtype(&m), 3);
 	CU_ASSERT_EQUAL(m.ciaddr.s_addr, inet_addr("192.168.0.18"));
 
 	/* 07: the proxy's ACK, option 97 echoed. */
 	CU_ASSERT_EQUAL_FATAL(parse_fixture("07-proxydhcpd-ack_packet-ack.bin"),
 	    DHCP_POK);
-	CU_ASSERT_EQUAL(dhcp_msgtype(&m), 5);
-	CU_ASSERT_TRUE(dhcp_opt(&m, DHO_CLIENT_UUID, &len) != NULL);
+	CU_ASSERT_EQUAL(dhcp_pkt_msgtype(&m), 5);
+	CU_ASSERT_TRUE(dhcp_pkt_opt(&m, DHO_CLIENT_UUID, &len) != NULL);
 
 	/* 08: iPXE, user class iPXE as a raw string, option 175. */
 	CU_ASSERT_EQUAL_FATAL(parse_fixture("08-dhcpd-msg-discover.bin"),
@@ -109,9 +109,9 @@ test_seed(void)
 	CU_ASSERT_TRUE(opt_is(DHO_USER_CLASS, "iPXE"));
 	CU_ASSERT_TRUE(opt_is(DHO_VENDOR_CLASS_ID,
 	    "PXEClient:Arch:00007:UNDI:003010"));
-	CU_ASSERT_TRUE(dhcp_opt(&m, DHO_IPXE_ENCAP, &len) != NULL);
+	CU_ASSERT_TRUE(dhcp_pkt_opt(&m, DHO_IPXE_ENCAP, &len) != NULL);
 	CU_ASSERT_EQUAL(m.secs, 8);
-	p = dhcp_opt(&m, DHO_CLIENT_IDENTIFIER, &len);
+	p = dhcp_pkt_opt(&m, DHO_CLIENT_IDENTIFIER, &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	CU_ASSERT_EQUAL(len, 7);
 	CU_ASSERT_EQUAL(p[0], 1);
@@ -160,7 +160,7 @@ test_malformed(void)
 	/* Exactly header and cookie, no options at all: fine. */
 	n = base(b, sizeof(b));
 	CU_ASSERT_EQUAL(dhcp_pkt_parse(b, 240, &m), DHCP_POK);
-	CU_ASSERT_EQUAL(dhcp_msgtype(&m), 0);
+	CU_ASSERT_EQUAL(dhcp_pkt_msgtype(&m), 0);
 	/* An option running past the end; a lone code byte. */
 	n = base(b, sizeof(b));
 	b[243] = 60;
@@ -170,12 +170,12 @@ test_malformed(void)
 	/* No END, options to the last byte: tolerated. */
 	n = base(b, sizeof(b));
 	CU_ASSERT_EQUAL(dhcp_pkt_parse(b, 243, &m), DHCP_POK);
-	CU_ASSERT_EQUAL(dhcp_msgtype(&m), 1);
+	CU_ASSERT_EQUAL(dhcp_pkt_msgtype(&m), 1);
 	/* PADs and garbage after END are ignored. */
 	n = base(b, sizeof(b));
 	memmove(b + 243, "\0\0\0\xff\x35\x99", 6);
 	CU_ASSERT_EQUAL(dhcp_pkt_parse(b, 249, &m), DHCP_POK);
-	CU_ASSERT_EQUAL(dhcp_msgtype(&m), 1);
+	CU_ASSERT_EQUAL(dhcp_pkt_msgtype(&m), 1);
 	/* Overload: bad length, bad value, and 52 inside file (a loop). */
 	n = base(b, sizeof(b));
 	memcpy(b + 243, "\x34\x02\x01\x01\xff", 5);
@@ -219,13 +219,13 @@ test_concat_overload(void)
 	CU_ASSERT_EQUAL(m.overload, 3);
 	CU_ASSERT_TRUE(opt_is(DHO_VENDOR_CLASS_ID, "PXEClient"));
 	CU_ASSERT_TRUE(opt_is(DHO_USER_CLASS, "iPXE"));
-	p = dhcp_opt(&m, DHO_MESSAGE_TYPE, &len);
+	p = dhcp_pkt_opt(&m, DHO_MESSAGE_TYPE, &len);
 	CU_ASSERT_PTR_NOT_NULL(p);
 	/* Without 52, file is just a file name. */
 	base(b, sizeof(b));
 	memcpy(b + 108, "\x3c\x03" "ent\xff", 6);
 	CU_ASSERT_EQUAL_FATAL(dhcp_pkt_parse(b, 244, &m), DHCP_POK);
-	CU_ASSERT_PTR_NULL(dhcp_opt(&m, DHO_VENDOR_CLASS_ID, &len));
+	CU_ASSERT_PTR_NULL(dhcp_pkt_opt(&m, DHO_VENDOR_CLASS_ID, &len));
 }
 
 static void
@@ -244,9 +244,9 @@ out_base(struct dhcp_out *o)
 	o->yiaddr.s_addr = inet_addr("10.0.0.50");
 	o->chaddr[0] = 0x52;
 	/* Added out of order on purpose. */
-	dhcp_out_add(o, DHO_LEASE_TIME, lease, 4);
-	dhcp_out_add(o, DHO_SERVER_IDENTIFIER, sid, 4);
-	dhcp_out_add(o, DHO_MESSAGE_TYPE, type, 1);
+	dhcp_pkt_out_add(o, DHO_LEASE_TIME, lease, 4);
+	dhcp_pkt_out_add(o, DHO_SERVER_IDENTIFIER, sid, 4);
+	dhcp_pkt_out_add(o, DHO_MESSAGE_TYPE, type, 1);
 }
 
 static void
@@ -262,9 +262,9 @@ test_build_order(void)
 
 	out_base(&o);
 	o.file = "ipxe.efi";
-	dhcp_out_add(&o, DHO_SUBNET_MASK, mask, 4);
-	dhcp_out_add(&o, 60, "PXEClient", 9);
-	dhcp_out_add(&o, DHO_ROUTERS, router, 4);
+	dhcp_pkt_out_add(&o, DHO_SUBNET_MASK, mask, 4);
+	dhcp_pkt_out_add(&o, 60, "PXEClient", 9);
+	dhcp_pkt_out_add(&o, DHO_ROUTERS, router, 4);
 	n = dhcp_pkt_build(&o, prl, sizeof(prl), 0, b, sizeof(b), &why);
 	CU_ASSERT_EQUAL(why, DHCP_BOK);
 	/* Padded to 300; 53, 54, 51 first, then 3 and 1 as asked, then 60. */
@@ -281,7 +281,7 @@ test_build_order(void)
 	CU_ASSERT_EQUAL(m.xid, 0x12345678);
 	CU_ASSERT_EQUAL(m.flags, 0x8000);
 	CU_ASSERT_EQUAL(m.yiaddr.s_addr, inet_addr("10.0.0.50"));
-	CU_ASSERT_EQUAL(dhcp_msgtype(&m), 2);
+	CU_ASSERT_EQUAL(dhcp_pkt_msgtype(&m), 2);
 	CU_ASSERT_STRING_EQUAL((const char *)m.file, "ipxe.efi");
 	CU_ASSERT_TRUE(opt_is(60, "PXEClient"));
 	CU_ASSERT_EQUAL(m.overload, 0);
@@ -309,13 +309,13 @@ test_build_space(void)
 
 	/* Option 57 below 576 (ISC's CVE-2007-5365): 576 all the same. */
 	out_base(&o);
-	dhcp_out_add(&o, 43, big, 250);
-	dhcp_out_add(&o, 209, big, 150);
+	dhcp_pkt_out_add(&o, 43, big, 250);
+	dhcp_pkt_out_add(&o, 209, big, 150);
 	n = dhcp_pkt_build(&o, NULL, 0, 200, b, sizeof(b), &why);
 	CU_ASSERT_EQUAL(why, DHCP_BOK);
 	CU_ASSERT_EQUAL(n, 576 - 28);
 	CU_ASSERT_EQUAL_FATAL(dhcp_pkt_parse(b, n, &m), DHCP_POK);
-	p = dhcp_opt(&m, 209, &len);
+	p = dhcp_pkt_opt(&m, 209, &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	CU_ASSERT_EQUAL(len, 150);
 	CU_ASSERT_EQUAL(memcmp(p, big, 150), 0);
@@ -324,11 +324,11 @@ test_build_space(void)
 
 	/* An option over 255 bytes is split and reads back whole. */
 	out_base(&o);
-	dhcp_out_add(&o, 43, big, sizeof(big));
+	dhcp_pkt_out_add(&o, 43, big, sizeof(big));
 	n = dhcp_pkt_build(&o, NULL, 0, 1500, b, sizeof(b), &why);
 	CU_ASSERT_EQUAL(why, DHCP_BOK);
 	CU_ASSERT_EQUAL_FATAL(dhcp_pkt_parse(b, n, &m), DHCP_POK);
-	p = dhcp_opt(&m, 43, &len);
+	p = dhcp_pkt_opt(&m, 43, &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	CU_ASSERT_EQUAL(len, sizeof(big));
 	CU_ASSERT_EQUAL(memcmp(p, big, sizeof(big)), 0);
@@ -336,26 +336,26 @@ test_build_space(void)
 
 	/* Too much for 576 even with file and sname: refused, no overflow. */
 	out_base(&o);
-	dhcp_out_add(&o, 43, big, sizeof(big));
+	dhcp_pkt_out_add(&o, 43, big, sizeof(big));
 	CU_ASSERT_EQUAL(dhcp_pkt_build(&o, NULL, 0, 576, b, sizeof(b), &why),
 	    0);
 	CU_ASSERT_EQUAL(why, DHCP_BNOSPACE);
 	/* A file name keeps file for itself: 209 goes on in sname. */
 	out_base(&o);
 	o.file = "undionly.kpxe";
-	dhcp_out_add(&o, 43, big, 250);
-	dhcp_out_add(&o, 209, big, 80);
+	dhcp_pkt_out_add(&o, 43, big, 250);
+	dhcp_pkt_out_add(&o, 209, big, 80);
 	n = dhcp_pkt_build(&o, NULL, 0, 576, b, sizeof(b), &why);
 	CU_ASSERT_EQUAL(why, DHCP_BOK);
 	CU_ASSERT_EQUAL_FATAL(dhcp_pkt_parse(b, n, &m), DHCP_POK);
 	CU_ASSERT_STRING_EQUAL((const char *)m.file, "undionly.kpxe");
 	CU_ASSERT_EQUAL(m.overload, 2);
-	p = dhcp_opt(&m, 209, &len);
+	p = dhcp_pkt_opt(&m, 209, &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	CU_ASSERT_EQUAL(len, 80);
 	CU_ASSERT_EQUAL(memcmp(p, big, 80), 0);
 	/* And 250 more bytes would not fit: refused. */
-	dhcp_out_add(&o, 210, big, 250);
+	dhcp_pkt_out_add(&o, 210, big, 250);
 	CU_ASSERT_EQUAL(dhcp_pkt_build(&o, NULL, 0, 576, b, sizeof(b), &why),
 	    0);
 	CU_ASSERT_EQUAL(why, DHCP_BNOSPACE);

@@ -20,7 +20,7 @@ static int
 opt_is(uint8_t code, const void *val, size_t vlen)
 {
 	size_t		 len;
-	const uint8_t	*p = dhcp_opt(&m, code, &len);
+	const uint8_t	*p = dhcp_pkt_opt(&m, code, &len);
 
 	return p != NULL && len == vlen && memcmp(p, val, len) == 0;
 }
@@ -54,19 +54,19 @@ test_discover(void)
 	CU_ASSERT_EQUAL(m.flags, 0x8000);
 	CU_ASSERT_EQUAL(m.ciaddr.s_addr, 0);
 	CU_ASSERT_EQUAL(memcmp(m.chaddr, mac, 6), 0);
-	CU_ASSERT_EQUAL(dhcp_msgtype(&m), 1);
+	CU_ASSERT_EQUAL(dhcp_pkt_msgtype(&m), 1);
 	CU_ASSERT_TRUE(opt_is(DHO_CLIENT_ARCH, "\x00\x07", 2));
 	CU_ASSERT_TRUE(opt_is(DHO_VENDOR_CLASS_ID,
 	    "PXEClient:Arch:00007:UNDI:003016", 32));
 	CU_ASSERT_TRUE(opt_is(DHO_MAX_MESSAGE_SIZE, "\x05\xdc", 2));
 	CU_ASSERT_TRUE(opt_is(DHO_CLIENT_NDI, "\x01\x02\x01", 3));
-	CU_ASSERT_PTR_NULL(dhcp_opt(&m, DHO_USER_CLASS, &len));
-	p = dhcp_opt(&m, DHO_CLIENT_UUID, &len);
+	CU_ASSERT_PTR_NULL(dhcp_pkt_opt(&m, DHO_USER_CLASS, &len));
+	p = dhcp_pkt_opt(&m, DHO_CLIENT_UUID, &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	CU_ASSERT_EQUAL(len, 17);
 	CU_ASSERT_EQUAL(p[0], 0);
 	CU_ASSERT_EQUAL(memcmp(p + 11, mac, 6), 0);
-	p = dhcp_opt(&m, DHO_PARAMETER_REQUEST, &len);
+	p = dhcp_pkt_opt(&m, DHO_PARAMETER_REQUEST, &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	CU_ASSERT_EQUAL(len, 18);
 	CU_ASSERT_PTR_NOT_NULL(memchr(p, DHO_VENDOR_ENCAPSULATED, len));
@@ -103,7 +103,7 @@ test_discover(void)
 	ci.s_addr = inet_addr("10.0.0.100");
 	n = dhcp_probe_request4011(&r, ci, b, sizeof(b));
 	CU_ASSERT_EQUAL_FATAL(dhcp_pkt_parse(b, n, &m), DHCP_POK);
-	CU_ASSERT_EQUAL(dhcp_msgtype(&m), 3);
+	CU_ASSERT_EQUAL(dhcp_pkt_msgtype(&m), 3);
 	CU_ASSERT_EQUAL(m.ciaddr.s_addr, ci.s_addr);
 	CU_ASSERT_EQUAL(m.flags, 0);
 	CU_ASSERT_TRUE(opt_is(DHO_CLIENT_ARCH, "\x00\x07", 2));

@@ -158,7 +158,7 @@ static int
 ropt_is(uint8_t code, const void *data, size_t len)
 {
 	size_t		 l;
-	const uint8_t	*p = dhcp_opt(&rep, code, &l);
+	const uint8_t	*p = dhcp_pkt_opt(&rep, code, &l);
 
 	if (p == NULL) {
 		fprintf(stderr, "\n  option %u missing\n", code);
@@ -204,7 +204,7 @@ ropt_has(uint8_t code)
 {
 	size_t	l;
 
-	return dhcp_opt(&rep, code, &l) != NULL;
+	return dhcp_pkt_opt(&rep, code, &l) != NULL;
 }
 
 /* Position of code among the reply's options area, or -1. */
@@ -1122,7 +1122,7 @@ test_bootp(void)
 	CU_ASSERT_EQUAL(out.reqtype, 0);
 	CU_ASSERT_EQUAL(rep.op, BOOTREPLY);
 	CU_ASSERT_EQUAL(rep.xid, 0x424f4f54);
-	CU_ASSERT_EQUAL(dhcp_msgtype(&rep), 0);
+	CU_ASSERT_EQUAL(dhcp_pkt_msgtype(&rep), 0);
 	CU_ASSERT_FALSE(ropt_has(DHO_MESSAGE_TYPE));
 	CU_ASSERT_FALSE(ropt_has(DHO_SERVER_IDENTIFIER));
 	CU_ASSERT_FALSE(ropt_has(DHO_LEASE_TIME));
@@ -1379,7 +1379,7 @@ test_option_once(void)
 		const uint8_t	*uuid;
 		size_t		 ulen;
 
-		uuid = dhcp_opt(&req, DHO_CLIENT_UUID, &ulen);
+		uuid = dhcp_pkt_opt(&req, DHO_CLIENT_UUID, &ulen);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(uuid);
 		CU_ASSERT_TRUE(ropt_is(DHO_CLIENT_UUID, uuid, ulen));
 	}
@@ -1420,7 +1420,7 @@ test_proxy_offer(void)
 	CU_ASSERT_EQUAL(rep.xid, req.xid);
 	CU_ASSERT_EQUAL(memcmp(rep.chaddr, req.chaddr, 16), 0);
 	CU_ASSERT_TRUE(ropt_str(DHO_VENDOR_CLASS_ID, "PXEClient"));
-	uuid = dhcp_opt(&req, DHO_CLIENT_UUID, &ulen);
+	uuid = dhcp_pkt_opt(&req, DHO_CLIENT_UUID, &ulen);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(uuid);
 	CU_ASSERT_EQUAL(ulen, 17);
 	CU_ASSERT_TRUE(ropt_is(DHO_CLIENT_UUID, uuid, ulen));
@@ -1490,7 +1490,7 @@ check_4011_ack(const char *to, unsigned port)
 	CU_ASSERT_EQUAL(rep.xid, req.xid);
 	CU_ASSERT_TRUE(ropt_str(DHO_VENDOR_CLASS_ID, "PXEClient"));
 	CU_ASSERT_TRUE(ropt_is(DHO_VENDOR_ENCAPSULATED, pxe8, sizeof(pxe8)));
-	uuid = dhcp_opt(&req, DHO_CLIENT_UUID, &ulen);
+	uuid = dhcp_pkt_opt(&req, DHO_CLIENT_UUID, &ulen);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(uuid);
 	CU_ASSERT_TRUE(ropt_is(DHO_CLIENT_UUID, uuid, ulen));
 	CU_ASSERT_STRING_EQUAL((const char *)rep.file, "ipxe.efi");
@@ -1797,35 +1797,35 @@ static void
 malformed_vectors(unsigned *count)
 {
 	size_t		 n;
-	const char	*trunc = dhcp_perr_str(DHCP_PTRUNC);
-	const char	*ovl = dhcp_perr_str(DHCP_PBADOVERLOAD);
+	const char	*trunc = dhcp_pkt_perr_str(DHCP_PTRUNC);
+	const char	*ovl = dhcp_pkt_perr_str(DHCP_PBADOVERLOAD);
 
 	n = mbase();
-	bad(0, dhcp_perr_str(DHCP_PSHORT), count);
-	bad(1, dhcp_perr_str(DHCP_PSHORT), count);
-	bad(100, dhcp_perr_str(DHCP_PSHORT), count);
-	bad(DHCP_MIN_LEN - 1, dhcp_perr_str(DHCP_PSHORT), count);
-	bad(DHCP_MAX_LEN + 1, dhcp_perr_str(DHCP_PLONG), count);
-	bad(65535, dhcp_perr_str(DHCP_PLONG), count);
+	bad(0, dhcp_pkt_perr_str(DHCP_PSHORT), count);
+	bad(1, dhcp_pkt_perr_str(DHCP_PSHORT), count);
+	bad(100, dhcp_pkt_perr_str(DHCP_PSHORT), count);
+	bad(DHCP_MIN_LEN - 1, dhcp_pkt_perr_str(DHCP_PSHORT), count);
+	bad(DHCP_MAX_LEN + 1, dhcp_pkt_perr_str(DHCP_PLONG), count);
+	bad(65535, dhcp_pkt_perr_str(DHCP_PLONG), count);
 
 	mbuf[0] = 0;
-	bad(n, dhcp_perr_str(DHCP_PBADOP), count);
+	bad(n, dhcp_pkt_perr_str(DHCP_PBADOP), count);
 	mbuf[0] = 3;
-	bad(n, dhcp_perr_str(DHCP_PBADOP), count);
+	bad(n, dhcp_pkt_perr_str(DHCP_PBADOP), count);
 	mbuf[0] = 255;
-	bad(n, dhcp_perr_str(DHCP_PBADOP), count);
+	bad(n, dhcp_pkt_perr_str(DHCP_PBADOP), count);
 
 	n = mbase();
 	mbuf[2] = 17;
-	bad(n, dhcp_perr_str(DHCP_PBADHLEN), count);
+	bad(n, dhcp_pkt_perr_str(DHCP_PBADHLEN), count);
 	mbuf[2] = 255;
-	bad(n, dhcp_perr_str(DHCP_PBADHLEN), count);
+	bad(n, dhcp_pkt_perr_str(DHCP_PBADHLEN), count);
 
 	n = mbase();
 	memset(mbuf + DHCP_FIXED_LEN, 0, 4);
-	bad(n, dhcp_perr_str(DHCP_PNOCOOKIE), count);
+	bad(n, dhcp_pkt_perr_str(DHCP_PNOCOOKIE), count);
 	memcpy(mbuf + DHCP_FIXED_LEN, "\x63\x53\x82\x63", 4);
-	bad(n, dhcp_perr_str(DHCP_PNOCOOKIE), count);
+	bad(n, dhcp_pkt_perr_str(DHCP_PNOCOOKIE), count);
 
 	/* Host name of 10 bytes with 3 left. */
 	n = mbase();
@@ -1855,16 +1855,16 @@ malformed_vectors(unsigned *count)
 	n = mbase();
 	memcpy(mbuf + 243, "\x34\x01\x01\xff", 4);
 	memcpy(mbuf + 108, "\x34\x01\x01\xff", 4);
-	bad(n, dhcp_perr_str(DHCP_POVERLOADLOOP), count);
+	bad(n, dhcp_pkt_perr_str(DHCP_POVERLOADLOOP), count);
 	n = mbase();
 	memcpy(mbuf + 243, "\x34\x01\x02\xff", 4);
 	memcpy(mbuf + 44, "\x34\x01\x02\xff", 4);
-	bad(n, dhcp_perr_str(DHCP_POVERLOADLOOP), count);
+	bad(n, dhcp_pkt_perr_str(DHCP_POVERLOADLOOP), count);
 	n = mbase();
 	memcpy(mbuf + 243, "\x34\x01\x03\xff", 4);
 	memcpy(mbuf + 108, "\x0c\x01x\xff", 4);
 	memcpy(mbuf + 44, "\x34\x01\x01\xff", 4);
-	bad(n, dhcp_perr_str(DHCP_POVERLOADLOOP), count);
+	bad(n, dhcp_pkt_perr_str(DHCP_POVERLOADLOOP), count);
 
 	/* Overloaded fields with an option running past their end. */
 	n = mbase();

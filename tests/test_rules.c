@@ -76,7 +76,7 @@ eval_fixture(const char *name, struct rules_req *req,
 	size_t		n = unit_fixture(name, pkt, sizeof(pkt));
 
 	CU_ASSERT_EQUAL_FATAL(dhcp_pkt_parse(pkt, n, m), DHCP_POK);
-	dhcp_rules_req(m, req);
+	dhcp_pkt_rules_req(m, req);
 	rules_eval(lab, req, res);
 }
 

@@ -2,8 +2,8 @@
  * fuzz_dhcp_pkt.c: libFuzzer entry for the BOOTP/DHCP codec.
  *
  * Arbitrary bytes go through dhcp_pkt_parse(); what parses goes through
- * dhcp_rules_req(), and a reply made of its header fields and options
- * goes through dhcp_out_add() and dhcp_pkt_build() and must parse back
+ * dhcp_pkt_rules_req(), and a reply made of its header fields and options
+ * goes through dhcp_pkt_out_add() and dhcp_pkt_build() and must parse back
  * to the same fields and options.  Any difference aborts.
  */
 #include "config.h"
@@ -79,8 +79,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (dhcp_pkt_parse(data, size, &m) != DHCP_POK)
 		return 0;
-	(void)dhcp_msgtype(&m);
-	dhcp_rules_req(&m, &req);
+	(void)dhcp_pkt_msgtype(&m);
+	dhcp_pkt_rules_req(&m, &req);
 	check_req(&m, &req);
 
 	/* A reply echoing the request's fields and its options. */
@@ -104,14 +104,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.file = field_name(m.file, sizeof(m.file), file);
 	for (code = 1; code < 255; code++) {
 		if (code == DHO_OPTION_OVERLOAD ||
-		    (p = dhcp_opt(&m, (uint8_t)code, &l)) == NULL)
+		    (p = dhcp_pkt_opt(&m, (uint8_t)code, &l)) == NULL)
 			continue;
-		if (dhcp_out_add(&o, (uint8_t)code, p, l) == -1)
+		if (dhcp_pkt_out_add(&o, (uint8_t)code, p, l) == -1)
 			break;
 		added[code] = 1;
 	}
-	prl = dhcp_opt(&m, DHO_PARAMETER_REQUEST, &prl_len);
-	if ((p57 = dhcp_opt(&m, DHO_MAX_MESSAGE_SIZE, &len57)) != NULL &&
+	prl = dhcp_pkt_opt(&m, DHO_PARAMETER_REQUEST, &prl_len);
+	if ((p57 = dhcp_pkt_opt(&m, DHO_MAX_MESSAGE_SIZE, &len57)) != NULL &&
 	    len57 == 2)
 		maxsize = (size_t)p57[0] << 8 | p57[1];
 	len = dhcp_pkt_build(&o, prl, prl != NULL ? prl_len : 0, maxsize, buf,
@@ -148,13 +148,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (code == DHO_OPTION_OVERLOAD)
 			continue;
-		q = dhcp_opt(&back, (uint8_t)code, &ql);
+		q = dhcp_pkt_opt(&back, (uint8_t)code, &ql);
 		if (!added[code]) {
 			if (q != NULL)
 				fail("build: an option appeared");
 			continue;
 		}
-		p = dhcp_opt(&m, (uint8_t)code, &l);
+		p = dhcp_pkt_opt(&m, (uint8_t)code, &l);
 		if (q == NULL || ql != l || (l > 0 && memcmp(p, q, l) != 0))
 			fail("build: an option differs");
 	}

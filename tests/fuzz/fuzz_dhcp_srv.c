@@ -219,13 +219,13 @@ check_reply(const struct dhcp_srv_out *out)
 	}
 	if ((e = dhcp_pkt_parse(out->buf, out->len, &m)) != DHCP_POK) {
 		fprintf(stderr, "fuzz_dhcp_srv: reply does not parse: %s\n",
-		    dhcp_perr_str(e));
+		    dhcp_pkt_perr_str(e));
 		abort();
 	}
-	if (m.op != BOOTREPLY || (out->type > 0 && dhcp_msgtype(&m) !=
+	if (m.op != BOOTREPLY || (out->type > 0 && dhcp_pkt_msgtype(&m) !=
 	    out->type)) {
 		fprintf(stderr, "fuzz_dhcp_srv: reply op %u type %d, "
-		    "expected %d\n", m.op, dhcp_msgtype(&m), out->type);
+		    "expected %d\n", m.op, dhcp_pkt_msgtype(&m), out->type);
 		abort();
 	}
 	if (memchr(out->log, '\0', sizeof(out->log)) == NULL)

@@ -3,7 +3,7 @@
  * names: http_pct_decode(), fsroot_clean() and http_range().
  *
  * The input, as text, is percent-decoded and cleaned the way http.c
- * does it (and cleaned raw, the way tftp.c does).  A path that
+ * does it (and cleaned raw, the way tftp_xfer.c does).  A path that
  * fsroot_clean() accepts must never hold a ".." component, never start
  * with "/", never hold a control byte or a backslash, never be empty,
  * and cleaning it again must change nothing.  The same text is a Range
@@ -103,7 +103,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 
-	/* As tftp.c: the raw name. */
+	/* As tftp_xfer.c: the raw name. */
 	check_clean(s, 512);
 	check_clean(s, 16);
 	/* As http.c: decoded first. */

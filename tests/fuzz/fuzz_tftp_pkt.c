@@ -1,8 +1,8 @@
 /*
  * fuzz_tftp_pkt.c: libFuzzer entry for the TFTP request parser.
  *
- * Arbitrary bytes go through tftp_rrq_parse(); the options it accepted
- * go into tftp_oack_build(), whose packet must hold exactly those
+ * Arbitrary bytes go through tftp_pkt_rrq_parse(); the options it accepted
+ * go into tftp_pkt_oack_build(), whose packet must hold exactly those
  * options with their values.  The ACK and ERROR parsers get the same
  * bytes.  Any difference aborts.
  */
@@ -82,9 +82,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (size > 0)
 		memcpy(copy, data, size);
-	(void)tftp_ack_parse(copy, size, &v16);
-	(void)tftp_error_parse(copy, size, &v16, msg, sizeof(msg));
-	if (tftp_rrq_parse(copy, size, &rrq) == TFTP_POK) {
+	(void)tftp_pkt_ack_parse(copy, size, &v16);
+	(void)tftp_pkt_error_parse(copy, size, &v16, msg, sizeof(msg));
+	if (tftp_pkt_rrq_parse(copy, size, &rrq) == TFTP_POK) {
 		if (rrq.file == NULL || rrq.file[0] == '\0' ||
 		    (const uint8_t *)rrq.file < copy + 2 ||
 		    memchr(rrq.file, '\0', size - (size_t)((const uint8_t *)
@@ -102,11 +102,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.tsize = rrq.tsize;
 		o.timeout = rrq.timeout;
 		o.windowsize = rrq.windowsize;
-		if ((len = tftp_oack_build(buf, sizeof(buf), &o)) == 0)
+		if ((len = tftp_pkt_oack_build(buf, sizeof(buf), &o)) == 0)
 			fail("oack: does not fit in 512 bytes");
 		check_oack(buf, len, &o);
 		/* Too small a buffer: 0, never an overflow. */
-		if (len > 2 && tftp_oack_build(buf, len - 1, &o) != 0)
+		if (len > 2 && tftp_pkt_oack_build(buf, len - 1, &o) != 0)
 			fail("oack: built into too small a buffer");
 	}
 	free(copy);

@@ -1,8 +1,8 @@
 /*
- * tftp.h: one TFTP read transfer as a state machine driven by the loop.
+ * tftp_xfer.h: one TFTP read transfer as a state machine driven by the loop.
  */
-#ifndef PXED_TFTP_H
-#define PXED_TFTP_H
+#ifndef PXED_TFTP_XFER_H
+#define PXED_TFTP_XFER_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -88,7 +88,7 @@ void		 tftp_xfer_abort(struct tftp_xfer *x);
 /* Payload bytes delivered and acknowledged so far. */
 uint64_t	 tftp_xfer_bytes(const struct tftp_xfer *x);
 /* The block number on the wire for absolute block b. */
-uint16_t	 tftp_wire_block(uint64_t b, unsigned rollover);
-const char	*tftp_end_str(enum tftp_end e);
+uint16_t	 tftp_xfer_wire_block(uint64_t b, unsigned rollover);
+const char	*tftp_xfer_end_str(enum tftp_end e);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * tftp.c: the transfer engine.  No sockets: it calls send() with ready
+ * tftp_xfer.c: the transfer engine.  No sockets: it calls send() with ready
  * datagrams and end() once when the transfer is over; time comes from the
  * loop's timers, so tests drive it with an injected clock.
  *
@@ -39,7 +39,7 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "tftp.h"
+#include "tftp_xfer.h"
 
 /* One scratch area for the window being sent: the loop is single-threaded. */
 static uint8_t		*scratch;
@@ -75,7 +75,7 @@ tftp_scratch(size_t bytes, size_t pkts)
 }
 
 uint16_t
-tftp_wire_block(uint64_t b, unsigned rollover)
+tftp_xfer_wire_block(uint64_t b, unsigned rollover)
 {
 	if (rollover == 1)
 		return (uint16_t)((b - 1) % 65535 + 1);
@@ -83,7 +83,7 @@ tftp_wire_block(uint64_t b, unsigned rollover)
 }
 
 const char *
-tftp_end_str(enum tftp_end e)
+tftp_xfer_end_str(enum tftp_end e)
 {
 	switch (e) {
 	case TFTP_END_DONE:
@@ -198,7 +198,7 @@ tftp_send_blocks(struct tftp_xfer *x, uint64_t from, uint64_t to)
 
 			if (start < got)
 				len = got - start < bs ? got - start : bs;
-			tftp_data_header(hdrs[i], tftp_wire_block(b,
+			tftp_pkt_data_header(hdrs[i], tftp_xfer_wire_block(b,
 			    x->p.rollover));
 			iovs[2 * i].iov_base = hdrs[i];
 			iovs[2 * i].iov_len = 4;
@@ -216,7 +216,7 @@ tftp_send_blocks(struct tftp_xfer *x, uint64_t from, uint64_t to)
 			if (n < 0)
 				return -1;
 			x->na[(b + 1) % ring] = st;
-			tftp_data_header(hdrs[i], tftp_wire_block(b,
+			tftp_pkt_data_header(hdrs[i], tftp_xfer_wire_block(b,
 			    x->p.rollover));
 			iovs[2 * i].iov_base = hdrs[i];
 			iovs[2 * i].iov_len = 4;
@@ -271,7 +271,7 @@ tftp_send_oack(struct tftp_xfer *x)
 {
 	uint8_t		pkt[128];
 	struct iovec	iov[2];
-	size_t		n = tftp_oack_build(pkt, sizeof(pkt), &x->p.oack);
+	size_t		n = tftp_pkt_oack_build(pkt, sizeof(pkt), &x->p.oack);
 
 	iov[0].iov_base = pkt;
 	iov[0].iov_len = n;
@@ -340,7 +340,7 @@ tftp_xfer_input(struct tftp_xfer *x, const uint8_t *pkt, size_t len)
 
 	if (x->finished)
 		return;
-	if (tftp_error_parse(pkt, len, &code, x->peer_msg,
+	if (tftp_pkt_error_parse(pkt, len, &code, x->peer_msg,
 	    sizeof(x->peer_msg)) == 0) {
 		x->peer_code = code;
 		/* UEFI reads tsize from the OACK, then stops: not a failure. */
@@ -348,7 +348,7 @@ tftp_xfer_input(struct tftp_xfer *x, const uint8_t *pkt, size_t len)
 		    x->p.oack.tsize.set ? TFTP_END_PROBE : TFTP_END_PEER);
 		return;
 	}
-	if (tftp_ack_parse(pkt, len, &w) == -1)
+	if (tftp_pkt_ack_parse(pkt, len, &w) == -1)
 		return;				/* neither: ignored */
 	if (x->oack_pending) {
 		if (w != 0)
@@ -357,7 +357,7 @@ tftp_xfer_input(struct tftp_xfer *x, const uint8_t *pkt, size_t len)
 	} else {
 		/* Find the block in flight with this wire number. */
 		for (b = x->acked + 1; b <= x->sent; b++)
-			if (tftp_wire_block(b, x->p.rollover) == w)
+			if (tftp_xfer_wire_block(b, x->p.rollover) == w)
 				break;
 		if (b > x->sent)
 			return;		/* duplicate or stale: never resend */
