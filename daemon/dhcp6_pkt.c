@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "dhcp6_pkt.h"
+#include "wire.h"
 
 static const char *const dhcp6_perr_names[DHCP6_PERR_MAX] = {
 	[DHCP6_POK] = "ok",
@@ -46,19 +47,6 @@ static const char *const dhcp6_type_names[] = {
 	[DHCP6_RELAY_REPL] = "RELAY-REPL",
 };
 
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
 /*
  * The next option of an area: *p and *left advance past it.  Returns 1
  * with *o set, 0 at the end of the area, -1 when the option runs past it.
@@ -70,8 +58,8 @@ dhcp6_next(const uint8_t **p, size_t *left, struct dhcp6_opt *o)
 		return 0;
 	if (*left < DHCP6_OPT_HDR_LEN)
 		return -1;
-	o->code = get16(*p);
-	o->len = get16(*p + 2);
+	o->code = wire_get16(*p);
+	o->len = wire_get16(*p + 2);
 	if ((size_t)o->len > *left - DHCP6_OPT_HDR_LEN)
 		return -1;
 	o->data = *p + DHCP6_OPT_HDR_LEN;
@@ -101,8 +89,8 @@ dhcp6_iaaddr(const struct dhcp6_opt *o, struct dhcp6_ia *ia)
 		struct dhcp6_iaaddr	*a = &ia->addr[ia->naddr++];
 
 		memcpy(&a->addr, o->data, 16);
-		a->preferred = get32(o->data + 16);
-		a->valid = get32(o->data + 20);
+		a->preferred = wire_get32(o->data + 16);
+		a->valid = wire_get32(o->data + 20);
 	}
 	return DHCP6_POK;
 }
@@ -123,10 +111,10 @@ dhcp6_ia(const struct dhcp6_opt *o, struct dhcp6_msg *m)
 		return DHCP6_PBADIA;
 	memset(&ia, 0, sizeof(ia));
 	ia.type = o->code;
-	ia.iaid = get32(o->data);
+	ia.iaid = wire_get32(o->data);
 	if (o->code == D6O_IA_NA) {
-		ia.t1 = get32(o->data + 4);
-		ia.t2 = get32(o->data + 8);
+		ia.t1 = wire_get32(o->data + 4);
+		ia.t2 = wire_get32(o->data + 8);
 	}
 	p = o->data + fixed;
 	left = o->len - fixed;
@@ -249,7 +237,7 @@ dhcp6_pkt_oro_has(const struct dhcp6_msg *m, uint16_t code)
 	if (oro == NULL)
 		return false;
 	for (i = 0; i + 1 < oro->len; i += 2)
-		if (get16(oro->data + i) == code)
+		if (wire_get16(oro->data + i) == code)
 			return true;
 	return false;
 }
@@ -271,9 +259,9 @@ dhcp6_pkt_duid_mac(const uint8_t *duid, size_t len, uint8_t mac[6])
 {
 	size_t	off;
 
-	if (len < 4 || get16(duid + 2) != 1)	/* hardware type Ethernet */
+	if (len < 4 || wire_get16(duid + 2) != 1)	/* hardware type Ethernet */
 		return false;
-	switch (get16(duid)) {
+	switch (wire_get16(duid)) {
 	case DUID_LLT:
 		off = 8;	/* type, hardware type, time */
 		break;
@@ -332,8 +320,9 @@ dhcp6_put(struct dhcp6_out *o, const void *p, size_t n)
 static void
 dhcp6_put16(struct dhcp6_out *o, uint16_t v)
 {
-	uint8_t	b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
+	uint8_t	b[2];
 
+	wire_put16(b, v);
 	dhcp6_put(o, b, 2);
 }
 
@@ -385,9 +374,9 @@ dhcp6_pkt_out_opt(struct dhcp6_out *o, uint16_t code, const void *data,
 void
 dhcp6_pkt_out_u32(struct dhcp6_out *o, uint32_t v)
 {
-	uint8_t	b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16),
-	    (uint8_t)(v >> 8), (uint8_t)v };
+	uint8_t	b[4];
 
+	wire_put32(b, v);
 	dhcp6_put(o, b, sizeof(b));
 }
 
