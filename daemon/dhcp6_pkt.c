@@ -345,9 +345,10 @@ dhcp6_pkt_out_hdr(struct dhcp6_out *o, uint8_t type, uint32_t xid)
 }
 
 void
-dhcp6_pkt_out_relay(struct dhcp6_out *o, const struct dhcp6_relay *r)
+dhcp6_pkt_out_relay(struct dhcp6_out *o, uint8_t type,
+    const struct dhcp6_relay *r)
 {
-	uint8_t	h[2] = { DHCP6_RELAY_REPL, r->hops };
+	uint8_t	h[2] = { type, r->hops };
 
 	dhcp6_put(o, h, sizeof(h));
 	dhcp6_put(o, &r->link, 16);

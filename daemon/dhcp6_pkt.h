@@ -110,8 +110,12 @@ struct dhcp6_out {
 
 void	dhcp6_pkt_out_init(struct dhcp6_out *o, uint8_t *buf, size_t cap);
 void	dhcp6_pkt_out_hdr(struct dhcp6_out *o, uint8_t type, uint32_t xid);
-/* A Relay-Reply header (RFC 8415 9.2), from the relay's own fields. */
-void	dhcp6_pkt_out_relay(struct dhcp6_out *o, const struct dhcp6_relay *r);
+/*
+ * A relay message header of type (DHCP6_RELAY_REPL, RFC 8415 9.2, or
+ * RELAY_FORW) from the relay's own fields, with its Interface-ID.
+ */
+void	dhcp6_pkt_out_relay(struct dhcp6_out *o, uint8_t type,
+	    const struct dhcp6_relay *r);
 void	dhcp6_pkt_out_opt(struct dhcp6_out *o, uint16_t code,
 	    const void *data, size_t len);
 void	dhcp6_pkt_out_u32(struct dhcp6_out *o, uint32_t v);

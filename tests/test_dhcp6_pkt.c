@@ -169,7 +169,7 @@ test_relay(void)
 	/* The Relay-Reply, outermost first, then the inner reply. */
 	dhcp6_pkt_out_init(&o, out, sizeof(out));
 	for (i = 0; i < 2; i++) {
-		dhcp6_pkt_out_relay(&o, &m.relay[i]);
+		dhcp6_pkt_out_relay(&o, DHCP6_RELAY_REPL, &m.relay[i]);
 		mark[i] = dhcp6_pkt_out_begin(&o, D6O_RELAY_MSG);
 	}
 	dhcp6_pkt_out_hdr(&o, DHCP6_ADVERTISE, m.xid);

@@ -40,7 +40,7 @@ shift $((OPTIND - 1))
 
 src=${FUZZ_SRC:-$(cd "$(dirname "$0")" && pwd)}
 build=${FUZZ_BUILD:-$(pwd)/tests/fuzz}
-targets=${*:-"fuzz_dhcp_pkt fuzz_dhcp_srv fuzz_tftp_pkt fuzz_conf fuzz_tmpl fuzz_http_path"}
+targets=${*:-"fuzz_dhcp_pkt fuzz_dhcp_srv fuzz_tftp_pkt fuzz_conf fuzz_tmpl fuzz_http_path fuzz_dhcp6_pkt"}
 
 for t in $targets; do
 	if ! test -x "$build/$t"; then
