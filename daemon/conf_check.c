@@ -157,9 +157,10 @@ conf_check_ranges(struct conf_loader *L)
 	qsort(r, c->dhcp.nranges, sizeof(*r), conf_range_cmp);
 	for (i = 1; i < c->dhcp.nranges; i++)
 		if (ntohl(r[i].start.s_addr) <= ntohl(r[i - 1].end.s_addr))
-			conf_error_where(L, &r[i].where, "range \"%s\" overlaps "
-			    "range \"%s\" at %s:%d", r[i].name, r[i - 1].name,
-			    r[i - 1].where.file, r[i - 1].where.line);
+			conf_error_where(L, &r[i].where, "range \"%s\" "
+			    "overlaps range \"%s\" at %s:%d", r[i].name,
+			    r[i - 1].name, r[i - 1].where.file,
+			    r[i - 1].where.line);
 	free(r);
 }
 
@@ -250,8 +251,8 @@ conf_check_hosts(struct conf_loader *L)
 		}
 		if (h->boot_name != NULL &&
 		    (h->boot = conf_boot_by_name(c, h->boot_name)) == NULL)
-			conf_error_where(L, &h->where, "host \"%s\": boot \"%s\""
-			    " is not defined", h->name, h->boot_name);
+			conf_error_where(L, &h->where, "host \"%s\": boot "
+			    "\"%s\" is not defined", h->name, h->boot_name);
 	}
 	conf_check_host_ips(L, byip, nip);
 	free(byip);

@@ -401,8 +401,8 @@ conf_scan_brace(struct conf_scan *s)
 	if (!kw->word || kw->quoted || !title->word)
 		return;
 	for (k = 0; k < CONF_NKINDS; k++)
-		if (kw->len == strlen(conf_kind_names[k]) &&
-		    memcmp(s->src + kw->start, conf_kind_names[k], kw->len) == 0)
+		if (kw->len == strlen(conf_kind_names[k]) && memcmp(s->src +
+		    kw->start, conf_kind_names[k], kw->len) == 0)
 			break;
 	if (k == CONF_NKINDS)
 		return;
@@ -480,7 +480,8 @@ conf_scan_normal(struct conf_scan *s, char c, char nx)
 		memset(s->tok, 0, sizeof(s->tok));
 	} else if (strchr("}=+,()", c) != NULL)
 		memset(s->tok, 0, sizeof(s->tok));
-	else if (conf_wordchar(c) && (s->i == 0 || !conf_wordchar(src[s->i - 1])))
+	else if (conf_wordchar(c) && (s->i == 0 ||
+	    !conf_wordchar(src[s->i - 1])))
 		conf_scan_token(s, false);
 	return 0;
 }

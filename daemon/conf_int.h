@@ -55,7 +55,8 @@ struct conf_loader {
 
 	/* Header lines of titled sections, per keyword, in file order. */
 	int			*sec_lines[CONF_NKINDS];
-	size_t			 nsec_lines[CONF_NKINDS], cap_sec_lines[CONF_NKINDS];
+	size_t			 nsec_lines[CONF_NKINDS];
+	size_t			 cap_sec_lines[CONF_NKINDS];
 };
 
 #define CONF_GROW(arr, n, cap) do {					\
@@ -151,7 +152,7 @@ struct conf_setting {
 	unsigned long		 def;		/* before scale */
 	const char		*defstr;	/* STRING, PATH */
 	size_t			 off, size;	/* the field in struct conf */
-	size_t			 off2;		/* ADDRPORT: the uint16_t port */
+	size_t			 off2;		/* ADDRPORT: the port */
 };
 
 /* Row i of the table, NULL past the end. */

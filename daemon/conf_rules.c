@@ -334,9 +334,9 @@ conf_tftp_refuse(struct conf_loader *L, struct cfg_t *sec, unsigned *bits)
 			if (strcasecmp(s, refuse[j].name) == 0)
 				break;
 		if (j == sizeof(refuse) / sizeof(refuse[0])) {
-			conf_error(L, conf_confuse_optline(L, sec, "tftp-refuse"),
-			    "tftp-refuse: \"%s\" is not blksize, tsize, "
-			    "timeout, windowsize or all", s);
+			conf_error(L, conf_confuse_optline(L, sec,
+			    "tftp-refuse"), "tftp-refuse: \"%s\" is not "
+			    "blksize, tsize, timeout, windowsize or all", s);
 			bad = 1;
 			continue;
 		}
@@ -385,8 +385,8 @@ conf_bootset_ipxe(struct conf_loader *L, struct cfg_t *sec,
 	}
 	if (n > 0 && (len = dhcp_enc_ipxe(subs, (size_t)n, buf,
 	    sizeof(buf))) == 0) {
-		conf_error(L, conf_confuse_optline(L, sec, "ipxe"), "ipxe: more "
-		    "than %d bytes in all", CONF_MAX_OPTLEN);
+		conf_error(L, conf_confuse_optline(L, sec, "ipxe"),
+		    "ipxe: more than %d bytes in all", CONF_MAX_OPTLEN);
 		bad = 1;
 	}
 	bs->ipxe = arena_memdup(L->a, buf, len);
@@ -804,8 +804,8 @@ conf_host_tags(struct conf_loader *L, struct cfg_t *sec, struct conf_host *h)
 		const char	*s = conf_confuse_nstr(sec, "tags", i);
 
 		if (!conf_value_validname(s) || strcmp(s, "known") == 0) {
-			conf_error_where(L, &w, "tags: \"%s\" is not a tag name "
-			    "a host can set", s);
+			conf_error_where(L, &w, "tags: \"%s\" is not a tag "
+			    "name a host can set", s);
 			bad = 1;
 			continue;
 		}

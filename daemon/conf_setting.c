@@ -270,12 +270,13 @@ conf_setting_enum(struct conf_loader *L, struct cfg_t *sec,
 
 	for (nm = s->names; nm->name != NULL; nm++)
 		if (strcasecmp(v, nm->name) == 0) {
-			conf_setting_store(L->conf, s, (unsigned long)nm->value);
+			conf_setting_store(L->conf, s,
+			    (unsigned long)nm->value);
 			return;
 		}
 	conf_setting_names(s->names, list, sizeof(list));
-	conf_error(L, conf_confuse_optline(L, sec, s->key), "%s: \"%s\" is not "
-	    "%s", s->key, v, list);
+	conf_error(L, conf_confuse_optline(L, sec, s->key),
+	    "%s: \"%s\" is not %s", s->key, v, list);
 }
 
 /* The types written as text: a string, a path, a name, ADDRESS:PORT. */
@@ -304,8 +305,8 @@ conf_setting_text(struct conf_loader *L, struct cfg_t *sec,
 		return;
 	}
 	if (s->type == CONF_SET_PATH && *v != '/')
-		conf_error(L, conf_confuse_optline(L, sec, s->key), "%s: \"%s\" "
-		    "is not an absolute path", s->key, v);
+		conf_error(L, conf_confuse_optline(L, sec, s->key),
+		    "%s: \"%s\" is not an absolute path", s->key, v);
 	conf_setting_store_str(L->conf, s, arena_strdup(L->a, v));
 }
 
@@ -339,17 +340,94 @@ conf_setting_parse(struct conf_loader *L, struct cfg_t *sec,
 
 /* ---------- the rest of the main file ---------- */
 
+/* The addresses of a range agree with its netmask and with each other. */
+static int
+conf_range_addrs(struct conf_loader *L, struct cfg_t *sec,
+    struct conf_range *r)
+{
+	const char	*start = conf_confuse_str(sec, "start");
+	const char	*end = conf_confuse_str(sec, "end");
+	const char	*mask = conf_confuse_str(sec, "netmask");
+	uint32_t	 m;
+
+	if (conf_setting_ip(L, sec, "start", &r->start) < 0 ||
+	    conf_setting_ip(L, sec, "end", &r->end) < 0 ||
+	    conf_setting_ip(L, sec, "netmask", &r->netmask) < 0 ||
+	    conf_setting_ip(L, sec, "router", &r->router) < 0)
+		return -1;
+	m = ntohl(r->netmask.s_addr);
+	if (m != 0 && (~m & (~m + 1)) != 0) {
+		conf_error(L, conf_confuse_optline(L, sec, "netmask"),
+		    "netmask: %s is not a contiguous netmask", mask);
+		return -1;
+	}
+	r->subnet.s_addr = r->start.s_addr & r->netmask.s_addr;
+	if (ntohl(r->start.s_addr) > ntohl(r->end.s_addr)) {
+		conf_error_where(L, &r->where, "range \"%s\": start %s is "
+		    "after end %s", r->name, start, end);
+		return -1;
+	}
+	if ((r->end.s_addr & r->netmask.s_addr) != r->subnet.s_addr) {
+		conf_error(L, conf_confuse_optline(L, sec, "end"), "range "
+		    "\"%s\": end %s is not in the subnet of start %s/%s",
+		    r->name, end, start, mask);
+		return -1;
+	}
+	if (r->router.s_addr != 0 &&
+	    (r->router.s_addr & r->netmask.s_addr) != r->subnet.s_addr) {
+		conf_error(L, conf_confuse_optline(L, sec, "router"), "range "
+		    "\"%s\": router %s is outside the range's subnet", r->name,
+		    conf_confuse_str(sec, "router"));
+		return -1;
+	}
+	return 0;
+}
+
+/* What the clients of a range are told: DNS servers, domain, lease. */
+static int
+conf_range_client(struct conf_loader *L, struct cfg_t *sec,
+    struct conf_range *r)
+{
+	const char	*s;
+	unsigned long	 v;
+	unsigned	 i, n = conf_confuse_size(sec, "dns");
+
+	if (n > 0) {
+		r->dns = arena_alloc(L->a, n * sizeof(*r->dns));
+		for (i = 0; i < n; i++) {
+			s = conf_confuse_nstr(sec, "dns", i);
+			if (!conf_value_parse_ip(s, &r->dns[r->ndns++])) {
+				conf_error(L, conf_confuse_optline(L, sec,
+				    "dns"), "dns: \"%s\" is not an IPv4 "
+				    "address", s);
+				return -1;
+			}
+		}
+	}
+	if ((s = conf_confuse_str(sec, "domain")) != NULL) {
+		if (!conf_value_validhostname(s)) {
+			conf_error(L, conf_confuse_optline(L, sec, "domain"),
+			    "domain: \"%s\" is not a domain name", s);
+			return -1;
+		}
+		r->domain = arena_strdup(L->a, s);
+	}
+	if (conf_setting_ulong(L, sec, "lease-time", 60, 0xfffffffeUL, &v) < 0)
+		return -1;
+	if (conf_confuse_str(sec, "lease-time") != NULL)
+		r->lease_time = (uint32_t)v;
+	return 0;
+}
+
 static void
 conf_range(struct conf_loader *L, struct cfg_t *sec, unsigned idx,
     uint32_t deflease)
 {
+	static const char *const need[] = { "start", "end", "netmask" };
 	struct conf		*conf = L->conf;
 	struct conf_range	 r;
-	unsigned long		 v;
 	unsigned		 i;
 	int			 bad = 0;
-	const char		*need[] = { "start", "end", "netmask" };
-	uint32_t		 mask;
 
 	memset(&r, 0, sizeof(r));
 	r.name = arena_strdup(L->a, conf_confuse_title(sec));
@@ -361,67 +439,9 @@ conf_range(struct conf_loader *L, struct cfg_t *sec, unsigned idx,
 			    r.name, need[i]);
 			bad = 1;
 		}
-	if (bad)
+	if (bad || conf_range_addrs(L, sec, &r) == -1 ||
+	    conf_range_client(L, sec, &r) == -1)
 		return;
-	if (conf_setting_ip(L, sec, "start", &r.start) < 0 ||
-	    conf_setting_ip(L, sec, "end", &r.end) < 0 ||
-	    conf_setting_ip(L, sec, "netmask", &r.netmask) < 0 ||
-	    conf_setting_ip(L, sec, "router", &r.router) < 0)
-		bad = 1;
-	if (bad)
-		return;
-	mask = ntohl(r.netmask.s_addr);
-	if (mask != 0 && (~mask & (~mask + 1)) != 0) {
-		conf_error(L, conf_confuse_optline(L, sec, "netmask"), "netmask: %s "
-		    "is not a contiguous netmask", conf_confuse_str(sec, "netmask"));
-		return;
-	}
-	r.subnet.s_addr = r.start.s_addr & r.netmask.s_addr;
-	if (ntohl(r.start.s_addr) > ntohl(r.end.s_addr)) {
-		conf_error_where(L, &r.where, "range \"%s\": start %s is after "
-		    "end %s", r.name, conf_confuse_str(sec, "start"),
-		    conf_confuse_str(sec, "end"));
-		return;
-	}
-	if ((r.end.s_addr & r.netmask.s_addr) != r.subnet.s_addr) {
-		conf_error(L, conf_confuse_optline(L, sec, "end"), "range \"%s\": end "
-		    "%s is not in the subnet of start %s/%s", r.name,
-		    conf_confuse_str(sec, "end"), conf_confuse_str(sec, "start"),
-		    conf_confuse_str(sec, "netmask"));
-		return;
-	}
-	if (r.router.s_addr != 0 &&
-	    (r.router.s_addr & r.netmask.s_addr) != r.subnet.s_addr) {
-		conf_error(L, conf_confuse_optline(L, sec, "router"), "range \"%s\": "
-		    "router %s is outside the range's subnet", r.name,
-		    conf_confuse_str(sec, "router"));
-		return;
-	}
-	if (conf_confuse_size(sec, "dns") > 0) {
-		r.dns = arena_alloc(L->a, conf_confuse_size(sec, "dns") *
-		    sizeof(*r.dns));
-		for (i = 0; i < conf_confuse_size(sec, "dns"); i++)
-			if (!conf_value_parse_ip(conf_confuse_nstr(sec, "dns", i),
-			    &r.dns[r.ndns++])) {
-				conf_error(L, conf_confuse_optline(L, sec, "dns"),
-				    "dns: \"%s\" is not an IPv4 address",
-				    conf_confuse_nstr(sec, "dns", i));
-				return;
-			}
-	}
-	if (conf_confuse_str(sec, "domain") != NULL) {
-		if (!conf_value_validhostname(conf_confuse_str(sec, "domain"))) {
-			conf_error(L, conf_confuse_optline(L, sec, "domain"),
-			    "domain: \"%s\" is not a domain name",
-			    conf_confuse_str(sec, "domain"));
-			return;
-		}
-		r.domain = arena_strdup(L->a, conf_confuse_str(sec, "domain"));
-	}
-	if (conf_setting_ulong(L, sec, "lease-time", 60, 0xfffffffeUL, &v) < 0)
-		return;
-	if (conf_confuse_str(sec, "lease-time") != NULL)
-		r.lease_time = (uint32_t)v;
 	CONF_GROW(conf->dhcp.ranges, conf->dhcp.nranges, L->cap_ranges);
 	conf->dhcp.ranges[conf->dhcp.nranges++] = r;
 }

@@ -275,8 +275,10 @@ conf_value_parse_optval(struct arena *a, const char *s, const uint8_t **data,
 	    strncasecmp(s, "u16:", 4) == 0 || strncasecmp(s, "u32:", 4) == 0)
 		r = conf_optval_uint(s, buf, &n, err, errlen);
 	else {
-		const char	*t = strncasecmp(s, "text:", 5) == 0 ? s + 5 : s;
+		const char	*t = s;
 
+		if (strncasecmp(s, "text:", 5) == 0)
+			t += 5;
 		n = strlen(t);
 		r = n > sizeof(buf);
 		if (r == 0)

@@ -485,23 +485,23 @@ test_optval(void)
 	size_t		 n;
 	char		 err[256];
 
-	CU_ASSERT_EQUAL(conf_value_parse_optval(&a, "hex:0A0b:0c", &d, &n, err,
-	    sizeof(err)), 0);
+	CU_ASSERT_EQUAL(conf_value_parse_optval(&a, "hex:0A0b:0c", &d, &n,
+	    err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(n, 3);
 	CU_ASSERT_EQUAL(d[0], 0x0a);
 	CU_ASSERT_EQUAL(d[2], 0x0c);
 	CU_ASSERT_EQUAL(conf_value_parse_optval(&a, "0x0", &d, &n, err,
 	    sizeof(err)), -1);
-	CU_ASSERT_EQUAL(conf_value_parse_optval(&a, "u32:4294967295", &d, &n, err,
-	    sizeof(err)), 0);
+	CU_ASSERT_EQUAL(conf_value_parse_optval(&a, "u32:4294967295", &d, &n,
+	    err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(n, 4);
 	CU_ASSERT_EQUAL(d[3], 0xff);
 	CU_ASSERT_EQUAL(conf_value_parse_optval(&a, "u8:256", &d, &n, err,
 	    sizeof(err)), -1);
 	CU_ASSERT_EQUAL(conf_value_parse_optval(&a, "u16:-1", &d, &n, err,
 	    sizeof(err)), -1);
-	CU_ASSERT_EQUAL(conf_value_parse_optval(&a, "ip:1.2.3.4, 5.6.7.8", &d, &n,
-	    err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(conf_value_parse_optval(&a, "ip:1.2.3.4, 5.6.7.8", &d,
+	    &n, err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(n, 8);
 	CU_ASSERT_EQUAL(conf_value_parse_optval(&a, "ip:1.2.3", &d, &n, err,
 	    sizeof(err)), -1);
