@@ -171,6 +171,37 @@ conf_rules_options(struct conf_loader *L, struct cfg_t *sec,
 	return conf_optlist(L, sec, "option", NULL, true, out);
 }
 
+/*
+ * "TYPE:REST", the type a number from 0 to 65535: REST, or NULL after
+ * reporting.  maxtype bounds the type's text, maxlen the whole.
+ */
+static const char *
+conf_pxe_type(struct conf_loader *L, const struct conf_where *w,
+    const char *key, const char *form, const char *s, size_t maxtype,
+    size_t maxlen, uint16_t *type)
+{
+	const char	*colon = strchr(s, ':');
+	char		 tmp[256];
+	unsigned long	 v;
+
+	if (strlen(s) >= maxlen || colon == NULL ||
+	    (size_t)(colon - s) >= maxtype || (size_t)(colon - s) >=
+	    sizeof(tmp)) {
+		conf_error_where(L, w, "%s = \"%s\": expected %s", key, s,
+		    form);
+		return NULL;
+	}
+	memcpy(tmp, s, (size_t)(colon - s));
+	tmp[colon - s] = '\0';
+	if (!conf_value_parse_ulong(tmp, 0, 65535, &v)) {
+		conf_error_where(L, w, "%s = \"%s\": type \"%s\" is not a "
+		    "number from 0 to 65535", key, s, tmp);
+		return NULL;
+	}
+	*type = (uint16_t)v;
+	return colon + 1;
+}
+
 /* boot-servers = { "TYPE:IP[,IP...]", ... } */
 static int
 conf_pxe_servers(struct conf_loader *L, struct cfg_t *pxe,
@@ -178,50 +209,40 @@ conf_pxe_servers(struct conf_loader *L, struct cfg_t *pxe,
 {
 	struct dhcp_pxe_servers	*srv;
 	struct conf_where	 w = conf_confuse_at(L, pxe, "boot-servers");
-	unsigned long		 v;
-	unsigned		 i;
+	unsigned		 i, n = conf_confuse_size(pxe, "boot-servers");
 	int			 bad = 0;
 
-	srv = arena_alloc(L->a, (conf_confuse_size(pxe, "boot-servers") + 1) *
-	    sizeof(*srv));
+	srv = arena_alloc(L->a, (n + 1) * sizeof(*srv));
 	p->servers = srv;
-	for (i = 0; i < conf_confuse_size(pxe, "boot-servers"); i++) {
+	for (i = 0; i < n; i++) {
 		const char	*s = conf_confuse_nstr(pxe, "boot-servers", i);
-		char		 tmp[256], *colon, *tok, *save = NULL;
+		const char	*rest;
+		char		 tmp[256], *tok, *save = NULL;
 		struct in_addr	*addrs;
-		size_t		 n = 0;
+		size_t		 k = 0;
 
-		if (strlen(s) >= sizeof(tmp) || (colon = strchr(s, ':')) ==
-		    NULL) {
-			conf_error_where(L, &w, "boot-servers = \"%s\": "
-			    "expected TYPE:IP[,IP...]", s);
+		if ((rest = conf_pxe_type(L, &w, "boot-servers",
+		    "TYPE:IP[,IP...]", s, sizeof(tmp), sizeof(tmp),
+		    &srv[p->nservers].type)) == NULL) {
 			bad = 1;
 			continue;
 		}
-		strcpy(tmp, s);
-		tmp[colon - s] = '\0';
-		if (!conf_value_parse_ulong(tmp, 0, 65535, &v)) {
-			conf_error_where(L, &w, "boot-servers = \"%s\": type "
-			    "\"%s\" is not a number from 0 to 65535", s, tmp);
-			bad = 1;
-			continue;
-		}
+		strcpy(tmp, rest);
 		/* At most one address per two characters of the text. */
 		addrs = arena_alloc(L->a, (strlen(s) / 2 + 1) *
 		    sizeof(*addrs));
-		for (tok = strtok_r(tmp + (colon - s) + 1, ",", &save);
-		    tok != NULL; tok = strtok_r(NULL, ",", &save)) {
-			if (!conf_value_parse_ip(tok, &addrs[n])) {
+		for (tok = strtok_r(tmp, ",", &save); tok != NULL;
+		    tok = strtok_r(NULL, ",", &save)) {
+			if (!conf_value_parse_ip(tok, &addrs[k])) {
 				conf_error_where(L, &w, "boot-servers = \"%s\":"
 				    " \"%s\" is not an IPv4 address", s, tok);
 				bad = 1;
 				break;
 			}
-			n++;
+			k++;
 		}
-		srv[p->nservers].type = (uint16_t)v;
 		srv[p->nservers].addrs = addrs;
-		srv[p->nservers].naddrs = n;
+		srv[p->nservers].naddrs = k;
 		p->nservers++;
 	}
 	return bad;
@@ -233,34 +254,21 @@ conf_pxe_menu(struct conf_loader *L, struct cfg_t *pxe, struct dhcp_pxe *p)
 {
 	struct dhcp_pxe_item	*menu;
 	struct conf_where	 w = conf_confuse_at(L, pxe, "menu");
-	unsigned long		 v;
-	unsigned		 i;
+	unsigned		 i, n = conf_confuse_size(pxe, "menu");
 	int			 bad = 0;
 
-	menu = arena_alloc(L->a, (conf_confuse_size(pxe, "menu") + 1) *
-	    sizeof(*menu));
+	menu = arena_alloc(L->a, (n + 1) * sizeof(*menu));
 	p->menu = menu;
-	for (i = 0; i < conf_confuse_size(pxe, "menu"); i++) {
+	for (i = 0; i < n; i++) {
 		const char	*s = conf_confuse_nstr(pxe, "menu", i);
-		const char	*colon = strchr(s, ':');
-		char		 tmp[16];
+		const char	*text;
 
-		if (colon == NULL || (size_t)(colon - s) >= sizeof(tmp)) {
-			conf_error_where(L, &w, "menu = \"%s\": expected "
-			    "TYPE:DESCRIPTION", s);
+		if ((text = conf_pxe_type(L, &w, "menu", "TYPE:DESCRIPTION", s,
+		    16, SIZE_MAX, &menu[p->nmenu].type)) == NULL) {
 			bad = 1;
 			continue;
 		}
-		memcpy(tmp, s, (size_t)(colon - s));
-		tmp[colon - s] = '\0';
-		if (!conf_value_parse_ulong(tmp, 0, 65535, &v)) {
-			conf_error_where(L, &w, "menu = \"%s\": type \"%s\" is "
-			    "not a number from 0 to 65535", s, tmp);
-			bad = 1;
-			continue;
-		}
-		menu[p->nmenu].type = (uint16_t)v;
-		menu[p->nmenu].text = colon + 1;
+		menu[p->nmenu].text = text;
 		p->nmenu++;
 	}
 	return bad;
