@@ -330,8 +330,8 @@ const struct conf_script *conf_script_find(const struct conf *c,
 		    const char *path);
 
 /* The parsers shared with --explain and the tests. */
-int		 conf_parse_mac(const char *s, uint8_t mac[6]);
-int		 conf_parse_optval(struct arena *a, const char *s,
+int		 conf_value_parse_mac(const char *s, uint8_t mac[6]);
+int		 conf_value_parse_optval(struct arena *a, const char *s,
 		    const uint8_t **data, size_t *len, char *err, size_t errlen);
 
 #endif

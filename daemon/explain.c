@@ -76,7 +76,7 @@ explain_parse(struct arena *a, int argc, char *const argv[],
 		if (strcasecmp(key, "packet") == 0) {
 			continue;		/* read before the others */
 		} else if (strcasecmp(key, "mac") == 0) {
-			if (conf_parse_mac(val, req->mac) == -1) {
+			if (conf_value_parse_mac(val, req->mac) == -1) {
 				fprintf(err, "pxed: --explain: mac \"%s\" is "
 				    "not a MAC address\n", val);
 				return -1;
@@ -137,7 +137,7 @@ explain_parse(struct arena *a, int argc, char *const argv[],
 				    "number from 1 to 254 expected\n", key);
 				return -1;
 			}
-			if (conf_parse_optval(a, val, &data, &len, msg,
+			if (conf_value_parse_optval(a, val, &data, &len, msg,
 			    sizeof(msg)) == -1) {
 				fprintf(err, "pxed: --explain: %s\n", msg);
 				return -1;

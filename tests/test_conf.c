@@ -5,10 +5,12 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
+#include "conf_int.h"
 #include "log.h"
 #include "rules.h"
 #include "unit.h"
@@ -485,30 +487,30 @@ test_optval(void)
 	size_t		 n;
 	char		 err[256];
 
-	CU_ASSERT_EQUAL(conf_parse_optval(&a, "hex:0A0b:0c", &d, &n, err,
-	    sizeof(err)), 0);
+	CU_ASSERT_EQUAL(conf_value_parse_optval(&a, "hex:0A0b:0c", &d, &n,
+	    err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(n, 3);
 	CU_ASSERT_EQUAL(d[0], 0x0a);
 	CU_ASSERT_EQUAL(d[2], 0x0c);
-	CU_ASSERT_EQUAL(conf_parse_optval(&a, "0x0", &d, &n, err,
+	CU_ASSERT_EQUAL(conf_value_parse_optval(&a, "0x0", &d, &n, err,
 	    sizeof(err)), -1);
-	CU_ASSERT_EQUAL(conf_parse_optval(&a, "u32:4294967295", &d, &n, err,
-	    sizeof(err)), 0);
+	CU_ASSERT_EQUAL(conf_value_parse_optval(&a, "u32:4294967295", &d, &n,
+	    err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(n, 4);
 	CU_ASSERT_EQUAL(d[3], 0xff);
-	CU_ASSERT_EQUAL(conf_parse_optval(&a, "u8:256", &d, &n, err,
+	CU_ASSERT_EQUAL(conf_value_parse_optval(&a, "u8:256", &d, &n, err,
 	    sizeof(err)), -1);
-	CU_ASSERT_EQUAL(conf_parse_optval(&a, "u16:-1", &d, &n, err,
+	CU_ASSERT_EQUAL(conf_value_parse_optval(&a, "u16:-1", &d, &n, err,
 	    sizeof(err)), -1);
-	CU_ASSERT_EQUAL(conf_parse_optval(&a, "ip:1.2.3.4, 5.6.7.8", &d, &n,
-	    err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(conf_value_parse_optval(&a, "ip:1.2.3.4, 5.6.7.8", &d,
+	    &n, err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(n, 8);
-	CU_ASSERT_EQUAL(conf_parse_optval(&a, "ip:1.2.3", &d, &n, err,
+	CU_ASSERT_EQUAL(conf_value_parse_optval(&a, "ip:1.2.3", &d, &n, err,
 	    sizeof(err)), -1);
-	CU_ASSERT_EQUAL(conf_parse_optval(&a, "text:hex:00", &d, &n, err,
+	CU_ASSERT_EQUAL(conf_value_parse_optval(&a, "text:hex:00", &d, &n, err,
 	    sizeof(err)), 0);
 	CU_ASSERT_EQUAL(n, 6);
-	CU_ASSERT_EQUAL(conf_parse_optval(&a, "PXEClient", &d, &n, err,
+	CU_ASSERT_EQUAL(conf_value_parse_optval(&a, "PXEClient", &d, &n, err,
 	    sizeof(err)), 0);
 	CU_ASSERT_EQUAL(n, 9);
 	arena_free(&a);
@@ -587,6 +589,112 @@ test_expr_depth(void)
 	free(text);
 }
 
+/*
+ * pxed.conf(5) documents exactly the table of scalar settings: every row
+ * is an ".It Ic key" of its section, and every such item of the main
+ * file's sections is a row or one of the few settings that are not
+ * scalars.  Items of nested lists (a range's settings) do not count.
+ */
+#define MAN_MAX_KEYS	128
+
+static const char *
+man_section(const char *sh)
+{
+	static const char *const map[][2] = {
+		{ "GLOBAL SETTINGS", "global" },
+		{ "DHCP", "dhcp" },
+		{ "TFTP", "tftp" },
+		{ "HTTP", "http" },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(sh, map[i][0]) == 0)
+			return map[i][1];
+	return NULL;
+}
+
+/* "section.key" for every depth-1 ".It Ic key" of the four sections. */
+static size_t
+man_keys(char keys[][64])
+{
+	FILE		*fp;
+	char		 line[512], key[48];
+	const char	*sec = NULL;
+	size_t		 n = 0;
+	int		 depth = 0;
+
+	fp = fopen(PXED_TESTDIR "/../man/pxed.conf.5", "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, ".Sh ", 4) == 0) {
+			sec = man_section(line + 4);
+			depth = 0;
+		} else if (strncmp(line, ".Bl", 3) == 0)
+			depth++;
+		else if (strncmp(line, ".El", 3) == 0)
+			depth--;
+		else if (sec != NULL && depth == 1 &&
+		    sscanf(line, ".It Ic %47s", key) == 1 && n < MAN_MAX_KEYS)
+			snprintf(keys[n++], 64, "%s.%s", sec, key);
+	}
+	fclose(fp);
+	return n;
+}
+
+static bool
+man_has(char keys[][64], size_t n, const char *want)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(keys[i], want) == 0)
+			return true;
+	return false;
+}
+
+static void
+test_settings_documented(void)
+{
+	/* Main-file settings that are not scalars, so not rows. */
+	static const char *const other[] = {
+		"global.interface", "dhcp.option", "dhcp.range", NULL
+	};
+	static char			 keys[MAN_MAX_KEYS][64];
+	char				 name[64];
+	const struct conf_setting	*s;
+	size_t				 i, j, n, missing = 0;
+
+	n = man_keys(keys);
+	CU_ASSERT(n > 0);
+	for (i = 0; (s = conf_setting_row(i)) != NULL; i++) {
+		snprintf(name, sizeof(name), "%s.%s",
+		    s->section != NULL ? s->section : "global", s->key);
+		if (!man_has(keys, n, name)) {
+			fprintf(stderr, "pxed.conf.5 lacks %s\n", name);
+			missing++;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		bool	found = false;
+
+		for (j = 0; other[j] != NULL; j++)
+			found |= strcmp(keys[i], other[j]) == 0;
+		for (j = 0; !found && (s = conf_setting_row(j)) != NULL; j++) {
+			snprintf(name, sizeof(name), "%s.%s",
+			    s->section != NULL ? s->section : "global", s->key);
+			found = strcmp(keys[i], name) == 0;
+		}
+		if (!found) {
+			fprintf(stderr, "pxed.conf.5 documents %s, which is "
+			    "not a setting\n", keys[i]);
+			missing++;
+		}
+	}
+	CU_ASSERT_EQUAL(missing, 0);
+}
+
 void
 test_conf_register(void)
 {
@@ -603,4 +711,6 @@ test_conf_register(void)
 	CU_add_test(s, "every error reported", test_all_errors);
 	CU_add_test(s, "option values", test_optval);
 	CU_add_test(s, "deeply nested if (fuzzing)", test_expr_depth);
+	CU_add_test(s, "pxed.conf(5) lists the settings table",
+	    test_settings_documented);
 }
