@@ -43,6 +43,7 @@
 #include "conf.h"
 #include "ev.h"
 #include "fsroot.h"
+#include "hash.h"
 #include "log.h"
 #include "rules.h"
 #include "tftp_xfer.h"
@@ -100,12 +101,11 @@ static struct {
 static size_t
 tftp_peerhash(const struct sockaddr_in *sin)
 {
-	uint64_t	x = (uint64_t)sin->sin_addr.s_addr << 16 | sin->sin_port;
+	uint64_t	h = HASH_INIT;
 
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	return (size_t)x & T.hash_mask;
+	h = hash_update(h, &sin->sin_addr, sizeof(sin->sin_addr));
+	h = hash_update(h, &sin->sin_port, sizeof(sin->sin_port));
+	return hash_final(h) & T.hash_mask;
 }
 
 static struct tftp_conn *
