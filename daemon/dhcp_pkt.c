@@ -196,21 +196,6 @@ dhcp_pkt_msgtype(const struct dhcp_msg *m)
 	return p != NULL && len == 1 ? p[0] : 0;
 }
 
-void
-dhcp_pkt_rules_req(const struct dhcp_msg *m, struct rules_req *req)
-{
-	unsigned	code;
-
-	rules_req_init(req);
-	req->mac_len = m->hlen;
-	memcpy(req->mac, m->chaddr, m->hlen);
-	req->giaddr = m->giaddr;
-	for (code = 1; code < 255; code++)
-		if (m->opt[code].present)
-			rules_req_setopt(req, (uint8_t)code,
-			    m->optbuf + m->opt[code].off, m->opt[code].len);
-}
-
 /* ---------- building ---------- */
 
 int

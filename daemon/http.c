@@ -36,9 +36,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "client.h"
 #include "dhcp_io.h"
 #include "dhcp_proto.h"
-#include "dhcp_srv.h"
 #include "ev.h"
 #include "fsroot.h"
 #include "http.h"
@@ -545,26 +545,21 @@ static bool
 http_who(struct MHD_Connection *c, const struct sockaddr_in *peer,
     struct rules_req *req, uint8_t mac[6])
 {
-	struct dhcp_seen	 seen;
+	struct client_src	 src;
 	const char		*q;
 	char			 dec[64];
 
-	rules_req_init(req);
+	memset(&src, 0, sizeof(src));
 	q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "mac");
 	if (q != NULL && http_pct_decode(q, dec, sizeof(dec)) == 0 &&
-	    http_parse_mac(dec, mac)) {
-		if (dhcp_io_seen_get(mac, &seen))
-			dhcp_srv_seen_req(&seen, req);
-		memcpy(req->mac, mac, 6);
-		req->mac_len = 6;
-		return true;
-	}
-	if (peer != NULL && dhcp_io_seen_by_addr(peer->sin_addr, &seen)) {
-		dhcp_srv_seen_req(&seen, req);
-		memcpy(mac, seen.mac, 6);
-		return true;
-	}
-	return false;
+	    http_parse_mac(dec, mac))
+		src.mac = mac;
+	else if (peer != NULL)
+		src.peer = (const struct sockaddr *)(const void *)peer;
+	if (!client_rules_req(&src, req))
+		return false;
+	memcpy(mac, req->mac, 6);
+	return true;
 }
 
 static enum MHD_Result
@@ -579,8 +574,7 @@ http_script(struct MHD_Connection *c, struct http_req *r,
 	size_t			 need;
 	uint8_t			 mac[6];
 
-	if (!http_who(c, peer, &req, mac))
-		rules_req_init(&req);
+	(void)http_who(c, peer, &req, mac);
 	rules_eval(H.conf, &req, &res);
 	http_local(c, server, sizeof(server));
 	ip[0] = '\0';

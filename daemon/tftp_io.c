@@ -40,6 +40,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "client.h"
 #include "conf.h"
 #include "ev.h"
 #include "fsroot.h"
@@ -49,8 +50,6 @@
 #include "tftp_xfer.h"
 #include "tftp_io.h"
 #include "udp.h"
-#include "dhcp_io.h"
-#include "dhcp_srv.h"
 #include "loopguard.h"
 
 #define TFTP_RECV_BATCH	32
@@ -454,6 +453,7 @@ tftp_request(const uint8_t *pkt, size_t len, const struct sockaddr_in *peer,
 	const struct conf	*conf = T.conf;
 	struct tftp_rrq		 rq;
 	enum tftp_perr		 perr;
+	struct client_src	 src;
 	struct rules_req	 req;
 	struct rules_result	 res;
 	struct tftp_conn	*c, *old;
@@ -461,6 +461,7 @@ tftp_request(const uint8_t *pkt, size_t len, const struct sockaddr_in *peer,
 	enum fsroot_err		 ferr;
 	char			 who[48], safe[1100], canon[512], sub[32];
 	char			 ifname[IF_NAMESIZE];
+	uint8_t			 mac[CLIENT_MAC_LEN];
 	const char		*path, *subdir = NULL;
 	size_t			 i;
 	int			 fd;
@@ -506,18 +507,15 @@ tftp_request(const uint8_t *pkt, size_t len, const struct sockaddr_in *peer,
 	}
 
 	/* Who is it: MAC and interface, for the rules. */
-	rules_req_init(&req);
+	memset(&src, 0, sizeof(src));
 	if (ifindex != 0 && if_indextoname((unsigned)ifindex, ifname) != NULL)
-		req.ifname = ifname;
-	if (udp_neighbour_mac(T.lfd, peer->sin_addr, ifindex, req.mac)) {
-		struct dhcp_seen	seen;
-
-		req.mac_len = 6;
-		dhcp_io_note_tftp(req.mac);	/* a proxy offer followed up */
-		/* What its DHCP request said (arch, classes) holds here too. */
-		if (dhcp_io_seen_get(req.mac, &seen))
-			dhcp_srv_seen_req(&seen, &req);
+		src.ifname = ifname;
+	if (udp_neighbour_mac(T.lfd, peer->sin_addr, ifindex, mac)) {
+		src.mac = mac;
+		client_offer_done(mac);	/* a proxy offer followed up */
 	}
+	/* What its DHCP request said (arch, classes) holds here too. */
+	client_rules_req(&src, &req);
 	rules_eval(conf, &req, &res);
 
 	if (ferr != FSROOT_OK)
