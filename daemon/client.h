@@ -64,9 +64,9 @@ struct client_fetch {
  */
 struct client_src {
 	const struct dhcp_msg	*msg;		/* DHCP; NULL for the others */
-	const uint8_t		*mac;		/* CLIENT_MAC_LEN bytes, or NULL */
+	const uint8_t		*mac;		/* NULL: not known */
 	const struct sockaddr	*peer;		/* NULL: not by address */
-	const char		*ifname;	/* receiving interface, or NULL */
+	const char		*ifname;	/* NULL: not known */
 };
 
 /*
