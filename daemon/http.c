@@ -395,25 +395,12 @@ http_script(struct MHD_Connection *c, struct http_req *r,
 
 /* ---------- files ---------- */
 
+/* Why fsroot would not open a file, as an HTTP status. */
 static enum MHD_Result
-http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
-    const struct sockaddr_in *peer)
+http_file_refused(struct MHD_Connection *c, struct http_req *r,
+    enum fsroot_err e)
 {
-	struct MHD_Response	*resp;
-	struct stat		 st;
-	enum fsroot_err		 e;
-	const char		*ims, *range, *ifrange;
-	char			 lm[64], cr[96];
-	uint64_t		 first = 0, last = 0, size;
-	time_t			 t;
-	int			 fd, rg = 0;
-	struct rules_req	 req;
-	struct rules_result	 res;
-
-	e = fsroot_open(&H.root, NULL, canon, &fd, &st);
 	switch (e) {
-	case FSROOT_OK:
-		break;
 	case FSROOT_NOTFOUND:
 	case FSROOT_NOTREG:
 	case FSROOT_EMPTY:
@@ -429,17 +416,100 @@ http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
 		    fsroot_strerror(e));
 		return http_error(c, r, MHD_HTTP_FORBIDDEN, "Forbidden");
 	}
+}
+
+/* A response without a body but one header (304, 416). */
+static enum MHD_Result
+http_bodyless(struct MHD_Connection *c, struct http_req *r, unsigned status,
+    const char *header, const char *value)
+{
+	struct MHD_Response	*resp;
+
+	resp = MHD_create_response_from_buffer(0, NULL,
+	    MHD_RESPMEM_PERSISTENT);
+	if (resp != NULL)
+		MHD_add_response_header(resp, header, value);
+	return http_queue(c, r, status, resp, 0);
+}
+
+/*
+ * The bytes [first, last] of fd (which it takes): small files from
+ * memory, others by sendfile.  NULL with *ioerr set when the read failed.
+ */
+static struct MHD_Response *
+http_file_body(int fd, uint64_t size, uint64_t first, uint64_t last,
+    bool *ioerr)
+{
+	struct MHD_Response	*resp;
+
+	*ioerr = false;
+	if (size <= HTTP_SMALL_FILE) {
+		size_t	 n = size == 0 ? 0 : (size_t)(last - first + 1);
+		char	*buf = malloc(n + 1);
+		ssize_t	 got = buf == NULL ? -1 : pread(fd, buf, n,
+		    (off_t)first);
+
+		close(fd);
+		if (got != (ssize_t)n) {
+			free(buf);
+			*ioerr = true;
+			return NULL;
+		}
+		resp = MHD_create_response_from_buffer(n, buf,
+		    MHD_RESPMEM_MUST_FREE);
+		if (resp == NULL)
+			free(buf);
+		return resp;
+	}
+	/* The descriptor goes to libmicrohttpd: sendfile. */
+	resp = MHD_create_response_from_fd_at_offset64(last - first + 1, fd,
+	    (uint64_t)first);
+	if (resp == NULL)
+		close(fd);
+	return resp;
+}
+
+/* A boot program fetched whole counts for the loop guard. */
+static void
+http_file_loop(struct MHD_Connection *c, struct http_req *r,
+    const char *canon, const struct sockaddr_in *peer)
+{
+	struct rules_req	 req;
+	struct rules_result	 res;
+
+	if (r->head || H.conf->loop_count == 0 || !http_is_nbp(canon) ||
+	    !http_who(c, peer, &req, r->mac))
+		return;
+	rules_eval(H.conf, &req, &res);
+	loopguard_rule(res.boot, r->rule, sizeof(r->rule));
+	snprintf(r->path, sizeof(r->path), "%.255s", canon);
+	r->loop = true;
+}
+
+static enum MHD_Result
+http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
+    const struct sockaddr_in *peer)
+{
+	struct MHD_Response	*resp;
+	struct stat		 st;
+	enum fsroot_err		 e;
+	const char		*ims, *range, *ifrange;
+	char			 lm[64], cr[96];
+	uint64_t		 first = 0, last = 0, size;
+	time_t			 t;
+	int			 fd, rg = 0;
+	bool			 ioerr;
+
+	if ((e = fsroot_open(&H.root, NULL, canon, &fd, &st)) != FSROOT_OK)
+		return http_file_refused(c, r, e);
 	size = (uint64_t)st.st_size;
 	http_date(st.st_mtime, lm, sizeof(lm));
 	ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
 	if (ims != NULL && http_parse_date(ims, &t) && st.st_mtime <= t) {
 		close(fd);
-		resp = MHD_create_response_from_buffer(0, NULL,
-		    MHD_RESPMEM_PERSISTENT);
-		if (resp != NULL)
-			MHD_add_response_header(resp, "Last-Modified", lm);
-		return http_queue(c, r, MHD_HTTP_NOT_MODIFIED, resp, 0);
+		return http_bodyless(c, r, MHD_HTTP_NOT_MODIFIED,
+		    "Last-Modified", lm);
 	}
 	range = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_RANGE);
@@ -450,44 +520,16 @@ http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
 	if (rg < 0) {
 		close(fd);
 		snprintf(cr, sizeof(cr), "bytes */%" PRIu64, size);
-		resp = MHD_create_response_from_buffer(0, NULL,
-		    MHD_RESPMEM_PERSISTENT);
-		if (resp != NULL)
-			MHD_add_response_header(resp, "Content-Range", cr);
-		return http_queue(c, r, MHD_HTTP_RANGE_NOT_SATISFIABLE, resp,
-		    0);
+		return http_bodyless(c, r, MHD_HTTP_RANGE_NOT_SATISFIABLE,
+		    "Content-Range", cr);
 	}
 	if (rg == 0) {
 		first = 0;
 		last = size > 0 ? size - 1 : 0;
 	}
-	if (size <= HTTP_SMALL_FILE) {
-		size_t	 n = size == 0 ? 0 : (size_t)(last - first + 1);
-		char	*buf = malloc(n + 1);
-		ssize_t	 got = buf == NULL ? -1 : pread(fd, buf, n,
-		    (off_t)first);
-
-		close(fd);
-		if (got != (ssize_t)n) {
-			free(buf);
-			return http_error(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-			    "Error");
-		}
-		resp = MHD_create_response_from_buffer(n, buf,
-		    MHD_RESPMEM_MUST_FREE);
-		if (resp == NULL) {
-			free(buf);
-			return MHD_NO;
-		}
-	} else {
-		/* The descriptor goes to libmicrohttpd: sendfile. */
-		resp = MHD_create_response_from_fd_at_offset64(last - first +
-		    1, fd, (uint64_t)first);
-		if (resp == NULL) {
-			close(fd);
-			return MHD_NO;
-		}
-	}
+	if ((resp = http_file_body(fd, size, first, last, &ioerr)) == NULL)
+		return ioerr ? http_error(c, r,
+		    MHD_HTTP_INTERNAL_SERVER_ERROR, "Error") : MHD_NO;
 	MHD_add_response_header(resp, "Content-Type", http_type(canon));
 	MHD_add_response_header(resp, "Last-Modified", lm);
 	MHD_add_response_header(resp, "Accept-Ranges", "bytes");
@@ -496,14 +538,8 @@ http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
 		    PRIu64, first, last, size);
 		MHD_add_response_header(resp, "Content-Range", cr);
 	}
-	/* A boot program fetched whole counts for the loop guard. */
-	if (rg == 0 && !r->head && H.conf->loop_count > 0 &&
-	    http_is_nbp(canon) && http_who(c, peer, &req, r->mac)) {
-		rules_eval(H.conf, &req, &res);
-		loopguard_rule(res.boot, r->rule, sizeof(r->rule));
-		snprintf(r->path, sizeof(r->path), "%.255s", canon);
-		r->loop = true;
-	}
+	if (rg == 0)
+		http_file_loop(c, r, canon, peer);
 	return http_queue(c, r, rg > 0 ? MHD_HTTP_PARTIAL_CONTENT :
 	    MHD_HTTP_OK, resp, size == 0 ? 0 : last - first + 1);
 }
