@@ -242,6 +242,7 @@ main(void)
 	test_http_register();
 	test_dhcp_srv_register();
 	test_lease_register();
+	test_client_register();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failures = CU_get_number_of_failures() +

@@ -21,6 +21,7 @@ void	test_dhcp_probe_register(void);
 void	test_http_register(void);
 void	test_dhcp_srv_register(void);
 void	test_lease_register(void);
+void	test_client_register(void);
 
 /*
  * A scratch configuration tree: unit_tree_new() makes an empty directory
