@@ -63,6 +63,15 @@ status_metric(struct status_buf *b, const char *name, const char *type,
 	    type);
 }
 
+/* A metric of one value, without labels. */
+static void
+status_one(struct status_buf *b, const char *name, const char *type,
+    const char *help, uint64_t v)
+{
+	status_metric(b, name, type, help);
+	status_printf(b, "%s %" PRIu64 "\n", name, v);
+}
+
 static void
 status_dhcp(struct status_buf *b)
 {
@@ -99,14 +108,11 @@ status_dhcp(struct status_buf *b)
 	    "pxed_dhcp_leases{state=\"offered\"} %u\n"
 	    "pxed_dhcp_leases{state=\"declined\"} %u\n", ds.leases_active,
 	    ds.leases_offered, ds.leases_declined);
-	status_metric(b, "pxed_dhcp_proxy_offers_total", "counter",
-	    "proxyDHCP offers sent.");
-	status_printf(b, "pxed_dhcp_proxy_offers_total %" PRIu64 "\n",
-	    ds.proxy_offers);
-	status_metric(b, "pxed_dhcp_proxy_offers_unanswered_total", "counter",
-	    "proxyDHCP offers not followed by a 4011 or TFTP request.");
-	status_printf(b, "pxed_dhcp_proxy_offers_unanswered_total %" PRIu64
-	    "\n", ds.proxy_no_followup);
+	status_one(b, "pxed_dhcp_proxy_offers_total", "counter",
+	    "proxyDHCP offers sent.", ds.proxy_offers);
+	status_one(b, "pxed_dhcp_proxy_offers_unanswered_total", "counter",
+	    "proxyDHCP offers not followed by a 4011 or TFTP request.",
+	    ds.proxy_no_followup);
 }
 
 static void
@@ -115,9 +121,8 @@ status_tftp(struct status_buf *b)
 	struct tftp_io_stats	ts;
 
 	tftp_io_stats(&ts);
-	status_metric(b, "pxed_tftp_transfers_active", "gauge",
-	    "TFTP transfers in progress.");
-	status_printf(b, "pxed_tftp_transfers_active %u\n", ts.active);
+	status_one(b, "pxed_tftp_transfers_active", "gauge",
+	    "TFTP transfers in progress.", ts.active);
 	status_metric(b, "pxed_tftp_transfers_total", "counter",
 	    "TFTP transfers ended, by result.");
 	status_printf(b, "pxed_tftp_transfers_total{result=\"completed\"} %"
@@ -126,9 +131,8 @@ status_tftp(struct status_buf *b)
 	    "\npxed_tftp_transfers_total{result=\"refused\"} %" PRIu64
 	    "\npxed_tftp_transfers_total{result=\"busy\"} %" PRIu64 "\n",
 	    ts.completed, ts.failed, ts.probes, ts.refused, ts.busy);
-	status_metric(b, "pxed_tftp_sent_bytes_total", "counter",
-	    "Bytes of files sent over TFTP.");
-	status_printf(b, "pxed_tftp_sent_bytes_total %" PRIu64 "\n", ts.bytes);
+	status_one(b, "pxed_tftp_sent_bytes_total", "counter",
+	    "Bytes of files sent over TFTP.", ts.bytes);
 }
 
 static void
@@ -143,31 +147,23 @@ status_http(struct status_buf *b)
 	for (i = 1; i <= 5; i++)
 		status_printf(b, "pxed_http_requests_total{code=\"%zuxx\"} %"
 		    PRIu64 "\n", i, hs.by_code[i]);
-	status_metric(b, "pxed_http_sent_bytes_total", "counter",
-	    "Bytes of HTTP bodies sent.");
-	status_printf(b, "pxed_http_sent_bytes_total %" PRIu64 "\n",
-	    hs.bytes);
-	status_metric(b, "pxed_http_scripts_total", "counter",
-	    "iPXE scripts rendered.");
-	status_printf(b, "pxed_http_scripts_total %" PRIu64 "\n",
-	    hs.scripts);
+	status_one(b, "pxed_http_sent_bytes_total", "counter",
+	    "Bytes of HTTP bodies sent.", hs.bytes);
+	status_one(b, "pxed_http_scripts_total", "counter",
+	    "iPXE scripts rendered.", hs.scripts);
 }
 
 /* The daemon as a whole: loop warnings, then the configuration. */
 static void
 status_daemon(struct status_buf *b)
 {
-	status_metric(b, "pxed_boot_loop_warnings_total", "counter",
-	    "Warnings of a machine fetching one boot file again and again.");
-	status_printf(b, "pxed_boot_loop_warnings_total %" PRIu64 "\n",
+	status_one(b, "pxed_boot_loop_warnings_total", "counter",
+	    "Warnings of a machine fetching one boot file again and again.",
 	    loopguard_warnings());
-	status_metric(b, "pxed_config_generation", "gauge",
-	    "Configuration generation in use.");
-	status_printf(b, "pxed_config_generation %u\n", pxed.generation);
-	status_metric(b, "pxed_config_last_reload_success", "gauge",
-	    "1 when the last reload succeeded.");
-	status_printf(b, "pxed_config_last_reload_success %d\n",
-	    pxed.last_reload_ok ? 1 : 0);
+	status_one(b, "pxed_config_generation", "gauge",
+	    "Configuration generation in use.", pxed.generation);
+	status_one(b, "pxed_config_last_reload_success", "gauge",
+	    "1 when the last reload succeeded.", pxed.last_reload_ok ? 1 : 0);
 	status_metric(b, "pxed_config_reloads_total", "counter",
 	    "Reloads, by result.");
 	status_printf(b, "pxed_config_reloads_total{result=\"ok\"} %u\n"
