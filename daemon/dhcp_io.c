@@ -18,6 +18,9 @@
  * chaddr) needs an ARP entry the kernel cannot resolve by itself: pxed
  * adds it (SIOCSARP, as dnsmasq does) and falls back to broadcast when it
  * may not.
+ *
+ * What each request said, and each proxy offer awaiting its follow-up,
+ * goes to client.c, where TFTP and HTTP find it.
  */
 #include "config.h"
 

@@ -21,7 +21,8 @@
  * Windows go out with one sendmmsg(2); ACKs come in with recvmmsg(2).
  * Per client, the rule engine decides which TFTP options to refuse and
  * which path aliases apply.  The client is known by its MAC, read from
- * the kernel's neighbour table, and its interface.
+ * the kernel's neighbour table, and its interface; client.c adds what
+ * its last DHCP request said.
  */
 #include "config.h"
 
