@@ -18,6 +18,9 @@
  * chaddr) needs an ARP entry the kernel cannot resolve by itself: pxed
  * adds it (SIOCSARP, as dnsmasq does) and falls back to broadcast when it
  * may not.
+ *
+ * What each request said, and each proxy offer awaiting its follow-up,
+ * goes to client.c, where TFTP and HTTP find it.
  */
 #include "config.h"
 
@@ -36,6 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "client.h"
 #include "dhcp_io.h"
 #include "dhcp_pkt.h"
 #include "dhcp_probe.h"
@@ -53,8 +57,6 @@
  */
 #define DHCP_COMMIT_MS		2
 #define DHCP_COMMIT_MAX		1024
-#define DHCP_FOLLOWUP_SLOTS	1024
-#define DHCP_SEEN_SLOTS		4096
 #define DHCP_DETECT_MS		3000	/* listen for other servers */
 #define DHCP_DETECT_MAX		8
 
@@ -73,14 +75,6 @@ struct dhcp_held {
 	struct dhcp_srv_out	 out;
 };
 
-struct dhcp_followup {
-	uint8_t		 mac[6];
-	bool		 used;
-	uint32_t	 xid;
-	uint64_t	 when;		/* monotonic ms of the offer */
-	char		 ifname[IF_NAMESIZE];
-};
-
 static struct {
 	const struct conf	*conf;
 	bool			 up;
@@ -97,8 +91,6 @@ static struct {
 	struct dhcp_held	*delayed;	/* list of timers in flight */
 	struct ev_hook		 hook;
 	struct ev_timer		 tick;
-	struct dhcp_followup	 fu[DHCP_FOLLOWUP_SLOTS];
-	struct dhcp_seen	*seen;		/* DHCP_SEEN_SLOTS, by MAC */
 	int			 detect_fd[DHCP_DETECT_MAX];
 	char			 detect_if[DHCP_DETECT_MAX][IF_NAMESIZE];
 	size_t			 ndetect;
@@ -377,112 +369,29 @@ dhcp_delayed(void *arg)
 	free(h);
 }
 
-/* ---------- what clients said, for TFTP and HTTP ---------- */
-
-static uint32_t
-dhcp_machash(const uint8_t mac[6])
-{
-	uint32_t	h = 2166136261U;
-	size_t		i;
-
-	for (i = 0; i < 6; i++)
-		h = (h ^ mac[i]) * 16777619U;
-	return h;
-}
-
-static void
-dhcp_seen_put(const struct dhcp_seen *s)
-{
-	if (D.seen == NULL &&
-	    (D.seen = calloc(DHCP_SEEN_SLOTS, sizeof(*D.seen))) == NULL)
-		return;
-	D.seen[dhcp_machash(s->mac) % DHCP_SEEN_SLOTS] = *s;
-}
-
-bool
-dhcp_io_seen_get(const uint8_t mac[6], struct dhcp_seen *out)
-{
-	const struct dhcp_seen	*s;
-
-	if (D.seen == NULL)
-		return false;
-	s = &D.seen[dhcp_machash(mac) % DHCP_SEEN_SLOTS];
-	if (!s->valid || memcmp(s->mac, mac, 6) != 0)
-		return false;
-	*out = *s;
-	return true;
-}
-
-bool
-dhcp_io_seen_by_addr(struct in_addr a, struct dhcp_seen *out)
-{
-	const struct lease	*l;
-	size_t			 i;
-
-	/* A lease of ours says who has the address now. */
-	if (D.leases_open && (l = lease_by_addr(&D.leases,
-	    ntohl(a.s_addr))) != NULL && lease_is_live(l, dhcp_wallclock()) &&
-	    l->htype == 1 && l->hlen == 6) {
-		if (dhcp_io_seen_get(l->chaddr, out))
-			return true;
-		memset(out, 0, sizeof(*out));
-		memcpy(out->mac, l->chaddr, 6);
-		out->addr = a;
-		out->valid = true;
-		return true;
-	}
-	for (i = 0; D.seen != NULL && i < DHCP_SEEN_SLOTS; i++)
-		if (D.seen[i].valid && D.seen[i].addr.s_addr == a.s_addr) {
-			*out = D.seen[i];
-			return true;
-		}
-	return false;
-}
-
 /* ---------- proxy follow-up ---------- */
 
-static size_t
-dhcp_fu_slot(const uint8_t mac[6])
-{
-	return dhcp_machash(mac) % DHCP_FOLLOWUP_SLOTS;
-}
-
 static void
-dhcp_fu_clear(const uint8_t mac[6])
+dhcp_no_followup(const uint8_t *mac, const struct client_offer *o, void *arg)
 {
-	struct dhcp_followup	*f = &D.fu[dhcp_fu_slot(mac)];
-
-	if (f->used && memcmp(f->mac, mac, 6) == 0)
-		f->used = false;
-}
-
-void
-dhcp_io_note_tftp(const uint8_t mac[6])
-{
-	dhcp_fu_clear(mac);
+	(void)arg;
+	D.st.proxy_no_followup++;
+	log_warnx("dhcp: proxy OFFER to %02x:%02x:%02x:%02x:%02x:%02x "
+	    "on %s (xid %08" PRIx32 ") was not followed by a request "
+	    "on port %u or a TFTP request within %u s: this firmware "
+	    "may ignore proxyDHCP; try dhcp mode server", mac[0],
+	    mac[1], mac[2], mac[3], mac[4], mac[5], o->ifname, o->xid,
+	    D.pport, D.conf->dhcp.proxy_followup);
 }
 
 static void
 dhcp_tick(void *arg)
 {
 	uint64_t	 limit = (uint64_t)D.conf->dhcp.proxy_followup * 1000;
-	size_t		 i;
 
 	(void)arg;
-	for (i = 0; limit > 0 && i < DHCP_FOLLOWUP_SLOTS; i++) {
-		struct dhcp_followup	*f = &D.fu[i];
-
-		if (!f->used || ev_now() - f->when < limit)
-			continue;
-		f->used = false;
-		D.st.proxy_no_followup++;
-		log_warnx("dhcp: proxy OFFER to %02x:%02x:%02x:%02x:%02x:%02x "
-		    "on %s (xid %08" PRIx32 ") was not followed by a request "
-		    "on port %u or a TFTP request within %u s: this firmware "
-		    "may ignore proxyDHCP; try dhcp mode server", f->mac[0],
-		    f->mac[1], f->mac[2], f->mac[3], f->mac[4], f->mac[5],
-		    f->ifname, f->xid, D.pport, D.conf->dhcp.proxy_followup);
-	}
+	if (limit > 0)
+		client_offer_expire(ev_now(), limit, dhcp_no_followup, NULL);
 	if (D.leases_open && lease_want_compact(&D.leases)) {
 		dhcp_flush();
 		lease_compact(&D.leases, dhcp_wallclock());
@@ -505,10 +414,10 @@ dhcp_handle(int fd, bool proxy_port, const uint8_t *buf, size_t n,
 	if (from->peer.sin_port == 0 ||
 	    !udp_iface_allowed(D.conf, from->ifindex))
 		return;
-	if (D.ndetect > 0 && n >= 8) {
+	if (D.ndetect > 0 && n >= BOOTP_OFF_XID + 4) {
 		uint32_t	xid = htonl(D.detect_xid);
 
-		if (memcmp(buf + 4, &xid, 4) == 0)
+		if (memcmp(buf + BOOTP_OFF_XID, &xid, 4) == 0)
 			return;	/* our own look for other servers */
 	}
 	if ((name = udp_ifname(from->ifindex)) != NULL)
@@ -548,10 +457,10 @@ dhcp_handle(int fd, bool proxy_port, const uint8_t *buf, size_t n,
 		else
 			log_info("%s", h->out.log);
 	}
-	if (proxy_port && n >= 34)
-		dhcp_fu_clear(buf + 28);
+	if (proxy_port && n >= BOOTP_OFF_CHADDR + CLIENT_MAC_LEN)
+		client_offer_done(buf + BOOTP_OFF_CHADDR);
 	if (h->out.seen.valid)
-		dhcp_seen_put(&h->out.seen);
+		client_seen_put(&h->out.seen);
 	if (h->out.type < 0) {
 		D.st.ignored++;
 		free(h);
@@ -562,16 +471,12 @@ dhcp_handle(int fd, bool proxy_port, const uint8_t *buf, size_t n,
 	h->local = ifa.addr;
 	h->sync_errors = D.leases.st.sync_errors;
 	if (h->out.proxy_offer) {
-		struct dhcp_followup	*f =
-		    &D.fu[dhcp_fu_slot(h->out.buf + 28)];
+		uint32_t	xid;
 
 		D.st.proxy_offers++;
-		memcpy(f->mac, h->out.buf + 28, 6);
-		f->used = true;
-		f->when = ev_now();
-		memcpy(&f->xid, h->out.buf + 4, 4);
-		f->xid = ntohl(f->xid);
-		snprintf(f->ifname, sizeof(f->ifname), "%s", ifname);
+		memcpy(&xid, h->out.buf + BOOTP_OFF_XID, 4);
+		client_offer_put(h->out.buf + BOOTP_OFF_CHADDR, ntohl(xid),
+		    ifname, ev_now());
 	}
 	if (h->out.delay_ms > 0) {
 		ev_timer_init(&h->timer, dhcp_delayed, h);
@@ -766,6 +671,7 @@ dhcp_open_leases(const struct conf *conf)
 		return -1;
 	}
 	D.leases_open = true;
+	client_leases(&D.leases);
 	log_info("dhcp: %zu lease%s loaded from %s", D.leases.n,
 	    D.leases.n == 1 ? "" : "s", conf->dhcp.lease_file);
 	return 0;
@@ -874,10 +780,9 @@ dhcp_io_fini(void)
 		close(D.pfd);
 		D.pfd = -1;
 	}
+	client_leases(NULL);
 	lease_fini(&D.leases);
 	D.leases_open = false;
-	free(D.seen);
-	D.seen = NULL;
 	D.up = false;
 }
 

@@ -26,16 +26,9 @@ void	dhcp_io_reload(const struct conf *conf);
 void	dhcp_io_fini(void);
 void	dhcp_io_stats(struct dhcp_io_stats *st);
 void	dhcp_io_summary(void);
-struct dhcp_seen;
 struct lease;
 /* Visit every lease of the server (none in proxy mode). */
 void	dhcp_io_foreach_lease(void (*fn)(const struct lease *, void *),
 	    void *arg);
-/* The last DHCP request of mac (options for the rules, its address). */
-bool	dhcp_io_seen_get(const uint8_t mac[6], struct dhcp_seen *out);
-/* The client at addr: by lease, else by the last requests seen. */
-bool	dhcp_io_seen_by_addr(struct in_addr addr, struct dhcp_seen *out);
-/* TFTP saw a request from mac: a proxy offer was followed up. */
-void	dhcp_io_note_tftp(const uint8_t mac[6]);
 
 #endif

@@ -17,6 +17,7 @@
 
 #include "dhcp_pkt.h"
 #include "dhcp_proto.h"
+#include "names.h"
 
 static const uint8_t dhcp_cookie[4] = { 99, 130, 83, 99 };
 
@@ -70,11 +71,34 @@ dhcp_get32(const uint8_t *p)
 	    (uint32_t)p[2] << 8 | p[3];
 }
 
+static uint16_t
+dhcp_get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void
+dhcp_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static void
+dhcp_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
 enum dhcp_perr
 dhcp_pkt_parse(const uint8_t *buf, size_t len, struct dhcp_msg *m)
 {
 	struct dhcp_inst	inst[DHCP_MAX_LEN / 2];
 	size_t			ninst = 0, i, off;
+	const size_t		cap = sizeof(inst) / sizeof(inst[0]);
 	uint16_t		total[256];
 	enum dhcp_perr		e;
 
@@ -83,38 +107,37 @@ dhcp_pkt_parse(const uint8_t *buf, size_t len, struct dhcp_msg *m)
 		return DHCP_PSHORT;
 	if (len > DHCP_MAX_LEN)
 		return DHCP_PLONG;
-	m->op = buf[0];
-	m->htype = buf[1];
-	m->hlen = buf[2];
-	m->hops = buf[3];
+	m->op = buf[BOOTP_OFF_OP];
+	m->htype = buf[BOOTP_OFF_HTYPE];
+	m->hlen = buf[BOOTP_OFF_HLEN];
+	m->hops = buf[BOOTP_OFF_HOPS];
 	if (m->op != BOOTREQUEST && m->op != BOOTREPLY)
 		return DHCP_PBADOP;
 	if (m->hlen > 16)
 		return DHCP_PBADHLEN;
-	m->xid = dhcp_get32(buf + 4);
-	m->secs = (uint16_t)(buf[8] << 8 | buf[9]);
-	m->flags = (uint16_t)(buf[10] << 8 | buf[11]);
-	memcpy(&m->ciaddr, buf + 12, 4);
-	memcpy(&m->yiaddr, buf + 16, 4);
-	memcpy(&m->siaddr, buf + 20, 4);
-	memcpy(&m->giaddr, buf + 24, 4);
-	memcpy(m->chaddr, buf + 28, 16);
-	memcpy(m->sname, buf + 44, 64);
-	memcpy(m->file, buf + 108, 128);
-	if (memcmp(buf + DHCP_FIXED_LEN, dhcp_cookie, 4) != 0)
+	m->xid = dhcp_get32(buf + BOOTP_OFF_XID);
+	m->secs = dhcp_get16(buf + BOOTP_OFF_SECS);
+	m->flags = dhcp_get16(buf + BOOTP_OFF_FLAGS);
+	memcpy(&m->ciaddr, buf + BOOTP_OFF_CIADDR, 4);
+	memcpy(&m->yiaddr, buf + BOOTP_OFF_YIADDR, 4);
+	memcpy(&m->siaddr, buf + BOOTP_OFF_SIADDR, 4);
+	memcpy(&m->giaddr, buf + BOOTP_OFF_GIADDR, 4);
+	memcpy(m->chaddr, buf + BOOTP_OFF_CHADDR, BOOTP_CHADDR_LEN);
+	memcpy(m->sname, buf + BOOTP_OFF_SNAME, BOOTP_SNAME_LEN);
+	memcpy(m->file, buf + BOOTP_OFF_FILE, BOOTP_FILE_LEN);
+	if (memcmp(buf + BOOTP_OFF_COOKIE, dhcp_cookie, 4) != 0)
 		return DHCP_PNOCOOKIE;
 
 	/* RFC 3396 7: options, then file, then sname. */
 	if ((e = dhcp_walk(buf + DHCP_MIN_LEN, len - DHCP_MIN_LEN, true,
-	    &m->overload, inst, &ninst, sizeof(inst) / sizeof(inst[0]))) !=
+	    &m->overload, inst, &ninst, cap)) != DHCP_POK)
+		return e;
+	if ((m->overload & 1) && (e = dhcp_walk(buf + BOOTP_OFF_FILE,
+	    BOOTP_FILE_LEN, false, &m->overload, inst, &ninst, cap)) !=
 	    DHCP_POK)
 		return e;
-	if ((m->overload & 1) && (e = dhcp_walk(buf + 108, 128, false,
-	    &m->overload, inst, &ninst, sizeof(inst) / sizeof(inst[0]))) !=
-	    DHCP_POK)
-		return e;
-	if ((m->overload & 2) && (e = dhcp_walk(buf + 44, 64, false,
-	    &m->overload, inst, &ninst, sizeof(inst) / sizeof(inst[0]))) !=
+	if ((m->overload & 2) && (e = dhcp_walk(buf + BOOTP_OFF_SNAME,
+	    BOOTP_SNAME_LEN, false, &m->overload, inst, &ninst, cap)) !=
 	    DHCP_POK)
 		return e;
 
@@ -139,27 +162,20 @@ dhcp_pkt_parse(const uint8_t *buf, size_t len, struct dhcp_msg *m)
 const char *
 dhcp_pkt_perr_str(enum dhcp_perr e)
 {
-	switch (e) {
-	case DHCP_POK:
-		return "ok";
-	case DHCP_PSHORT:
-		return "shorter than a BOOTP header and cookie";
-	case DHCP_PLONG:
-		return "longer than 4096 bytes";
-	case DHCP_PBADOP:
-		return "op is neither BOOTREQUEST nor BOOTREPLY";
-	case DHCP_PBADHLEN:
-		return "hlen over 16";
-	case DHCP_PNOCOOKIE:
-		return "no DHCP magic cookie";
-	case DHCP_PTRUNC:
-		return "an option runs past the end";
-	case DHCP_PBADOVERLOAD:
-		return "bad option overload (52)";
-	case DHCP_POVERLOADLOOP:
-		return "option overload inside an overloaded field";
-	}
-	return "?";
+	static const char *const names[] = {
+		[DHCP_POK] = "ok",
+		[DHCP_PSHORT] = "shorter than a BOOTP header and cookie",
+		[DHCP_PLONG] = "longer than 4096 bytes",
+		[DHCP_PBADOP] = "op is neither BOOTREQUEST nor BOOTREPLY",
+		[DHCP_PBADHLEN] = "hlen over 16",
+		[DHCP_PNOCOOKIE] = "no DHCP magic cookie",
+		[DHCP_PTRUNC] = "an option runs past the end",
+		[DHCP_PBADOVERLOAD] = "bad option overload (52)",
+		[DHCP_POVERLOADLOOP] =
+		    "option overload inside an overloaded field",
+	};
+
+	return NAMES_GET(names, e);
 }
 
 const uint8_t *
@@ -180,21 +196,6 @@ dhcp_pkt_msgtype(const struct dhcp_msg *m)
 	return p != NULL && len == 1 ? p[0] : 0;
 }
 
-void
-dhcp_pkt_rules_req(const struct dhcp_msg *m, struct rules_req *req)
-{
-	unsigned	code;
-
-	rules_req_init(req);
-	req->mac_len = m->hlen;
-	memcpy(req->mac, m->chaddr, m->hlen);
-	req->giaddr = m->giaddr;
-	for (code = 1; code < 255; code++)
-		if (m->opt[code].present)
-			rules_req_setopt(req, (uint8_t)code,
-			    m->optbuf + m->opt[code].off, m->opt[code].len);
-}
-
 /* ---------- building ---------- */
 
 int
@@ -212,17 +213,15 @@ dhcp_pkt_out_add(struct dhcp_out *o, uint8_t code, const void *data, size_t len)
 const char *
 dhcp_pkt_berr_str(enum dhcp_berr e)
 {
-	switch (e) {
-	case DHCP_BOK:
-		return "ok";
-	case DHCP_BNOSPACE:
-		return "the options do not fit in the client's maximum size";
-	case DHCP_BTOOMANY:
-		return "too many options";
-	case DHCP_BBADNAME:
-		return "server name or file name too long";
-	}
-	return "?";
+	static const char *const names[] = {
+		[DHCP_BOK] = "ok",
+		[DHCP_BNOSPACE] =
+		    "the options do not fit in the client's maximum size",
+		[DHCP_BTOOMANY] = "too many options",
+		[DHCP_BBADNAME] = "server name or file name too long",
+	};
+
+	return NAMES_GET(names, e);
 }
 
 /* An area being filled: the options field, then file, then sname. */
@@ -271,41 +270,16 @@ dhcp_put(struct dhcp_area *areas, size_t nareas, size_t *ai,
 	return true;
 }
 
-size_t
-dhcp_pkt_build(const struct dhcp_out *o, const uint8_t *prl, size_t prl_len,
-    size_t maxsize, uint8_t *buf, size_t cap, enum dhcp_berr *why)
+/* The order: 53, 54, 51, then option 55's, then as added. */
+static size_t
+dhcp_build_order(const struct dhcp_out *o, const uint8_t *prl,
+    size_t prl_len, const struct dhcp_outopt **order)
 {
-	struct dhcp_area	 areas[3];
-	bool			 used[DHCP_OUT_MAXOPTS];
-	const struct dhcp_outopt *order[DHCP_OUT_MAXOPTS];
-	size_t			 norder = 0, i, j, nareas = 1, ai = 0, len;
-	size_t			 limit;
-	uint8_t			 ovl = 0;
 	static const uint8_t	 first[] = { DHO_MESSAGE_TYPE,
 				    DHO_SERVER_IDENTIFIER, DHO_LEASE_TIME };
+	bool			 used[DHCP_OUT_MAXOPTS];
+	size_t			 norder = 0, i, j;
 
-	*why = DHCP_BOK;
-	if (o->nopts > DHCP_OUT_MAXOPTS) {
-		*why = DHCP_BTOOMANY;
-		return 0;
-	}
-	if ((o->sname != NULL && strlen(o->sname) > 63) ||
-	    (o->file != NULL && strlen(o->file) > 127)) {
-		*why = DHCP_BBADNAME;
-		return 0;
-	}
-	/* RFC 2132 9.10: honour option 57, never below 576 (IP+UDP incl.). */
-	if (maxsize < 576)
-		maxsize = 576;
-	limit = maxsize - 28;
-	if (limit > cap)
-		limit = cap;
-	if (limit < DHCP_MIN_LEN + 1 + 3) {
-		*why = DHCP_BNOSPACE;
-		return 0;
-	}
-
-	/* The order: 53, 54, 51, then option 55's, then as added. */
 	memset(used, 0, sizeof(used));
 	for (j = 0; j < sizeof(first); j++)
 		for (i = 0; i < o->nopts; i++)
@@ -322,30 +296,45 @@ dhcp_pkt_build(const struct dhcp_out *o, const uint8_t *prl, size_t prl_len,
 	for (i = 0; i < o->nopts; i++)
 		if (!used[i])
 			order[norder++] = &o->opts[i];
+	return norder;
+}
 
-	memset(buf, 0, limit);
-	buf[0] = o->op;
-	buf[1] = o->htype;
-	buf[2] = o->hlen;
-	buf[3] = o->hops;
-	buf[4] = (uint8_t)(o->xid >> 24);
-	buf[5] = (uint8_t)(o->xid >> 16);
-	buf[6] = (uint8_t)(o->xid >> 8);
-	buf[7] = (uint8_t)o->xid;
-	buf[8] = (uint8_t)(o->secs >> 8);
-	buf[9] = (uint8_t)o->secs;
-	buf[10] = (uint8_t)(o->flags >> 8);
-	buf[11] = (uint8_t)o->flags;
-	memcpy(buf + 12, &o->ciaddr, 4);
-	memcpy(buf + 16, &o->yiaddr, 4);
-	memcpy(buf + 20, &o->siaddr, 4);
-	memcpy(buf + 24, &o->giaddr, 4);
-	memcpy(buf + 28, o->chaddr, 16);
+/* The fixed header and the cookie, into a zeroed buf. */
+static void
+dhcp_build_header(const struct dhcp_out *o, uint8_t *buf)
+{
+	buf[BOOTP_OFF_OP] = o->op;
+	buf[BOOTP_OFF_HTYPE] = o->htype;
+	buf[BOOTP_OFF_HLEN] = o->hlen;
+	buf[BOOTP_OFF_HOPS] = o->hops;
+	dhcp_put32(buf + BOOTP_OFF_XID, o->xid);
+	dhcp_put16(buf + BOOTP_OFF_SECS, o->secs);
+	dhcp_put16(buf + BOOTP_OFF_FLAGS, o->flags);
+	memcpy(buf + BOOTP_OFF_CIADDR, &o->ciaddr, 4);
+	memcpy(buf + BOOTP_OFF_YIADDR, &o->yiaddr, 4);
+	memcpy(buf + BOOTP_OFF_SIADDR, &o->siaddr, 4);
+	memcpy(buf + BOOTP_OFF_GIADDR, &o->giaddr, 4);
+	memcpy(buf + BOOTP_OFF_CHADDR, o->chaddr, BOOTP_CHADDR_LEN);
 	if (o->sname != NULL)
-		memcpy(buf + 44, o->sname, strlen(o->sname));
+		memcpy(buf + BOOTP_OFF_SNAME, o->sname, strlen(o->sname));
 	if (o->file != NULL)
-		memcpy(buf + 108, o->file, strlen(o->file));
-	memcpy(buf + DHCP_FIXED_LEN, dhcp_cookie, 4);
+		memcpy(buf + BOOTP_OFF_FILE, o->file, strlen(o->file));
+	memcpy(buf + BOOTP_OFF_COOKIE, dhcp_cookie, 4);
+}
+
+/*
+ * Lay the options in order into the options field of buf (limit bytes),
+ * then into file and sname when o leaves them free; option 52 and END.
+ * Returns the length so far, or 0 when they do not fit.
+ */
+static size_t
+dhcp_build_options(const struct dhcp_out *o,
+    const struct dhcp_outopt *const *order, size_t norder, uint8_t *buf,
+    size_t limit)
+{
+	struct dhcp_area	 areas[3];
+	size_t			 nareas = 1, ai = 0, i, len;
+	uint8_t			 ovl = 0;
 
 	/*
 	 * The options field keeps 3 bytes for option 52 in case it is
@@ -355,24 +344,22 @@ dhcp_pkt_build(const struct dhcp_out *o, const uint8_t *prl, size_t prl_len,
 	areas[0].cap = limit - DHCP_MIN_LEN - 1 - 3;
 	areas[0].used = 0;
 	if (o->file == NULL) {
-		areas[nareas].p = buf + 108;
-		areas[nareas].cap = 127;
+		areas[nareas].p = buf + BOOTP_OFF_FILE;
+		areas[nareas].cap = BOOTP_FILE_LEN - 1;
 		areas[nareas++].used = 0;
 	}
 	if (o->sname == NULL) {
-		areas[nareas].p = buf + 44;
-		areas[nareas].cap = 63;
+		areas[nareas].p = buf + BOOTP_OFF_SNAME;
+		areas[nareas].cap = BOOTP_SNAME_LEN - 1;
 		areas[nareas++].used = 0;
 	}
 	for (i = 0; i < norder; i++)
-		if (!dhcp_put(areas, nareas, &ai, order[i])) {
-			*why = DHCP_BNOSPACE;
+		if (!dhcp_put(areas, nareas, &ai, order[i]))
 			return 0;
-		}
 	/* Which overflow areas were used: option 52, then END everywhere. */
 	for (i = 1; i < nareas; i++)
 		if (areas[i].used > 0) {
-			ovl |= areas[i].p == buf + 108 ? 1 : 2;
+			ovl |= areas[i].p == buf + BOOTP_OFF_FILE ? 1 : 2;
 			areas[i].p[areas[i].used] = DHO_END;
 		}
 	len = DHCP_MIN_LEN + areas[0].used;
@@ -382,6 +369,43 @@ dhcp_pkt_build(const struct dhcp_out *o, const uint8_t *prl, size_t prl_len,
 		buf[len++] = ovl;
 	}
 	buf[len++] = DHO_END;
+	return len;
+}
+
+size_t
+dhcp_pkt_build(const struct dhcp_out *o, const uint8_t *prl, size_t prl_len,
+    size_t maxsize, uint8_t *buf, size_t cap, enum dhcp_berr *why)
+{
+	const struct dhcp_outopt *order[DHCP_OUT_MAXOPTS];
+	size_t			 norder, len, limit;
+
+	*why = DHCP_BOK;
+	if (o->nopts > DHCP_OUT_MAXOPTS) {
+		*why = DHCP_BTOOMANY;
+		return 0;
+	}
+	if ((o->sname != NULL && strlen(o->sname) > BOOTP_SNAME_LEN - 1) ||
+	    (o->file != NULL && strlen(o->file) > BOOTP_FILE_LEN - 1)) {
+		*why = DHCP_BBADNAME;
+		return 0;
+	}
+	/* RFC 2132 9.10: honour option 57, never below 576 (IP+UDP incl.). */
+	if (maxsize < 576)
+		maxsize = 576;
+	limit = maxsize - 28;
+	if (limit > cap)
+		limit = cap;
+	if (limit < DHCP_MIN_LEN + 1 + 3) {
+		*why = DHCP_BNOSPACE;
+		return 0;
+	}
+	norder = dhcp_build_order(o, prl, prl_len, order);
+	memset(buf, 0, limit);
+	dhcp_build_header(o, buf);
+	if ((len = dhcp_build_options(o, order, norder, buf, limit)) == 0) {
+		*why = DHCP_BNOSPACE;
+		return 0;
+	}
 	/* RFC 1542 3.4: BOOTP relays and clients expect at least 300. */
 	if (len < 300)
 		len = 300 <= limit ? 300 : limit;

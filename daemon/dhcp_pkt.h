@@ -9,8 +9,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "rules.h"
-
 #define DHCP_FIXED_LEN		236		/* op .. file */
 #define DHCP_COOKIE_LEN		4
 #define DHCP_MIN_LEN		(DHCP_FIXED_LEN + DHCP_COOKIE_LEN)
@@ -103,7 +101,5 @@ const char	*dhcp_pkt_berr_str(enum dhcp_berr e);
 const uint8_t	*dhcp_pkt_opt(const struct dhcp_msg *m, uint8_t code, size_t *len);
 /* Message type (option 53), or 0 for BOOTP. */
 int		 dhcp_pkt_msgtype(const struct dhcp_msg *m);
-/* What the rule engine looks at; req points into m. */
-void		 dhcp_pkt_rules_req(const struct dhcp_msg *m, struct rules_req *req);
 
 #endif

@@ -52,10 +52,20 @@ dhcp_proto_arch_lookup(const char *name)
 const char *
 dhcp_proto_msgtype_name(int type)
 {
-	static const char	*names[] = { "BOOTP", "DISCOVER", "OFFER",
-	    "REQUEST", "DECLINE", "ACK", "NAK", "RELEASE", "INFORM" };
+	static const char *const names[] = {
+		[0] = "BOOTP",
+		[DHCPDISCOVER] = "DISCOVER",
+		[DHCPOFFER] = "OFFER",
+		[DHCPREQUEST] = "REQUEST",
+		[DHCPDECLINE] = "DECLINE",
+		[DHCPACK] = "ACK",
+		[DHCPNAK] = "NAK",
+		[DHCPRELEASE] = "RELEASE",
+		[DHCPINFORM] = "INFORM",
+	};
 	static char		 buf[16];
 
+	/* Unknown types are named by number: they come from the wire. */
 	if (type >= 0 && (size_t)type < sizeof(names) / sizeof(names[0]))
 		return names[type];
 	snprintf(buf, sizeof(buf), "TYPE%d", type);

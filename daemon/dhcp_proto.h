@@ -8,6 +8,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * The fixed BOOTP header (RFC 951, RFC 2131 2): where each field starts.
+ * The codec reads and writes it field by field at these offsets; I/O code
+ * that peeks at a raw datagram (its xid, its chaddr) uses them too.
+ */
+#define BOOTP_OFF_OP		0	/* 1 byte */
+#define BOOTP_OFF_HTYPE		1	/* 1 */
+#define BOOTP_OFF_HLEN		2	/* 1 */
+#define BOOTP_OFF_HOPS		3	/* 1 */
+#define BOOTP_OFF_XID		4	/* 4, network order */
+#define BOOTP_OFF_SECS		8	/* 2 */
+#define BOOTP_OFF_FLAGS		10	/* 2 */
+#define BOOTP_OFF_CIADDR	12	/* 4 */
+#define BOOTP_OFF_YIADDR	16	/* 4 */
+#define BOOTP_OFF_SIADDR	20	/* 4 */
+#define BOOTP_OFF_GIADDR	24	/* 4 */
+#define BOOTP_OFF_CHADDR	28	/* 16 */
+#define BOOTP_OFF_SNAME		44	/* 64 */
+#define BOOTP_OFF_FILE		108	/* 128 */
+#define BOOTP_OFF_COOKIE	236	/* 4: the DHCP magic cookie */
+#define BOOTP_CHADDR_LEN	16
+#define BOOTP_SNAME_LEN		64
+#define BOOTP_FILE_LEN		128
+
 /* RFC 2132 and later option codes pxed cares about. */
 #define DHO_PAD			0
 #define DHO_SUBNET_MASK		1

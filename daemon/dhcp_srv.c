@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client.h"
 #include "dhcp_enc.h"
 #include "dhcp_pkt.h"
 #include "dhcp_proto.h"
@@ -699,64 +700,6 @@ dhcp_server(struct dhcp_tx *t)
 	dhcp_none(t, "not a client message");
 }
 
-/* ---------- what TFTP and HTTP may know of a client ---------- */
-
-static void
-dhcp_seen_copy(const struct dhcp_msg *m, uint8_t code, uint8_t *dst,
-    uint8_t *dlen, size_t cap)
-{
-	size_t		 len;
-	const uint8_t	*p = dhcp_pkt_opt(m, code, &len);
-
-	if (p == NULL)
-		len = 0;
-	if (len > cap)
-		len = cap;
-	if (len > 0)
-		memcpy(dst, p, len);
-	*dlen = (uint8_t)len;
-}
-
-static void
-dhcp_seen_fill(const struct dhcp_tx *t, struct dhcp_seen *s)
-{
-	const struct dhcp_msg	*m = t->m;
-
-	if (m->htype != 1 || m->hlen != 6)
-		return;
-	memcpy(s->mac, m->chaddr, 6);
-	dhcp_seen_copy(m, DHO_CLIENT_ARCH, s->arch, &s->arch_len,
-	    sizeof(s->arch));
-	dhcp_seen_copy(m, DHO_VENDOR_CLASS_ID, s->vendor, &s->vendor_len,
-	    sizeof(s->vendor));
-	dhcp_seen_copy(m, DHO_USER_CLASS, s->uclass, &s->uclass_len,
-	    sizeof(s->uclass));
-	s->ipxe175 = m->opt[DHO_IPXE_ENCAP].present;
-	s->addr = t->o.yiaddr.s_addr != 0 ? t->o.yiaddr : m->ciaddr;
-	s->giaddr = m->giaddr;
-	s->valid = true;
-}
-
-void
-dhcp_srv_seen_req(const struct dhcp_seen *s, struct rules_req *req)
-{
-	static const uint8_t	present[1] = { 0 };
-
-	memcpy(req->mac, s->mac, 6);
-	req->mac_len = 6;
-	req->giaddr = s->giaddr;
-	if (s->arch_len > 0)
-		rules_req_setopt(req, DHO_CLIENT_ARCH, s->arch, s->arch_len);
-	if (s->vendor_len > 0)
-		rules_req_setopt(req, DHO_VENDOR_CLASS_ID, s->vendor,
-		    s->vendor_len);
-	if (s->uclass_len > 0)
-		rules_req_setopt(req, DHO_USER_CLASS, s->uclass,
-		    s->uclass_len);
-	if (s->ipxe175)
-		rules_req_setopt(req, DHO_IPXE_ENCAP, present, 0);
-}
-
 /* ---------- entry ---------- */
 
 static void
@@ -838,8 +781,8 @@ dhcp_srv_handle(const struct dhcp_srv_in *in, const uint8_t *pkt,
 	t->type = dhcp_pkt_msgtype(t->m);
 	out->reqtype = t->type;
 	dhcp_log_options(t->m);
-	dhcp_pkt_rules_req(t->m, &t->req);
-	t->req.ifname = in->ifname;
+	client_rules_req(&(struct client_src){ .msg = t->m,
+	    .ifname = in->ifname }, &t->req);
 	rules_eval(in->conf, &t->req, &t->res);
 	t->pxe = dhcp_prefix(t->m, DHO_VENDOR_CLASS_ID, "PXEClient");
 	t->http = dhcp_prefix(t->m, DHO_VENDOR_CLASS_ID, "HTTPClient");
@@ -861,7 +804,8 @@ dhcp_srv_handle(const struct dhcp_srv_in *in, const uint8_t *pkt,
 		dhcp_none(t, "dhcp is off");
 		break;
 	}
-	dhcp_seen_fill(t, &out->seen);
+	client_seen_fill(t->m, t->o.yiaddr.s_addr != 0 ? t->o.yiaddr :
+	    t->m->ciaddr, &out->seen);
 	/* The line costs: write it only when it will be logged. */
 	need = t->out->type < 0 ? LOG_DEBUG : LOG_INFO;
 	if (in->loglevel == 0 || in->loglevel >= need)

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "client.h"
 #include "conf.h"
 #include "lease.h"
 #include "rules.h"
@@ -43,26 +44,6 @@ enum dhcp_dest {
 	DHCP_DEST_SOURCE,	/* the request's source address and port */
 };
 
-/*
- * What a client's last request said, for TFTP and HTTP, which see only
- * its address: enough for the rules (arch, classes, iPXE) and the
- * address it got.
- */
-struct dhcp_seen {
-	uint8_t			 mac[6];
-	bool			 valid;
-	uint8_t			 arch_len, vendor_len, uclass_len;
-	uint8_t			 arch[8];
-	uint8_t			 vendor[64];
-	uint8_t			 uclass[64];
-	bool			 ipxe175;
-	struct in_addr		 addr;		/* yiaddr, else ciaddr */
-	struct in_addr		 giaddr;
-};
-
-/* Lay what seen remembers into req (MAC and options). */
-void	dhcp_srv_seen_req(const struct dhcp_seen *seen, struct rules_req *req);
-
 struct dhcp_srv_out {
 	int			 reqtype;	/* -1: malformed */
 	int			 type;		/* reply type; -1: none */
@@ -73,7 +54,7 @@ struct dhcp_srv_out {
 	bool			 durable;	/* send after lease_sync() */
 	bool			 proxy_offer;	/* expect 4011 or TFTP */
 	unsigned		 delay_ms;
-	struct dhcp_seen	 seen;		/* valid for Ethernet */
+	struct client_seen	 seen;		/* valid for Ethernet */
 	size_t			 len;
 	uint8_t			 buf[1472];	/* 1500 - IP - UDP */
 	char			 log[640];	/* the transaction line */

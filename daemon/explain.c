@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "client.h"
 #include "dhcp_pkt.h"
 #include "dhcp_proto.h"
 #include "explain.h"
@@ -40,7 +41,7 @@ explain_packet(struct arena *a, const char *path, struct rules_req *req,
 		    n < 0 ? strerror(errno) : dhcp_pkt_perr_str(e));
 		return -1;
 	}
-	dhcp_pkt_rules_req(m, req);
+	client_rules_req(&(struct client_src){ .msg = m }, req);
 	return 0;
 }
 

@@ -11,7 +11,7 @@
  *       ├── *.ipxe known at load ──> render for the machine ──> 200
  *       └── a regular file ──> If-Modified-Since, Range ──> 200/206/304
  *                              sent from the descriptor (sendfile)
- *   /metrics, /state ──> counters (Prometheus text), state (JSON)
+ *   /metrics, /state ──> status.c: counters (Prometheus text), state (JSON)
  *
  * libmicrohttpd's own unescaping is turned off (an identity callback):
  * it would turn "%00" into a NUL that ends the path early, so pxed
@@ -36,18 +36,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dhcp_io.h"
-#include "dhcp_proto.h"
-#include "dhcp_srv.h"
+#include "client.h"
 #include "ev.h"
 #include "fsroot.h"
 #include "http.h"
-#include "lease.h"
 #include "log.h"
 #include "loopguard.h"
-#include "pxed.h"
 #include "rules.h"
-#include "tftp_io.h"
+#include "status.h"
 
 #define HTTP_SCRIPT_MAX		(256 * 1024)
 /*
@@ -321,206 +317,6 @@ http_text(struct MHD_Connection *c, struct http_req *r, char *text,
 	return http_queue(c, r, MHD_HTTP_OK, resp, len);
 }
 
-/* ---------- metrics and state ---------- */
-
-struct http_buf {
-	char	*p;
-	size_t	 len, cap;
-};
-
-static void __attribute__((format(printf, 2, 3)))
-http_printf(struct http_buf *b, const char *fmt, ...)
-{
-	va_list	ap;
-	int	n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return;
-		if (b->len + (size_t)n < b->cap) {
-			b->len += (size_t)n;
-			return;
-		}
-		b->cap = (b->cap + (size_t)n) * 2;
-		if ((b->p = realloc(b->p, b->cap)) == NULL)
-			fatal("http: realloc");
-	}
-}
-
-static void
-http_metric(struct http_buf *b, const char *name, const char *type,
-    const char *help)
-{
-	http_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
-static char *
-http_metrics(size_t *len)
-{
-	static const char *const types[] = { "bootp", "discover", "offer",
-	    "request", "decline", "ack", "nak", "release", "inform" };
-	struct http_buf		b = { NULL, 0, 0 };
-	struct dhcp_io_stats	ds;
-	struct tftp_io_stats	ts;
-	size_t			i;
-
-	if ((b.p = malloc(b.cap = 8192)) == NULL)
-		fatal("http: malloc");
-	dhcp_io_stats(&ds);
-	tftp_io_stats(&ts);
-	http_metric(&b, "pxed_dhcp_received_total", "counter",
-	    "DHCP requests received, by message type.");
-	for (i = 0; i < 9; i++)
-		if (i != DHCPOFFER && i != DHCPACK && i != DHCPNAK)
-			http_printf(&b, "pxed_dhcp_received_total{type=\"%s\"} "
-			    "%" PRIu64 "\n", types[i], ds.in[i]);
-	http_metric(&b, "pxed_dhcp_sent_total", "counter",
-	    "DHCP replies sent, by message type.");
-	http_printf(&b, "pxed_dhcp_sent_total{type=\"bootreply\"} %" PRIu64
-	    "\n", ds.out[0]);
-	for (i = DHCPOFFER; i <= DHCPNAK; i++)
-		if (i != DHCPDECLINE && i != DHCPREQUEST)
-			http_printf(&b, "pxed_dhcp_sent_total{type=\"%s\"} "
-			    "%" PRIu64 "\n", types[i], ds.out[i]);
-	http_metric(&b, "pxed_dhcp_dropped_total", "counter",
-	    "DHCP requests not answered, by reason.");
-	http_printf(&b, "pxed_dhcp_dropped_total{reason=\"malformed\"} %"
-	    PRIu64 "\n", ds.malformed);
-	http_printf(&b, "pxed_dhcp_dropped_total{reason=\"ignored\"} %"
-	    PRIu64 "\n", ds.ignored);
-	http_printf(&b, "pxed_dhcp_dropped_total{reason=\"not_durable\"} %"
-	    PRIu64 "\n", ds.dropped_sync);
-	http_metric(&b, "pxed_dhcp_leases", "gauge", "Leases by state.");
-	http_printf(&b, "pxed_dhcp_leases{state=\"active\"} %u\n"
-	    "pxed_dhcp_leases{state=\"offered\"} %u\n"
-	    "pxed_dhcp_leases{state=\"declined\"} %u\n", ds.leases_active,
-	    ds.leases_offered, ds.leases_declined);
-	http_metric(&b, "pxed_dhcp_proxy_offers_total", "counter",
-	    "proxyDHCP offers sent.");
-	http_printf(&b, "pxed_dhcp_proxy_offers_total %" PRIu64 "\n",
-	    ds.proxy_offers);
-	http_metric(&b, "pxed_dhcp_proxy_offers_unanswered_total", "counter",
-	    "proxyDHCP offers not followed by a 4011 or TFTP request.");
-	http_printf(&b, "pxed_dhcp_proxy_offers_unanswered_total %" PRIu64
-	    "\n", ds.proxy_no_followup);
-	http_metric(&b, "pxed_tftp_transfers_active", "gauge",
-	    "TFTP transfers in progress.");
-	http_printf(&b, "pxed_tftp_transfers_active %u\n", ts.active);
-	http_metric(&b, "pxed_tftp_transfers_total", "counter",
-	    "TFTP transfers ended, by result.");
-	http_printf(&b, "pxed_tftp_transfers_total{result=\"completed\"} %"
-	    PRIu64 "\npxed_tftp_transfers_total{result=\"failed\"} %" PRIu64
-	    "\npxed_tftp_transfers_total{result=\"probe\"} %" PRIu64
-	    "\npxed_tftp_transfers_total{result=\"refused\"} %" PRIu64
-	    "\npxed_tftp_transfers_total{result=\"busy\"} %" PRIu64 "\n",
-	    ts.completed, ts.failed, ts.probes, ts.refused, ts.busy);
-	http_metric(&b, "pxed_tftp_sent_bytes_total", "counter",
-	    "Bytes of files sent over TFTP.");
-	http_printf(&b, "pxed_tftp_sent_bytes_total %" PRIu64 "\n", ts.bytes);
-	http_metric(&b, "pxed_http_requests_total", "counter",
-	    "HTTP requests, by status code class.");
-	for (i = 1; i <= 5; i++)
-		http_printf(&b, "pxed_http_requests_total{code=\"%zuxx\"} %"
-		    PRIu64 "\n", i, H.st.by_code[i]);
-	http_metric(&b, "pxed_http_sent_bytes_total", "counter",
-	    "Bytes of HTTP bodies sent.");
-	http_printf(&b, "pxed_http_sent_bytes_total %" PRIu64 "\n",
-	    H.st.bytes);
-	http_metric(&b, "pxed_http_scripts_total", "counter",
-	    "iPXE scripts rendered.");
-	http_printf(&b, "pxed_http_scripts_total %" PRIu64 "\n",
-	    H.st.scripts);
-	http_metric(&b, "pxed_boot_loop_warnings_total", "counter",
-	    "Warnings of a machine fetching one boot file again and again.");
-	http_printf(&b, "pxed_boot_loop_warnings_total %" PRIu64 "\n",
-	    loopguard_warnings());
-	http_metric(&b, "pxed_config_generation", "gauge",
-	    "Configuration generation in use.");
-	http_printf(&b, "pxed_config_generation %u\n", pxed.generation);
-	http_metric(&b, "pxed_config_last_reload_success", "gauge",
-	    "1 when the last reload succeeded.");
-	http_printf(&b, "pxed_config_last_reload_success %d\n",
-	    pxed.last_reload_ok ? 1 : 0);
-	http_metric(&b, "pxed_config_reloads_total", "counter",
-	    "Reloads, by result.");
-	http_printf(&b, "pxed_config_reloads_total{result=\"ok\"} %u\n"
-	    "pxed_config_reloads_total{result=\"failed\"} %u\n",
-	    pxed.reloads - pxed.reload_failures, pxed.reload_failures);
-	*len = b.len;
-	return b.p;
-}
-
-struct http_statectx {
-	struct http_buf	*b;
-	int64_t		 now;
-	bool		 first;
-};
-
-static void
-http_state_lease(const struct lease *l, void *arg)
-{
-	struct http_statectx	*x = arg;
-	char			 addr[INET_ADDRSTRLEN], mac[50];
-	struct in_addr		 a = { htonl(l->addr) };
-
-	if (!lease_is_live(l, x->now))
-		return;
-	inet_ntop(AF_INET, &a, addr, sizeof(addr));
-	dhcp_proto_mac_str(l->chaddr, l->hlen, mac, sizeof(mac));
-	http_printf(x->b, "%s\n    {\"address\": \"%s\", \"mac\": \"%s\", "
-	    "\"expires\": %" PRId64 ", \"state\": \"%s\"}", x->first ? "" : ",",
-	    addr, mac, l->expires == LEASE_NEVER ? (int64_t)-1 : l->expires,
-	    l->state == LEASE_ACKED ? "acked" : l->state == LEASE_OFFERED ?
-	    "offered" : "declined");
-	x->first = false;
-}
-
-static void
-http_state_xfer(const char *client, const char *file, uint64_t sent,
-    uint64_t size, void *arg)
-{
-	struct http_statectx	*x = arg;
-	char			 f[600], *p;
-
-	/* Names as the client sent them: keep the JSON a string. */
-	log_sanitize(f, sizeof(f), (const uint8_t *)file, strlen(file));
-	for (p = f; *p != '\0'; p++)
-		if (*p == '"' || *p == '\\')
-			*p = '_';
-	http_printf(x->b, "%s\n    {\"client\": \"%s\", \"file\": \"%s\", "
-	    "\"sent\": %" PRIu64 ", \"size\": %" PRIu64 "}", x->first ? "" :
-	    ",", client, f, sent, size);
-	x->first = false;
-}
-
-static char *
-http_state(size_t *len)
-{
-	struct http_buf		b = { NULL, 0, 0 };
-	struct http_statectx	x = { &b, (int64_t)time(NULL), true };
-	struct tftp_io_stats	ts;
-
-	if ((b.p = malloc(b.cap = 4096)) == NULL)
-		fatal("http: malloc");
-	tftp_io_stats(&ts);
-	http_printf(&b, "{\n  \"version\": \"%s\",\n  \"generation\": %u,\n"
-	    "  \"last_reload_ok\": %s,\n  \"dhcp_mode\": \"%s\",\n"
-	    "  \"tftp_active\": %u,\n  \"leases\": [", PACKAGE_VERSION,
-	    pxed.generation, pxed.last_reload_ok ? "true" : "false",
-	    conf_dhcp_mode_name(H.conf->dhcp.mode), ts.active);
-	dhcp_io_foreach_lease(http_state_lease, &x);
-	http_printf(&b, "%s],\n  \"tftp_transfers\": [", x.first ? "" :
-	    "\n  ");
-	x.first = true;
-	tftp_io_foreach_active(http_state_xfer, &x);
-	http_printf(&b, "%s]\n}\n", x.first ? "" : "\n  ");
-	*len = b.len;
-	return b.p;
-}
-
 /* ---------- iPXE scripts ---------- */
 
 static void
@@ -545,26 +341,21 @@ static bool
 http_who(struct MHD_Connection *c, const struct sockaddr_in *peer,
     struct rules_req *req, uint8_t mac[6])
 {
-	struct dhcp_seen	 seen;
+	struct client_src	 src;
 	const char		*q;
 	char			 dec[64];
 
-	rules_req_init(req);
+	memset(&src, 0, sizeof(src));
 	q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "mac");
 	if (q != NULL && http_pct_decode(q, dec, sizeof(dec)) == 0 &&
-	    http_parse_mac(dec, mac)) {
-		if (dhcp_io_seen_get(mac, &seen))
-			dhcp_srv_seen_req(&seen, req);
-		memcpy(req->mac, mac, 6);
-		req->mac_len = 6;
-		return true;
-	}
-	if (peer != NULL && dhcp_io_seen_by_addr(peer->sin_addr, &seen)) {
-		dhcp_srv_seen_req(&seen, req);
-		memcpy(mac, seen.mac, 6);
-		return true;
-	}
-	return false;
+	    http_parse_mac(dec, mac))
+		src.mac = mac;
+	else if (peer != NULL)
+		src.peer = (const struct sockaddr *)(const void *)peer;
+	if (!client_rules_req(&src, req))
+		return false;
+	memcpy(mac, req->mac, 6);
+	return true;
 }
 
 static enum MHD_Result
@@ -579,8 +370,7 @@ http_script(struct MHD_Connection *c, struct http_req *r,
 	size_t			 need;
 	uint8_t			 mac[6];
 
-	if (!http_who(c, peer, &req, mac))
-		rules_req_init(&req);
+	(void)http_who(c, peer, &req, mac);
 	rules_eval(H.conf, &req, &res);
 	http_local(c, server, sizeof(server));
 	ip[0] = '\0';
@@ -605,25 +395,12 @@ http_script(struct MHD_Connection *c, struct http_req *r,
 
 /* ---------- files ---------- */
 
+/* Why fsroot would not open a file, as an HTTP status. */
 static enum MHD_Result
-http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
-    const struct sockaddr_in *peer)
+http_file_refused(struct MHD_Connection *c, struct http_req *r,
+    enum fsroot_err e)
 {
-	struct MHD_Response	*resp;
-	struct stat		 st;
-	enum fsroot_err		 e;
-	const char		*ims, *range, *ifrange;
-	char			 lm[64], cr[96];
-	uint64_t		 first = 0, last = 0, size;
-	time_t			 t;
-	int			 fd, rg = 0;
-	struct rules_req	 req;
-	struct rules_result	 res;
-
-	e = fsroot_open(&H.root, NULL, canon, &fd, &st);
 	switch (e) {
-	case FSROOT_OK:
-		break;
 	case FSROOT_NOTFOUND:
 	case FSROOT_NOTREG:
 	case FSROOT_EMPTY:
@@ -639,17 +416,100 @@ http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
 		    fsroot_strerror(e));
 		return http_error(c, r, MHD_HTTP_FORBIDDEN, "Forbidden");
 	}
+}
+
+/* A response without a body but one header (304, 416). */
+static enum MHD_Result
+http_bodyless(struct MHD_Connection *c, struct http_req *r, unsigned status,
+    const char *header, const char *value)
+{
+	struct MHD_Response	*resp;
+
+	resp = MHD_create_response_from_buffer(0, NULL,
+	    MHD_RESPMEM_PERSISTENT);
+	if (resp != NULL)
+		MHD_add_response_header(resp, header, value);
+	return http_queue(c, r, status, resp, 0);
+}
+
+/*
+ * The bytes [first, last] of fd (which it takes): small files from
+ * memory, others by sendfile.  NULL with *ioerr set when the read failed.
+ */
+static struct MHD_Response *
+http_file_body(int fd, uint64_t size, uint64_t first, uint64_t last,
+    bool *ioerr)
+{
+	struct MHD_Response	*resp;
+
+	*ioerr = false;
+	if (size <= HTTP_SMALL_FILE) {
+		size_t	 n = size == 0 ? 0 : (size_t)(last - first + 1);
+		char	*buf = malloc(n + 1);
+		ssize_t	 got = buf == NULL ? -1 : pread(fd, buf, n,
+		    (off_t)first);
+
+		close(fd);
+		if (got != (ssize_t)n) {
+			free(buf);
+			*ioerr = true;
+			return NULL;
+		}
+		resp = MHD_create_response_from_buffer(n, buf,
+		    MHD_RESPMEM_MUST_FREE);
+		if (resp == NULL)
+			free(buf);
+		return resp;
+	}
+	/* The descriptor goes to libmicrohttpd: sendfile. */
+	resp = MHD_create_response_from_fd_at_offset64(last - first + 1, fd,
+	    (uint64_t)first);
+	if (resp == NULL)
+		close(fd);
+	return resp;
+}
+
+/* A boot program fetched whole counts for the loop guard. */
+static void
+http_file_loop(struct MHD_Connection *c, struct http_req *r,
+    const char *canon, const struct sockaddr_in *peer)
+{
+	struct rules_req	 req;
+	struct rules_result	 res;
+
+	if (r->head || H.conf->loop_count == 0 || !http_is_nbp(canon) ||
+	    !http_who(c, peer, &req, r->mac))
+		return;
+	rules_eval(H.conf, &req, &res);
+	loopguard_rule(res.boot, r->rule, sizeof(r->rule));
+	snprintf(r->path, sizeof(r->path), "%.255s", canon);
+	r->loop = true;
+}
+
+static enum MHD_Result
+http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
+    const struct sockaddr_in *peer)
+{
+	struct MHD_Response	*resp;
+	struct stat		 st;
+	enum fsroot_err		 e;
+	const char		*ims, *range, *ifrange;
+	char			 lm[64], cr[96];
+	uint64_t		 first = 0, last = 0, size;
+	time_t			 t;
+	int			 fd, rg = 0;
+	bool			 ioerr;
+
+	if ((e = fsroot_open(&H.root, NULL, canon, &fd, &st)) != FSROOT_OK)
+		return http_file_refused(c, r, e);
 	size = (uint64_t)st.st_size;
 	http_date(st.st_mtime, lm, sizeof(lm));
 	ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
 	if (ims != NULL && http_parse_date(ims, &t) && st.st_mtime <= t) {
 		close(fd);
-		resp = MHD_create_response_from_buffer(0, NULL,
-		    MHD_RESPMEM_PERSISTENT);
-		if (resp != NULL)
-			MHD_add_response_header(resp, "Last-Modified", lm);
-		return http_queue(c, r, MHD_HTTP_NOT_MODIFIED, resp, 0);
+		return http_bodyless(c, r, MHD_HTTP_NOT_MODIFIED,
+		    "Last-Modified", lm);
 	}
 	range = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_RANGE);
@@ -660,44 +520,16 @@ http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
 	if (rg < 0) {
 		close(fd);
 		snprintf(cr, sizeof(cr), "bytes */%" PRIu64, size);
-		resp = MHD_create_response_from_buffer(0, NULL,
-		    MHD_RESPMEM_PERSISTENT);
-		if (resp != NULL)
-			MHD_add_response_header(resp, "Content-Range", cr);
-		return http_queue(c, r, MHD_HTTP_RANGE_NOT_SATISFIABLE, resp,
-		    0);
+		return http_bodyless(c, r, MHD_HTTP_RANGE_NOT_SATISFIABLE,
+		    "Content-Range", cr);
 	}
 	if (rg == 0) {
 		first = 0;
 		last = size > 0 ? size - 1 : 0;
 	}
-	if (size <= HTTP_SMALL_FILE) {
-		size_t	 n = size == 0 ? 0 : (size_t)(last - first + 1);
-		char	*buf = malloc(n + 1);
-		ssize_t	 got = buf == NULL ? -1 : pread(fd, buf, n,
-		    (off_t)first);
-
-		close(fd);
-		if (got != (ssize_t)n) {
-			free(buf);
-			return http_error(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-			    "Error");
-		}
-		resp = MHD_create_response_from_buffer(n, buf,
-		    MHD_RESPMEM_MUST_FREE);
-		if (resp == NULL) {
-			free(buf);
-			return MHD_NO;
-		}
-	} else {
-		/* The descriptor goes to libmicrohttpd: sendfile. */
-		resp = MHD_create_response_from_fd_at_offset64(last - first +
-		    1, fd, (uint64_t)first);
-		if (resp == NULL) {
-			close(fd);
-			return MHD_NO;
-		}
-	}
+	if ((resp = http_file_body(fd, size, first, last, &ioerr)) == NULL)
+		return ioerr ? http_error(c, r,
+		    MHD_HTTP_INTERNAL_SERVER_ERROR, "Error") : MHD_NO;
 	MHD_add_response_header(resp, "Content-Type", http_type(canon));
 	MHD_add_response_header(resp, "Last-Modified", lm);
 	MHD_add_response_header(resp, "Accept-Ranges", "bytes");
@@ -706,14 +538,8 @@ http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
 		    PRIu64, first, last, size);
 		MHD_add_response_header(resp, "Content-Range", cr);
 	}
-	/* A boot program fetched whole counts for the loop guard. */
-	if (rg == 0 && !r->head && H.conf->loop_count > 0 &&
-	    http_is_nbp(canon) && http_who(c, peer, &req, r->mac)) {
-		rules_eval(H.conf, &req, &res);
-		loopguard_rule(res.boot, r->rule, sizeof(r->rule));
-		snprintf(r->path, sizeof(r->path), "%.255s", canon);
-		r->loop = true;
-	}
+	if (rg == 0)
+		http_file_loop(c, r, canon, peer);
 	return http_queue(c, r, rg > 0 ? MHD_HTTP_PARTIAL_CONTENT :
 	    MHD_HTTP_OK, resp, size == 0 ? 0 : last - first + 1);
 }
@@ -786,13 +612,13 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if ((status_daemon || (H.conf->http.status &&
 	    H.conf->http.status_port == 0)) && strcmp(dec, "/metrics") == 0) {
-		body = http_metrics(&len);
+		body = status_metrics(&len);
 		return http_text(c, r, body, len,
 		    "text/plain; version=0.0.4; charset=utf-8");
 	}
 	if ((status_daemon || (H.conf->http.status &&
 	    H.conf->http.status_port == 0)) && strcmp(dec, "/state") == 0) {
-		body = http_state(&len);
+		body = status_state(H.conf, &len);
 		return http_text(c, r, body, len, "application/json");
 	}
 	if (status_daemon)

@@ -28,30 +28,12 @@
 #include <unistd.h>
 
 #include "dhcp_proto.h"
+#include "hash.h"
 #include "lease.h"
 #include "log.h"
 
 #define LEASE_HASH_MIN		1024
 #define LEASE_OFFER_SECS	60
-
-static size_t
-lease_idhash(const uint8_t *id, size_t len)
-{
-	uint64_t	h = 1469598103934665603ULL;
-	size_t		i;
-
-	for (i = 0; i < len; i++) {
-		h ^= id[i];
-		h *= 1099511628211ULL;
-	}
-	return (size_t)(h ^ (h >> 29));
-}
-
-static size_t
-lease_addrhash(uint32_t a)
-{
-	return (size_t)(((uint64_t)a * 0x9e3779b97f4a7c15ULL) >> 20);
-}
 
 size_t
 lease_client_id(const uint8_t *opt61, size_t len61, uint8_t htype,
@@ -140,8 +122,9 @@ lease_grow(struct leases *L)
 		fatal("lease: calloc");
 	for (i = 0; i <= L->mask; i++)
 		for (l = L->byaddr[i]; l != NULL; l = next) {
-			size_t	a = lease_addrhash(l->addr) & (nb - 1);
-			size_t	b = lease_idhash(l->id, l->idlen) & (nb - 1);
+			size_t	a = hash_bytes(&l->addr, sizeof(l->addr)) &
+			    (nb - 1);
+			size_t	b = hash_bytes(l->id, l->idlen) & (nb - 1);
 
 			next = l->addrnext;
 			l->addrnext = byaddr[a];
@@ -161,7 +144,7 @@ lease_by_id(const struct leases *L, const uint8_t *id, size_t idlen)
 {
 	struct lease	*l;
 
-	for (l = L->byid[lease_idhash(id, idlen) & L->mask]; l != NULL;
+	for (l = L->byid[hash_bytes(id, idlen) & L->mask]; l != NULL;
 	    l = l->idnext)
 		if (l->idlen == idlen && memcmp(l->id, id, idlen) == 0)
 			return l;
@@ -173,8 +156,8 @@ lease_by_addr(const struct leases *L, uint32_t addr)
 {
 	struct lease	*l;
 
-	for (l = L->byaddr[lease_addrhash(addr) & L->mask]; l != NULL;
-	    l = l->addrnext)
+	for (l = L->byaddr[hash_bytes(&addr, sizeof(addr)) & L->mask];
+	    l != NULL; l = l->addrnext)
 		if (l->addr == addr)
 			return l;
 	return NULL;
@@ -185,13 +168,13 @@ lease_unlink(struct leases *L, struct lease *l)
 {
 	struct lease	**pp;
 
-	for (pp = &L->byaddr[lease_addrhash(l->addr) & L->mask]; *pp != NULL;
-	    pp = &(*pp)->addrnext)
+	for (pp = &L->byaddr[hash_bytes(&l->addr, sizeof(l->addr)) &
+	    L->mask]; *pp != NULL; pp = &(*pp)->addrnext)
 		if (*pp == l) {
 			*pp = l->addrnext;
 			break;
 		}
-	for (pp = &L->byid[lease_idhash(l->id, l->idlen) & L->mask];
+	for (pp = &L->byid[hash_bytes(l->id, l->idlen) & L->mask];
 	    *pp != NULL; pp = &(*pp)->idnext)
 		if (*pp == l) {
 			*pp = l->idnext;
@@ -682,8 +665,8 @@ lease_bind(struct leases *L, uint32_t addr, const uint8_t *id, size_t idlen,
 		if (l->id == NULL)
 			fatal("lease: malloc");
 		memcpy(l->id, id, idlen);
-		a = lease_addrhash(addr) & L->mask;
-		b = lease_idhash(id, idlen) & L->mask;
+		a = hash_bytes(&addr, sizeof(addr)) & L->mask;
+		b = hash_bytes(id, idlen) & L->mask;
 		l->addrnext = L->byaddr[a];
 		L->byaddr[a] = l;
 		l->idnext = L->byid[b];

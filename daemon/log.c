@@ -15,20 +15,19 @@
 #include <time.h>
 
 #include "log.h"
+#include "names.h"
 
 static int	log_to_stderr = 1;
 static int	log_level = LOG_INFO;
 static log_sink_t log_sink;
 
-static const struct {
-	const char	*name;
-	int		 level;
-} log_levels[] = {
-	{ "error",	LOG_ERR },
-	{ "warning",	LOG_WARNING },
-	{ "notice",	LOG_NOTICE },
-	{ "info",	LOG_INFO },
-	{ "debug",	LOG_DEBUG },
+/* By syslog priority; the levels pxed accepts are the named ones. */
+static const char *const log_levels[] = {
+	[LOG_ERR] = "error",
+	[LOG_WARNING] = "warning",
+	[LOG_NOTICE] = "notice",
+	[LOG_INFO] = "info",
+	[LOG_DEBUG] = "debug",
 };
 
 void
@@ -58,20 +57,16 @@ log_level_parse(const char *name)
 	size_t	i;
 
 	for (i = 0; i < sizeof(log_levels) / sizeof(log_levels[0]); i++)
-		if (strcasecmp(name, log_levels[i].name) == 0)
-			return log_levels[i].level;
+		if (log_levels[i] != NULL && strcasecmp(name,
+		    log_levels[i]) == 0)
+			return (int)i;
 	return -1;
 }
 
 const char *
 log_level_name(int level)
 {
-	size_t	i;
-
-	for (i = 0; i < sizeof(log_levels) / sizeof(log_levels[0]); i++)
-		if (log_levels[i].level == level)
-			return log_levels[i].name;
-	return "?";
+	return NAMES_GET(log_levels, level);
 }
 
 void

@@ -1,38 +1,19 @@
 /*
- * loopguard.c: a small table of (MAC, file) fetch counts over a window.
+ * loopguard.c: a machine fetching one file again and again within a
+ * window is in a chainload loop; say so once per window, with the rule
+ * that sent it there.  The counts are kept per machine by client.c.
  */
 #include "config.h"
 
-#include <stdbool.h>
 #include <stdio.h>
-#include <string.h>
 
+#include "client.h"
 #include "dhcp_proto.h"
 #include "ev.h"
 #include "log.h"
 #include "loopguard.h"
 
-#define LOOP_SLOTS	1024
-
-static struct loop_slot {
-	uint8_t		 mac[6];
-	uint32_t	 file;		/* hash of the path */
-	uint64_t	 first;		/* monotonic ms of the window's start */
-	unsigned	 count;
-	bool		 warned;
-} slots[LOOP_SLOTS];
-
 static uint64_t	nwarnings;
-
-static uint32_t
-loop_hash(const uint8_t *p, size_t n, uint32_t h)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619U;
-	return h;
-}
 
 void
 loopguard_rule(const struct conf_boot *boot, char *buf, size_t len)
@@ -48,21 +29,15 @@ void
 loopguard_note(const struct conf *conf, const uint8_t mac[6], const char *path,
     const char *proto, const char *rule)
 {
-	struct loop_slot	*s;
-	uint32_t		 fh, h;
+	struct client_fetch	*s;
 	uint64_t		 now = ev_now(), window;
 	char			 m[20];
 
 	if (conf->loop_count == 0)
 		return;
 	window = (uint64_t)conf->loop_window * 1000;
-	fh = loop_hash((const uint8_t *)path, strlen(path), 2166136261U);
-	h = loop_hash(mac, 6, fh);
-	s = &slots[h % LOOP_SLOTS];
-	if (memcmp(s->mac, mac, 6) != 0 || s->file != fh ||
-	    now - s->first >= window) {
-		memcpy(s->mac, mac, 6);
-		s->file = fh;
+	s = client_fetch(mac, path);
+	if (s->count == 0 || now - s->first >= window) {
 		s->first = now;
 		s->count = 0;
 		s->warned = false;

@@ -21,7 +21,8 @@
  * Windows go out with one sendmmsg(2); ACKs come in with recvmmsg(2).
  * Per client, the rule engine decides which TFTP options to refuse and
  * which path aliases apply.  The client is known by its MAC, read from
- * the kernel's neighbour table, and its interface.
+ * the kernel's neighbour table, and its interface; client.c adds what
+ * its last DHCP request said.
  */
 #include "config.h"
 
@@ -40,16 +41,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "client.h"
 #include "conf.h"
 #include "ev.h"
 #include "fsroot.h"
+#include "hash.h"
 #include "log.h"
 #include "rules.h"
 #include "tftp_xfer.h"
 #include "tftp_io.h"
 #include "udp.h"
-#include "dhcp_io.h"
-#include "dhcp_srv.h"
 #include "loopguard.h"
 
 #define TFTP_RECV_BATCH	32
@@ -100,12 +101,11 @@ static struct {
 static size_t
 tftp_peerhash(const struct sockaddr_in *sin)
 {
-	uint64_t	x = (uint64_t)sin->sin_addr.s_addr << 16 | sin->sin_port;
+	uint64_t	h = HASH_INIT;
 
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	return (size_t)x & T.hash_mask;
+	h = hash_update(h, &sin->sin_addr, sizeof(sin->sin_addr));
+	h = hash_update(h, &sin->sin_port, sizeof(sin->sin_port));
+	return hash_final(h) & T.hash_mask;
 }
 
 static struct tftp_conn *
@@ -447,157 +447,213 @@ tftp_busy(const struct sockaddr_in *peer, struct in_addr local,
 		T.busy_unlogged++;
 }
 
-static void
-tftp_request(const uint8_t *pkt, size_t len, const struct sockaddr_in *peer,
-    struct in_addr local, int ifindex)
-{
-	const struct conf	*conf = T.conf;
+/* One read request on its way from the packet to a transfer. */
+struct tftp_ask {
+	const struct sockaddr_in *peer;
+	struct in_addr		 local;
+	int			 ifindex;
 	struct tftp_rrq		 rq;
-	enum tftp_perr		 perr;
+	char			 who[48];	/* "ip:port" */
+	char			 safe[1100];	/* the name, for logs */
+	char			 canon[512];	/* the clean name */
+	enum fsroot_err		 ferr;		/* of the clean name */
+	char			 ifname[IF_NAMESIZE];
+	uint8_t			 mac[CLIENT_MAC_LEN];
 	struct rules_req	 req;
 	struct rules_result	 res;
-	struct tftp_conn	*c, *old;
-	struct stat		 st;
-	enum fsroot_err		 ferr;
-	char			 who[48], safe[1100], canon[512], sub[32];
-	char			 ifname[IF_NAMESIZE];
-	const char		*path, *subdir = NULL;
-	size_t			 i;
+	const char		*path;		/* canon, or its alias */
+	const char		*subdir;	/* unique-root, or NULL */
+	char			 sub[32];
 	int			 fd;
+	struct stat		 st;
+};
 
-	tftp_fmtpeer(who, sizeof(who), peer);
-	perr = tftp_pkt_rrq_parse(pkt, len, &rq);
+/* Parse the datagram; false when it is no read request (answered). */
+static bool
+tftp_ask_parse(const uint8_t *pkt, size_t len, struct tftp_ask *a)
+{
+	enum tftp_perr	perr;
+
+	tftp_fmtpeer(a->who, sizeof(a->who), a->peer);
+	perr = tftp_pkt_rrq_parse(pkt, len, &a->rq);
 	if (perr == TFTP_PBADOP && len >= 2 && pkt[0] == 0 &&
 	    pkt[1] >= TFTP_DATA && pkt[1] <= TFTP_OACK) {
 		/* A client answering our refusal here: nothing to do. */
 		log_debug("tftp: opcode %u from %s on the request port",
-		    pkt[1], who);
-		return;
+		    pkt[1], a->who);
+		return false;
 	}
 	if (perr != TFTP_POK) {
 		T.st.refused++;
-		log_warnx("tftp: bad request from %s: %s", who,
+		log_warnx("tftp: bad request from %s: %s", a->who,
 		    tftp_pkt_perr_str(perr));
 		if (perr != TFTP_PSHORT && perr != TFTP_PBADOP)
-			tftp_senderr(T.lfd, peer, local, TFTP_EBADOP,
+			tftp_senderr(T.lfd, a->peer, a->local, TFTP_EBADOP,
 			    tftp_pkt_perr_str(perr));
-		return;
+		return false;
 	}
-	log_sanitize(safe, sizeof(safe), (const uint8_t *)rq.file,
-	    strlen(rq.file));
-	if (rq.op == TFTP_WRQ) {
+	log_sanitize(a->safe, sizeof(a->safe), (const uint8_t *)a->rq.file,
+	    strlen(a->rq.file));
+	if (a->rq.op == TFTP_WRQ) {
 		T.st.refused++;
 		log_warnx("tftp: write request for \"%s\" from %s refused: "
-		    "read-only server", safe, who);
-		tftp_senderr(T.lfd, peer, local, TFTP_EACCESS,
+		    "read-only server", a->safe, a->who);
+		tftp_senderr(T.lfd, a->peer, a->local, TFTP_EACCESS,
 		    "read-only server");
-		return;
+		return false;
 	}
-	ferr = fsroot_clean(rq.file, canon, sizeof(canon));
-	if ((old = tftp_lookup(peer)) != NULL) {
-		/* The same request again: the client has not heard us yet. */
-		if (ferr != FSROOT_OK || strcmp(old->asked, canon) == 0)
-			return;
-		tftp_xfer_abort(&old->x);
-	}
-	if (T.active >= conf->tftp.max_transfers) {
-		tftp_busy(peer, local, "max-transfers reached");
-		return;
-	}
+	a->ferr = fsroot_clean(a->rq.file, a->canon, sizeof(a->canon));
+	return true;
+}
 
-	/* Who is it: MAC and interface, for the rules. */
-	rules_req_init(&req);
-	if (ifindex != 0 && if_indextoname((unsigned)ifindex, ifname) != NULL)
-		req.ifname = ifname;
-	if (udp_neighbour_mac(T.lfd, peer->sin_addr, ifindex, req.mac)) {
-		struct dhcp_seen	seen;
+/* Who is it: MAC and interface, and what the rules say of it. */
+static void
+tftp_ask_identify(struct tftp_ask *a)
+{
+	struct client_src	src;
 
-		req.mac_len = 6;
-		dhcp_io_note_tftp(req.mac);	/* a proxy offer followed up */
-		/* What its DHCP request said (arch, classes) holds here too. */
-		if (dhcp_io_seen_get(req.mac, &seen))
-			dhcp_srv_seen_req(&seen, &req);
+	memset(&src, 0, sizeof(src));
+	if (a->ifindex != 0 && if_indextoname((unsigned)a->ifindex,
+	    a->ifname) != NULL)
+		src.ifname = a->ifname;
+	if (udp_neighbour_mac(T.lfd, a->peer->sin_addr, a->ifindex, a->mac)) {
+		src.mac = a->mac;
+		client_offer_done(a->mac);	/* a proxy offer followed up */
 	}
-	rules_eval(conf, &req, &res);
+	/* What its DHCP request said (arch, classes) holds here too. */
+	client_rules_req(&src, &a->req);
+	rules_eval(T.conf, &a->req, &a->res);
+}
 
-	if (ferr != FSROOT_OK)
-		goto refuse;
-	path = canon;
-	for (i = 0; i < res.eff.naliases; i++)
-		if (strcmp(canon, res.eff.aliases[i].from) == 0) {
-			path = res.eff.aliases[i].to;
+/* The rules' alias and the machine's own directory, then the file. */
+static enum fsroot_err
+tftp_ask_resolve(struct tftp_ask *a)
+{
+	const struct conf	*conf = T.conf;
+	const struct rules_req	*req = &a->req;
+	struct stat		 dst;
+	size_t			 i;
+
+	a->path = a->canon;
+	a->subdir = NULL;
+	for (i = 0; i < a->res.eff.naliases; i++)
+		if (strcmp(a->canon, a->res.eff.aliases[i].from) == 0) {
+			a->path = a->res.eff.aliases[i].to;
 			break;
 		}
 	if (conf->tftp.unique_root != CONF_UNIQUE_NONE) {
-		struct stat	dst;
-
 		if (conf->tftp.unique_root == CONF_UNIQUE_IP)
-			inet_ntop(AF_INET, &peer->sin_addr, sub, sizeof(sub));
-		else if (req.mac_len == 6)
-			snprintf(sub, sizeof(sub),
-			    "%02x-%02x-%02x-%02x-%02x-%02x", req.mac[0],
-			    req.mac[1], req.mac[2], req.mac[3], req.mac[4],
-			    req.mac[5]);
+			inet_ntop(AF_INET, &a->peer->sin_addr, a->sub,
+			    sizeof(a->sub));
+		else if (req->mac_len == 6)
+			snprintf(a->sub, sizeof(a->sub),
+			    "%02x-%02x-%02x-%02x-%02x-%02x", req->mac[0],
+			    req->mac[1], req->mac[2], req->mac[3], req->mac[4],
+			    req->mac[5]);
 		else
-			sub[0] = '\0';
-		if (sub[0] != '\0' && fstatat(T.root.dirfd, sub, &dst,
+			a->sub[0] = '\0';
+		if (a->sub[0] != '\0' && fstatat(T.root.dirfd, a->sub, &dst,
 		    AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(dst.st_mode))
-			subdir = sub;
+			a->subdir = a->sub;
 	}
-	ferr = fsroot_open(&T.root, subdir, path, &fd, &st);
-	if (ferr == FSROOT_IO && (errno == EMFILE || errno == ENFILE)) {
-		tftp_busy(peer, local, "no file descriptor left");
-		return;
-	}
-	if (ferr != FSROOT_OK)
-		goto refuse;
+	return fsroot_open(&T.root, a->subdir, a->path, &a->fd, &a->st);
+}
+
+/* A transfer for the open file a->fd; the descriptor is always taken. */
+static void
+tftp_ask_start(struct tftp_ask *a)
+{
+	struct tftp_conn	*c;
+	const char		*sd = a->subdir;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
-	    (c->x.file = tftp_file_get(fd, &st)) == NULL) {
+	    (c->x.file = tftp_file_get(a->fd, &a->st)) == NULL) {
 		if (c == NULL)
-			close(fd);
+			close(a->fd);
 		free(c);
-		tftp_busy(peer, local, "out of memory");
+		tftp_busy(a->peer, a->local, "out of memory");
 		return;
 	}
-	c->peer = *peer;
-	c->local = local;
-	snprintf(c->name, sizeof(c->name), "%s%s%.500s", subdir ? subdir : "",
-	    subdir ? "/" : "", path);
-	snprintf(c->client, sizeof(c->client), "%s", who);
-	memcpy(c->asked, canon, sizeof(c->asked));
-	if (req.mac_len == 6) {
-		memcpy(c->mac, req.mac, 6);
+	c->peer = *a->peer;
+	c->local = a->local;
+	snprintf(c->name, sizeof(c->name), "%s%s%.500s", sd ? sd : "",
+	    sd ? "/" : "", a->path);
+	snprintf(c->client, sizeof(c->client), "%s", a->who);
+	memcpy(c->asked, a->canon, sizeof(c->asked));
+	if (a->req.mac_len == 6) {
+		memcpy(c->mac, a->req.mac, 6);
 		c->has_mac = true;
-		loopguard_rule(res.boot, c->rule, sizeof(c->rule));
+		loopguard_rule(a->res.boot, c->rule, sizeof(c->rule));
 	}
-	tftp_negotiate(&rq, res.tftp_refuse, ifindex, c->x.file, &c->x.p);
+	tftp_negotiate(&a->rq, a->res.tftp_refuse, a->ifindex, c->x.file,
+	    &c->x.p);
 	snprintf(c->opts, sizeof(c->opts), "%s blksize %u windowsize %u%s%s%s",
 	    c->x.p.netascii ? "netascii" : "octet", c->x.p.blksize,
 	    c->x.p.windowsize, c->x.p.oack.tsize.set ? " tsize" : "",
 	    c->x.p.fixed_timeout ? " timeout" : "",
-	    res.tftp_refuse ? " (options refused by rule)" : "");
+	    a->res.tftp_refuse ? " (options refused by rule)" : "");
 	c->sock = T.next_sock++ % T.nsocks;
 	c->x.send = tftp_conn_send;
 	c->x.end = tftp_conn_end;
 	c->x.io = c;
-	c->hnext = T.hash[tftp_peerhash(peer)];
-	T.hash[tftp_peerhash(peer)] = c;
+	c->hnext = T.hash[tftp_peerhash(a->peer)];
+	T.hash[tftp_peerhash(a->peer)] = c;
 	T.active++;
 	T.st.started++;
-	log_debug("tftp: %s asks for \"%s\" (%s)%s%s", who, safe, c->opts,
-	    path != canon ? ", alias of " : "", path != canon ? canon : "");
+	log_debug("tftp: %s asks for \"%s\" (%s)%s%s", a->who, a->safe, c->opts,
+	    a->path != a->canon ? ", alias of " : "",
+	    a->path != a->canon ? a->canon : "");
 	if (tftp_xfer_start(&c->x) == -1)
 		tftp_xfer_abort(&c->x);
-	return;
+}
 
-refuse:
+static void
+tftp_refuse(const struct tftp_ask *a, enum fsroot_err ferr)
+{
 	T.st.refused++;
-	log_warnx("tftp: refused \"%s\" from %s: %s", safe, who,
+	log_warnx("tftp: refused \"%s\" from %s: %s", a->safe, a->who,
 	    fsroot_strerror(ferr));
-	tftp_senderr(T.lfd, peer, local, ferr == FSROOT_NOTFOUND ?
+	tftp_senderr(T.lfd, a->peer, a->local, ferr == FSROOT_NOTFOUND ?
 	    TFTP_ENOTFOUND : TFTP_EACCESS, ferr == FSROOT_NOTFOUND ?
 	    "file not found" : "access violation");
+}
+
+/* A datagram on port 69: parse, identify, resolve, start. */
+static void
+tftp_request(const uint8_t *pkt, size_t len, const struct sockaddr_in *peer,
+    struct in_addr local, int ifindex)
+{
+	struct tftp_ask		 ask, *a = &ask;
+	struct tftp_conn	*old;
+	enum fsroot_err		 ferr;
+
+	a->peer = peer;
+	a->local = local;
+	a->ifindex = ifindex;
+	if (!tftp_ask_parse(pkt, len, a))
+		return;
+	if ((old = tftp_lookup(peer)) != NULL) {
+		/* The same request again: the client has not heard us yet. */
+		if (a->ferr != FSROOT_OK || strcmp(old->asked, a->canon) == 0)
+			return;
+		tftp_xfer_abort(&old->x);
+	}
+	if (T.active >= T.conf->tftp.max_transfers) {
+		tftp_busy(peer, local, "max-transfers reached");
+		return;
+	}
+	tftp_ask_identify(a);
+	if (a->ferr != FSROOT_OK) {
+		tftp_refuse(a, a->ferr);
+		return;
+	}
+	ferr = tftp_ask_resolve(a);
+	if (ferr == FSROOT_IO && (errno == EMFILE || errno == ENFILE))
+		tftp_busy(peer, local, "no file descriptor left");
+	else if (ferr != FSROOT_OK)
+		tftp_refuse(a, ferr);
+	else
+		tftp_ask_start(a);
 }
 
 /* ---------- sockets ---------- */

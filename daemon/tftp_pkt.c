@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "names.h"
 #include "tftp_pkt.h"
 
 /* Length of the NUL-terminated string at p, or -1 if none in [p, end). */
@@ -122,23 +123,17 @@ tftp_pkt_rrq_parse(const uint8_t *buf, size_t len, struct tftp_rrq *rrq)
 const char *
 tftp_pkt_perr_str(enum tftp_perr e)
 {
-	switch (e) {
-	case TFTP_POK:
-		return "ok";
-	case TFTP_PSHORT:
-		return "shorter than 4 bytes";
-	case TFTP_PBADOP:
-		return "not a read or write request";
-	case TFTP_PNOFILE:
-		return "file name not NUL-terminated";
-	case TFTP_PEMPTY:
-		return "empty file name";
-	case TFTP_PNOMODE:
-		return "no mode";
-	case TFTP_PBADMODE:
-		return "mode not octet or netascii";
-	}
-	return "?";
+	static const char *const names[] = {
+		[TFTP_POK] = "ok",
+		[TFTP_PSHORT] = "shorter than 4 bytes",
+		[TFTP_PBADOP] = "not a read or write request",
+		[TFTP_PNOFILE] = "file name not NUL-terminated",
+		[TFTP_PEMPTY] = "empty file name",
+		[TFTP_PNOMODE] = "no mode",
+		[TFTP_PBADMODE] = "mode not octet or netascii",
+	};
+
+	return NAMES_GET(names, e);
 }
 
 static bool

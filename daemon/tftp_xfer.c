@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "names.h"
 #include "tftp_xfer.h"
 
 /* One scratch area for the window being sent: the loop is single-threaded. */
@@ -85,21 +86,16 @@ tftp_xfer_wire_block(uint64_t b, unsigned rollover)
 const char *
 tftp_xfer_end_str(enum tftp_end e)
 {
-	switch (e) {
-	case TFTP_END_DONE:
-		return "done";
-	case TFTP_END_PROBE:
-		return "size probe";
-	case TFTP_END_PEER:
-		return "client error";
-	case TFTP_END_TIMEOUT:
-		return "timed out";
-	case TFTP_END_IO:
-		return "read error";
-	case TFTP_END_ABORT:
-		return "aborted";
-	}
-	return "?";
+	static const char *const names[] = {
+		[TFTP_END_DONE] = "done",
+		[TFTP_END_PROBE] = "size probe",
+		[TFTP_END_PEER] = "client error",
+		[TFTP_END_TIMEOUT] = "timed out",
+		[TFTP_END_IO] = "read error",
+		[TFTP_END_ABORT] = "aborted",
+	};
+
+	return NAMES_GET(names, e);
 }
 
 static void

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client.h"
 #include "dhcp_pkt.h"
 #include "dhcp_proto.h"
 #include "rules.h"
@@ -76,7 +77,7 @@ eval_fixture(const char *name, struct rules_req *req,
 	size_t		n = unit_fixture(name, pkt, sizeof(pkt));
 
 	CU_ASSERT_EQUAL_FATAL(dhcp_pkt_parse(pkt, n, m), DHCP_POK);
-	dhcp_pkt_rules_req(m, req);
+	client_rules_req(&(struct client_src){ .msg = m }, req);
 	rules_eval(lab, req, res);
 }
 

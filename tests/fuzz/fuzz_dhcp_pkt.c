@@ -2,7 +2,7 @@
  * fuzz_dhcp_pkt.c: libFuzzer entry for the BOOTP/DHCP codec.
  *
  * Arbitrary bytes go through dhcp_pkt_parse(); what parses goes through
- * dhcp_pkt_rules_req(), and a reply made of its header fields and options
+ * client_rules_req(), and a reply made of its header fields and options
  * goes through dhcp_pkt_out_add() and dhcp_pkt_build() and must parse back
  * to the same fields and options.  Any difference aborts.
  */
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client.h"
 #include "dhcp_pkt.h"
 #include "dhcp_proto.h"
 #include "rules.h"
@@ -80,7 +81,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (dhcp_pkt_parse(data, size, &m) != DHCP_POK)
 		return 0;
 	(void)dhcp_pkt_msgtype(&m);
-	dhcp_pkt_rules_req(&m, &req);
+	client_rules_req(&(struct client_src){ .msg = &m }, &req);
 	check_req(&m, &req);
 
 	/* A reply echoing the request's fields and its options. */

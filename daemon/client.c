@@ -1,0 +1,314 @@
+/*
+ * client.c: what pxed knows of a machine, whichever protocol it spoke.
+ *
+ *   DHCP request ──> client_seen_put ──┐       ┌── client_rules_req ── TFTP
+ *   proxy offer  ──> client_offer_put ─┤ table ├── client_offer_done ─ TFTP
+ *   port 4011    ──> client_offer_done ┤ (MAC) ├── client_rules_req ── HTTP
+ *   dhcp tick    <── client_offer_expire       └── client_fetch ─ loop guard
+ *
+ * A booting machine speaks DHCP, then TFTP or HTTP from an address only;
+ * what its DHCP request said (architecture, classes, iPXE) must still
+ * decide what those serve it.  One direct-mapped table, keyed by the MAC,
+ * holds per machine its last DHCP request, the proxy offer awaiting a
+ * follow-up and the loop guard's fetch counts.  A machine landing in a
+ * taken slot pushes the other out: the table forgets rather than grows,
+ * and what it forgets is only a hint (the next DHCP request brings it
+ * back).
+ *
+ * Building the rules' request summary lives here too, so that DHCP, TFTP
+ * and HTTP see a machine the same way.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "client.h"
+#include "dhcp_pkt.h"
+#include "dhcp_proto.h"
+#include "hash.h"
+#include "lease.h"
+
+#define CLIENT_SLOTS	4096		/* a power of two */
+#define CLIENT_FETCHES	4		/* files counted per machine */
+
+struct client {
+	uint8_t			 mac[CLIENT_MAC_LEN];
+	bool			 used;
+	struct client_seen	 seen;
+	struct client_offer	 offer;
+	struct client_fetch	 fetch[CLIENT_FETCHES];
+};
+
+static struct {
+	struct client		 tab[CLIENT_SLOTS];
+	const struct leases	*leases;
+	size_t			 noffers;	/* pending: 0 skips the scan */
+} C;
+
+/* ---------- the table ---------- */
+
+static struct client *
+client_slot(const uint8_t mac[CLIENT_MAC_LEN])
+{
+	return &C.tab[hash_bytes(mac, CLIENT_MAC_LEN) & (CLIENT_SLOTS - 1)];
+}
+
+static struct client *
+client_find(const uint8_t mac[CLIENT_MAC_LEN])
+{
+	struct client	*c = client_slot(mac);
+
+	return c->used && memcmp(c->mac, mac, CLIENT_MAC_LEN) == 0 ? c : NULL;
+}
+
+/* mac's record, made empty when the slot held nobody or another. */
+static struct client *
+client_claim(const uint8_t mac[CLIENT_MAC_LEN])
+{
+	struct client	*c = client_slot(mac);
+
+	if (c->used && memcmp(c->mac, mac, CLIENT_MAC_LEN) == 0)
+		return c;
+	if (c->used && c->offer.pending)
+		C.noffers--;
+	memset(c, 0, sizeof(*c));
+	memcpy(c->mac, mac, CLIENT_MAC_LEN);
+	c->used = true;
+	return c;
+}
+
+void
+client_clear(void)
+{
+	memset(C.tab, 0, sizeof(C.tab));
+	C.noffers = 0;
+}
+
+/* ---------- the last DHCP request ---------- */
+
+static void
+client_copy_opt(const struct dhcp_msg *m, uint8_t code, uint8_t *dst,
+    uint8_t *dlen, size_t cap)
+{
+	size_t		 len;
+	const uint8_t	*p = dhcp_pkt_opt(m, code, &len);
+
+	if (p == NULL)
+		len = 0;
+	if (len > cap)
+		len = cap;
+	if (len > 0)
+		memcpy(dst, p, len);
+	*dlen = (uint8_t)len;
+}
+
+void
+client_seen_fill(const struct dhcp_msg *m, struct in_addr addr,
+    struct client_seen *s)
+{
+	if (m->htype != 1 || m->hlen != CLIENT_MAC_LEN)
+		return;
+	memcpy(s->mac, m->chaddr, CLIENT_MAC_LEN);
+	client_copy_opt(m, DHO_CLIENT_ARCH, s->arch, &s->arch_len,
+	    sizeof(s->arch));
+	client_copy_opt(m, DHO_VENDOR_CLASS_ID, s->vendor, &s->vendor_len,
+	    sizeof(s->vendor));
+	client_copy_opt(m, DHO_USER_CLASS, s->uclass, &s->uclass_len,
+	    sizeof(s->uclass));
+	s->ipxe175 = m->opt[DHO_IPXE_ENCAP].present;
+	s->addr = addr;
+	s->giaddr = m->giaddr;
+	s->valid = true;
+}
+
+void
+client_seen_put(const struct client_seen *s)
+{
+	client_claim(s->mac)->seen = *s;
+}
+
+bool
+client_seen_get(const uint8_t mac[CLIENT_MAC_LEN], struct client_seen *out)
+{
+	const struct client	*c = client_find(mac);
+
+	if (c == NULL || !c->seen.valid)
+		return false;
+	*out = c->seen;
+	return true;
+}
+
+void
+client_leases(const struct leases *L)
+{
+	C.leases = L;
+}
+
+/* The machine at peer's address: by lease, else by the requests seen. */
+static bool
+client_by_addr(const struct sockaddr *peer, struct client_seen *out)
+{
+	const struct lease	*l;
+	struct in_addr		 a;
+	size_t			 i;
+
+	if (peer->sa_family != AF_INET)
+		return false;
+	a = ((const struct sockaddr_in *)(const void *)peer)->sin_addr;
+	/* A lease of ours says who has the address now. */
+	if (C.leases != NULL && (l = lease_by_addr(C.leases,
+	    ntohl(a.s_addr))) != NULL && lease_is_live(l,
+	    (int64_t)time(NULL)) && l->htype == 1 &&
+	    l->hlen == CLIENT_MAC_LEN) {
+		if (client_seen_get(l->chaddr, out))
+			return true;
+		memset(out, 0, sizeof(*out));
+		memcpy(out->mac, l->chaddr, CLIENT_MAC_LEN);
+		out->addr = a;
+		out->valid = true;
+		return true;
+	}
+	for (i = 0; i < CLIENT_SLOTS; i++)
+		if (C.tab[i].used && C.tab[i].seen.valid &&
+		    C.tab[i].seen.addr.s_addr == a.s_addr) {
+			*out = C.tab[i].seen;
+			return true;
+		}
+	return false;
+}
+
+/* ---------- the rules' request summary ---------- */
+
+static void
+client_req_dhcp(const struct dhcp_msg *m, struct rules_req *req)
+{
+	unsigned	code;
+
+	req->mac_len = m->hlen;
+	memcpy(req->mac, m->chaddr, m->hlen);
+	req->giaddr = m->giaddr;
+	for (code = 1; code < DHO_END; code++)
+		if (m->opt[code].present)
+			rules_req_setopt(req, (uint8_t)code,
+			    m->optbuf + m->opt[code].off, m->opt[code].len);
+}
+
+/* What s remembers, laid into req as if the request had said it. */
+static void
+client_req_seen(const struct client_seen *s, struct rules_req *req)
+{
+	static const uint8_t	present[1] = { 0 };
+
+	memcpy(req->mac, s->mac, CLIENT_MAC_LEN);
+	req->mac_len = CLIENT_MAC_LEN;
+	req->giaddr = s->giaddr;
+	if (s->arch_len > 0)
+		rules_req_setopt(req, DHO_CLIENT_ARCH, s->arch, s->arch_len);
+	if (s->vendor_len > 0)
+		rules_req_setopt(req, DHO_VENDOR_CLASS_ID, s->vendor,
+		    s->vendor_len);
+	if (s->uclass_len > 0)
+		rules_req_setopt(req, DHO_USER_CLASS, s->uclass,
+		    s->uclass_len);
+	if (s->ipxe175)
+		rules_req_setopt(req, DHO_IPXE_ENCAP, present, 0);
+}
+
+bool
+client_rules_req(const struct client_src *src, struct rules_req *req)
+{
+	struct client_seen	seen;
+
+	rules_req_init(req);
+	req->ifname = src->ifname;
+	if (src->msg != NULL) {
+		client_req_dhcp(src->msg, req);
+		return true;
+	}
+	if (src->mac != NULL) {
+		if (client_seen_get(src->mac, &seen))
+			client_req_seen(&seen, req);
+		memcpy(req->mac, src->mac, CLIENT_MAC_LEN);
+		req->mac_len = CLIENT_MAC_LEN;
+		return true;
+	}
+	if (src->peer != NULL && client_by_addr(src->peer, &seen)) {
+		client_req_seen(&seen, req);
+		return true;
+	}
+	return false;
+}
+
+/* ---------- proxy offers awaiting a follow-up ---------- */
+
+void
+client_offer_put(const uint8_t mac[CLIENT_MAC_LEN], uint32_t xid,
+    const char *ifname, uint64_t now)
+{
+	struct client	*c = client_claim(mac);
+
+	if (!c->offer.pending)
+		C.noffers++;
+	c->offer.pending = true;
+	c->offer.xid = xid;
+	c->offer.when = now;
+	snprintf(c->offer.ifname, sizeof(c->offer.ifname), "%s", ifname);
+}
+
+void
+client_offer_done(const uint8_t mac[CLIENT_MAC_LEN])
+{
+	struct client	*c = client_find(mac);
+
+	if (c != NULL && c->offer.pending) {
+		c->offer.pending = false;
+		C.noffers--;
+	}
+}
+
+void
+client_offer_expire(uint64_t now, uint64_t limit_ms,
+    void (*fn)(const uint8_t *mac, const struct client_offer *o, void *arg),
+    void *arg)
+{
+	size_t	i;
+
+	for (i = 0; C.noffers > 0 && i < CLIENT_SLOTS; i++) {
+		struct client	*c = &C.tab[i];
+
+		if (!c->used || !c->offer.pending ||
+		    now - c->offer.when < limit_ms)
+			continue;
+		c->offer.pending = false;
+		C.noffers--;
+		fn(c->mac, &c->offer, arg);
+	}
+}
+
+/* ---------- fetch counts for the loop guard ---------- */
+
+struct client_fetch *
+client_fetch(const uint8_t mac[CLIENT_MAC_LEN], const char *path)
+{
+	struct client		*c = client_claim(mac);
+	struct client_fetch	*f, *reuse = &c->fetch[0];
+	uint64_t		 file = hash_update(HASH_INIT, path,
+				    strlen(path));
+	size_t			 i;
+
+	for (i = 0; i < CLIENT_FETCHES; i++) {
+		f = &c->fetch[i];
+		if (f->count > 0 && f->file == file)
+			return f;
+		/* A free counter, else the one whose window began first. */
+		if (reuse->count > 0 && (f->count == 0 ||
+		    f->first < reuse->first))
+			reuse = f;
+	}
+	memset(reuse, 0, sizeof(*reuse));
+	reuse->file = file;
+	return reuse;
+}

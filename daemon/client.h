@@ -1,0 +1,110 @@
+/*
+ * client.h: what pxed knows of a machine across protocols, and the one
+ * place a request becomes the rules' summary (struct rules_req).
+ */
+#ifndef PXED_CLIENT_H
+#define PXED_CLIENT_H
+
+#include <sys/socket.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rules.h"
+
+/*
+ * Machines are known by an Ethernet MAC: DHCPv4's chaddr, the neighbour
+ * table's entry for a TFTP peer, HTTP's ?mac=.  (A DHCPv6 client would be
+ * known by the MAC its DUID carries.)
+ */
+#define CLIENT_MAC_LEN	6
+
+struct dhcp_msg;
+struct leases;
+
+/*
+ * What a machine's last DHCP request said, for TFTP and HTTP, which see
+ * only its address: enough for the rules (arch, classes, iPXE), and the
+ * address it was given.  The address is kept here only: client.c alone
+ * compares it.
+ */
+struct client_seen {
+	uint8_t			 mac[CLIENT_MAC_LEN];
+	bool			 valid;
+	uint8_t			 arch_len, vendor_len, uclass_len;
+	uint8_t			 arch[8];
+	uint8_t			 vendor[64];
+	uint8_t			 uclass[64];
+	bool			 ipxe175;
+	struct in_addr		 addr;		/* yiaddr, else ciaddr */
+	struct in_addr		 giaddr;
+};
+
+/* A proxyDHCP offer waiting for its follow-up (4011 or TFTP). */
+struct client_offer {
+	bool			 pending;
+	uint32_t		 xid;
+	uint64_t		 when;		/* monotonic ms of the offer */
+	char			 ifname[IF_NAMESIZE];
+};
+
+/* How often a machine fetched one file, for the loop guard. */
+struct client_fetch {
+	uint64_t		 file;		/* hash of the path */
+	uint64_t		 first;		/* monotonic ms of the window */
+	unsigned		 count;		/* 0: a new counter */
+	bool			 warned;
+};
+
+/*
+ * Where a request came from, for client_rules_req().  DHCP gives the
+ * decoded request; TFTP and HTTP give the MAC when they know it, else
+ * (HTTP) the peer's address to find the machine by.
+ */
+struct client_src {
+	const struct dhcp_msg	*msg;		/* DHCP; NULL for the others */
+	const uint8_t		*mac;		/* NULL: not known */
+	const struct sockaddr	*peer;		/* NULL: not by address */
+	const char		*ifname;	/* NULL: not known */
+};
+
+/*
+ * The rules' summary of a request, for DHCP, TFTP and HTTP alike.  DHCP:
+ * the request's hardware address, relay and options.  TFTP and HTTP: the
+ * machine's MAC and what its last DHCP request said.  False when the
+ * machine is unknown (req then says only the interface).
+ */
+bool	client_rules_req(const struct client_src *src, struct rules_req *req);
+
+/* Summarise a DHCP request (Ethernet only) given addr; s->valid says so. */
+void	client_seen_fill(const struct dhcp_msg *m, struct in_addr addr,
+	    struct client_seen *s);
+/* Remember s as its machine's last DHCP request. */
+void	client_seen_put(const struct client_seen *s);
+bool	client_seen_get(const uint8_t mac[CLIENT_MAC_LEN],
+	    struct client_seen *out);
+/*
+ * The lease store that says who holds an address (NULL: none); by
+ * address, a live lease comes before the requests seen.
+ */
+void	client_leases(const struct leases *L);
+
+/* A proxy offer to mac now waits for a follow-up. */
+void	client_offer_put(const uint8_t mac[CLIENT_MAC_LEN], uint32_t xid,
+	    const char *ifname, uint64_t now);
+/* mac followed its offer up. */
+void	client_offer_done(const uint8_t mac[CLIENT_MAC_LEN]);
+/* Hand every offer older than limit_ms to fn, and forget it. */
+void	client_offer_expire(uint64_t now, uint64_t limit_ms,
+	    void (*fn)(const uint8_t *mac, const struct client_offer *o,
+	    void *arg), void *arg);
+
+/* mac's counter for path; count is 0 when it is new. */
+struct client_fetch *client_fetch(const uint8_t mac[CLIENT_MAC_LEN],
+	    const char *path);
+
+/* Forget every machine. */
+void	client_clear(void);
+
+#endif

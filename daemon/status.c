@@ -1,0 +1,256 @@
+/*
+ * status.c: pxed's status pages, served by http.c: /metrics (Prometheus
+ * text format 0.0.4) and /state (JSON).
+ *
+ * Each module hands out its counters through a small accessor
+ * (dhcp_io_stats, tftp_io_stats, http_stats, loopguard_warnings) and its
+ * live records through a visitor (leases, transfers); this file only
+ * formats them, so the modules' insides stay their own.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dhcp_io.h"
+#include "dhcp_proto.h"
+#include "http.h"
+#include "lease.h"
+#include "log.h"
+#include "loopguard.h"
+#include "pxed.h"
+#include "status.h"
+#include "tftp_io.h"
+
+struct status_buf {
+	char	*p;
+	size_t	 len, cap;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+status_printf(struct status_buf *b, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if (b->len + (size_t)n < b->cap) {
+			b->len += (size_t)n;
+			return;
+		}
+		b->cap = (b->cap + (size_t)n) * 2;
+		if ((b->p = realloc(b->p, b->cap)) == NULL)
+			fatal("http: realloc");
+	}
+}
+
+static void
+status_metric(struct status_buf *b, const char *name, const char *type,
+    const char *help)
+{
+	status_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
+	    type);
+}
+
+/* A metric of one value, without labels. */
+static void
+status_one(struct status_buf *b, const char *name, const char *type,
+    const char *help, uint64_t v)
+{
+	status_metric(b, name, type, help);
+	status_printf(b, "%s %" PRIu64 "\n", name, v);
+}
+
+static void
+status_dhcp(struct status_buf *b)
+{
+	static const char *const types[] = { "bootp", "discover", "offer",
+	    "request", "decline", "ack", "nak", "release", "inform" };
+	struct dhcp_io_stats	ds;
+	size_t			i;
+
+	dhcp_io_stats(&ds);
+	status_metric(b, "pxed_dhcp_received_total", "counter",
+	    "DHCP requests received, by message type.");
+	for (i = 0; i < 9; i++)
+		if (i != DHCPOFFER && i != DHCPACK && i != DHCPNAK)
+			status_printf(b, "pxed_dhcp_received_total"
+			    "{type=\"%s\"} %" PRIu64 "\n", types[i], ds.in[i]);
+	status_metric(b, "pxed_dhcp_sent_total", "counter",
+	    "DHCP replies sent, by message type.");
+	status_printf(b, "pxed_dhcp_sent_total{type=\"bootreply\"} %" PRIu64
+	    "\n", ds.out[0]);
+	for (i = DHCPOFFER; i <= DHCPNAK; i++)
+		if (i != DHCPDECLINE && i != DHCPREQUEST)
+			status_printf(b, "pxed_dhcp_sent_total{type=\"%s\"} "
+			    "%" PRIu64 "\n", types[i], ds.out[i]);
+	status_metric(b, "pxed_dhcp_dropped_total", "counter",
+	    "DHCP requests not answered, by reason.");
+	status_printf(b, "pxed_dhcp_dropped_total{reason=\"malformed\"} %"
+	    PRIu64 "\n", ds.malformed);
+	status_printf(b, "pxed_dhcp_dropped_total{reason=\"ignored\"} %"
+	    PRIu64 "\n", ds.ignored);
+	status_printf(b, "pxed_dhcp_dropped_total{reason=\"not_durable\"} %"
+	    PRIu64 "\n", ds.dropped_sync);
+	status_metric(b, "pxed_dhcp_leases", "gauge", "Leases by state.");
+	status_printf(b, "pxed_dhcp_leases{state=\"active\"} %u\n"
+	    "pxed_dhcp_leases{state=\"offered\"} %u\n"
+	    "pxed_dhcp_leases{state=\"declined\"} %u\n", ds.leases_active,
+	    ds.leases_offered, ds.leases_declined);
+	status_one(b, "pxed_dhcp_proxy_offers_total", "counter",
+	    "proxyDHCP offers sent.", ds.proxy_offers);
+	status_one(b, "pxed_dhcp_proxy_offers_unanswered_total", "counter",
+	    "proxyDHCP offers not followed by a 4011 or TFTP request.",
+	    ds.proxy_no_followup);
+}
+
+static void
+status_tftp(struct status_buf *b)
+{
+	struct tftp_io_stats	ts;
+
+	tftp_io_stats(&ts);
+	status_one(b, "pxed_tftp_transfers_active", "gauge",
+	    "TFTP transfers in progress.", ts.active);
+	status_metric(b, "pxed_tftp_transfers_total", "counter",
+	    "TFTP transfers ended, by result.");
+	status_printf(b, "pxed_tftp_transfers_total{result=\"completed\"} %"
+	    PRIu64 "\npxed_tftp_transfers_total{result=\"failed\"} %" PRIu64
+	    "\npxed_tftp_transfers_total{result=\"probe\"} %" PRIu64
+	    "\npxed_tftp_transfers_total{result=\"refused\"} %" PRIu64
+	    "\npxed_tftp_transfers_total{result=\"busy\"} %" PRIu64 "\n",
+	    ts.completed, ts.failed, ts.probes, ts.refused, ts.busy);
+	status_one(b, "pxed_tftp_sent_bytes_total", "counter",
+	    "Bytes of files sent over TFTP.", ts.bytes);
+}
+
+static void
+status_http(struct status_buf *b)
+{
+	struct http_stats	hs;
+	size_t			i;
+
+	http_stats(&hs);
+	status_metric(b, "pxed_http_requests_total", "counter",
+	    "HTTP requests, by status code class.");
+	for (i = 1; i <= 5; i++)
+		status_printf(b, "pxed_http_requests_total{code=\"%zuxx\"} %"
+		    PRIu64 "\n", i, hs.by_code[i]);
+	status_one(b, "pxed_http_sent_bytes_total", "counter",
+	    "Bytes of HTTP bodies sent.", hs.bytes);
+	status_one(b, "pxed_http_scripts_total", "counter",
+	    "iPXE scripts rendered.", hs.scripts);
+}
+
+/* The daemon as a whole: loop warnings, then the configuration. */
+static void
+status_daemon(struct status_buf *b)
+{
+	status_one(b, "pxed_boot_loop_warnings_total", "counter",
+	    "Warnings of a machine fetching one boot file again and again.",
+	    loopguard_warnings());
+	status_one(b, "pxed_config_generation", "gauge",
+	    "Configuration generation in use.", pxed.generation);
+	status_one(b, "pxed_config_last_reload_success", "gauge",
+	    "1 when the last reload succeeded.", pxed.last_reload_ok ? 1 : 0);
+	status_metric(b, "pxed_config_reloads_total", "counter",
+	    "Reloads, by result.");
+	status_printf(b, "pxed_config_reloads_total{result=\"ok\"} %u\n"
+	    "pxed_config_reloads_total{result=\"failed\"} %u\n",
+	    pxed.reloads - pxed.reload_failures, pxed.reload_failures);
+}
+
+char *
+status_metrics(size_t *len)
+{
+	struct status_buf	b = { NULL, 0, 0 };
+
+	if ((b.p = malloc(b.cap = 8192)) == NULL)
+		fatal("http: malloc");
+	status_dhcp(&b);
+	status_tftp(&b);
+	status_http(&b);
+	status_daemon(&b);
+	*len = b.len;
+	return b.p;
+}
+
+struct status_ctx {
+	struct status_buf	*b;
+	int64_t			 now;
+	bool			 first;
+};
+
+static void
+status_lease(const struct lease *l, void *arg)
+{
+	struct status_ctx	*x = arg;
+	char			 addr[INET_ADDRSTRLEN], mac[50];
+	struct in_addr		 a = { htonl(l->addr) };
+
+	if (!lease_is_live(l, x->now))
+		return;
+	inet_ntop(AF_INET, &a, addr, sizeof(addr));
+	dhcp_proto_mac_str(l->chaddr, l->hlen, mac, sizeof(mac));
+	status_printf(x->b, "%s\n    {\"address\": \"%s\", \"mac\": \"%s\", "
+	    "\"expires\": %" PRId64 ", \"state\": \"%s\"}", x->first ? "" : ",",
+	    addr, mac, l->expires == LEASE_NEVER ? (int64_t)-1 : l->expires,
+	    l->state == LEASE_ACKED ? "acked" : l->state == LEASE_OFFERED ?
+	    "offered" : "declined");
+	x->first = false;
+}
+
+static void
+status_xfer(const char *client, const char *file, uint64_t sent,
+    uint64_t size, void *arg)
+{
+	struct status_ctx	*x = arg;
+	char			 f[600], *p;
+
+	/* Names as the client sent them: keep the JSON a string. */
+	log_sanitize(f, sizeof(f), (const uint8_t *)file, strlen(file));
+	for (p = f; *p != '\0'; p++)
+		if (*p == '"' || *p == '\\')
+			*p = '_';
+	status_printf(x->b, "%s\n    {\"client\": \"%s\", \"file\": \"%s\", "
+	    "\"sent\": %" PRIu64 ", \"size\": %" PRIu64 "}", x->first ? "" :
+	    ",", client, f, sent, size);
+	x->first = false;
+}
+
+char *
+status_state(const struct conf *conf, size_t *len)
+{
+	struct status_buf	b = { NULL, 0, 0 };
+	struct status_ctx	x = { &b, (int64_t)time(NULL), true };
+	struct tftp_io_stats	ts;
+
+	if ((b.p = malloc(b.cap = 4096)) == NULL)
+		fatal("http: malloc");
+	tftp_io_stats(&ts);
+	status_printf(&b, "{\n  \"version\": \"%s\",\n  \"generation\": %u,\n"
+	    "  \"last_reload_ok\": %s,\n  \"dhcp_mode\": \"%s\",\n"
+	    "  \"tftp_active\": %u,\n  \"leases\": [", PACKAGE_VERSION,
+	    pxed.generation, pxed.last_reload_ok ? "true" : "false",
+	    conf_dhcp_mode_name(conf->dhcp.mode), ts.active);
+	dhcp_io_foreach_lease(status_lease, &x);
+	status_printf(&b, "%s],\n  \"tftp_transfers\": [", x.first ? "" :
+	    "\n  ");
+	x.first = true;
+	tftp_io_foreach_active(status_xfer, &x);
+	status_printf(&b, "%s]\n}\n", x.first ? "" : "\n  ");
+	*len = b.len;
+	return b.p;
+}
+

@@ -1,0 +1,16 @@
+/*
+ * status.h: the status pages, /metrics and /state, as text for http.c.
+ */
+#ifndef PXED_STATUS_H
+#define PXED_STATUS_H
+
+#include <stddef.h>
+
+#include "conf.h"
+
+/* Every counter in Prometheus text format; malloc'd, *len set. */
+char	*status_metrics(size_t *len);
+/* Version, generation, leases and transfers as JSON; malloc'd. */
+char	*status_state(const struct conf *conf, size_t *len);
+
+#endif

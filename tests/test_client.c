@@ -1,0 +1,219 @@
+/*
+ * test_client.c: what pxed remembers of a machine, and the one request
+ * summary DHCP, TFTP and HTTP hand the rules: built from a DHCP request,
+ * from a MAC and its last DHCP request, from an address alone; proxy
+ * offers awaiting a follow-up; the loop guard's fetch counters.
+ */
+#include "config.h"
+
+#include <CUnit/CUnit.h>
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "dhcp_pkt.h"
+#include "dhcp_proto.h"
+#include "rules.h"
+#include "unit.h"
+
+static const uint8_t	mac_a[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+static const uint8_t	mac_b[6] = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef };
+
+/* A DISCOVER from mac_a, relayed, with options 60 and 93. */
+static struct dhcp_msg *
+discover(void)
+{
+	static const uint8_t	 t53[] = { DHCPDISCOVER };
+	static const uint8_t	 arch[] = { 0, 7 };
+	struct dhcp_out		 o;
+	struct dhcp_msg		*m;
+	enum dhcp_berr		 why;
+	uint8_t			 buf[1024];
+	size_t			 n;
+
+	memset(&o, 0, sizeof(o));
+	o.op = BOOTREQUEST;
+	o.htype = 1;
+	o.hlen = 6;
+	o.xid = 0x1234;
+	memcpy(o.chaddr, mac_a, 6);
+	inet_pton(AF_INET, "10.1.0.1", &o.giaddr);
+	dhcp_pkt_out_add(&o, DHO_MESSAGE_TYPE, t53, sizeof(t53));
+	dhcp_pkt_out_add(&o, DHO_VENDOR_CLASS_ID, "PXEClient", 9);
+	dhcp_pkt_out_add(&o, DHO_CLIENT_ARCH, arch, sizeof(arch));
+	n = dhcp_pkt_build(&o, NULL, 0, 0, buf, sizeof(buf), &why);
+	CU_ASSERT_FATAL(n > 0);
+	m = malloc(sizeof(*m));
+	CU_ASSERT_FATAL(m != NULL);
+	CU_ASSERT_EQUAL_FATAL(dhcp_pkt_parse(buf, n, m), DHCP_POK);
+	return m;
+}
+
+static void
+test_from_dhcp(void)
+{
+	struct dhcp_msg		*m = discover();
+	struct rules_req	 req;
+
+	CU_ASSERT_TRUE(client_rules_req(&(struct client_src){ .msg = m,
+	    .ifname = "eth0" }, &req));
+	CU_ASSERT_EQUAL(req.mac_len, 6);
+	CU_ASSERT_EQUAL(memcmp(req.mac, mac_a, 6), 0);
+	CU_ASSERT_STRING_EQUAL(req.ifname, "eth0");
+	CU_ASSERT_EQUAL(req.giaddr.s_addr, m->giaddr.s_addr);
+	CU_ASSERT_TRUE(req.opt[DHO_VENDOR_CLASS_ID].present);
+	CU_ASSERT_EQUAL(rules_arch(&req), 7);
+	free(m);
+}
+
+/* TFTP knows the MAC: what its DHCP request said comes along. */
+static void
+test_from_mac(void)
+{
+	struct dhcp_msg		*m = discover();
+	struct client_seen	 s;
+	struct in_addr		 a;
+	struct rules_req	 req;
+
+	client_clear();
+	memset(&s, 0, sizeof(s));
+	inet_pton(AF_INET, "10.1.0.50", &a);
+	client_seen_fill(m, a, &s);
+	CU_ASSERT_TRUE_FATAL(s.valid);
+	client_seen_put(&s);
+	CU_ASSERT_TRUE(client_rules_req(&(struct client_src){ .mac = mac_a },
+	    &req));
+	CU_ASSERT_EQUAL(req.mac_len, 6);
+	CU_ASSERT_EQUAL(rules_arch(&req), 7);
+	CU_ASSERT_TRUE(req.opt[DHO_VENDOR_CLASS_ID].present);
+	CU_ASSERT_EQUAL(req.giaddr.s_addr, m->giaddr.s_addr);
+	/* A machine never seen over DHCP: its MAC, nothing more. */
+	CU_ASSERT_TRUE(client_rules_req(&(struct client_src){ .mac = mac_b },
+	    &req));
+	CU_ASSERT_EQUAL(memcmp(req.mac, mac_b, 6), 0);
+	CU_ASSERT_EQUAL(rules_arch(&req), -1);
+	CU_ASSERT_FALSE(req.opt[DHO_VENDOR_CLASS_ID].present);
+	free(m);
+}
+
+/* HTTP knows the address only. */
+static void
+test_from_addr(void)
+{
+	struct dhcp_msg		*m = discover();
+	struct client_seen	 s;
+	struct sockaddr_in	 sin;
+	struct rules_req	 req;
+
+	client_clear();
+	memset(&s, 0, sizeof(s));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	inet_pton(AF_INET, "10.1.0.50", &sin.sin_addr);
+	CU_ASSERT_FALSE(client_rules_req(&(struct client_src){
+	    .peer = (struct sockaddr *)&sin }, &req));
+	CU_ASSERT_EQUAL(req.mac_len, 0);
+	client_seen_fill(m, sin.sin_addr, &s);
+	client_seen_put(&s);
+	CU_ASSERT_TRUE(client_rules_req(&(struct client_src){
+	    .peer = (struct sockaddr *)&sin }, &req));
+	CU_ASSERT_EQUAL(memcmp(req.mac, mac_a, 6), 0);
+	CU_ASSERT_EQUAL(rules_arch(&req), 7);
+	/* Without a peer, nobody is looked up. */
+	CU_ASSERT_FALSE(client_rules_req(&(struct client_src){ .peer = NULL },
+	    &req));
+	free(m);
+}
+
+/* Not Ethernet: nothing to remember it by. */
+static void
+test_seen_ethernet_only(void)
+{
+	struct dhcp_msg		*m = discover();
+	struct client_seen	 s;
+
+	memset(&s, 0, sizeof(s));
+	m->htype = 6;
+	client_seen_fill(m, m->ciaddr, &s);
+	CU_ASSERT_FALSE(s.valid);
+	free(m);
+}
+
+static unsigned		expired;
+static uint32_t		expired_xid;
+
+static void
+on_expired(const uint8_t *mac, const struct client_offer *o, void *arg)
+{
+	(void)arg;
+	CU_ASSERT_EQUAL(memcmp(mac, mac_a, 6), 0);
+	CU_ASSERT_STRING_EQUAL(o->ifname, "eth1");
+	expired_xid = o->xid;
+	expired++;
+}
+
+static void
+test_offers(void)
+{
+	client_clear();
+	expired = 0;
+	client_offer_put(mac_a, 0xabcd, "eth1", 1000);
+	client_offer_put(mac_b, 0x1111, "eth1", 5000);
+	client_offer_expire(5500, 5000, on_expired, NULL);
+	CU_ASSERT_EQUAL(expired, 0);
+	client_offer_done(mac_b);	/* followed up: never expires */
+	client_offer_expire(6000, 5000, on_expired, NULL);
+	CU_ASSERT_EQUAL(expired, 1);
+	CU_ASSERT_EQUAL(expired_xid, 0xabcd);
+	/* Handed out once, then forgotten. */
+	client_offer_expire(60000, 5000, on_expired, NULL);
+	CU_ASSERT_EQUAL(expired, 1);
+}
+
+static void
+test_fetch(void)
+{
+	struct client_fetch	*f, *g;
+	char			 name[16];
+	int			 i;
+
+	client_clear();
+	f = client_fetch(mac_a, "ipxe.efi");
+	CU_ASSERT_EQUAL(f->count, 0);
+	f->count = 1;
+	f->first = 100;
+	CU_ASSERT_PTR_EQUAL(client_fetch(mac_a, "ipxe.efi"), f);
+	g = client_fetch(mac_a, "boot.ipxe");
+	CU_ASSERT_PTR_NOT_EQUAL(g, f);
+	CU_ASSERT_EQUAL(g->count, 0);
+	/* Other files take the free counters, then the oldest one's. */
+	g->count = 1;
+	g->first = 200;
+	for (i = 0; i < 2; i++) {
+		snprintf(name, sizeof(name), "f%d", i);
+		g = client_fetch(mac_a, name);
+		g->count = 1;
+		g->first = 300 + (uint64_t)i;
+	}
+	g = client_fetch(mac_a, "another");
+	CU_ASSERT_PTR_EQUAL(g, f);
+	CU_ASSERT_EQUAL(g->count, 0);
+	/* An offer to the same machine leaves its counters alone. */
+	g->count = 3;
+	client_offer_put(mac_a, 1, "eth0", 0);
+	CU_ASSERT_EQUAL(client_fetch(mac_a, "another")->count, 3);
+}
+
+void
+test_client_register(void)
+{
+	CU_pSuite	s = CU_add_suite("client", NULL, NULL);
+
+	CU_add_test(s, "request summary from DHCP", test_from_dhcp);
+	CU_add_test(s, "request summary from a MAC", test_from_mac);
+	CU_add_test(s, "request summary from an address", test_from_addr);
+	CU_add_test(s, "only Ethernet is remembered", test_seen_ethernet_only);
+	CU_add_test(s, "proxy offers and their follow-up", test_offers);
+	CU_add_test(s, "fetch counters for the loop guard", test_fetch);
+}
