@@ -77,6 +77,18 @@ netaddr_ntop(const struct netaddr *a, char *buf, size_t len)
 	return buf;
 }
 
+const char *
+netaddr_url_host(const struct netaddr *a, char *buf, size_t len)
+{
+	char	ip[INET6_ADDRSTRLEN];
+
+	if (a->family != AF_INET6)
+		return netaddr_ntop(a, buf, len);
+	netaddr_ntop(a, ip, sizeof(ip));
+	snprintf(buf, len, "[%s]", ip);
+	return buf;
+}
+
 int
 netaddr_pton(const char *s, struct netaddr *a)
 {

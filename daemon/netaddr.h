@@ -42,6 +42,12 @@ bool		netaddr_eq(const struct netaddr *a, const struct netaddr *b);
 size_t		netaddr_hash(const struct netaddr *a);
 /* "10.0.0.1" or "2001:db8::1" into buf (>= NETADDR_STRLEN); buf. */
 const char	*netaddr_ntop(const struct netaddr *a, char *buf, size_t len);
+/*
+ * The address as the host part of a URL (RFC 3986 3.2.2): "10.0.0.1" or
+ * "[2001:db8::1]", into buf (>= NETADDR_STRLEN); buf.
+ */
+const char	*netaddr_url_host(const struct netaddr *a, char *buf,
+		    size_t len);
 /* Parse a literal of either family; -1 when it is neither. */
 int		netaddr_pton(const char *s, struct netaddr *a);
 /* Whether a lies in prefix/plen (same family only). */
