@@ -38,6 +38,7 @@
 #   wait_log FILE REGEX [SECONDS]   wait for a matching line (grep -E).
 #   wait_for SECONDS CMD...  wait until CMD succeeds.
 #   count_log FILE REGEX     how many lines match.
+#   udp_bound NS PORT        a UDP socket is bound to PORT in namespace NS.
 #
 # Processes the test starts in the background go in PIDS: pxed_cleanup
 # kills exactly those, by PID.
@@ -143,6 +144,10 @@ wait_for() {
 # count_log FILE PATTERN: how many lines match.
 count_log() {
 	grep -Ec -- "$2" "$1" 2>/dev/null || true
+}
+
+udp_bound() {
+	ip netns exec "$1" ss -lun 2>/dev/null | grep -q ":$2 "
 }
 
 pxed_test_done() {
