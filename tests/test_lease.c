@@ -422,17 +422,11 @@ test_pools_rebuild(void)
 	unit_lease_free();
 }
 
-static int
-suite_clean(void)
-{
-	unit_lease_free();
-	return 0;
-}
-
 void
 test_lease_register(void)
 {
-	CU_pSuite	s = CU_add_suite("lease", NULL, suite_clean);
+	CU_pSuite	s = CU_add_suite("lease", NULL,
+	    unit_lease_clean);
 
 	CU_add_test(s, "never network, broadcast, static, server",
 	    test_alloc_never);

@@ -195,17 +195,11 @@ test_compact_fails(void)
 	unit_lease_free();
 }
 
-static int
-suite_clean(void)
-{
-	unit_lease_free();
-	return 0;
-}
-
 void
 test_lease_journal_register(void)
 {
-	CU_pSuite	s = CU_add_suite("lease-journal", NULL, suite_clean);
+	CU_pSuite	s = CU_add_suite("lease-journal", NULL,
+	    unit_lease_clean);
 
 	CU_add_test(s, "journal line format", test_journal_format);
 	CU_add_test(s, "compaction when the journal grows",

@@ -21,6 +21,13 @@ unit_lease_free(void)
 	unit_tree_free();
 }
 
+int
+unit_lease_clean(void)
+{
+	unit_lease_free();
+	return 0;
+}
+
 void
 unit_lease_new(const char *ranges, const char *rules)
 {

@@ -25,6 +25,8 @@ extern struct unit_lease	unit_lease;
 
 /* Free the store, its configuration and the tree. */
 void		 unit_lease_free(void);
+/* The same, as a CUnit suite's clean-up function. */
+int		 unit_lease_clean(void);
 /* A new store with pools from the dhcp ranges (and hosts) given. */
 void		 unit_lease_new(const char *ranges, const char *rules);
 /* Client n's identifier. */
