@@ -46,9 +46,8 @@
 
 set -u
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-TOP=$(dirname "$HERE")
-. "$TOP/tests/netns.sh"
+BENCH=dhcp-bench
+. "$(dirname "$0")/lib.sh"
 
 PXED=${PXED:-/tmp/build/daemon/pxed}
 SERVERS="dnsmasq kea pxed"
@@ -106,24 +105,17 @@ fi
 NETNS_SRV_IP=10.78.0.1
 NETNS_CLI_IP=10.78.0.2
 NETNS_PLEN=16
-SRV_CPU=0
-CLI_CPU=1
 WAIT_US=300000		# perfdhcp -W: how long it waits for late replies
 LEASE_SECS=43200	# lease time, far beyond the run
 MAX_STEPS=10		# fixed-rate runs in the search
 OV_SECS=2		# the overload run
-HZ=$(getconf CLK_TCK)
 
 # ---- state for the cleanup trap ----
 T=
-CG=
 CGC=
-CGKIND=
 TPID=		# the timeout(1) wrapping the running server (own pgrp)
 SPID=		# the server itself
 PPID_=		# the timeout(1) wrapping the running perfdhcp (own pgrp)
-
-log() { echo "dhcp-bench: $*" >&2; }
 
 stop_server() {
 	[ -n "$TPID" ] || return 0
@@ -177,23 +169,6 @@ cleanup() {
 # ---- requirements ----
 netns_require
 
-PATH=$PATH:/usr/sbin:/sbin
-export PATH
-APT_UPDATED=
-apt_install() {
-	if [ -z "$APT_UPDATED" ]; then
-		log "apt-get update"
-		apt-get update -qq >/dev/null 2>&1
-		APT_UPDATED=1
-	fi
-	log "installing $*"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    --no-install-recommends "$@" >/dev/null 2>&1 ||
-	    log "apt-get install $* failed"
-}
-need() {	# need COMMAND PACKAGE
-	command -v "$1" >/dev/null 2>&1 || apt_install "$2"
-}
 need taskset util-linux
 need timeout coreutils
 need perfdhcp kea-admin
@@ -218,77 +193,24 @@ trap 'exit 129' HUP
 # ---- cgroups for CPU accounting ----
 # One for the server (CG), one for perfdhcp (CGC), side by side; CGKIND is
 # v2 or v1 (cpuacct).
-cg_make() {	# cg_make NAME: prints the new cgroup's directory
-	for m in $(awk '$3 == "cgroup2" { print $2 }' /proc/mounts); do
-		rel=$(awk -F: '$1 == "0" { print $3 }' /proc/self/cgroup)
-		d="$m${rel%/}/$1"
-		mkdir "$d" 2>/dev/null || continue
-		if grep -q '^usage_usec' "$d/cpu.stat" 2>/dev/null; then
-			echo "v2 $d"
-			return 0
-		fi
-		rmdir "$d"
-	done
-	m=$(awk '$3 == "cgroup" && $4 ~ /(^|,)cpuacct(,|$)/ {
-		print $2; exit }' /proc/mounts)
-	rel=$(awk -F: '$2 ~ /(^|,)cpuacct(,|$)/ { print $3; exit }' \
-	    /proc/self/cgroup)
-	[ -n "$m" ] || return 1
-	d="$m${rel%/}/$1"
-	mkdir "$d" 2>/dev/null || return 1
-	if [ -r "$d/cpuacct.usage" ]; then
-		echo "v1 $d"
-		return 0
-	fi
-	rmdir "$d"
-	return 1
-}
-if set -- $(cg_make "dhcp-bench.$$") && [ $# -eq 2 ]; then
-	CGKIND=$1 CG=$2
+if bench_cgroup; then
 	set -- $(cg_make "dhcp-bench-cli.$$")
 	[ $# -eq 2 ] && CGC=$2
 else
 	log "no usable cgroup: server CPU from /proc/PID/stat"
 fi
 
-cg_cpu() {	# cg_cpu DIR: CPU seconds of the cgroup so far
-	case $CGKIND in
-	v2) awk '$1 == "usage_usec" { printf "%.6f\n", $2 / 1e6 }' \
-	    "$1/cpu.stat";;
-	v1) awk '{ printf "%.6f\n", $1 / 1e9 }' "$1/cpuacct.usage";;
-	esac
-}
-
 CPU_SRC=stat
 cpu_now() {	# server CPU seconds so far
 	case $CPU_SRC in
 	stat) sed 's/^.*) //' "/proc/$SPID/stat" 2>/dev/null |
 	    awk -v hz="$HZ" '{ printf "%.6f\n", ($12 + $13) / hz }';;
-	*) cg_cpu "$CG";;
+	*) cg_cpu "$CG" 6;;
 	esac
 }
 
-# cpu_busy N: "BUSY TOTAL" jiffies of CPU N (or of all with "")
-cpu_busy() {
-	awk -v c="cpu$1" '$1 == c {
-		b = $2 + $3 + $4 + $7 + $8 + $9
-		print b, b + $5 + $6 }' /proc/stat
-}
-pct() {	# pct B0 T0 B1 T1: busy % in between
-	awk -v b0="$1" -v t0="$2" -v b1="$3" -v t1="$4" 'BEGIN {
-		if (t1 > t0) printf "%d", 100 * (b1 - b0) / (t1 - t0)
-		else printf "0" }'
-}
-
-set -- $(cpu_busy "") 0 0
-b0=$1 t0=$2
-sleep 1
-set -- $(cpu_busy "") 0 0
-BUSY0=$(pct "$b0" "$t0" "$1" "$2")
+bench_idle_check
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
-[ "$BUSY0" -gt 10 ] &&
-    log "warning: the CPUs are $BUSY0% busy before starting: figures" \
-    "will be skewed by whatever else runs"
 
 # ---- namespaces ----
 netns_setup "pxdb$$" || { log "netns_setup failed"; exit 1; }
@@ -477,7 +399,7 @@ perf() {
 	sd0=$(srv_sock_drops)
 	sw0=$(srv_waited)
 	if [ -n "$CGC" ]; then
-		cc0=$(cg_cpu "$CGC")
+		cc0=$(cg_cpu "$CGC" 6)
 	else
 		read -r c1b0 c1t0 <<EOF
 $(cpu_busy $CLI_CPU)
@@ -501,7 +423,7 @@ EOF
 	P_WALL=$(awk -v a="$pt0" -v b="$pt1" \
 	    'BEGIN { printf "%.3f", (b - a) / 1e9 }')
 	if [ -n "$CGC" ]; then
-		P_C1=$(awk -v a="$cc0" -v b="$(cg_cpu "$CGC")" -v w="$P_WALL" \
+		P_C1=$(awk -v a="$cc0" -v b="$(cg_cpu "$CGC" 6)" -v w="$P_WALL" \
 		    'BEGIN { printf "%d", 100 * (b - a) / w }')
 	else
 		set -- $(cpu_busy $CLI_CPU) 0 0

@@ -43,9 +43,8 @@
 
 set -u
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-TOP=$(dirname "$HERE")
-. "$TOP/tests/netns.sh"
+BENCH=http-bench
+. "$(dirname "$0")/lib.sh"
 
 PXED=${PXED:-/tmp/build/daemon/pxed}
 SERVERS="nginx pxed"
@@ -100,21 +99,14 @@ fi
 NETNS_SRV_IP=10.77.0.1
 NETNS_CLI_IP=10.77.0.2
 NETNS_PLEN=24
-SRV_CPU=0
-CLI_CPU=1
 BIG_TMO=$((30 + SIZE_MIB))	# one big download, seconds
 MANY_TMO=120			# the N x 1 MiB run, seconds
-HZ=$(getconf CLK_TCK)
 
 # ---- state for the cleanup trap ----
 T=
-CG=
-CGKIND=
 TPID=		# the timeout(1) wrapping the running server (own pgrp)
 SPID=		# the server itself
 LPIDS=		# timeout(1)s wrapping running loads (own pgrps)
-
-log() { echo "http-bench: $*" >&2; }
 
 stop_server() {
 	[ -n "$TPID" ] || return 0
@@ -178,24 +170,6 @@ cleanup() {
 # ---- requirements ----
 netns_require
 
-APT_UPDATED=
-apt_install() {
-	if [ -z "$APT_UPDATED" ]; then
-		log "apt-get update"
-		apt-get update -qq >/dev/null 2>&1
-		APT_UPDATED=1
-	fi
-	log "installing $*"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    --no-install-recommends "$@" >/dev/null 2>&1 ||
-	    log "apt-get install $* failed"
-}
-
-need() {	# need COMMAND PACKAGE
-	command -v "$1" >/dev/null 2>&1 || apt_install "$2"
-}
-PATH=$PATH:/usr/sbin:/sbin
-export PATH
 need curl curl
 need wrk wrk
 need taskset util-linux
@@ -230,47 +204,14 @@ trap 'exit 129' HUP
 chmod 755 "$T"		# nginx's worker runs as nobody
 
 # ---- cgroup for CPU accounting ----
-cg_setup() {
-	# cgroup v2: a child of our own cgroup
-	for m in $(awk '$3 == "cgroup2" { print $2 }' /proc/mounts); do
-		rel=$(awk -F: '$1 == "0" { print $3 }' /proc/self/cgroup)
-		d="$m${rel%/}/http-bench.$$"
-		if mkdir "$d" 2>/dev/null; then
-			if [ -r "$d/cpu.stat" ] &&
-			    grep -q '^usage_usec' "$d/cpu.stat"; then
-				CG=$d CGKIND=v2
-				return 0
-			fi
-			rmdir "$d"
-		fi
-	done
-	# cgroup v1 cpuacct
-	m=$(awk '$3 == "cgroup" && $4 ~ /(^|,)cpuacct(,|$)/ { print $2; exit }' \
-	    /proc/mounts)
-	rel=$(awk -F: '$2 ~ /(^|,)cpuacct(,|$)/ { print $3; exit }' \
-	    /proc/self/cgroup)
-	if [ -n "$m" ]; then
-		d="$m${rel%/}/http-bench.$$"
-		if mkdir "$d" 2>/dev/null; then
-			if [ -r "$d/cpuacct.usage" ]; then
-				CG=$d CGKIND=v1
-				return 0
-			fi
-			rmdir "$d"
-		fi
-	fi
-	return 1
-}
-cg_setup || log "no usable cgroup: CPU from /proc/PID/stat"
+bench_cgroup || log "no usable cgroup: CPU from /proc/PID/stat"
 
 # cpu_now: server CPU seconds so far (cgroup, or the stat of the server
 # and its children)
 CPU_SRC=stat
 cpu_now() {
 	case $CPU_SRC in
-	v2) awk '$1 == "usage_usec" { printf "%.3f\n", $2 / 1e6 }' \
-	    "$CG/cpu.stat";;
-	v1) awk '{ printf "%.3f\n", $1 / 1e9 }' "$CG/cpuacct.usage";;
+	v2|v1) cg_cpu "$CG";;
 	*) for p in "$SPID" $(cat /proc/"$SPID"/task/*/children 2>/dev/null)
 	    do
 		sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null
@@ -279,23 +220,6 @@ cpu_now() {
 	esac
 }
 
-# cpu_busy N: "BUSY TOTAL" jiffies of CPU N from /proc/stat
-cpu_busy() {
-	awk -v c="cpu$1" '$1 == c {
-		busy = $2 + $3 + $4 + $7 + $8 + $9
-		print busy, busy + $5 + $6 }' /proc/stat
-}
-pct() {	# pct B0 T0 B1 T1: % busy in between
-	awk -v b0="$1" -v t0="$2" -v b1="$3" -v t1="$4" 'BEGIN {
-		if (t1 > t0) printf "%d", 100 * (b1 - b0) / (t1 - t0)
-		else printf "?" }'
-}
-
-# other load skews every figure: how busy are the CPUs, over 1 s
-busy_all() {
-	awk '$1 == "cpu" { b = $2 + $3 + $4 + $7 + $8 + $9
-		print b, b + $5 + $6 }' /proc/stat
-}
 # Other work on the machine skews the figures, and may start at any time:
 # others_snap prints "PID TICKS" (utime+stime+cutime+cstime) for every
 # process outside this script's process tree, kernel threads left out
@@ -331,17 +255,7 @@ others_secs() {
 		END { printf "%.2f\n", s / hz }' "$1" "$2"
 }
 
-# busy_now: % of both CPUs busy over the next second
-busy_now() {
-	set -- $(busy_all) 0 0
-	sleep 1
-	set -- $(busy_all) "$1" "$2"
-	pct "$3" "$4" "$1" "$2"
-}
-BUSY0=$(busy_now)
-[ "$BUSY0" -gt 10 ] &&
-    log "warning: the CPUs are $BUSY0% busy before starting: figures" \
-    "will be skewed by whatever else runs"
+bench_idle_check
 
 # ---- files ----
 mkdir -p "$T/root" "$T/conf.d" "$T/nginx"
@@ -361,10 +275,6 @@ netns_setup "pxhb$$" || { log "netns_setup failed"; exit 1; }
 SRV=$NETNS_SRV_IP
 URL=http://$SRV
 
-# in_cli_pinned CMD...: run CMD in the client namespace on the clients' CPU
-in_cli_pinned() {
-	ip netns exec "$NS_CLI" taskset -c $CLI_CPU "$@"
-}
 
 # ---- servers ----
 write_nginx_conf() {

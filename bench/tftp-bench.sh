@@ -29,9 +29,8 @@
 
 set -u
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-TOP=$(dirname "$HERE")
-. "$TOP/tests/netns.sh"
+BENCH=tftp-bench
+. "$(dirname "$0")/lib.sh"
 
 PXED=${PXED:-/tmp/build/daemon/pxed}
 CLIENTS=1000
@@ -71,25 +70,18 @@ WIN=16
 NETNS_SRV_IP=10.77.0.1
 NETNS_CLI_IP=10.77.0.2
 NETNS_PLEN=24
-SRV_CPU=0
-CLI_CPU=1
 BIG_TMO=$((60 + SIZE_MIB * 3))	# one big download, seconds
 READY_TMO=120			# all N clients forked and waiting
-HZ=$(getconf CLK_TCK)
 PAGE_KB=$(( $(getconf PAGESIZE) / 1024 ))
 
 # ---- state for the cleanup trap ----
 T=
 OUT=
-CG=
-CGKIND=
 TPID=		# the `timeout` wrapping the running server (its own pgrp)
 SPID=		# the server itself
 DPID=		# the `timeout` wrapping the client driver (its own pgrp)
 BPID=		# the `timeout` wrapping one big download
 RPID=		# RSS sampler
-
-log() { echo "tftp-bench: $*" >&2; }
 
 stop_server() {
 	[ -n "$TPID" ] || return 0
@@ -164,25 +156,6 @@ raise_limit -n $((CLIENTS * 2 + 256)) "open files"
 if ulimit -u >/dev/null 2>&1; then NPROC_FLAG=-u; else NPROC_FLAG=-p; fi
 raise_limit $NPROC_FLAG $((CLIENTS * 3 + 512)) "processes"
 
-APT_UPDATED=
-apt_install() {
-	if [ -z "$APT_UPDATED" ]; then
-		log "apt-get update"
-		apt-get update -qq >/dev/null 2>&1
-		APT_UPDATED=1
-	fi
-	log "installing $*"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    --no-install-recommends "$@" >/dev/null 2>&1 ||
-	    log "apt-get install $* failed"
-}
-
-need() {	# need COMMAND PACKAGE
-	PATH=$PATH:/usr/sbin:/sbin command -v "$1" >/dev/null 2>&1 ||
-	    apt_install "$2"
-}
-PATH=$PATH:/usr/sbin:/sbin
-export PATH
 need curl curl
 need atftp atftp
 need taskset util-linux
@@ -233,65 +206,20 @@ case " $SERVERS " in *" atftpd "*)
 esac
 
 # ---- cgroup for CPU accounting ----
-cg_setup() {
-	# cgroup v2: a child of our own cgroup
-	for m in $(awk '$3 == "cgroup2" { print $2 }' /proc/mounts); do
-		rel=$(awk -F: '$1 == "0" { print $3 }' /proc/self/cgroup)
-		d="$m${rel%/}/tftp-bench.$$"
-		if mkdir "$d" 2>/dev/null; then
-			if [ -r "$d/cpu.stat" ] &&
-			    grep -q '^usage_usec' "$d/cpu.stat"; then
-				CG=$d CGKIND=v2
-				return 0
-			fi
-			rmdir "$d"
-		fi
-	done
-	# cgroup v1 cpuacct
-	m=$(awk '$3 == "cgroup" && $4 ~ /(^|,)cpuacct(,|$)/ { print $2; exit }' \
-	    /proc/mounts)
-	rel=$(awk -F: '$2 ~ /(^|,)cpuacct(,|$)/ { print $3; exit }' \
-	    /proc/self/cgroup)
-	if [ -n "$m" ]; then
-		d="$m${rel%/}/tftp-bench.$$"
-		if mkdir "$d" 2>/dev/null; then
-			if [ -r "$d/cpuacct.usage" ]; then
-				CG=$d CGKIND=v1
-				return 0
-			fi
-			rmdir "$d"
-		fi
-	fi
-	return 1
-}
-cg_setup || log "no usable cgroup: CPU from /proc/PID/stat (misses" \
+bench_cgroup || log "no usable cgroup: CPU from /proc/PID/stat (misses" \
     "unreaped children)"
 
 # cpu_now: server CPU seconds so far (cgroup, or the pid's stat)
 CPU_SRC=stat
 cpu_now() {
 	case $CPU_SRC in
-	v2) awk '$1 == "usage_usec" { printf "%.3f\n", $2 / 1e6 }' \
-	    "$CG/cpu.stat";;
-	v1) awk '{ printf "%.3f\n", $1 / 1e9 }' "$CG/cpuacct.usage";;
+	v2|v1) cg_cpu "$CG";;
 	*) sed 's/^.*) //' "/proc/$SPID/stat" 2>/dev/null |
 	    awk -v hz="$HZ" '{ printf "%.3f\n", ($12 + $13 + $14 + $15) / hz }'
 	esac
 }
 
-# other load skews every figure: measure how busy the CPUs are for 1 s
-busy_all() {
-	awk '$1 == "cpu" { b = $2 + $3 + $4 + $7 + $8 + $9
-		print b, b + $5 + $6 }' /proc/stat
-}
-set -- $(busy_all) 0 0
-sleep 1
-set -- $(busy_all) "$1" "$2"
-BUSY0=$(awk -v b1="$1" -v t1="$2" -v b0="$3" -v t0="$4" 'BEGIN {
-	if (t1 > t0) printf "%d", 100 * (b1 - b0) / (t1 - t0); else print 0 }')
-[ "$BUSY0" -gt 10 ] &&
-    log "warning: the CPUs are $BUSY0% busy before starting: figures" \
-    "will be skewed by whatever else runs"
+bench_idle_check
 
 # ---- files ----
 mkdir -p "$T/root"
@@ -455,13 +383,6 @@ sampler() {
 		sleep 0.1
 		k=$((k + 1))
 	done
-}
-
-# cpu1_busy: "BUSY TOTAL" jiffies of the clients' CPU from /proc/stat
-cpu1_busy() {
-	awk -v c="cpu$CLI_CPU" '$1 == c {
-		busy = $2 + $3 + $4 + $7 + $8 + $9
-		print busy, busy + $5 + $6 }' /proc/stat
 }
 
 # ---- servers ----
@@ -659,7 +580,7 @@ many_get() {
 	wait_quiet
 	rss0=$(mem_now rss)
 	c0=$(cpu_now)
-	set -- $(cpu1_busy) 0 0
+	set -- $(cpu_busy $CLI_CPU) 0 0
 	b0=$1 j0=$2
 	sampler "$SPID" "$T/mem.peak" $((CTMO + READY_TMO + 60)) &
 	RPID=$!
@@ -684,7 +605,7 @@ many_get() {
 	wait "$DPID"
 	drc=$?
 	DPID=
-	set -- $(cpu1_busy) 0 0
+	set -- $(cpu_busy $CLI_CPU) 0 0
 	b1=$1 j1=$2
 	wait_quiet
 	c1=$(cpu_now)

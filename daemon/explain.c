@@ -45,6 +45,108 @@ explain_packet(struct arena *a, const char *path, struct rules_req *req,
 	return 0;
 }
 
+/* arch=: a name or a number, as option 93. */
+static int
+explain_arch(struct arena *a, const char *val, struct rules_req *req,
+    FILE *err)
+{
+	const struct dhcp_arch	*ar = dhcp_proto_arch_lookup(val);
+	unsigned long		 n;
+	char			*end;
+	uint8_t			*b = arena_alloc(a, 2);
+
+	if (ar != NULL)
+		n = ar->codes[0];
+	else {
+		n = strtoul(val, &end, 0);
+		if (*val == '\0' || *end != '\0' || n > 65535) {
+			fprintf(err, "pxed: --explain: arch "
+			    "\"%s\" is not a number or a "
+			    "name\n", val);
+			return -1;
+		}
+	}
+	b[0] = (uint8_t)(n >> 8);
+	b[1] = (uint8_t)n;
+	rules_req_setopt(req, DHO_CLIENT_ARCH, b, 2);
+	return 0;
+}
+
+/* optN= or optionN=: any option, its value as in option lists. */
+static int
+explain_opt(struct arena *a, const char *key, const char *val,
+    struct rules_req *req, FILE *err)
+{
+	const char	*num = key + 3;
+	const uint8_t	*data;
+	size_t		 len;
+	unsigned long	 code;
+	char		*end, msg[256];
+
+	if (strncasecmp(key, "option", 6) == 0)
+		num = key + 6;
+	code = strtoul(num, &end, 10);
+	if (*num == '\0' || *end != '\0' || code < 1 ||
+	    code > 254) {
+		fprintf(err, "pxed: --explain: \"%s\": option "
+		    "number from 1 to 254 expected\n", key);
+		return -1;
+	}
+	if (conf_value_parse_optval(a, val, &data, &len, msg,
+	    sizeof(msg)) == -1) {
+		fprintf(err, "pxed: --explain: %s\n", msg);
+		return -1;
+	}
+	rules_req_setopt(req, (uint8_t)code, data, len);
+	return 0;
+}
+
+/* One KEY=VALUE word but packet= into req, server or ip; -1 if bad. */
+static int
+explain_word(struct arena *a, const char *key, const char *val,
+    struct rules_req *req, const char **server, const char **ip, FILE *err)
+{
+	if (strcasecmp(key, "packet") == 0) {
+		return 0;		/* read before the others */
+	} else if (strcasecmp(key, "mac") == 0) {
+		if (conf_value_parse_mac(val, req->mac) == -1) {
+			fprintf(err, "pxed: --explain: mac \"%s\" is "
+			    "not a MAC address\n", val);
+			return -1;
+		}
+		req->mac_len = 6;
+	} else if (strcasecmp(key, "arch") == 0)
+		return explain_arch(a, val, req, err);
+	else if (strcasecmp(key, "vendorclass") == 0)
+		rules_req_setopt(req, DHO_VENDOR_CLASS_ID,
+		    (const uint8_t *)val, strlen(val));
+	else if (strcasecmp(key, "userclass") == 0)
+		rules_req_setopt(req, DHO_USER_CLASS,
+		    (const uint8_t *)val, strlen(val));
+	else if (strcasecmp(key, "interface") == 0)
+		req->ifname = val;
+	else if (strcasecmp(key, "giaddr") == 0 ||
+	    strcasecmp(key, "relay") == 0) {
+		if (inet_pton(AF_INET, val, &req->giaddr) != 1) {
+			fprintf(err, "pxed: --explain: giaddr \"%s\" is "
+			    "not an IPv4 address\n", val);
+			return -1;
+		}
+	} else if (strcasecmp(key, "server") == 0)
+		*server = val;
+	else if (strcasecmp(key, "ip") == 0)
+		*ip = val;
+	else if (strncasecmp(key, "opt", 3) == 0)
+		return explain_opt(a, key, val, req, err);
+	else {
+		fprintf(err, "pxed: --explain: unknown key \"%s\" "
+		    "(packet, mac, arch, vendorclass, userclass, "
+		    "interface, giaddr, server, ip, optN)\n", key);
+		return -1;
+	}
+	return 0;
+}
+
 int
 explain_parse(struct arena *a, int argc, char *const argv[],
     struct rules_req *req, const char **server, const char **ip, FILE *err)
@@ -61,8 +163,7 @@ explain_parse(struct arena *a, int argc, char *const argv[],
 			return -1;
 	for (i = 0; i < argc; i++) {
 		const char	*eq = strchr(argv[i], '=');
-		const char	*val;
-		char		 key[32], msg[256];
+		char		 key[32];
 		size_t		 klen;
 
 		if (eq == NULL || (klen = (size_t)(eq - argv[i])) == 0 ||
@@ -73,83 +174,8 @@ explain_parse(struct arena *a, int argc, char *const argv[],
 		}
 		memcpy(key, argv[i], klen);
 		key[klen] = '\0';
-		val = eq + 1;
-		if (strcasecmp(key, "packet") == 0) {
-			continue;		/* read before the others */
-		} else if (strcasecmp(key, "mac") == 0) {
-			if (conf_value_parse_mac(val, req->mac) == -1) {
-				fprintf(err, "pxed: --explain: mac \"%s\" is "
-				    "not a MAC address\n", val);
-				return -1;
-			}
-			req->mac_len = 6;
-		} else if (strcasecmp(key, "arch") == 0) {
-			const struct dhcp_arch	*ar = dhcp_proto_arch_lookup(val);
-			unsigned long		 n;
-			char			*end;
-			uint8_t			*b = arena_alloc(a, 2);
-
-			if (ar != NULL)
-				n = ar->codes[0];
-			else {
-				n = strtoul(val, &end, 0);
-				if (*val == '\0' || *end != '\0' || n > 65535) {
-					fprintf(err, "pxed: --explain: arch "
-					    "\"%s\" is not a number or a "
-					    "name\n", val);
-					return -1;
-				}
-			}
-			b[0] = (uint8_t)(n >> 8);
-			b[1] = (uint8_t)n;
-			rules_req_setopt(req, DHO_CLIENT_ARCH, b, 2);
-		} else if (strcasecmp(key, "vendorclass") == 0)
-			rules_req_setopt(req, DHO_VENDOR_CLASS_ID,
-			    (const uint8_t *)val, strlen(val));
-		else if (strcasecmp(key, "userclass") == 0)
-			rules_req_setopt(req, DHO_USER_CLASS,
-			    (const uint8_t *)val, strlen(val));
-		else if (strcasecmp(key, "interface") == 0)
-			req->ifname = val;
-		else if (strcasecmp(key, "giaddr") == 0 ||
-		    strcasecmp(key, "relay") == 0) {
-			if (inet_pton(AF_INET, val, &req->giaddr) != 1) {
-				fprintf(err, "pxed: --explain: giaddr \"%s\" is "
-				    "not an IPv4 address\n", val);
-				return -1;
-			}
-		} else if (strcasecmp(key, "server") == 0)
-			*server = val;
-		else if (strcasecmp(key, "ip") == 0)
-			*ip = val;
-		else if (strncasecmp(key, "opt", 3) == 0) {
-			const char	*num = key + 3;
-			const uint8_t	*data;
-			size_t		 len;
-			unsigned long	 code;
-			char		*end;
-
-			if (strncasecmp(key, "option", 6) == 0)
-				num = key + 6;
-			code = strtoul(num, &end, 10);
-			if (*num == '\0' || *end != '\0' || code < 1 ||
-			    code > 254) {
-				fprintf(err, "pxed: --explain: \"%s\": option "
-				    "number from 1 to 254 expected\n", key);
-				return -1;
-			}
-			if (conf_value_parse_optval(a, val, &data, &len, msg,
-			    sizeof(msg)) == -1) {
-				fprintf(err, "pxed: --explain: %s\n", msg);
-				return -1;
-			}
-			rules_req_setopt(req, (uint8_t)code, data, len);
-		} else {
-			fprintf(err, "pxed: --explain: unknown key \"%s\" "
-			    "(packet, mac, arch, vendorclass, userclass, "
-			    "interface, giaddr, server, ip, optN)\n", key);
+		if (explain_word(a, key, eq + 1, req, server, ip, err) == -1)
 			return -1;
-		}
 	}
 	return 0;
 }

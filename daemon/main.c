@@ -110,17 +110,26 @@ write_pidfile(const char *path)
 	return fclose(fp);
 }
 
-int
-main(int argc, char *argv[])
-{
-	const char	**ifs = NULL;
-	size_t		  nifs = 0;
-	bool		  debug = false, test = false, explain = false;
-	bool		  pidfile_given = false, leases = false, json = false;
-	char		  sum[512];
-	int		  ch, rc;
+/* What the command line asked for, besides pxed.args. */
+struct main_opts {
+	const char	**ifs;
+	size_t		  nifs;
+	bool		  debug, test, explain;
+	bool		  pidfile_given, leases, json;
+};
 
-	memset(&pxed, 0, sizeof(pxed));
+/* Go on: the command line does not end the process yet. */
+#define MAIN_CONTINUE	(-1)
+
+/*
+ * The options, into pxed.args and o.  Returns MAIN_CONTINUE, or the exit
+ * status when they end the process (-V, -h, a usage error).
+ */
+static int
+main_options(int argc, char *argv[], struct main_opts *o)
+{
+	int	ch;
+
 	while ((ch = getopt_long(argc, argv, "f:dtr:i:p:u:vVh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -128,23 +137,24 @@ main(int argc, char *argv[])
 			pxed.args.main_file = optarg;
 			break;
 		case 'd':
-			debug = true;
+			o->debug = true;
 			break;
 		case 't':
-			test = true;
+			o->test = true;
 			break;
 		case 'r':
 			pxed.args.root = optarg;
 			break;
 		case 'i':
-			ifs = reallocarray(ifs, nifs + 1, sizeof(*ifs));
-			if (ifs == NULL)
+			o->ifs = reallocarray(o->ifs, o->nifs + 1,
+			    sizeof(*o->ifs));
+			if (o->ifs == NULL)
 				fatal("pxed");
-			ifs[nifs++] = optarg;
+			o->ifs[o->nifs++] = optarg;
 			break;
 		case 'p':
 			pxed.args.pidfile = optarg;
-			pidfile_given = true;
+			o->pidfile_given = true;
 			break;
 		case 'u':
 			pxed.args.user = optarg;
@@ -159,58 +169,60 @@ main(int argc, char *argv[])
 			usage(stdout);
 			return PXED_EXIT_OK;
 		case OPT_EXPLAIN:
-			explain = true;
+			o->explain = true;
 			break;
 		case OPT_LEASES:
-			leases = true;
+			o->leases = true;
 			break;
 		case OPT_JSON:
-			json = true;
+			o->json = true;
 			break;
 		default:
 			usage(stderr);
 			return PXED_EXIT_CONFIG;
 		}
 	}
-	pxed.args.interfaces = ifs;
-	pxed.args.ninterfaces = nifs;
-	if (optind < argc && !explain) {
+	pxed.args.interfaces = o->ifs;
+	pxed.args.ninterfaces = o->nifs;
+	if (optind < argc && !o->explain) {
 		fprintf(stderr, "pxed: unexpected argument \"%s\"\n",
 		    argv[optind]);
 		usage(stderr);
 		return PXED_EXIT_CONFIG;
 	}
+	return MAIN_CONTINUE;
+}
 
-	log_init("pxed", 1, LOG_WARNING + pxed.verbose);
-	if ((pxed.conf = pxed_load(&pxed.args, false)) == NULL) {
-		fprintf(stderr, "pxed: configuration has errors\n");
-		return PXED_EXIT_CONFIG;
-	}
-	pxed.conf->generation = pxed.generation = 1;
-	if (pxed.conf->builtin && !explain)
-		fprintf(stderr, "pxed: %s not found, using built-in "
-		    "defaults\n", pxed.conf->main_file);
+/*
+ * The modes that stop once the configuration is loaded: --explain with
+ * the words left in argv, --leases and -t.  Returns their exit status, or
+ * MAIN_CONTINUE when none was asked for.
+ */
+static int
+main_oneshot(const struct main_opts *o, int argc, char *argv[])
+{
+	char	sum[512];
+	int	rc;
 
-	if (explain) {
+	if (o->explain) {
 		struct arena		 a = { NULL, 0 };
 		struct rules_req	 req;
 		const char		*server, *ip;
 
-		rc = explain_parse(&a, argc - optind, argv + optind, &req,
-		    &server, &ip, stderr);
+		rc = explain_parse(&a, argc, argv, &req, &server, &ip, stderr);
 		if (rc == 0)
 			explain_print(pxed.conf, &req, server, ip, stdout);
 		arena_free(&a);
 		conf_unref(pxed.conf);
 		return rc == 0 ? PXED_EXIT_OK : PXED_EXIT_CONFIG;
 	}
-	if (leases) {
+	if (o->leases) {
 		rc = lease_dump(pxed.conf->dhcp.lease_file, (int64_t)time(NULL),
-		    json, stdout);
+		    o->json, stdout);
 		conf_unref(pxed.conf);
 		return rc == 0 ? PXED_EXIT_OK : PXED_EXIT_FS;
 	}
-	if (test) {
+	if (o->test) {
 		conf_summary(pxed.conf, sum, sizeof(sum));
 		printf("pxed: configuration OK: %s\n", sum);
 		printf("pxed: tftp %s, root %s, port %u; http %s, root %s, "
@@ -225,6 +237,18 @@ main(int argc, char *argv[])
 		conf_unref(pxed.conf);
 		return PXED_EXIT_OK;
 	}
+	return MAIN_CONTINUE;
+}
+
+/*
+ * Everything between the loaded configuration and serving: check roots
+ * and interfaces, bind the ports, drop privileges, detach unless -d and
+ * write the pidfile.  Returns MAIN_CONTINUE, or the exit status.
+ */
+static int
+main_start(const struct main_opts *o)
+{
+	int	rc;
 
 	if ((rc = pxed_check_runtime(pxed.conf, true)) != PXED_EXIT_OK)
 		return rc;
@@ -240,11 +264,13 @@ main(int argc, char *argv[])
 		return PXED_EXIT_NETWORK;
 	}
 	if (dhcp_io_init(pxed.conf) == -1) {
-		fprintf(stderr, "pxed: dhcp: cannot start (see the log above)\n");
+		fprintf(stderr, "pxed: dhcp: cannot start (see the log "
+		    "above)\n");
 		return PXED_EXIT_NETWORK;
 	}
 	if (http_init(pxed.conf) == -1) {
-		fprintf(stderr, "pxed: http: cannot start (see the log above)\n");
+		fprintf(stderr, "pxed: http: cannot start (see the log "
+		    "above)\n");
 		return PXED_EXIT_NETWORK;
 	}
 	/*
@@ -252,7 +278,7 @@ main(int argc, char *argv[])
 	 * and handed to the user; the pid goes in once the process that
 	 * serves exists, after the fork.
 	 */
-	pxed.write_pidfile = !debug || pidfile_given;
+	pxed.write_pidfile = !o->debug || o->pidfile_given;
 	if (pxed.write_pidfile && truncate(pxed.conf->pidfile, 0) == -1 &&
 	    errno == ENOENT) {
 		int	fd = open(pxed.conf->pidfile, O_WRONLY | O_CREAT |
@@ -264,7 +290,7 @@ main(int argc, char *argv[])
 	if ((rc = priv_drop(pxed.conf, pxed.write_pidfile ?
 	    pxed.conf->pidfile : NULL)) != PXED_EXIT_OK)
 		return rc;
-	if (!debug) {
+	if (!o->debug) {
 		if (daemon(0, 0) == -1) {
 			fprintf(stderr, "pxed: daemon: %s\n", strerror(errno));
 			return PXED_EXIT_CONFIG;
@@ -274,6 +300,15 @@ main(int argc, char *argv[])
 	if (pxed.write_pidfile)
 		write_pidfile(pxed.conf->pidfile);
 	pxed_apply_loglevel(pxed.conf);
+	return MAIN_CONTINUE;
+}
+
+/* Serve until SIGTERM or SIGINT, then stop in order; the exit status. */
+static int
+main_run(void)
+{
+	char	sum[512];
+	int	rc;
 
 	ev_signal_add(SIGHUP, on_signal, NULL);
 	ev_signal_add(SIGUSR1, on_signal, NULL);
@@ -299,7 +334,36 @@ main(int argc, char *argv[])
 		truncate(pxed.conf->pidfile, 0);
 	conf_unref(pxed.conf);
 	ev_fini();
-	free(ifs);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct main_opts	o;
+	int			rc;
+
+	memset(&pxed, 0, sizeof(pxed));
+	memset(&o, 0, sizeof(o));
+	if ((rc = main_options(argc, argv, &o)) != MAIN_CONTINUE)
+		return rc;
+
+	log_init("pxed", 1, LOG_WARNING + pxed.verbose);
+	if ((pxed.conf = pxed_load(&pxed.args, false)) == NULL) {
+		fprintf(stderr, "pxed: configuration has errors\n");
+		return PXED_EXIT_CONFIG;
+	}
+	pxed.conf->generation = pxed.generation = 1;
+	if (pxed.conf->builtin && !o.explain)
+		fprintf(stderr, "pxed: %s not found, using built-in "
+		    "defaults\n", pxed.conf->main_file);
+	if ((rc = main_oneshot(&o, argc - optind, argv + optind)) !=
+	    MAIN_CONTINUE)
+		return rc;
+	if ((rc = main_start(&o)) != MAIN_CONTINUE)
+		return rc;
+	rc = main_run();
+	free(o.ifs);
 	log_info("stopped");
 	return rc;
 }

@@ -383,104 +383,128 @@ probe_ask_proxies(int fd, const char *ifname, const struct dhcp_probe_req *r,
 		}
 }
 
-int
-main(int argc, char *argv[])
-{
-	static uint8_t		 pkt[DHCP_MAX_LEN];
+/* What the command line asked for. */
+struct probe_opts {
 	struct dhcp_probe_req	 req;
-	struct in_addr		 bcast;
-	const char		*ifname = NULL, *e;
-	char			*end;
-	bool			 have_mac = false, have_arch = false;
-	bool			 ask = false;
-	long			 secs = 3;
-	size_t			 len;
-	int			 ch, fd;
+	const char		*ifname;
+	bool			 have_mac, have_arch, ask;
+	long			 secs;
+};
 
-	memset(&req, 0, sizeof(req));
-	req.arch = 7;
-	while ((ch = getopt(argc, argv, "i:a:c:UHm:t:rvh")) != -1) {
-		switch (ch) {
-		case 'i':
-			ifname = optarg;
-			break;
-		case 'a':
-			if (probe_arch(optarg, &req.arch) == -1) {
-				fprintf(stderr, "pxed-probe: unknown "
-				    "architecture \"%s\"\n", optarg);
-				return PROBE_EXIT_USAGE;
-			}
-			have_arch = true;
-			break;
-		case 'c':
-			if (strlen(optarg) > 255) {
-				fprintf(stderr, "pxed-probe: vendor class "
-				    "over 255 bytes\n");
-				return PROBE_EXIT_USAGE;
-			}
-			req.vendor = optarg;
-			break;
-		case 'U':
-			req.ipxe = true;
-			break;
-		case 'H':
-			req.http = true;
-			break;
-		case 'm':
-			if (probe_mac(optarg, req.mac) == -1) {
-				fprintf(stderr, "pxed-probe: bad MAC address "
-				    "\"%s\" (aa:bb:cc:dd:ee:ff)\n", optarg);
-				return PROBE_EXIT_USAGE;
-			}
-			have_mac = true;
-			break;
-		case 't':
-			errno = 0;
-			secs = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
-			    secs < 1 || secs > 60) {
-				fprintf(stderr, "pxed-probe: -t takes 1 to 60 "
-				    "seconds\n");
-				return PROBE_EXIT_USAGE;
-			}
-			break;
-		case 'r':
-			ask = true;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			return PROBE_EXIT_FOUND;
-		default:
-			usage(stderr);
+/* Go on: the command line does not end the process yet. */
+#define PROBE_CONTINUE		(-1)
+
+/* One option into o; PROBE_CONTINUE, or the exit status. */
+static int
+probe_option(int ch, struct probe_opts *o)
+{
+	char	*end;
+
+	switch (ch) {
+	case 'i':
+		o->ifname = optarg;
+		break;
+	case 'a':
+		if (probe_arch(optarg, &o->req.arch) == -1) {
+			fprintf(stderr, "pxed-probe: unknown "
+			    "architecture \"%s\"\n", optarg);
 			return PROBE_EXIT_USAGE;
 		}
+		o->have_arch = true;
+		break;
+	case 'c':
+		if (strlen(optarg) > 255) {
+			fprintf(stderr, "pxed-probe: vendor class "
+			    "over 255 bytes\n");
+			return PROBE_EXIT_USAGE;
+		}
+		o->req.vendor = optarg;
+		break;
+	case 'U':
+		o->req.ipxe = true;
+		break;
+	case 'H':
+		o->req.http = true;
+		break;
+	case 'm':
+		if (probe_mac(optarg, o->req.mac) == -1) {
+			fprintf(stderr, "pxed-probe: bad MAC address "
+			    "\"%s\" (aa:bb:cc:dd:ee:ff)\n", optarg);
+			return PROBE_EXIT_USAGE;
+		}
+		o->have_mac = true;
+		break;
+	case 't':
+		errno = 0;
+		o->secs = strtol(optarg, &end, 10);
+		if (*optarg == '\0' || *end != '\0' || errno != 0 ||
+		    o->secs < 1 || o->secs > 60) {
+			fprintf(stderr, "pxed-probe: -t takes 1 to 60 "
+			    "seconds\n");
+			return PROBE_EXIT_USAGE;
+		}
+		break;
+	case 'r':
+		o->ask = true;
+		break;
+	case 'v':
+		verbose++;
+		break;
+	case 'h':
+		usage(stdout);
+		return PROBE_EXIT_FOUND;
+	default:
+		usage(stderr);
+		return PROBE_EXIT_USAGE;
 	}
+	return PROBE_CONTINUE;
+}
+
+/* The command line into o; PROBE_CONTINUE, or the exit status. */
+static int
+probe_options(int argc, char *argv[], struct probe_opts *o)
+{
+	int	ch, rc;
+
+	memset(o, 0, sizeof(*o));
+	o->req.arch = 7;
+	o->secs = 3;
+	while ((ch = getopt(argc, argv, "i:a:c:UHm:t:rvh")) != -1)
+		if ((rc = probe_option(ch, o)) != PROBE_CONTINUE)
+			return rc;
 	if (optind < argc) {
 		fprintf(stderr, "pxed-probe: unexpected argument \"%s\"\n",
 		    argv[optind]);
 		usage(stderr);
 		return PROBE_EXIT_USAGE;
 	}
-	if (ifname == NULL) {
+	if (o->ifname == NULL) {
 		fprintf(stderr, "pxed-probe: no interface: -i is required\n");
 		usage(stderr);
 		return PROBE_EXIT_USAGE;
 	}
-	if (strlen(ifname) >= IFNAMSIZ || if_nametoindex(ifname) == 0) {
-		fprintf(stderr, "pxed-probe: %s: no such interface\n", ifname);
+	if (strlen(o->ifname) >= IFNAMSIZ || if_nametoindex(o->ifname) == 0) {
+		fprintf(stderr, "pxed-probe: %s: no such interface\n",
+		    o->ifname);
 		return PROBE_EXIT_USAGE;
 	}
 	/* HTTP boot architectures are HTTP clients; -H alone means x64. */
-	if (req.http && !have_arch)
-		req.arch = 16;
-	if (req.arch == 15 || req.arch == 16 || req.arch == 18 ||
-	    req.arch == 19)
-		req.http = true;
+	if (o->req.http && !o->have_arch)
+		o->req.arch = 16;
+	if (o->req.arch == 15 || o->req.arch == 16 || o->req.arch == 18 ||
+	    o->req.arch == 19)
+		o->req.http = true;
+	return PROBE_CONTINUE;
+}
 
-	if ((fd = dhcp_probe_socket(ifname, PROBE_CLIENT_PORT)) == -1) {
+/* The socket on port 68 of o's interface, o's MAC filled in; or -1. */
+static int
+probe_open(struct probe_opts *o)
+{
+	const char	*e;
+	int		 fd;
+
+	if ((fd = dhcp_probe_socket(o->ifname, PROBE_CLIENT_PORT)) == -1) {
 		switch (errno) {
 		case EACCES:
 		case EPERM:
@@ -492,50 +516,77 @@ main(int argc, char *argv[])
 		default:
 			e = "";
 		}
-		fprintf(stderr, "pxed-probe: %s, port %d: %s%s\n", ifname,
+		fprintf(stderr, "pxed-probe: %s, port %d: %s%s\n", o->ifname,
 		    PROBE_CLIENT_PORT, strerror(errno), e);
-		return PROBE_EXIT_USAGE;
+		return -1;
 	}
 	if (fd >= FD_SETSIZE) {
 		fprintf(stderr, "pxed-probe: descriptor %d too high\n", fd);
-		return PROBE_EXIT_USAGE;
+		return -1;
 	}
-	if (!have_mac && probe_ifmac(fd, ifname, req.mac) == -1) {
+	if (!o->have_mac && probe_ifmac(fd, o->ifname, o->req.mac) == -1) {
 		fprintf(stderr, "pxed-probe: %s: %s: give a MAC address with "
-		    "-m\n", ifname, errno == EAFNOSUPPORT ?
+		    "-m\n", o->ifname, errno == EAFNOSUPPORT ?
 		    "not an Ethernet interface" : strerror(errno));
 		close(fd);
-		return PROBE_EXIT_USAGE;
+		return -1;
 	}
-	req.xid = probe_xid();
-	if ((len = dhcp_probe_discover(&req, pkt, sizeof(pkt))) == 0) {
+	return fd;
+}
+
+/* Broadcast the DISCOVER, with a new xid in o->req; -1 after saying why. */
+static int
+probe_discover(int fd, struct probe_opts *o)
+{
+	static uint8_t		 pkt[DHCP_MAX_LEN];
+	struct dhcp_probe_req	*req = &o->req;
+	struct in_addr		 bcast;
+	size_t			 len;
+
+	req->xid = probe_xid();
+	if ((len = dhcp_probe_discover(req, pkt, sizeof(pkt))) == 0) {
 		fprintf(stderr, "pxed-probe: cannot build the DISCOVER\n");
-		close(fd);
-		return PROBE_EXIT_USAGE;
+		return -1;
 	}
 	bcast.s_addr = htonl(INADDR_BROADCAST);
 	if (probe_send(fd, pkt, len, bcast, PROBE_SERVER_PORT) == -1) {
-		fprintf(stderr, "pxed-probe: send on %s: %s\n", ifname,
+		fprintf(stderr, "pxed-probe: send on %s: %s\n", o->ifname,
 		    strerror(errno));
-		close(fd);
-		return PROBE_EXIT_USAGE;
+		return -1;
 	}
 	if (verbose)
 		fprintf(stderr, "pxed-probe: sent a DISCOVER on %s (%zu bytes, "
 		    "xid 0x%08x, mac %02x:%02x:%02x:%02x:%02x:%02x, arch %u%s"
-		    "), waiting %ld s\n", ifname, len, (unsigned)req.xid,
-		    req.mac[0], req.mac[1], req.mac[2], req.mac[3], req.mac[4],
-		    req.mac[5], (unsigned)req.arch, req.ipxe ? ", iPXE" : "",
-		    secs);
-	probe_collect(fd, req.xid, (int)secs, probe_on_offer);
+		    "), waiting %ld s\n", o->ifname, len, (unsigned)req->xid,
+		    req->mac[0], req->mac[1], req->mac[2], req->mac[3],
+		    req->mac[4], req->mac[5], (unsigned)req->arch,
+		    req->ipxe ? ", iPXE" : "", o->secs);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct probe_opts	o;
+	int			fd, rc;
+
+	if ((rc = probe_options(argc, argv, &o)) != PROBE_CONTINUE)
+		return rc;
+	if ((fd = probe_open(&o)) == -1)
+		return PROBE_EXIT_USAGE;
+	if (probe_discover(fd, &o) == -1) {
+		close(fd);
+		return PROBE_EXIT_USAGE;
+	}
+	probe_collect(fd, o.req.xid, (int)o.secs, probe_on_offer);
 	if (nservers == 0) {
 		fprintf(stderr, "pxed-probe: no DHCP or proxyDHCP server "
-		    "answered on %s in %ld s\n", ifname, secs);
+		    "answered on %s in %ld s\n", o.ifname, o.secs);
 		close(fd);
 		return PROBE_EXIT_NONE;
 	}
-	if (ask)
-		probe_ask_proxies(fd, ifname, &req, (int)secs);
+	if (o.ask)
+		probe_ask_proxies(fd, o.ifname, &o.req, (int)o.secs);
 	close(fd);
 	return PROBE_EXIT_FOUND;
 }

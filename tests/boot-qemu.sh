@@ -28,7 +28,6 @@
 # ROMs (ipxe-qemu), iPXE's boot programs (ipxe), OVMF (ovmf), dnsmasq and
 # busybox: exit 77 without them, 99 when CI is set (see netns_fail).
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/netns.sh"
 
 # How iPXE fetches the script and the marker: the one switch between TFTP
 # and HTTP (pxed must serve HTTP for "http": the script is then rendered
@@ -46,17 +45,18 @@ IPXE_DIR=/usr/lib/ipxe
 
 netns_require
 [ -c /dev/net/tun ] || netns_fail "no /dev/net/tun"
-for tool in $QEMU dnsmasq busybox; do
-	command -v "$tool" >/dev/null 2>&1 || netns_fail "no $tool"
-done
+pxed_need $QEMU dnsmasq busybox
 busybox udhcpd --help >/dev/null 2>&1 || netns_fail "no busybox udhcpd"
 for f in "$E1000_ROM" "$OVMF_CODE" "$OVMF_VARS" "$IPXE_DIR/undionly.kpxe" \
     "$IPXE_DIR/ipxe.efi" "$IPXE_DIR/snponly.efi"; do
 	[ -r "$f" ] || netns_fail "no $f (apt-get install qemu-system-x86" \
 	    "ipxe-qemu ipxe ovmf)"
 done
-pxed_test_init
-P="pxq$$"
+
+# ---------- the LAN ----------
+# $P-lan ($LAN): bridge br0 (10.83.0.1, pxed) and tap0 (QEMU's NIC);
+# $P-ra: the RA responder; $P-oth: udhcpd (10.83.0.2) for the proxy cases.
+pxed_net_init lan ra oth
 # BOOT_QEMU_KEEP=DIR keeps the logs, serial consoles and configurations.
 keep() {
 	[ -n "${BOOT_QEMU_KEEP:-}" ] && mkdir -p "$BOOT_QEMU_KEEP" &&
@@ -64,16 +64,9 @@ keep() {
 	    "$T"/*.out "$T"/*.qemu "$BOOT_QEMU_KEEP/" 2>/dev/null
 	return 0
 }
-trap 'keep; pxed_cleanup; netns_lan_cleanup' EXIT
-chmod 755 "$T"
-
-# ---------- the LAN ----------
-# $P-lan: bridge br0 (10.83.0.1, pxed) and tap0 (QEMU's NIC); $P-ra: the
-# RA responder; $P-oth: udhcpd (10.83.0.2) for the proxy cases.
+pxed_at_exit keep
 SRV_IP=10.83.0.1
 OTH_IP=10.83.0.2
-LAN="$P-lan"
-netns_lan_setup "$P" ra oth || exit 99
 ip -n "$LAN" addr add "$SRV_IP/24" dev br0 &&
     ip -n "$LAN" tuntap add dev tap0 mode tap &&
     ip -n "$LAN" link set tap0 master br0 &&
@@ -164,9 +157,8 @@ EOC
 # start_pxed CASE: pxed on br0 with $T/CASE.conf, log in $T/CASE.log.
 start_pxed() {
 	LOG="$T/$1.log"
-	pxed_start "$LAN" "$LOG" -v -f "$T/$1.conf" -i br0 -r "$R"
+	pxed_start -n "$LAN" "$LOG" -v -f "$T/$1.conf" -i br0 -r "$R"
 }
-stop_pxed() { pxed_stop; }
 
 # udhcpd beside pxed for the proxy cases (-a: a short ARP check).
 start_udhcpd() {
@@ -183,12 +175,13 @@ EOC
 	    > "$T/udhcpd.log" 2>&1 &
 	UDPID=$!
 	PIDS="$PIDS $UDPID"
-	sleep 0.3
-	kill -0 "$UDPID" 2>/dev/null || { cat "$T/udhcpd.log"; exit 99; }
+	wait_for 5 udp_bound "$P-oth" 67 && kill -0 "$UDPID" 2>/dev/null ||
+	    { cat "$T/udhcpd.log"; exit 99; }
 }
 stop_udhcpd() {
 	kill "$UDPID" 2>/dev/null
 	wait "$UDPID" 2>/dev/null
+	pids_forget "$UDPID"
 }
 
 # ---------- the boot harness ----------
@@ -340,7 +333,7 @@ check "$C: the script came from pxed (boot.ipxe served)" \
 check "$C: pxed's OFFER gave the ROM the script URL" grep -Eq \
     "DISCOVER\(br0\) $MAC .* arch 0 ipxe pxe -> OFFER 10\.83\.0\.1[0-9][0-9] .*file \"$BOOT_PROTO://$SRV_IP/boot.ipxe\"" \
     "$LOG"
-stop_pxed
+pxed_stop
 
 # ---------- 6. BIOS with a forced undionly.kpxe stage ----------
 # The ROM and undionly.kpxe are the same iPXE build: both send user class
@@ -371,7 +364,7 @@ start_pxed $C
 boot $C bios $MAC
 expect $C pcbios i386 $MAC undionly
 check "$C: undionly.kpxe was served once" test "$(served undionly.kpxe)" -eq 1
-stop_pxed
+pxed_stop
 
 # ---------- 8. negative control: the chain without the iPXE rule ----------
 # Without "ipxe", iPXE (the ROM, then each undionly.kpxe) is handed
@@ -404,7 +397,7 @@ esac
 # pxed's own loop guard must have warned, naming the rule to fix.
 check "$C: pxed's loop guard warned, naming boot entry \"bios\" and its file:line" \
     grep -q "loop: $MAC fetched undionly.kpxe over tftp 3 times .*boot entry \"bios\" at .*:[0-9]" "$LOG"
-stop_pxed
+pxed_stop
 
 # ---------- 3. UEFI, full DHCP mode ----------
 # OVMF's own PXE (virtio-net without an option ROM: gotcha 3) loads
@@ -419,7 +412,7 @@ check "$C: OVMF's PXE (arch 7, not iPXE) was handed ipxe.efi" grep -Eq \
     "(DISCOVER|REQUEST)\(br0\) $MAC .* arch 7 pxe -> (OFFER|ACK) .*file \"ipxe.efi\"" \
     "$LOG"
 check "$C: ipxe.efi was served once" test "$(served ipxe.efi)" -eq 1
-stop_pxed
+pxed_stop
 
 # ---------- 5. UEFI with snponly.efi ----------
 C=uefi-snponly MAC=52:54:00:83:00:05
@@ -430,7 +423,7 @@ boot $C uefi $MAC
 expect $C efi x86_64 $MAC SNP
 check "$C: snponly.efi was served, ipxe.efi was not" \
     test "$(served snponly.efi)" -eq 1 -a "$(served ipxe.efi)" -eq 0
-stop_pxed
+pxed_stop
 
 # ---------- 7. UEFI HTTP boot ----------
 # Runs only when this OVMF has HTTP boot (its HttpBootDxe driver, looked
@@ -488,7 +481,7 @@ EOC
 		echo "# skipped: $C: pxed does not serve HTTP (no answer to" \
 		    "GET http://$SRV_IP/boot.ipxe)"
 	fi
-	stop_pxed;;
+	pxed_stop;;
 1)	echo "# skipped: $C: this OVMF ($OVMF_CODE) has no HTTP boot" \
 	    "(no HttpBootDxe)";;
 *)	echo "# skipped: $C: no python3 to look into $OVMF_CODE";;
@@ -509,7 +502,7 @@ check "$C: pxed's proxy OFFER had no address and the script URL" grep -Eq \
     "$LOG"
 check "$C: the script went to an address from udhcpd's range" \
     served_to boot.ipxe "$UDHCPD_RANGE"
-stop_pxed
+pxed_stop
 
 # ---------- 4. UEFI, proxy mode ----------
 C=uefi-proxy MAC=52:54:00:83:00:04
@@ -523,7 +516,7 @@ check "$C: OVMF's PXE got the proxy OFFER with ipxe.efi" grep -Eq \
     "$LOG"
 check "$C: ipxe.efi went to an address from udhcpd's range" \
     served_to ipxe.efi "$UDHCPD_RANGE"
-stop_pxed
+pxed_stop
 stop_udhcpd
 
 pxed_test_done

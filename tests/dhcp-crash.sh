@@ -6,15 +6,10 @@
 # recorded ACK is in it with the same address, and no address is held by
 # two clients, neither in the records nor in the file.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/netns.sh"
-netns_require
-command -v python3 >/dev/null 2>&1 || netns_fail "no python3"
-pxed_test_init
-P="pxc$$"
-trap 'pxed_cleanup; netns_lan_cleanup' EXIT
-netns_lan_setup "$P" srv cli || exit 99
+pxed_need python3
+pxed_net_init lan srv cli
 SRV="$P-srv" CLI="$P-cli"
-ip -n "$SRV" addr add 10.81.0.1/16 dev lan0
+ip -n "$SRV" addr add 10.77.0.1/16 dev lan0
 mkdir -p "$T/root" "$T/lib"
 KILLS=${KILLS:-20}
 CLIENTS=${CLIENTS:-50000}
@@ -24,8 +19,8 @@ dhcp {
   mode = server
   lease-file = "$T/lib/leases"
   range "lan" {
-    start = 10.81.1.0
-    end = 10.81.250.255
+    start = 10.77.1.0
+    end = 10.77.250.255
     netmask = 255.255.0.0
   }
 }
@@ -34,21 +29,12 @@ http { enable = no }
 EOC
 LOG="$T/log"
 : > "$LOG"
-PID=
+# Up when port 67 is bound: at log-level warning "started" is not logged.
 start_pxed() {
-	ip netns exec "$SRV" "$PXED" -d -f "$T/pxed.conf" -i lan0 \
-	    -r "$T/root" >> "$LOG" 2>&1 &
-	PID=$!
-	PIDS="$PIDS $PID"
-	# Up when port 67 is bound (bounded: 5 s).
-	n=0
-	while [ $n -lt 100 ]; do
-		ip netns exec "$SRV" ss -lun 2>/dev/null | grep -q ':67 ' &&
-		    return 0
-		sleep 0.05
-		n=$((n + 1))
-	done
-	echo "pxed did not come up"; tail "$LOG"; exit 99
+	pxed_start -n "$SRV" -a -w "" "$LOG" -f "$T/pxed.conf" -i lan0 \
+	    -r "$T/root"
+	wait_for 5 udp_bound "$SRV" 67 ||
+	    { echo "pxed did not come up"; tail "$LOG"; exit 99; }
 }
 
 start_pxed
@@ -63,8 +49,7 @@ i=0
 while [ $i -lt "$KILLS" ] && kill -0 $LOAD 2>/dev/null; do
 	# A random moment 0.2-1.2 s into this run.
 	sleep "$(awk -v s="$$$i" 'BEGIN { srand(s); printf "%.2f", 0.2 + rand() }')"
-	kill -9 "$PID"
-	wait "$PID" 2>/dev/null
+	pxed_stop KILL
 	if ! "$PXED" -f "$T/pxed.conf" --leases > "$T/dump.$i" 2>> "$T/dump.err"
 	then
 		unloadable=$((unloadable + 1))
@@ -78,8 +63,7 @@ check "the load went on through the kills: $(cat "$T/load.out")" \
     grep -Eq "^acked [0-9]{3,} of" "$T/load.out"
 check "pxed was killed $KILLS times during the load ($i)" test "$i" -eq "$KILLS"
 check "the lease file loaded after every kill" test "$unloadable" -eq 0
-kill "$PID"
-wait "$PID" 2>/dev/null
+pxed_stop
 "$PXED" -f "$T/pxed.conf" --leases > "$T/final" 2>> "$T/dump.err"
 awk '{ print $2, $1 }' "$T/final" | sort > "$T/final.pairs"
 sort -u "$T/acks" > "$T/acks.pairs"

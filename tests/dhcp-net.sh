@@ -11,21 +11,15 @@
 #   pxed-probe lists both servers, and an OFFER nobody follows up is
 #   warned about.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/netns.sh"
-netns_require
-for tool in busybox dhclient perfdhcp python3; do
-	command -v $tool >/dev/null 2>&1 || netns_fail "no $tool"
-done
-pxed_test_init
-P="pxd$$"
-trap 'pxed_cleanup; kill_dhclients; netns_lan_cleanup' EXIT
+pxed_need busybox dhclient perfdhcp python3
+pxed_net_init lan srv cli cl2 sta rel oth
 kill_dhclients() {
 	for f in "$T"/dhc*.pid; do
 		[ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null
 	done
 	return 0
 }
-netns_lan_setup "$P" srv cli cl2 sta rel oth || exit 99
+pxed_at_exit kill_dhclients
 SRV="$P-srv" CLI="$P-cli" CL2="$P-cl2" STA="$P-sta" REL="$P-rel"
 OTH="$P-oth"
 ip -n "$SRV" addr add 10.79.0.1/24 dev lan0
@@ -102,10 +96,9 @@ EOC
 LOG="$T/log"
 
 start_pxed() {	# CONF
-	pxed_start "$SRV" "$LOG" -v -f "$1" -i lan0 -r "$T/root"
+	pxed_start -n "$SRV" "$LOG" -v -f "$1" -i lan0 -r "$T/root"
 	PID=$PXPID
 }
-stop_pxed() { pxed_stop; }
 
 # udhcpc_once NS [ARGS]: obtain one lease and exit (events to $EVENTS).
 udhcpc_once() {
@@ -192,7 +185,7 @@ check "relayed OFFERs and ACKs reached the relay (perfdhcp received some)" \
 
 # Restart keeps every lease.
 "$PXED" -f "$T/server.conf" --leases > "$T/before.txt" 2>&1
-stop_pxed
+pxed_stop
 start_pxed "$T/server.conf"
 "$PXED" -f "$T/server.conf" --leases > "$T/after.txt" 2>&1
 check "restart: pxed --leases lists the same $(wc -l < "$T/before.txt") leases" \
@@ -223,7 +216,7 @@ ip netns exec "$CLI" $SEND "$T/junk.bin" --iface lan0 --wait 0.5 \
     > /dev/null 2>&1
 check "a malformed packet is logged with its reason" \
     grep -q "dhcp: malformed packet from .* on lan0 dropped: " "$LOG"
-stop_pxed
+pxed_stop
 
 # ---------- proxy mode beside busybox udhcpd ----------
 ip -n "$OTH" addr add 10.79.0.2/24 dev lan0
@@ -350,7 +343,7 @@ if [ -x "${PXED_PROBE:-}" ]; then
 else
 	not_ok "pxed-probe not built (PXED_PROBE=${PXED_PROBE:-})"
 fi
-stop_pxed
+pxed_stop
 
 # Full mode beside udhcpd: pxed says at start-up that another server answers.
 start_pxed "$T/server.conf"
@@ -358,7 +351,7 @@ wait_log "$LOG" "another DHCP server answers on lan0: 10\.79\.0\.2 proxy=no offe
     ok "server mode warns at start-up about udhcpd on its LAN" ||
     not_ok "server mode warns at start-up about udhcpd on its LAN"
 check "and not about itself" sh -c "! grep -q 'another DHCP server answers on lan0: 10.79.0.1 ' '$LOG'"
-stop_pxed
+pxed_stop
 
 [ "$FAILS" -eq 0 ] || { echo "--- pxed log"; grep -v "options:" "$LOG" | tail -n 40; }
 pxed_test_done

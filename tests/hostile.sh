@@ -6,15 +6,8 @@
 # of each protocol still succeeds.  10,000 hostile packets must not grow
 # the daemon's RSS.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/netns.sh"
-netns_require
-for tool in python3 curl; do
-	command -v $tool >/dev/null 2>&1 || netns_fail "no $tool"
-done
-pxed_test_init
-trap 'pxed_cleanup; netns_cleanup' EXIT
-NETNS_SRV_IP=10.85.0.1 NETNS_CLI_IP=10.85.0.2
-netns_setup "pxhs$$" || exit 99
+pxed_need python3 curl
+pxed_net_init pair
 S=$NETNS_SRV_IP
 mkdir -p "$T/root"
 head -c 100000 /dev/urandom > "$T/root/big.bin"
@@ -24,16 +17,14 @@ cat > "$T/pxed.conf" <<EOC
 dhcp {
   mode = server
   lease-file = "$T/lib/leases"
-  range "r" { start = 10.85.0.100 end = 10.85.0.200 netmask = 255.255.255.0 }
+  range "r" { start = 10.77.0.100 end = 10.77.0.200 netmask = 255.255.255.0 }
 }
 tftp { timeout = 300 }
 EOC
 LOG="$T/log"
-ip netns exec "$NS_SRV" "$PXED" -d -v -f "$T/pxed.conf" -i "$NETNS_SRV_IF" \
-    -r "$T/root" > "$LOG" 2>&1 &
-PID=$!
-PIDS=$PID
-wait_log "$LOG" "pxed .* started" 5 || { cat "$LOG"; exit 99; }
+pxed_start -n "$NS_SRV" "$LOG" -v -f "$T/pxed.conf" -i "$NETNS_SRV_IF" \
+    -r "$T/root"
+PID=$PXPID
 rss() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$PID/status"; }
 hostile() {	# COUNT OUT
 	ip netns exec "$NS_CLI" python3 "$SRCDIR/tests/hostile.py" \

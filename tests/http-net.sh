@@ -7,14 +7,8 @@
 # /state on the main port and on a status address, the chainload loop
 # guard, and one access-log line per request.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/netns.sh"
-netns_require
-command -v curl >/dev/null 2>&1 || netns_fail "no curl"
-pxed_test_init
-NS="pxh$$"
-trap 'pxed_cleanup; ip netns del "$NS" 2>/dev/null' EXIT
-ip netns add "$NS" || exit 99
-ip -n "$NS" link set lo up
+pxed_need curl
+pxed_net_init lo
 in_ns() { ip netns exec "$NS" "$@"; }
 U=http://127.0.0.1:8080
 R="$T/root"
@@ -52,10 +46,8 @@ host "beta"  { mac = "52:54:00:00:00:0b" hostname = "beta"  vars = { "role=stora
 boot "uefi" { if = "efi64" filename = "ipxe.efi" }
 EOC
 LOG="$T/log"
-ip netns exec "$NS" "$PXED" -d -v -f "$T/pxed.conf" -r "$R" > "$LOG" 2>&1 &
-PID=$!
-PIDS=$PID
-wait_log "$LOG" "http: serving" 5 || { cat "$LOG"; exit 99; }
+pxed_start -n "$NS" -w "http: serving" "$LOG" -v -f "$T/pxed.conf" -r "$R"
+PID=$PXPID
 
 # curl_code URL [ARGS]: print the status code.
 code() {

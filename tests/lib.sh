@@ -1,18 +1,69 @@
 # lib.sh: helpers shared by pxed's shell tests.  Source it, then call
-# pxed_test_init.  Exit 77 skips (automake), 99 is a hard error.
+# pxed_test_init, or pxed_net_init for a test that needs namespaces.
+# Exit 77 skips (automake), 99 is a hard error.
+#
+#   pxed_test_init           a scratch directory $T (removed at exit) and
+#                            the EXIT trap (pxed_cleanup).
+#   pxed_need TOOL...        skip (77, or 99 under CI) unless each TOOL is
+#                            on PATH.
+#   pxed_net_init lo|pair|lan [NAME...]
+#                            netns_require, pxed_test_init, then this
+#                            test's namespaces (tests/netns.sh), deleted
+#                            at exit; exit 99 if they cannot be made:
+#       lo         one namespace $NS, loopback only;
+#       pair       $NS_SRV and $NS_CLI joined by a veth pair: interfaces
+#                  $NETNS_SRV_IF / $NETNS_CLI_IF, addresses $NETNS_SRV_IP /
+#                  $NETNS_CLI_IP (10.77.0.1 / 10.77.0.2 /24 unless set);
+#       lan NAME.. a bridged LAN: namespace "$P-NAME" per NAME, its
+#                  interface lan0 on bridge br0 in "$P-lan" ($LAN), no
+#                  addresses.
+#                  Names carry the script's name and PID ($P is the
+#                  prefix); addresses need not be unique (see netns.sh).
+#   pxed_at_exit CMD         run CMD first at exit (before processes are
+#                            killed and namespaces deleted).
+#   pxed_start [-n NS] [-w REGEX] [-t SECONDS] [-a] LOG ARGS...
+#                            pxed -d ARGS (in namespace NS), output to LOG
+#                            (emptied first, unless -a); sets PXPID, adds
+#                            it to PIDS, waits (-t, default 5 s) for a line
+#                            matching REGEX (default "pxed .* started"; ""
+#                            waits for nothing).  If it does not come: the
+#                            log, and exit 99.
+#   pxed_stop [SIGNAL]       SIGNAL (default TERM) to PXPID, wait (<= 5 s,
+#                            then SIGKILL) until it exits, forget it;
+#                            returns its exit status.
+#   pids_forget PID          drop PID from PIDS (it has been waited for).
+#   ok / not_ok / check DESC CMD... / pxed_test_done   results; the last
+#                            prints "N passed, N failed" (.ci/run adds
+#                            those up) and fails if anything did.
+#   wait_log FILE REGEX [SECONDS]   wait for a matching line (grep -E).
+#   wait_for SECONDS CMD...  wait until CMD succeeds.
+#   count_log FILE REGEX     how many lines match.
+#   udp_bound NS PORT        a UDP socket is bound to PORT in namespace NS.
+#
+# Processes the test starts in the background go in PIDS: pxed_cleanup
+# kills exactly those, by PID.
 
 : "${PXED:=$(cd "$(dirname "$0")/.." && pwd)/daemon/pxed}"
 : "${SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
+. "$SRCDIR/tests/netns.sh"
 
 PIDS=""
 FAILS=0
 PASSES=0
+PXED_AT_EXIT=""
 
 pxed_cleanup() {
+	eval "$PXED_AT_EXIT"
 	for p in $PIDS; do
 		kill "$p" 2>/dev/null
 	done
+	netns_cleanup
 	[ -n "${T:-}" ] && [ -d "$T" ] && rm -rf "$T"
+}
+
+pxed_at_exit() {
+	PXED_AT_EXIT="$PXED_AT_EXIT
+$1"
 }
 
 pxed_test_init() {
@@ -22,6 +73,30 @@ pxed_test_init() {
 	chmod 755 "$T"
 	trap pxed_cleanup EXIT
 	trap 'exit 99' INT TERM
+}
+
+pxed_need() {
+	for _pn_t in "$@"; do
+		command -v "$_pn_t" >/dev/null 2>&1 || netns_fail "no $_pn_t"
+	done
+	unset _pn_t
+}
+
+pxed_net_init() {
+	netns_require
+	pxed_test_init
+	# "px", up to 4 letters of the script's name, the PID: at most 13.
+	P=px$(basename "$0" .sh | tr -cd 'a-z' | cut -c1-4)$$
+	case $1 in
+	lo)	NS=$P
+		netns_lo "$NS" || exit 99;;
+	pair)	netns_setup "$P" || exit 99;;
+	lan)	shift
+		LAN=$P-lan
+		netns_lan_setup "$P" "$@" || exit 99;;
+	*)	echo "pxed_net_init: no topology '$1'" >&2
+		exit 99;;
+	esac
 }
 
 ok() {
@@ -54,9 +129,25 @@ wait_log() {
 	return 1
 }
 
+# wait_for SECONDS COMMAND...: poll until the command succeeds.
+wait_for() {
+	_wf_n=$(( $1 * 20 ))
+	shift
+	while [ "$_wf_n" -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.05
+		_wf_n=$((_wf_n - 1))
+	done
+	return 1
+}
+
 # count_log FILE PATTERN: how many lines match.
 count_log() {
 	grep -Ec -- "$2" "$1" 2>/dev/null || true
+}
+
+udp_bound() {
+	ip netns exec "$1" ss -lun 2>/dev/null | grep -q ":$2 "
 }
 
 pxed_test_done() {
@@ -64,25 +155,57 @@ pxed_test_done() {
 	[ "$FAILS" -eq 0 ]
 }
 
-# pxed_start NS LOG ARGS...: pxed -d ARGS in namespace NS, logging to LOG
-# (emptied first); sets PXPID, adds it to PIDS, waits (<= 5 s) until it
-# has started.  Not through a shell function: $! must be pxed itself.
-pxed_start() {
-	_ps_ns=$1 _ps_log=$2
-	shift 2
-	: > "$_ps_log"
-	ip netns exec "$_ps_ns" "$PXED" -d "$@" >> "$_ps_log" 2>&1 &
-	PXPID=$!
-	PIDS="$PIDS $PXPID"
-	wait_log "$_ps_log" "pxed .* started" 5 || { cat "$_ps_log"; exit 99; }
+pids_forget() {
+	_pf_l=
+	for _pf_p in $PIDS; do
+		[ "$_pf_p" = "$1" ] || _pf_l="$_pf_l $_pf_p"
+	done
+	PIDS=$_pf_l
+	unset _pf_l _pf_p
 }
 
-# pxed_stop: SIGTERM to PXPID, then wait (<= 5 s) for it to exit.
+# Not through a shell function or a subshell: $! must be pxed itself
+# (ip netns exec execs it).
+pxed_start() {
+	_ps_ns= _ps_re="pxed .* started" _ps_t=5 _ps_app=
+	OPTIND=1
+	while getopts n:w:t:a _ps_o; do
+		case $_ps_o in
+		n)	_ps_ns=$OPTARG;;
+		w)	_ps_re=$OPTARG;;
+		t)	_ps_t=$OPTARG;;
+		a)	_ps_app=1;;
+		*)	echo "pxed_start: bad option" >&2; exit 99;;
+		esac
+	done
+	shift $((OPTIND - 1))
+	_ps_log=$1
+	shift
+	[ -n "$_ps_app" ] || : > "$_ps_log"
+	if [ -n "$_ps_ns" ]; then
+		ip netns exec "$_ps_ns" "$PXED" -d "$@" >> "$_ps_log" 2>&1 &
+	else
+		"$PXED" -d "$@" >> "$_ps_log" 2>&1 &
+	fi
+	PXPID=$!
+	PIDS="$PIDS $PXPID"
+	if [ -n "$_ps_re" ] && ! wait_log "$_ps_log" "$_ps_re" "$_ps_t"; then
+		cat "$_ps_log"
+		exit 99
+	fi
+	return 0
+}
+
 pxed_stop() {
-	kill "$PXPID" 2>/dev/null
+	kill -"${1:-TERM}" "$PXPID" 2>/dev/null
 	_ps_n=0
 	while kill -0 "$PXPID" 2>/dev/null && [ $_ps_n -lt 50 ]; do
 		sleep 0.1
 		_ps_n=$((_ps_n + 1))
 	done
+	kill -0 "$PXPID" 2>/dev/null && kill -KILL "$PXPID" 2>/dev/null
+	wait "$PXPID" 2>/dev/null
+	_ps_rc=$?
+	pids_forget "$PXPID"
+	return $_ps_rc
 }

@@ -1,10 +1,12 @@
 # netns.sh: network namespaces for pxed's tests and benchmarks.  POSIX sh;
-# source it, then:
+# source it (tests get it through lib.sh, whose pxed_net_init is the usual
+# way in), then:
 #
 #   netns_require            exit 77 (skip) unless root with a working
 #                            `ip netns` and veth; with CI set, exit 99.
 #   netns_fail MESSAGE       the same exit for a caller's own requirement
 #                            (a missing tool, say): 77, or 99 under CI.
+#   netns_lo NAME            one namespace NAME with only loopback, up.
 #   netns_setup [PREFIX]     namespaces "$PREFIX-srv" and "$PREFIX-cli"
 #                            joined by a veth pair "${PREFIX}s0" (server
 #                            side) / "${PREFIX}c0" (client side), loopback
@@ -12,8 +14,11 @@
 #                            most 13 characters (interface names <= 15);
 #                            default "pxt$$".  Returns non-zero on failure
 #                            (after undoing what it did).
-#   netns_cleanup            delete them; idempotent, safe after a setup
-#                            that failed halfway.
+#   netns_lan_setup PREFIX NAME...   a bridged LAN (below).
+#   netns_cleanup            delete every namespace this shell created
+#                            with the functions here, and only those;
+#                            idempotent, safe after a setup that failed
+#                            halfway.
 #   in_srv CMD... / in_cli CMD...   run CMD in the server / client namespace.
 #   netns_netem LOSS DELAY   netem on both veth ends (each direction gets
 #                            LOSS % loss and DELAY, e.g. "1" "5ms", so the
@@ -21,21 +26,28 @@
 #                            kernel has no netem.
 #   netns_netem_off          remove it.
 #
-# Addresses: set NETNS_SRV_IP, NETNS_CLI_IP and NETNS_PLEN before
-# netns_setup to use another subnet (defaults 10.77.0.1, 10.77.0.2, 24).
-# One pair per shell: a second netns_setup replaces what netns_cleanup
-# knows about.  A server started in the background should be started with
-# `ip netns exec "$NS_SRV" CMD &` rather than `in_srv CMD &` when its pid
-# matters: $! of a backgrounded function is a subshell's, not CMD's.
+# Names and addresses.  A namespace has its own interfaces, addresses,
+# routes and ports: the addresses inside this shell's namespaces cannot
+# collide with another test's, or with the host's, however they are
+# chosen, and interface names are per namespace too.  Only namespace names
+# are global (/run/netns): they carry this shell's PID.  So there is no
+# subnet to allocate: every pair gets 10.77.0.1 (server) and 10.77.0.2
+# (client) /24 unless NETNS_SRV_IP, NETNS_CLI_IP and NETNS_PLEN are set
+# before netns_setup (a test whose assertions name other addresses).
 # netns_setup exports NS_SRV, NS_CLI, NETNS_SRV_IF, NETNS_CLI_IF,
-# NETNS_SRV_IP, NETNS_CLI_IP and NETNS_PLEN.
+# NETNS_SRV_IP, NETNS_CLI_IP and NETNS_PLEN.  A server started in the
+# background should be started with `ip netns exec "$NS_SRV" CMD &` rather
+# than `in_srv CMD &` when its pid matters: $! of a backgrounded function
+# is a subshell's, not CMD's.
 #
-# Traffic stays inside the two namespaces: the veth pair is created inside
-# the server namespace with its peer inside the client namespace, so
-# nothing is ever added to the host's namespace.
+# Traffic stays inside the namespaces: the veth pair is created inside the
+# server namespace with its peer inside the client namespace, and a LAN's
+# bridge lives in a namespace of its own, so nothing is ever added to the
+# host's namespace.
 
 NS_SRV=
 NS_CLI=
+NETNS_LIST=
 
 # netns_fail MESSAGE: skip (77), or fail (99) under CI.
 netns_fail() {
@@ -63,6 +75,16 @@ netns_require() {
 	ip netns del "$_nr_ns" 2>/dev/null
 	unset _nr_ns
 	return 0
+}
+
+# netns_add NAME: create namespace NAME and remember it for netns_cleanup.
+netns_add() {
+	ip netns add "$1" || return 1
+	NETNS_LIST="$NETNS_LIST $1"
+}
+
+netns_lo() {
+	netns_add "$1" && ip -n "$1" link set lo up
 }
 
 netns_setup() {
@@ -96,8 +118,8 @@ netns_setup() {
 	export NS_SRV NS_CLI NETNS_SRV_IF NETNS_CLI_IF NETNS_SRV_IP \
 	    NETNS_CLI_IP NETNS_PLEN
 	unset _ns_p
-	if ip netns add "$NS_SRV" &&
-	    ip netns add "$NS_CLI" &&
+	if netns_add "$NS_SRV" &&
+	    netns_add "$NS_CLI" &&
 	    ip -n "$NS_SRV" link set lo up &&
 	    ip -n "$NS_CLI" link set lo up &&
 	    ip -n "$NS_SRV" link add "$NETNS_SRV_IF" type veth \
@@ -130,13 +152,11 @@ netns_setup() {
 
 netns_cleanup() {
 	# Deleting a namespace destroys the veth end inside it, and with it
-	# the peer.  Names are only those netns_setup chose.
-	for _ns_n in "$NS_SRV" "$NS_CLI"; do
-		[ -n "$_ns_n" ] || continue
-		if ip netns list 2>/dev/null | grep -q "^$_ns_n\( \|$\)"; then
-			ip netns del "$_ns_n" 2>/dev/null
-		fi
+	# the peer.  Names are only those this shell created.
+	for _ns_n in $NETNS_LIST; do
+		ip netns del "$_ns_n" 2>/dev/null
 	done
+	NETNS_LIST=
 	unset _ns_n
 	return 0
 }
@@ -175,10 +195,9 @@ netns_netem_off() {
 # "$PREFIX-lan" holds bridge "br0"; each NAME gets a namespace
 # "$PREFIX-NAME" whose interface "lan0" is a veth plugged into that
 # bridge (the peer is "NAME" inside $PREFIX-lan), with loopback and lan0
-# up and no address.  Give addresses with `ip -n "$PREFIX-NAME" addr add`.
-# PREFIX is at most 10 characters, each NAME at most 12.
-# netns_lan_cleanup deletes every namespace netns_lan_setup made.
-NETNS_LAN_LIST=
+# up and no address.  Give addresses with `ip -n "$PREFIX-NAME" addr add`
+# (any: see "Names and addresses" above).  Each NAME is at most 15
+# characters.  netns_cleanup deletes them.
 
 netns_lan_setup() {
 	_nl_p=$1
@@ -188,45 +207,34 @@ netns_lan_setup() {
 		echo "netns_lan_setup: bad prefix '$_nl_p'" >&2
 		return 1;;
 	esac
-	if ! ip netns add "$_nl_p-lan"; then
+	if ! netns_add "$_nl_p-lan"; then
 		echo "netns_lan_setup: cannot create $_nl_p-lan (stale? ip" \
 		    "netns del $_nl_p-lan)" >&2
 		return 1
 	fi
-	NETNS_LAN_LIST="$_nl_p-lan"
 	ip -n "$_nl_p-lan" link set lo up &&
 	    ip -n "$_nl_p-lan" link add br0 type bridge &&
 	    ip -n "$_nl_p-lan" link set br0 type bridge forward_delay 0 \
 		stp_state 0 &&
 	    ip -n "$_nl_p-lan" link set br0 up || {
-		netns_lan_cleanup
+		netns_cleanup
 		return 1
 	}
 	for _nl_n in "$@"; do
-		if ! ip netns add "$_nl_p-$_nl_n"; then
-			netns_lan_cleanup
+		if ! netns_add "$_nl_p-$_nl_n"; then
+			netns_cleanup
 			return 1
 		fi
-		NETNS_LAN_LIST="$NETNS_LAN_LIST $_nl_p-$_nl_n"
 		ip -n "$_nl_p-lan" link add "$_nl_n" type veth peer name lan0 \
 		    netns "$_nl_p-$_nl_n" &&
 		    ip -n "$_nl_p-lan" link set "$_nl_n" master br0 &&
 		    ip -n "$_nl_p-lan" link set "$_nl_n" up &&
 		    ip -n "$_nl_p-$_nl_n" link set lo up &&
 		    ip -n "$_nl_p-$_nl_n" link set lan0 up || {
-			netns_lan_cleanup
+			netns_cleanup
 			return 1
 		}
 	done
 	unset _nl_p _nl_n
-	return 0
-}
-
-netns_lan_cleanup() {
-	for _nl_n in $NETNS_LAN_LIST; do
-		ip netns del "$_nl_n" 2>/dev/null
-	done
-	NETNS_LAN_LIST=
-	unset _nl_n
 	return 0
 }

@@ -4,14 +4,8 @@
 # privileges; it checks at start-up that it can still read its roots and
 # write its lease directory.  Read from /proc/PID/status.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/netns.sh"
-netns_require
-pxed_test_init
-NS="pxp$$"
-trap 'pxed_cleanup; ip netns del "$NS" 2>/dev/null' EXIT
-ip netns add "$NS" || exit 99
-ip -n "$NS" link set lo up
-ip -n "$NS" addr add 10.84.0.1/24 dev lo
+pxed_net_init lo
+ip -n "$NS" addr add 10.77.0.1/24 dev lo
 mkdir -p "$T/root"
 echo x > "$T/root/f"
 if id pxed >/dev/null 2>&1; then WHO=pxed; else WHO=nobody; fi
@@ -20,15 +14,13 @@ cat > "$T/pxed.conf" <<EOC
 dhcp {
   mode = server
   lease-file = "$T/lib/leases"
-  range "r" { start = 10.84.0.100 end = 10.84.0.110 netmask = 255.255.255.0 }
+  range "r" { start = 10.77.0.100 end = 10.77.0.110 netmask = 255.255.255.0 }
 }
 http { port = 8080 }
 EOC
 LOG="$T/log"
-ip netns exec "$NS" "$PXED" -d -f "$T/pxed.conf" -r "$T/root" > "$LOG" 2>&1 &
-PID=$!
-PIDS=$PID
-wait_log "$LOG" "pxed .* started" 5 || { cat "$LOG"; exit 99; }
+pxed_start -n "$NS" "$LOG" -f "$T/pxed.conf" -r "$T/root"
+PID=$PXPID
 st() { sed -n "s/^$1:[[:space:]]*//p" "/proc/$PID/status"; }
 check "runs as $WHO (uid $WUID): Uid $(st Uid)" \
     sh -c "[ \"\$(sed -n 's/^Uid:[[:space:]]*//p' /proc/$PID/status)\" = '$WUID	$WUID	$WUID	$WUID' ]"
@@ -46,9 +38,7 @@ check "the lease directory was handed to $WHO" \
     test "$(stat -c %u "$T/lib")" = "$WUID"
 check "it still serves (HTTP as $WHO)" \
     test "$(ip netns exec "$NS" curl -s http://127.0.0.1:8080/f)" = x
-kill "$PID"
-wait "$PID" 2>/dev/null
-PIDS=
+pxed_stop
 
 # A root the user cannot read: a clear error and exit 3 at start-up.
 chmod 700 "$T/root"
@@ -62,10 +52,8 @@ chmod 755 "$T/root"
 # user = "root" keeps root, with a warning.
 echo 'user = "root"' >> "$T/pxed.conf"
 LOG="$T/log3"
-ip netns exec "$NS" "$PXED" -d -f "$T/pxed.conf" -r "$T/root" > "$LOG" 2>&1 &
-PID=$!
-PIDS=$PID
-wait_log "$LOG" "pxed .* started" 5 || { cat "$LOG"; exit 99; }
+pxed_start -n "$NS" "$LOG" -f "$T/pxed.conf" -r "$T/root"
+PID=$PXPID
 check "user = \"root\": stays root, with a warning" sh -c \
     "grep -q 'running as root' '$LOG' && grep -q '^Uid:[[:space:]]*0' /proc/$PID/status"
 pxed_test_done

@@ -7,18 +7,13 @@
 # udhcpd gets an interface of its own (a macvlan on the server's veth
 # end), since both servers bind port 67.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/netns.sh"
 : "${PXED_PROBE:=$(cd "$(dirname "$0")/.." && pwd)/daemon/pxed-probe}"
-netns_require
-command -v dnsmasq >/dev/null 2>&1 || netns_fail "no dnsmasq"
+pxed_need dnsmasq
 busybox udhcpd --help >/dev/null 2>&1 || netns_fail "no busybox udhcpd"
 [ -x "$PXED_PROBE" ] || { echo "no pxed-probe binary at $PXED_PROBE"; exit 99; }
-pxed_test_init
-trap 'pxed_cleanup; netns_cleanup' EXIT
-NETNS_SRV_IP=10.79.0.1 NETNS_CLI_IP=10.79.0.2
-netns_setup "pxpr$$" || exit 99
+pxed_net_init pair
 S=$NETNS_SRV_IP
-U=10.79.0.3
+U=10.77.0.3
 IF=$NETNS_CLI_IF
 if ! ip -n "$NS_SRV" link add pxmv0 link "$NETNS_SRV_IF" type macvlan \
     mode bridge 2>/dev/null; then
@@ -69,11 +64,7 @@ start() {
 stop() {
 	kill "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
-	p=""
-	for q in $PIDS; do
-		[ "$q" = "$1" ] || p="$p $q"
-	done
-	PIDS=$p
+	pids_forget "$1"
 }
 
 # ---- usage ----
@@ -115,11 +106,11 @@ start DNSMASQ dnsmasq --no-daemon --conf-file=/dev/null --port=0 \
     --pid-file= --log-facility=- --log-dhcp \
     --interface="$NETNS_SRV_IF" --bind-interfaces \
     --dhcp-leasefile="$T/dnsmasq.leases" \
-    --dhcp-range=10.79.0.0,proxy \
+    --dhcp-range=10.77.0.0,proxy \
     --pxe-service=x86-64_EFI,"x",ipxe.efi
 cat > "$T/udhcpd.conf" <<EOC
-start 10.79.0.100
-end 10.79.0.150
+start 10.77.0.100
+end 10.77.0.150
 interface pxmv0
 lease_file $T/udhcpd.leases
 pidfile $T/udhcpd.pid
@@ -140,7 +131,7 @@ check "  two lines for the DISCOVER, one per server" \
 check "dnsmasq listed as a proxy" \
     has "^$S proxy=yes offer=- next-server=$S .*vendor=PXEClient$"
 check "udhcpd listed as a DHCP server with its boot file" \
-    has "^$U proxy=no offer=10\.79\.0\.[0-9]+ next-server=$U file=\"pxelinux\.0\" pxe=\"-\" vendor=-$"
+    has "^$U proxy=no offer=10\.77\.0\.[0-9]+ next-server=$U file=\"pxelinux\.0\" pxe=\"-\" vendor=-$"
 off=$(sed -n "s/^$U proxy=no offer=\([0-9.]*\) .*/\1/p" "$T/out")
 check "  the address offered is the one udhcpd logged ($off)" \
     grep -q "sending OFFER to $off\$" "$T/UDHCPD.log"
@@ -171,7 +162,7 @@ start DNSMASQ dnsmasq --no-daemon --conf-file=/dev/null --port=0 \
     --pid-file= --log-facility=- --log-dhcp \
     --interface="$NETNS_SRV_IF" --bind-interfaces \
     --dhcp-leasefile="$T/dnsmasq.leases" \
-    --dhcp-range=10.79.0.0,proxy \
+    --dhcp-range=10.77.0.0,proxy \
     --pxe-prompt="Press F8",5 \
     --pxe-service=x86PC,"Install",undionly \
     --pxe-service=x86PC,"Disk"
@@ -186,7 +177,7 @@ start DNSMASQ dnsmasq --no-daemon --conf-file=/dev/null --port=0 \
     --pid-file= --log-facility=- --log-dhcp --no-ping \
     --interface="$NETNS_SRV_IF" --bind-interfaces \
     --dhcp-leasefile="$T/dnsmasq.leases" \
-    --dhcp-range=10.79.0.50,10.79.0.60,255.255.255.0 \
+    --dhcp-range=10.77.0.50,10.77.0.60,255.255.255.0 \
     --dhcp-match=set:bios,option:client-arch,0 \
     --dhcp-userclass=set:ipxe,iPXE \
     --dhcp-boot=tag:!ipxe,tag:!bios,grubx64.efi,bootsrv,"$S" \
@@ -197,7 +188,7 @@ port67 2 || { cat "$T/DNSMASQ.log"; exit 99; }
 probe -i "$IF" -t 2
 check "full DHCP: exit 0" test $rc -eq 0
 check "dnsmasq: an address, the UEFI boot file, option 66" \
-    has "^$S proxy=no offer=10\.79\.0\.(5[0-9]|60) next-server=$S file=\"grubx64\.efi\" pxe=\"-\" vendor=- tftp-server=\"bootsrv\"$"
+    has "^$S proxy=no offer=10\.77\.0\.(5[0-9]|60) next-server=$S file=\"grubx64\.efi\" pxe=\"-\" vendor=- tftp-server=\"bootsrv\"$"
 check "udhcpd still listed" has "^$U proxy=no "
 probe -i "$IF" -t 2 -a bios
 check "-a bios: the BIOS boot file" \

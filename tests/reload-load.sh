@@ -5,15 +5,10 @@
 # is never applied (each error logged as file:line), and after every good
 # reload the next DHCP request already gets the new rule's boot file.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/netns.sh"
-netns_require
-for tool in curl python3; do
-	command -v $tool >/dev/null 2>&1 || netns_fail "no $tool"
-done
-pxed_test_init
-trap 'pxed_cleanup; netns_cleanup' EXIT
-NETNS_SRV_IP=10.86.0.1 NETNS_CLI_IP=10.86.0.2
-netns_setup "pxrl$$" || exit 99
+pxed_need curl python3
+# A /16: the DHCP load wants 10,240 addresses.
+NETNS_PLEN=16
+pxed_net_init pair
 S=$NETNS_SRV_IP
 RELOADS=${RELOADS:-100}
 CLIENTS=${CLIENTS:-500}
@@ -28,12 +23,10 @@ conf-dir = "$T/conf.d"
 dhcp {
   mode = server
   lease-file = "$T/lib/leases"
-  range "r" { start = 10.86.1.0 end = 10.86.40.255 netmask = 255.255.0.0 }
+  range "r" { start = 10.77.1.0 end = 10.77.40.255 netmask = 255.255.0.0 }
 }
 tftp { max-transfers = 1000 sockets = 16 }
 EOC
-ip -n "$NS_SRV" addr replace 10.86.0.1/16 dev "$NETNS_SRV_IF"
-ip -n "$NS_CLI" addr replace 10.86.0.2/16 dev "$NETNS_CLI_IF"
 rule() {	# N: the rule file of generation N
 	cat > "$T/conf.d/10-rule.conf" <<EOC
 match "efi64" { arch = efi-x64 }
@@ -42,11 +35,8 @@ EOC
 }
 rule 0
 LOG="$T/log"
-ip netns exec "$NS_SRV" "$PXED" -d -f "$T/pxed.conf" -i "$NETNS_SRV_IF" \
-    -r "$R" > "$LOG" 2>&1 &
-PID=$!
-PIDS=$PID
-wait_log "$LOG" "pxed .* started" 5 || { cat "$LOG"; exit 99; }
+pxed_start -n "$NS_SRV" "$LOG" -f "$T/pxed.conf" -i "$NETNS_SRV_IF" -r "$R"
+PID=$PXPID
 
 # The load, all bounded in count and time.
 ip netns exec "$NS_CLI" sh -c "

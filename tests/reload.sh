@@ -7,13 +7,7 @@
 # pxed runs in a network namespace of its own (loopback only): it binds
 # the DHCP, TFTP and HTTP ports and must answer nothing outside.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/netns.sh"
-netns_require
-pxed_test_init
-NS="pxr$$"
-trap 'pxed_cleanup; ip netns del "$NS" 2>/dev/null' EXIT
-ip netns add "$NS" || exit 99
-ip -n "$NS" link set lo up
+pxed_net_init lo
 
 mkdir -p "$T/root" "$T/conf.d"
 cat > "$T/pxed.conf" <<EOC
@@ -25,10 +19,8 @@ match "efi64" { arch = efi-x64 }
 boot "a" { if = "efi64" filename = "a.efi" }
 EOC
 LOG="$T/log"
-ip netns exec "$NS" "$PXED" -d -f "$T/pxed.conf" -r "$T/root" -p "$T/pid" \
-    > "$LOG" 2>&1 &
-PID=$!
-PIDS="$PID"
+pxed_start -n "$NS" -w "" "$LOG" -f "$T/pxed.conf" -r "$T/root" -p "$T/pid"
+PID=$PXPID
 
 check "starts with generation 1" \
     wait_log "$LOG" "started, generation 1: .* 1 boot entry"
@@ -133,10 +125,8 @@ case $(state) in
 esac
 
 # SIGTERM: an orderly exit, status 0.
-kill -TERM "$PID"
-wait "$PID"
+pxed_stop TERM
 check "SIGTERM exits 0" test $? -eq 0
-PIDS=""
 check "SIGTERM logged" grep -q "SIGTERM, exiting" "$LOG"
 check "pidfile removed (or emptied, after the switch of user) at exit" \
     test ! -s "$T/pid"
@@ -144,20 +134,14 @@ check "pidfile removed (or emptied, after the switch of user) at exit" \
 # Without -d: detach, write the pidfile, serve, stop on SIGTERM.
 ip netns exec "$NS" "$PXED" -f "$T/pxed.conf" -r "$T/root" -p "$T/pid2"
 check "detaching start exits 0" test $? -eq 0
-n=0
-while [ ! -s "$T/pid2" ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
+wait_for 5 test -s "$T/pid2"
 DPID=$(cat "$T/pid2" 2>/dev/null)
 if [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; then
-	PIDS="$DPID"
+	PIDS="$PIDS $DPID"
 	ok "detached daemon runs as $DPID"
-	kill -TERM "$DPID"
-	n=0
-	while kill -0 "$DPID" 2>/dev/null && [ $n -lt 100 ]; do
-		sleep 0.05
-		n=$((n + 1))
-	done
+	PXPID=$DPID
+	pxed_stop TERM
 	check "detached daemon stops on SIGTERM" test ! -s "$T/pid2"
-	PIDS=""
 else
 	not_ok "no detached daemon (pidfile: $DPID)"
 fi

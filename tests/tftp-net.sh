@@ -5,15 +5,8 @@
 # hostile paths, per-rule option refusal and path aliases by MAC, the
 # transfer limit, a reload during a transfer, and 500 clients at once.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/netns.sh"
-netns_require
-for tool in tftp atftp curl nft; do
-	command -v $tool >/dev/null 2>&1 || netns_fail "no $tool"
-done
-pxed_test_init
-trap 'pxed_cleanup; netns_cleanup' EXIT
-NETNS_SRV_IP=10.78.0.1 NETNS_CLI_IP=10.78.0.2
-netns_setup "pxtf$$" || exit 99
+pxed_need tftp atftp curl nft
+pxed_net_init pair
 S=$NETNS_SRV_IP
 
 # The root, readable by "nobody", whom pxed becomes after binding.
@@ -53,11 +46,8 @@ host "client" {
 }
 EOC
 LOG="$T/log"
-# Not through a shell function: $! must be pxed itself (ip execs it).
-ip netns exec "$NS_SRV" "$PXED" -d -v -f "$T/pxed.conf" > "$LOG" 2>&1 &
-PID=$!
-PIDS=$PID
-wait_log "$LOG" "tftp: serving" 5 || { cat "$LOG"; exit 99; }
+pxed_start -n "$NS_SRV" -w "tftp: serving" "$LOG" -v -f "$T/pxed.conf"
+PID=$PXPID
 GEN=1
 
 # reload WHAT: SIGHUP, then wait for the next generation to be logged.
@@ -142,7 +132,7 @@ for bad in ../etc/passwd /../../x a/../../b escape "$long" dir.efi fifo \
 	fi
 done
 check "refusals are logged with the exact name" \
-    grep -q 'refused "../etc/passwd" from 10.78.0.2:[0-9]*: ".." in the path' \
+    grep -q "refused \"../etc/passwd\" from $NETNS_CLI_IP:[0-9]*: \"..\" in the path" \
     "$LOG"
 check "symlink out of the root logged" \
     grep -q 'refused "escape" from .*: symlink leaves the root' "$LOG"
@@ -281,8 +271,6 @@ wait_log "$LOG" "state: tftp 0 active" 5 &&
 # What ended badly, for whoever reads this log (client give-ups included).
 grep -E "tftp: (failed|.* stopped)" "$LOG" | sed 's/^.*tftp: /  # /'
 
-kill -TERM $PID
-wait $PID
+pxed_stop TERM
 check "pxed exits 0" test $? -eq 0
-PIDS=""
 pxed_test_done

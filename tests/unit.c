@@ -1,7 +1,11 @@
 /*
- * unit.c: the CUnit driver.  It runs every suite and exits non-zero if
- * any assertion, test or suite set-up failed, so "make check" cannot pass
- * over a failure.
+ * unit.c: the CUnit driver.  It runs every suite, or those named with -s,
+ * and exits non-zero if any assertion, test or suite set-up failed, so
+ * "make check" cannot pass over a failure.
+ *
+ *	tests/unit		every suite
+ *	tests/unit -l		list the suites and their tests
+ *	tests/unit -s NAME...	only these suites (-s is repeatable)
  */
 #include "config.h"
 
@@ -223,28 +227,100 @@ unit_fixture(const char *name, unsigned char *buf, size_t len)
 	return n > 0 ? (size_t)n : 0;
 }
 
-int
-main(void)
-{
-	unsigned	failures;
+/* Every test file's registration, in the order of UNIT_SUITES. */
+static void (*const unit_suites[])(void) = {
+#define UNIT_SUITE(name)	test_##name##_register,
+#include "tests/unit-suites.h"
+#undef UNIT_SUITE
+};
 
+static void
+unit_usage(FILE *fp)
+{
+	fprintf(fp, "usage: unit [-l] [-s suite]...\n"
+	    "  -l        list the suites and their tests\n"
+	    "  -s SUITE  run this suite only (repeatable)\n");
+}
+
+static void
+unit_list(void)
+{
+	CU_pSuite	s;
+	CU_pTest	t;
+
+	for (s = CU_get_registry()->pSuite; s != NULL; s = s->pNext) {
+		printf("%s\n", s->pName);
+		for (t = s->pTest; t != NULL; t = t->pNext)
+			printf("\t%s\n", t->pName);
+	}
+}
+
+/* Only the suites named in argv stay active; -1 if one is unknown. */
+static int
+unit_select(char *const names[], int n)
+{
+	CU_pSuite	s;
+	int		i, rc = 0;
+
+	for (i = 0; i < n; i++)
+		if (CU_get_suite(names[i]) == NULL) {
+			fprintf(stderr, "unit: no suite \"%s\" (unit -l lists "
+			    "them)\n", names[i]);
+			rc = -1;
+		}
+	for (s = CU_get_registry()->pSuite; s != NULL; s = s->pNext) {
+		for (i = 0; i < n; i++)
+			if (strcmp(s->pName, names[i]) == 0)
+				break;
+		CU_set_suite_active(s, i < n ? CU_TRUE : CU_FALSE);
+	}
+	CU_set_fail_on_inactive(CU_FALSE);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	char		**names;
+	unsigned	  failures;
+	size_t		  i;
+	int		  ch, nnames = 0, list = 0;
+
+	if ((names = calloc((size_t)argc, sizeof(*names))) == NULL)
+		return 99;
+	while ((ch = getopt(argc, argv, "ls:h")) != -1) {
+		switch (ch) {
+		case 'l':
+			list = 1;
+			break;
+		case 's':
+			names[nnames++] = optarg;
+			break;
+		case 'h':
+			unit_usage(stdout);
+			return 0;
+		default:
+			unit_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		unit_usage(stderr);
+		return 2;
+	}
 	log_init("pxed-unit", 1, LOG_CRIT);	/* the tests assert, not log */
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 99;
-	test_log_register();
-	test_tmpl_register();
-	test_conf_register();
-	test_rules_register();
-	test_ev_register();
-	test_tftp_register();
-	test_dhcp_pkt_register();
-	test_dhcp_probe_register();
-	test_http_register();
-	test_dhcp_srv_register();
-	test_lease_register();
-	test_dhcp6_pkt_register();
-	test_ra_register();
-	test_client_register();
+	for (i = 0; i < sizeof(unit_suites) / sizeof(unit_suites[0]); i++)
+		unit_suites[i]();
+	if (list || (nnames > 0 && unit_select(names, nnames) == -1)) {
+		if (list)
+			unit_list();
+		CU_cleanup_registry();
+		free(names);
+		return list ? 0 : 2;
+	}
+	free(names);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failures = CU_get_number_of_failures() +

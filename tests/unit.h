@@ -10,20 +10,15 @@
 
 #include "conf.h"
 
-void	test_conf_register(void);
-void	test_rules_register(void);
-void	test_ev_register(void);
-void	test_tmpl_register(void);
-void	test_log_register(void);
-void	test_tftp_register(void);
-void	test_dhcp_pkt_register(void);
-void	test_dhcp_probe_register(void);
-void	test_http_register(void);
-void	test_dhcp_srv_register(void);
-void	test_lease_register(void);
-void	test_dhcp6_pkt_register(void);
-void	test_ra_register(void);
-void	test_client_register(void);
+/*
+ * The suites: each tests/test_NAME.c defines test_NAME_register(), which
+ * adds its CUnit suites.  tests/unit-suites.h, which make writes from
+ * UNIT_SUITES in Makefile.am, says UNIT_SUITE(NAME) for each file, in
+ * that order: a new suite is its file and its name in that list.
+ */
+#define UNIT_SUITE(name)	void test_##name##_register(void);
+#include "tests/unit-suites.h"
+#undef UNIT_SUITE
 
 /*
  * A scratch configuration tree: unit_tree_new() makes an empty directory

@@ -1,17 +1,12 @@
 #!/bin/sh
-# bench-reload.sh: how long a SIGHUP reload of 10,000 one-host conf.d
+# reload-bench.sh: how long a SIGHUP reload of 10,000 one-host conf.d
 # files takes in the running daemon (goal: <= 300 ms on 2 cores).  Not a
-# test: it prints figures.  Usage: tests/bench-reload.sh [HOSTS] [RELOADS]
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/netns.sh"
-netns_require
-pxed_test_init
+# test: it prints figures.  Usage: bench/reload-bench.sh [HOSTS] [RELOADS]
+# It uses the tests' helpers (tests/lib.sh).
+. "$(dirname "$0")/../tests/lib.sh"
 # A namespace of its own: pxed binds DHCP, TFTP and HTTP and must answer
 # nothing on the host's networks.
-NS="pxb$$"
-trap 'pxed_cleanup; ip netns del "$NS" 2>/dev/null' EXIT
-ip netns add "$NS" || exit 99
-ip -n "$NS" link set lo up
+pxed_net_init lo
 HOSTS=${1:-10000}
 RELOADS=${2:-10}
 
@@ -45,10 +40,9 @@ start=$(date +%s%N)
 end=$(date +%s%N)
 echo "pxed -t (whole process, cold start): $(( (end - start) / 1000000 )) ms"
 
-ip netns exec "$NS" "$PXED" -d -f "$T/pxed.conf" -r "$T/root" > "$T/log" 2>&1 &
-PID=$!
-PIDS=$PID
-wait_log "$T/log" "started, generation 1" 30 || exit 99
+pxed_start -n "$NS" -w "started, generation 1" -t 30 "$T/log" \
+    -f "$T/pxed.conf" -r "$T/root"
+PID=$PXPID
 g=1
 while [ $g -le "$RELOADS" ]; do
 	kill -HUP $PID
