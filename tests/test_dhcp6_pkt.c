@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dhcp6_pkt.h"
@@ -296,12 +297,90 @@ test_macs(void)
 	CU_ASSERT_FALSE(dhcp6_pkt_eui64_mac(&a, mac));
 }
 
+/* The real captures of tests/fixtures/dhcpv6 (OVMF, iPXE, dnsmasq, Kea). */
+static void
+test_captures(void)
+{
+	static const struct {
+		const char	*file;
+		uint8_t		 type;
+		uint16_t	 arch;		/* 0xffff: none */
+		const char	*vendor;	/* prefix of option 16's data */
+		bool		 ipxe;
+		size_t		 nia;
+	} cap[] = {
+		{ "10-ovmf-pxe6-solicit.bin", DHCP6_SOLICIT, 7,
+		    "PXEClient:Arch:00007", false, 1 },
+		{ "11-ovmf-pxe6-request.bin", DHCP6_REQUEST, 7,
+		    "PXEClient:Arch:00007", false, 1 },
+		{ "14-ovmf-pxe6-release.bin", DHCP6_RELEASE, 0xffff, NULL,
+		    false, 1 },
+		{ "20-ovmf-http6-solicit.bin", DHCP6_SOLICIT, 16,
+		    "HTTPClient:Arch:00016", false, 1 },
+		{ "30-ipxe-bios-solicit.bin", DHCP6_SOLICIT, 0,
+		    "PXEClient:Arch:00000", true, 1 },
+		{ "32-ipxe-efi-solicit.bin", DHCP6_SOLICIT, 7,
+		    "PXEClient:Arch:00007", true, 1 },
+		{ "33-ipxe-efi-request.bin", DHCP6_REQUEST, 7,
+		    "PXEClient:Arch:00007", true, 1 },
+		{ "52-kea-advertise-http6.bin", DHCP6_ADVERTISE, 0xffff,
+		    "HTTPClient", false, 1 },
+	};
+	unsigned char		 b[2048], name[64];
+	struct dhcp6_msg	 m;
+	const struct dhcp6_opt	*o;
+	size_t			 i, n;
+
+	for (i = 0; i < sizeof(cap) / sizeof(cap[0]); i++) {
+		snprintf((char *)name, sizeof(name), "dhcpv6/%s", cap[i].file);
+		n = unit_fixture((const char *)name, b, sizeof(b));
+		CU_ASSERT_EQUAL_FATAL(dhcp6_pkt_parse(b, n, &m), DHCP6_POK);
+		CU_ASSERT_EQUAL(m.type, cap[i].type);
+		CU_ASSERT_EQUAL(m.nia, cap[i].nia);
+		CU_ASSERT_PTR_NOT_NULL(dhcp6_pkt_opt(&m, D6O_CLIENTID));
+		o = dhcp6_pkt_opt(&m, D6O_CLIENT_ARCH_TYPE);
+		if (cap[i].arch == 0xffff) {
+			CU_ASSERT_PTR_NULL(o);
+		} else if (o != NULL && o->len == 2) {
+			CU_ASSERT_EQUAL(o->data[0] << 8 | o->data[1],
+			    cap[i].arch);
+		} else
+			CU_FAIL("option 61 missing");
+		o = dhcp6_pkt_opt(&m, D6O_VENDOR_CLASS);
+		if (cap[i].vendor == NULL) {
+			CU_ASSERT_PTR_NULL(o);
+		} else if (o != NULL && o->len >= 6 + strlen(cap[i].vendor)) {
+			/* RFC 8415 21.16: enterprise 343, then length, data. */
+			CU_ASSERT_EQUAL(o->data[2] << 8 | o->data[3], 343);
+			CU_ASSERT_EQUAL(memcmp(o->data + 6, cap[i].vendor,
+			    strlen(cap[i].vendor)), 0);
+		} else
+			CU_FAIL("option 16 missing");
+		o = dhcp6_pkt_opt(&m, D6O_USER_CLASS);
+		CU_ASSERT_EQUAL(o != NULL && o->len == 6 &&
+		    memcmp(o->data + 2, "iPXE", 4) == 0, cap[i].ipxe);
+	}
+	/* OVMF asks for the boot file URL; the Advertise carries one. */
+	n = unit_fixture("dhcpv6/10-ovmf-pxe6-solicit.bin", b, sizeof(b));
+	CU_ASSERT_EQUAL_FATAL(dhcp6_pkt_parse(b, n, &m), DHCP6_POK);
+	CU_ASSERT(dhcp6_pkt_oro_has(&m, D6O_BOOTFILE_URL));
+	CU_ASSERT(dhcp6_pkt_oro_has(&m, D6O_VENDOR_CLASS));
+	n = unit_fixture("dhcpv6/52-kea-advertise-http6.bin", b, sizeof(b));
+	CU_ASSERT_EQUAL_FATAL(dhcp6_pkt_parse(b, n, &m), DHCP6_POK);
+	o = dhcp6_pkt_opt(&m, D6O_BOOTFILE_URL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	CU_ASSERT_EQUAL(memcmp(o->data, "http://[", 8), 0);
+	CU_ASSERT_EQUAL_FATAL(m.nia, 1);
+	CU_ASSERT_EQUAL(m.ia[0].naddr, 1);
+}
+
 void
 test_dhcp6_pkt_register(void)
 {
 	CU_pSuite	s = CU_add_suite("dhcp6-pkt", NULL, NULL);
 
 	CU_add_test(s, "a firmware Solicit", test_solicit);
+	CU_add_test(s, "real captures: OVMF, iPXE, Kea", test_captures);
 	CU_add_test(s, "IA_NA with an address and a status", test_ia_addr);
 	CU_add_test(s, "relays in, Relay-Reply out", test_relay);
 	CU_add_test(s, "malformed, each for its reason", test_malformed);
