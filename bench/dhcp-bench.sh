@@ -117,23 +117,6 @@ TPID=		# the timeout(1) wrapping the running server (own pgrp)
 SPID=		# the server itself
 PPID_=		# the timeout(1) wrapping the running perfdhcp (own pgrp)
 
-stop_server() {
-	[ -n "$TPID" ] || return 0
-	if [ -n "$SPID" ] && kill -0 "$SPID" 2>/dev/null; then
-		kill -TERM "$SPID" 2>/dev/null
-		i=0
-		while [ $i -lt 50 ] && kill -0 "$SPID" 2>/dev/null; do
-			sleep 0.1
-			i=$((i + 1))
-		done
-	fi
-	# whatever is left is in the process group of its timeout(1)
-	kill -TERM "-$TPID" 2>/dev/null
-	sleep 0.1
-	kill -KILL "-$TPID" 2>/dev/null
-	wait "$TPID" 2>/dev/null
-	TPID= SPID=
-}
 
 stop_perf() {
 	[ -n "$PPID_" ] || return 0

@@ -108,24 +108,6 @@ TPID=		# the timeout(1) wrapping the running server (own pgrp)
 SPID=		# the server itself
 LPIDS=		# timeout(1)s wrapping running loads (own pgrps)
 
-stop_server() {
-	[ -n "$TPID" ] || return 0
-	if [ -n "$SPID" ] && kill -0 "$SPID" 2>/dev/null; then
-		kill -TERM "$SPID" 2>/dev/null
-		i=0
-		while [ $i -lt 30 ] && kill -0 "$SPID" 2>/dev/null; do
-			sleep 0.1
-			i=$((i + 1))
-		done
-	fi
-	# what is left (nginx's worker) is in the process group of its
-	# timeout(1)
-	kill -TERM "-$TPID" 2>/dev/null
-	sleep 0.2
-	kill -KILL "-$TPID" 2>/dev/null
-	wait "$TPID" 2>/dev/null
-	TPID= SPID=
-}
 
 # bg_start: remember the timeout(1) just started in the background
 bg_start() { LPIDS="$LPIDS $1"; }

@@ -127,3 +127,24 @@ bench_idle_check() {
 in_cli_pinned() {
 	ip netns exec "$NS_CLI" taskset -c "$CLI_CPU" "$@"
 }
+
+# stop_server: end the server started as SPID under timeout(1) TPID (its
+# own process group): SIGTERM to the server, up to 3 s for it to go, then
+# whatever is left of the group (a forking server's children, nginx's
+# worker) gets SIGTERM and SIGKILL.
+stop_server() {
+	[ -n "$TPID" ] || return 0
+	if [ -n "$SPID" ] && kill -0 "$SPID" 2>/dev/null; then
+		kill -TERM "$SPID" 2>/dev/null
+		i=0
+		while [ $i -lt 30 ] && kill -0 "$SPID" 2>/dev/null; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+	fi
+	kill -TERM "-$TPID" 2>/dev/null
+	sleep 0.2
+	kill -KILL "-$TPID" 2>/dev/null
+	wait "$TPID" 2>/dev/null
+	TPID= SPID=
+}

@@ -83,24 +83,6 @@ DPID=		# the `timeout` wrapping the client driver (its own pgrp)
 BPID=		# the `timeout` wrapping one big download
 RPID=		# RSS sampler
 
-stop_server() {
-	[ -n "$TPID" ] || return 0
-	if [ -n "$SPID" ] && kill -0 "$SPID" 2>/dev/null; then
-		kill -TERM "$SPID" 2>/dev/null
-		i=0
-		while [ $i -lt 30 ] && kill -0 "$SPID" 2>/dev/null; do
-			sleep 0.1
-			i=$((i + 1))
-		done
-	fi
-	# whatever is left of it (children of a forking server) is in the
-	# process group of its timeout(1)
-	kill -TERM "-$TPID" 2>/dev/null
-	sleep 0.2
-	kill -KILL "-$TPID" 2>/dev/null
-	wait "$TPID" 2>/dev/null
-	TPID= SPID=
-}
 
 stop_sampler() {
 	[ -n "$RPID" ] || return 0
