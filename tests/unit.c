@@ -244,6 +244,7 @@ main(void)
 	test_lease_register();
 	test_dhcp6_pkt_register();
 	test_ra_register();
+	test_dhcp6_srv_register();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failures = CU_get_number_of_failures() +

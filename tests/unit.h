@@ -23,6 +23,7 @@ void	test_dhcp_srv_register(void);
 void	test_lease_register(void);
 void	test_dhcp6_pkt_register(void);
 void	test_ra_register(void);
+void	test_dhcp6_srv_register(void);
 
 /*
  * A scratch configuration tree: unit_tree_new() makes an empty directory
