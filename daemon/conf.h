@@ -364,6 +364,9 @@ const struct conf_host *conf_inet6_host_by_duid(const struct conf *conf,
 		    const uint8_t *duid, size_t len);
 const struct conf_host *conf_inet6_host_by_ip6(const struct conf *conf,
 		    const struct in6_addr *a);
+/* Whether a lies in net/plen. */
+bool		 conf_inet6_in_prefix(const struct in6_addr *a,
+		    const struct in6_addr *net, unsigned plen);
 /* The first range6 whose prefix holds a, or NULL. */
 const struct conf_range6 *conf_inet6_range_of(const struct conf *conf,
 		    const struct in6_addr *a);

@@ -23,8 +23,8 @@
 
 #define CONF_DUID_MAX	130	/* RFC 8415 11.1: type and 128 octets */
 
-static bool
-conf_inet6_in(const struct in6_addr *a, const struct in6_addr *net,
+bool
+conf_inet6_in_prefix(const struct in6_addr *a, const struct in6_addr *net,
     unsigned plen)
 {
 	struct netaddr	x, n;
@@ -99,9 +99,9 @@ conf_inet6_range_addrs(struct conf_loader *L, struct cfg_t *sec,
 	if (conf_inet6_opt(L, sec, "start", &r->start) < 0 ||
 	    conf_inet6_opt(L, sec, "end", &r->end) < 0)
 		return -1;
-	if (!conf_inet6_in(&r->start, &r->prefix, r->plen))
+	if (!conf_inet6_in_prefix(&r->start, &r->prefix, r->plen))
 		key = "start";
-	else if (!conf_inet6_in(&r->end, &r->prefix, r->plen))
+	else if (!conf_inet6_in_prefix(&r->end, &r->prefix, r->plen))
 		key = "end";
 	if (key != NULL) {
 		conf_error(L, conf_confuse_optline(L, sec, key), "range6 "
@@ -441,7 +441,7 @@ conf_inet6_range_of(const struct conf *c, const struct in6_addr *a)
 	size_t	i;
 
 	for (i = 0; i < c->dhcp.nranges6; i++)
-		if (conf_inet6_in(a, &c->dhcp.ranges6[i].prefix,
+		if (conf_inet6_in_prefix(a, &c->dhcp.ranges6[i].prefix,
 		    c->dhcp.ranges6[i].plen))
 			return &c->dhcp.ranges6[i];
 	return NULL;

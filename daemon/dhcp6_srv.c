@@ -143,18 +143,6 @@ dhcp6_vclass_is(const struct dhcp6_msg *m, const char *s)
 	return false;
 }
 
-static bool
-dhcp6_in_prefix(const struct in6_addr *a, const struct in6_addr *net,
-    unsigned plen)
-{
-	struct netaddr	x, n;
-
-	x.family = n.family = AF_INET6;
-	x.u.v6 = *a;
-	n.u.v6 = *net;
-	return netaddr_in_prefix(&x, &n, plen);
-}
-
 /* The range6 of the client's link: the relay's, else the interface's. */
 static void
 dhcp6_where(struct dhcp6_tx *t)
@@ -174,7 +162,7 @@ dhcp6_where(struct dhcp6_tx *t)
 		const struct in6_addr	*a = &in->ifaddrs[i];
 
 		if (t->range != NULL &&
-		    dhcp6_in_prefix(a, &t->range->prefix, t->range->plen)) {
+		    conf_inet6_in_prefix(a, &t->range->prefix, t->range->plen)) {
 			t->server = *a;
 			break;
 		}
@@ -189,7 +177,7 @@ static bool
 dhcp6_on_link(const struct dhcp6_tx *t, const struct in6_addr *a)
 {
 	return t->range != NULL &&
-	    dhcp6_in_prefix(a, &t->range->prefix, t->range->plen);
+	    conf_inet6_in_prefix(a, &t->range->prefix, t->range->plen);
 }
 
 static bool

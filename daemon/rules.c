@@ -20,7 +20,6 @@
 
 #include "dhcp6_proto.h"
 #include "dhcp_proto.h"
-#include "netaddr.h"
 #include "rules.h"
 #include "wire.h"
 
@@ -148,18 +147,14 @@ rules_prefix(const struct rules_opt *o, const uint8_t *p, size_t len)
 static bool
 rules_relay6_holds(const struct conf_cond *c, const struct rules_req *req)
 {
-	struct netaddr	a, n;
-	size_t		i;
+	size_t	i;
 
 	if (IN6_IS_ADDR_UNSPECIFIED(&req->link6))
 		return false;
-	a.family = n.family = AF_INET6;
-	a.u.v6 = req->link6;
-	for (i = 0; i < c->n6; i++) {
-		n.u.v6 = c->nets6[i].net;
-		if (netaddr_in_prefix(&a, &n, c->nets6[i].plen))
+	for (i = 0; i < c->n6; i++)
+		if (conf_inet6_in_prefix(&req->link6, &c->nets6[i].net,
+		    c->nets6[i].plen))
 			return true;
-	}
 	return false;
 }
 
