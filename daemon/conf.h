@@ -76,6 +76,24 @@ struct conf_range {
 	uint32_t		 lease_time;
 };
 
+/* An IPv6 range (dhcp.range6): addresses of start..end, on prefix. */
+struct conf_range6 {
+	const char		*name;
+	struct conf_where	 where;
+	struct in6_addr		 prefix, start, end;
+	unsigned		 plen;
+	struct in6_addr		*dns;			/* option 23 */
+	size_t			 ndns;
+	const char		*domain;		/* option 24 */
+	uint32_t		 preferred, valid;	/* lifetimes, s */
+};
+
+/* An IPv6 prefix of a relay condition. */
+struct conf_prefix6 {
+	struct in6_addr		 net;
+	unsigned		 plen;
+};
+
 enum conf_cond_kind {
 	COND_ARCH,
 	COND_USERCLASS,
@@ -109,6 +127,8 @@ struct conf_cond {
 	struct conf_macpat	*mac;
 	const char		**names;	/* interfaces */
 	struct conf_subnet	*nets;
+	struct conf_prefix6	*nets6;		/* COND_RELAY, IPv6 */
+	size_t			 n6;
 	const uint8_t		*data;		/* userclass, vendorclass, option */
 	size_t			 len;
 	uint8_t			 code;		/* COND_OPTION */
@@ -154,6 +174,7 @@ struct conf_expr {
 #define BS_TFTP_REFUSE	0x100
 #define BS_DELAY	0x200
 #define BS_TFTP_ALIAS	0x400
+#define BS_BOOTPARAM6	0x800
 
 /* A TFTP path alias: a request for "from" is served "to". */
 struct conf_alias {
@@ -177,6 +198,8 @@ struct conf_bootset {
 	struct conf_alias	*aliases;
 	size_t			 naliases;
 	unsigned		 delay_ms;
+	const uint8_t		*param6;	/* DHCPv6 option 60 body */
+	size_t			 param6_len;
 };
 
 struct conf_boot {
@@ -194,7 +217,11 @@ struct conf_host {
 	const char		*name;
 	struct conf_where	 where;
 	uint8_t			 mac[6];
+	bool			 has_mac;		/* else known by duid */
 	struct in_addr		 ip;			/* 0: none */
+	struct in6_addr		 ip6;			/* :: none */
+	const uint8_t		*duid;			/* NULL: none */
+	size_t			 duid_len;
 	const char		*hostname;
 	unsigned		*tags;
 	size_t			 ntags;
@@ -204,6 +231,8 @@ struct conf_host {
 	struct conf_var		*vars;
 	size_t			 nvars;
 	struct conf_host	*hnext;			/* MAC hash chain */
+	struct conf_host	*dnext;			/* DUID hash chain */
+	struct conf_host	*i6next;		/* ip6 hash chain */
 };
 
 /* An iPXE script under the HTTP root, compiled at load. */
@@ -245,6 +274,12 @@ struct conf {
 		unsigned		 proxy_followup; /* s, 0: off */
 		uint16_t		 port;		/* 67 */
 		uint16_t		 proxy_port;	/* 4011, 0: off */
+		/* DHCPv6 (dhcp6_srv.c): same mode, its own ranges. */
+		bool			 ipv6;
+		bool			 rapid_commit;
+		unsigned		 t1_pct, t2_pct; /* of preferred */
+		struct conf_range6	*ranges6;
+		size_t			 nranges6;
 	} dhcp;
 
 	struct {
@@ -288,6 +323,8 @@ struct conf {
 	size_t			 nhosts;
 	struct conf_host	**host_hash;
 	size_t			 host_hash_mask;
+	/* By DUID and by ip6, the size of host_hash (conf_inet6.c). */
+	struct conf_host	**host_duid_hash, **host_ip6_hash;
 	struct conf_tag		*tags;
 	size_t			 ntags;
 
@@ -322,6 +359,17 @@ void		 conf_errors_free(struct conf_errors *errs);
 
 const struct conf_host *conf_host_by_mac(const struct conf *conf,
 		    const uint8_t mac[6]);
+/* conf_inet6.c: hosts by DUID and by fixed IPv6 address. */
+const struct conf_host *conf_inet6_host_by_duid(const struct conf *conf,
+		    const uint8_t *duid, size_t len);
+const struct conf_host *conf_inet6_host_by_ip6(const struct conf *conf,
+		    const struct in6_addr *a);
+/* Whether a lies in net/plen. */
+bool		 conf_inet6_in_prefix(const struct in6_addr *a,
+		    const struct in6_addr *net, unsigned plen);
+/* The first range6 whose prefix holds a, or NULL. */
+const struct conf_range6 *conf_inet6_range_of(const struct conf *conf,
+		    const struct in6_addr *a);
 const struct conf_boot *conf_boot_by_name(const struct conf *conf,
 		    const char *name);
 const char	*conf_dhcp_mode_name(enum conf_dhcp_mode mode);

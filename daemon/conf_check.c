@@ -92,7 +92,7 @@ conf_check_name_twice(struct conf_loader *L, const char *kind,
 }
 
 /* Names must be unique: sort pointers to each record's name field. */
-static void
+void
 conf_check_names(struct conf_loader *L, const char *kind, void *base,
     size_t n, size_t stride, size_t name_off, size_t where_off)
 {
@@ -244,7 +244,8 @@ conf_check_hosts(struct conf_loader *L)
 	for (i = 0; i < c->nhosts; i++) {
 		struct conf_host	*h = &c->hosts[i];
 
-		conf_check_host_mac(L, h);
+		if (h->has_mac)
+			conf_check_host_mac(L, h);
 		if (h->ip.s_addr != 0) {
 			byip[nip++] = h;
 			conf_check_host_ip(L, h);
@@ -276,4 +277,5 @@ conf_check_all(struct conf_loader *L)
 	    offsetof(struct conf_range, where));
 	conf_check_ranges(L);
 	conf_check_hosts(L);
+	conf_inet6_check(L);
 }

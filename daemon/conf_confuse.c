@@ -33,7 +33,7 @@
 static struct conf_loader *conf_cur;
 
 static const char *const conf_kind_names[CONF_NKINDS] = {
-	"match", "boot", "host", "range"
+	"match", "boot", "host", "range", "range6"
 };
 
 static void
@@ -236,7 +236,8 @@ static cfg_opt_t pxe_opts[] = {
 	CFG_SEC("pxe", pxe_opts, CFGF_NODEFAULT), \
 	OPT_L("tftp-refuse"), \
 	OPT_L("tftp-alias"), \
-	OPT_S("delay")
+	OPT_S("delay"), \
+	OPT_L("bootfile-param")
 
 static cfg_opt_t match_opts[] = {
 	OPT_L("arch"),
@@ -262,6 +263,8 @@ static cfg_opt_t boot_opts[] = {
 static cfg_opt_t host_opts[] = {
 	OPT_S("mac"),
 	OPT_S("ip"),
+	OPT_S("ip6"),
+	OPT_S("duid"),
 	OPT_S("hostname"),
 	OPT_L("tags"),
 	OPT_S("boot"),
@@ -286,6 +289,17 @@ static cfg_opt_t range_opts[] = {
 	CFG_END()
 };
 
+static cfg_opt_t range6_opts[] = {
+	OPT_S("prefix"),
+	OPT_S("start"),
+	OPT_S("end"),
+	OPT_L("dns"),
+	OPT_S("domain"),
+	OPT_S("preferred-lifetime"),
+	OPT_S("valid-lifetime"),
+	CFG_END()
+};
+
 static cfg_opt_t rule_opts[] = {
 	RULE_SECS,
 	CFG_END()
@@ -296,6 +310,7 @@ static cfg_opt_t main_extra[] = { OPT_L("interface"), RULE_SECS };
 static cfg_opt_t dhcp_extra[] = {
 	OPT_L("option"),
 	CFG_SEC("range", range_opts, SEC_MULTI),
+	CFG_SEC("range6", range6_opts, SEC_MULTI),
 };
 
 #define CONF_NSECTIONS	4

@@ -18,7 +18,9 @@
 struct cfg_t;
 
 /* Titled sections whose header line the pre-scan records. */
-enum conf_kind { KIND_MATCH, KIND_BOOT, KIND_HOST, KIND_RANGE, CONF_NKINDS };
+enum conf_kind {
+	KIND_MATCH, KIND_BOOT, KIND_HOST, KIND_RANGE, KIND_RANGE6, CONF_NKINDS
+};
 
 /* Where each option was set: keyed by the option instance. */
 struct conf_lineent {
@@ -45,7 +47,7 @@ struct conf_loader {
 	size_t			 lines_cap, lines_n;
 
 	size_t			 cap_matches, cap_boots, cap_hosts, cap_tags;
-	size_t			 cap_ranges;
+	size_t			 cap_ranges, cap_ranges6;
 	uint32_t		*tag_hash;	/* index + 1, open addressing */
 	size_t			 tag_hash_size;
 
@@ -169,5 +171,21 @@ void	conf_setting_main(struct conf_loader *, struct cfg_t *,
 	    const struct conf_args *);
 /* conf_check.c: what holds only once every file is read. */
 void	conf_check_all(struct conf_loader *);
+void	conf_check_names(struct conf_loader *, const char *, void *, size_t,
+	    size_t, size_t, size_t);
+
+/*
+ * conf_inet6.c: the IPv6 parts: dhcp's range6 sections and v6 settings,
+ * a host's ip6 and duid, relay prefixes, option 60 parameters, and their
+ * checks across files.
+ */
+void	conf_inet6_dhcp(struct conf_loader *, struct cfg_t *);
+int	conf_inet6_host(struct conf_loader *, struct cfg_t *,
+	    struct conf_host *);
+bool	conf_inet6_relay(struct conf_loader *, const char *,
+	    struct conf_cond *, size_t);
+int	conf_inet6_bootparam(struct conf_loader *, struct cfg_t *,
+	    struct conf_bootset *);
+void	conf_inet6_check(struct conf_loader *);
 
 #endif

@@ -531,6 +531,8 @@ conf_bootset(struct conf_loader *L, struct cfg_t *sec,
 		bs->delay_ms = (unsigned)v;
 		bs->set |= BS_DELAY;
 	}
+	if (conf_inet6_bootparam(L, sec, bs) < 0)
+		bad = 1;
 	return bad ? -1 : 0;
 }
 
@@ -612,9 +614,9 @@ conf_match_relay(struct conf_loader *L, struct cfg_t *sec,
 
 		if (conf_value_parse_subnet(s, &c->nets[c->n]))
 			c->n++;
-		else {
+		else if (!conf_inet6_relay(L, s, c, n)) {
 			conf_error_where(L, &c->where, "relay: \"%s\" is not a "
-			    "subnet such as 10.1.0.0/16", s);
+			    "subnet such as 10.1.0.0/16 or 2001:db8:1::/64", s);
 			bad = 1;
 		}
 	}
@@ -876,15 +878,20 @@ conf_host(struct conf_loader *L, struct cfg_t *sec, unsigned idx)
 	h.where = conf_confuse_sec_at(L, sec, KIND_HOST, idx);
 	h.name = arena_strdup(L->a, conf_confuse_title(sec));
 	if ((s = conf_confuse_str(sec, "mac")) == NULL) {
-		conf_error_where(L, &h.where, "host \"%s\" has no mac", h.name);
-		bad = 1;
+		if (conf_confuse_str(sec, "duid") == NULL) {
+			conf_error_where(L, &h.where, "host \"%s\" has no mac",
+			    h.name);
+			bad = 1;
+		}
 	} else if (conf_value_parse_mac(s, h.mac) == -1) {
 		w = conf_confuse_at(L, sec, "mac");
 		conf_error_where(L, &w, "mac: \"%s\" is not a MAC address such "
 		    "as 52:54:00:12:34:56", s);
 		bad = 1;
-	}
-	if (conf_setting_ip(L, sec, "ip", &h.ip) < 0)
+	} else
+		h.has_mac = true;
+	if (conf_setting_ip(L, sec, "ip", &h.ip) < 0 ||
+	    conf_inet6_host(L, sec, &h) < 0)
 		bad = 1;
 	if ((s = conf_confuse_str(sec, "hostname")) != NULL) {
 		if (!conf_value_validhostname(s)) {

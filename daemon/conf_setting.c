@@ -95,6 +95,10 @@ static const struct conf_setting conf_settings[] = {
 	ROW_UINT("dhcp", "proxy-followup", 0, 3600, 10, dhcp.proxy_followup),
 	ROW_UINT("dhcp", "port", 1, 65535, 67, dhcp.port),
 	ROW_UINT("dhcp", "proxy-port", 0, 65535, 4011, dhcp.proxy_port),
+	ROW_BOOL("dhcp", "ipv6", 1, dhcp.ipv6),
+	ROW_BOOL("dhcp", "rapid-commit", 1, dhcp.rapid_commit),
+	ROW_UINT("dhcp", "t1-percent", 1, 100, 50, dhcp.t1_pct),
+	ROW_UINT("dhcp", "t2-percent", 1, 100, 80, dhcp.t2_pct),
 
 	ROW_BOOL("tftp", "enable", 1, tftp.enable),
 	ROW_STR("tftp", "root", PXED_TFTPROOT, tftp.root),
@@ -478,8 +482,10 @@ conf_setting_main(struct conf_loader *L, struct cfg_t *cfg,
 	for (i = 0; i < conf_confuse_size(sec, "range"); i++)
 		conf_range(L, conf_confuse_nsec(sec, "range", i), i,
 		    conf->dhcp.lease_time);
+	conf_inet6_dhcp(L, sec);
 	if (conf->dhcp.mode == CONF_DHCP_SERVER && conf->dhcp.nranges == 0 &&
-	    conf_confuse_size(sec, "range") == 0)
+	    conf_confuse_size(sec, "range") == 0 &&
+	    conf_confuse_size(sec, "range6") == 0)
 		conf_error(L, conf_confuse_secline(L, sec), "dhcp: mode server "
 		    "needs at least one range");
 }

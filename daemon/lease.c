@@ -7,8 +7,12 @@
  *	A <address> <expires|never> <htype> <chaddr-hex> <id-hex> <host|->
  *	R <address>
  *	D <address> <until>
+ *	A6 <address> <expires|never> <iaid> <duid-hex> <mac-hex|-> <host|->
+ *	R6 <address>
+ *	D6 <address> <until>
  *
- * A is an ACKed binding, R a release, D a declined address.  Later lines
+ * A is an ACKed binding, R a release, D a declined address; the lines
+ * ending in 6 are DHCPv6 bindings, kept by lease6.c.  Later lines
  * win.  A line that does not parse, or a last line without its newline
  * (a torn write), is skipped with a warning; the file is then rewritten.
  */
@@ -30,6 +34,7 @@
 #include "dhcp_proto.h"
 #include "hash.h"
 #include "lease.h"
+#include "lease6.h"
 #include "log.h"
 
 #define LEASE_HASH_MIN		1024
@@ -105,6 +110,7 @@ lease_fini(struct leases *L)
 	free(L->path);
 	if (L->fd != -1)
 		close(L->fd);
+	lease6_fini(L);
 	memset(L, 0, sizeof(*L));
 	L->fd = -1;
 }
@@ -403,7 +409,7 @@ lease_expire(struct leases *L, int64_t now)
 
 /* ---------- journal ---------- */
 
-static void
+void
 lease_hex(char *out, const uint8_t *p, size_t n)
 {
 	static const char	hx[] = "0123456789abcdef";
@@ -416,7 +422,7 @@ lease_hex(char *out, const uint8_t *p, size_t n)
 	out[2 * n] = '\0';
 }
 
-static size_t
+size_t
 lease_unhex(const char *s, uint8_t *out, size_t cap)
 {
 	size_t	n = 0;
@@ -541,6 +547,14 @@ lease_queue(struct leases *L, const struct lease *l)
 
 	if (L->path == NULL || (n = lease_line(l, line, sizeof(line))) == 0)
 		return;
+	lease_journal_add(L, line, n);
+}
+
+void
+lease_journal_add(struct leases *L, const char *line, size_t n)
+{
+	if (L->path == NULL || n == 0)
+		return;
 	if (L->wlen + n > L->wcap) {
 		size_t	cap = L->wcap == 0 ? 65536 : L->wcap * 2;
 		char	*p;
@@ -613,7 +627,7 @@ fail:
 
 /* ---------- binding ---------- */
 
-static char *
+char *
 lease_hostname(const char *h)
 {
 	char	buf[64];
@@ -731,6 +745,8 @@ lease_apply(struct leases *L, char *line)
 	unsigned long	 ht;
 	struct lease	*l;
 
+	if (line[0] != '\0' && line[1] == '6')
+		return lease6_apply(L, line);
 	for (p = strtok_r(line, " ", &save); p != NULL && nf < 8;
 	    p = strtok_r(NULL, " ", &save))
 		f[nf++] = p;
@@ -878,6 +894,7 @@ lease_compact(struct leases *L, int64_t now)
 				fwrite(line, 1, n, fp);
 				lines++;
 			}
+	lines += lease6_compact(L, fp, now);
 	if (fflush(fp) != 0 || fsync(fd) == -1) {
 		log_warn("lease: %s", tmp);
 		fclose(fp);
@@ -912,7 +929,8 @@ lease_compact(struct leases *L, int64_t now)
 bool
 lease_want_compact(const struct leases *L)
 {
-	return L->path != NULL && L->lines > 10000 && L->lines > 4 * L->n;
+	return L->path != NULL && L->lines > 10000 &&
+	    L->lines > 4 * (L->n + lease6_count(L));
 }
 
 /* ---------- listing ---------- */
@@ -1026,6 +1044,7 @@ lease_dump(const char *path, int64_t now, bool json, FILE *out)
 	if (json)
 		fprintf(out, "[");
 	lease_foreach(&L, lease_dump_one, &d);
+	lease6_dump(&L, now, json, &d.first, out);
 	if (json)
 		fprintf(out, "%s]\n", d.first ? "" : "\n");
 	lease_fini(&L);

@@ -79,6 +79,7 @@ struct leases {
 	size_t		 unsynced;		/* commits since last sync */
 	uint64_t	 lines;			/* in the journal file */
 	struct lease_stats st;
+	struct lease6_store *v6;		/* lease6.c: IPv6 bindings */
 };
 
 /* Client identity: option 61 when sent, else htype followed by chaddr. */
@@ -131,6 +132,15 @@ void		 lease_release(struct leases *L, struct lease *l, int64_t now);
 void		 lease_decline(struct leases *L, uint32_t addr, int64_t until);
 /* Clear expired bindings out of the pools' bitmaps. */
 size_t		 lease_expire(struct leases *L, int64_t now);
+
+/* Queue one journal line (with its newline) for lease_sync(). */
+void		 lease_journal_add(struct leases *L, const char *line,
+		    size_t n);
+/* Hex of n bytes into out (2n + 1); back: bytes, 0 for "-", SIZE_MAX bad. */
+void		 lease_hex(char *out, const uint8_t *p, size_t n);
+size_t		 lease_unhex(const char *s, uint8_t *out, size_t cap);
+/* A client's host name cut to [A-Za-z0-9._-], allocated; NULL if empty. */
+char		*lease_hostname(const char *h);
 
 /* Bytes waiting to be written and synced. */
 bool		 lease_pending(const struct leases *L);

@@ -18,8 +18,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dhcp6_proto.h"
 #include "dhcp_proto.h"
 #include "rules.h"
+#include "wire.h"
+
+#define RULES_V6(req)	((req)->family == AF_INET6)
 
 void
 rules_req_init(struct rules_req *req)
@@ -36,10 +40,18 @@ rules_req_setopt(struct rules_req *req, uint8_t code, const uint8_t *data,
 	req->opt[code].present = true;
 }
 
+/* Option 93 and DHCPv6 option 61 are both lists of 16-bit types. */
+static const struct rules_opt *
+rules_arch_opt(const struct rules_req *req)
+{
+	return &req->opt[RULES_V6(req) ? D6O_CLIENT_ARCH_TYPE :
+	    DHO_CLIENT_ARCH];
+}
+
 int
 rules_arch(const struct rules_req *req)
 {
-	const struct rules_opt	*o = &req->opt[DHO_CLIENT_ARCH];
+	const struct rules_opt	*o = rules_arch_opt(req);
 
 	if (!o->present || o->len < 2)
 		return -1;
@@ -50,7 +62,7 @@ rules_arch(const struct rules_req *req)
 static bool
 rules_arch_holds(const struct conf_cond *c, const struct rules_req *req)
 {
-	const struct rules_opt	*o = &req->opt[DHO_CLIENT_ARCH];
+	const struct rules_opt	*o = rules_arch_opt(req);
 	size_t			 i, j;
 
 	if (!o->present)
@@ -66,6 +78,30 @@ rules_arch_holds(const struct conf_cond *c, const struct rules_req *req)
 }
 
 /*
+ * DHCPv6 options 15 and 16 (RFC 8415 21.15, 21.16) hold items with a
+ * 16-bit length each (16 after a 4-byte enterprise number): does one
+ * begin with s (whole: equal to s)?
+ */
+static bool
+rules_v6_items(const struct rules_opt *o, size_t skip, const uint8_t *s,
+    size_t len, bool whole)
+{
+	size_t	i, n;
+
+	if (!o->present)
+		return false;
+	for (i = skip; i + 2 <= o->len; i += 2 + n) {
+		n = wire_get16(o->data + i);
+		if (i + 2 + n > o->len)
+			return false;
+		if ((whole ? n == len : n >= len) &&
+		    memcmp(o->data + i + 2, s, len) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
  * Option 77: iPXE sends its name as a raw string; RFC 3004 clients send
  * length-prefixed tuples.  Either form matches.
  */
@@ -76,6 +112,9 @@ rules_userclass_has(const struct rules_req *req, const uint8_t *s,
 	const struct rules_opt	*o = &req->opt[DHO_USER_CLASS];
 	size_t			 i;
 
+	if (RULES_V6(req))
+		return rules_v6_items(&req->opt[D6O_USER_CLASS], 0, s, len,
+		    true);
 	if (!o->present)
 		return false;
 	if (o->len == len && memcmp(o->data, s, len) == 0)
@@ -104,6 +143,21 @@ rules_prefix(const struct rules_opt *o, const uint8_t *p, size_t len)
 	return o->present && o->len >= len && memcmp(o->data, p, len) == 0;
 }
 
+/* The relay's link-address in one of the condition's IPv6 prefixes. */
+static bool
+rules_relay6_holds(const struct conf_cond *c, const struct rules_req *req)
+{
+	size_t	i;
+
+	if (IN6_IS_ADDR_UNSPECIFIED(&req->link6))
+		return false;
+	for (i = 0; i < c->n6; i++)
+		if (conf_inet6_in_prefix(&req->link6, &c->nets6[i].net,
+		    c->nets6[i].plen))
+			return true;
+	return false;
+}
+
 static bool
 rules_cond_holds(const struct conf_cond *c, const struct rules_req *req,
     const struct conf_host *host)
@@ -117,6 +171,9 @@ rules_cond_holds(const struct conf_cond *c, const struct rules_req *req,
 	case COND_USERCLASS:
 		return rules_userclass_holds(c, req);
 	case COND_VENDORCLASS:
+		if (RULES_V6(req))
+			return rules_v6_items(&req->opt[D6O_VENDOR_CLASS], 4,
+			    c->data, c->len, false);
 		return rules_prefix(&req->opt[DHO_VENDOR_CLASS_ID], c->data,
 		    c->len);
 	case COND_MAC:
@@ -151,6 +208,8 @@ rules_cond_holds(const struct conf_cond *c, const struct rules_req *req,
 				return true;
 		return false;
 	case COND_RELAY:
+		if (RULES_V6(req))
+			return rules_relay6_holds(c, req);
 		if (req->giaddr.s_addr == 0)
 			return false;
 		for (i = 0; i < c->n; i++)
@@ -237,6 +296,10 @@ rules_overlay(struct conf_bootset *dst, const struct conf_bootset *src)
 		dst->tftp_refuse = src->tftp_refuse;
 	if (src->set & BS_DELAY)
 		dst->delay_ms = src->delay_ms;
+	if (src->set & BS_BOOTPARAM6) {
+		dst->param6 = src->param6;
+		dst->param6_len = src->param6_len;
+	}
 	if (src->set & BS_TFTP_ALIAS) {
 		dst->aliases = src->aliases;
 		dst->naliases = src->naliases;
@@ -251,7 +314,11 @@ rules_eval(const struct conf *conf, const struct rules_req *req,
 	size_t	i;
 
 	memset(res, 0, sizeof(*res));
-	if (req->mac_len == 6)
+	/* DHCPv6: a host is known by its DUID first, then by MAC. */
+	if (req->duid_len > 0)
+		res->host = conf_inet6_host_by_duid(conf, req->duid,
+		    req->duid_len);
+	if (res->host == NULL && req->mac_len == 6)
 		res->host = conf_host_by_mac(conf, req->mac);
 	if (res->host != NULL) {
 		conf_tag_set(&res->tags, CONF_TAG_KNOWN);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "conf.h"
 
@@ -18,13 +19,24 @@ struct rules_opt {
 	bool		 present;
 };
 
-/* What the engine looks at in a request; the DHCP code fills it in. */
+/*
+ * What the engine looks at in a request; the DHCP code fills it in.  An
+ * IPv4 request (family 0 or AF_INET) has its options by DHCP code; an
+ * IPv6 one (AF_INET6, dhcp6_srv_rules_req()) by DHCPv6 code (those below
+ * 256), so that "option N" means the request's own family's option N,
+ * while arch, vendorclass and userclass read options 61, 16 and 15 in
+ * their DHCPv6 formats.
+ */
 struct rules_req {
 	uint8_t		 mac[16];	/* chaddr */
 	uint8_t		 mac_len;	/* hlen; only 6 matches MAC rules */
 	struct rules_opt opt[256];	/* options by code, concatenated */
 	const char	*ifname;	/* receiving interface, may be NULL */
 	struct in_addr	 giaddr;	/* relay, 0 when not relayed */
+	sa_family_t	 family;	/* 0 or AF_INET; AF_INET6 */
+	const uint8_t	*duid;		/* IPv6: the client's DUID */
+	size_t		 duid_len;
+	struct in6_addr	 link6;		/* IPv6: relay link-address, or :: */
 };
 
 struct rules_result {
@@ -49,9 +61,12 @@ bool	rules_expr_holds(const struct conf_expr *e,
 void	rules_eval(const struct conf *conf, const struct rules_req *req,
 	    struct rules_result *res);
 
-/* First architecture in option 93, or -1 when absent. */
+/* First architecture in option 93 (DHCPv6: 61), or -1 when absent. */
 int	rules_arch(const struct rules_req *req);
-/* Option 77 holds s, as the raw string or as one RFC 3004 tuple. */
+/*
+ * Option 77 holds s, as the raw string or as one RFC 3004 tuple; for
+ * DHCPv6, option 15 holds it as one user-class-data (RFC 8415 21.15).
+ */
 bool	rules_userclass_has(const struct rules_req *req, const uint8_t *s,
 	    size_t len);
 

@@ -659,7 +659,8 @@ test_settings_documented(void)
 {
 	/* Main-file settings that are not scalars, so not rows. */
 	static const char *const other[] = {
-		"global.interface", "dhcp.option", "dhcp.range", NULL
+		"global.interface", "dhcp.option", "dhcp.range", "dhcp.range6",
+		NULL
 	};
 	static char			 keys[MAN_MAX_KEYS][64];
 	char				 name[64];
