@@ -257,21 +257,3 @@ netaddr_sock_unmap(union netaddr_sock *s)
 	s->sin.sin_addr = v4;
 	s->sin.sin_port = port;
 }
-
-bool
-netaddr_eui64_mac(const struct netaddr *a, uint8_t mac[6])
-{
-	const uint8_t	*b = a->u.v6.s6_addr;
-
-	if (a->family != AF_INET6 || !IN6_IS_ADDR_LINKLOCAL(&a->u.v6) ||
-	    b[11] != 0xff || b[12] != 0xfe)
-		return false;
-	/* The universal/local bit is inverted in the identifier. */
-	mac[0] = b[8] ^ 0x02;
-	mac[1] = b[9];
-	mac[2] = b[10];
-	mac[3] = b[13];
-	mac[4] = b[14];
-	mac[5] = b[15];
-	return true;
-}

@@ -79,11 +79,5 @@ size_t		netaddr_sock_hash(const union netaddr_sock *s);
  * is; other addresses are left alone.
  */
 void		netaddr_sock_unmap(union netaddr_sock *s);
-/*
- * The MAC inside a modified EUI-64 interface identifier (RFC 4291
- * appendix A): the link-local address a machine forms from its MAC.
- * False when a is no such address.
- */
-bool		netaddr_eui64_mac(const struct netaddr *a, uint8_t mac[6]);
 
 #endif

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dhcp6_pkt.h"
 #include "ev.h"
 #include "log.h"
 #include "udp.h"
@@ -473,7 +474,7 @@ udp_neighbour_mac(int fd, const struct netaddr *peer, int ifindex,
 	 * failing that, a link-local address formed from the MAC says it.
 	 */
 	return udp_nd_mac(&peer->u.v6, ifindex, mac) ||
-	    netaddr_eui64_mac(peer, mac);
+	    dhcp6_pkt_eui64_mac(&peer->u.v6, mac);
 }
 
 uint16_t

@@ -103,13 +103,12 @@ test_sock(void)
 	CU_ASSERT_STRING_EQUAL(netaddr_sock_str(&s.sa, buf, sizeof(buf)), "-");
 }
 
-/* Peers as the TFTP table keys them; dual-stack peers; EUI-64. */
+/* Peers as the TFTP table keys them; dual-stack peers. */
 static void
 test_peer(void)
 {
 	union netaddr_sock	a, b;
 	struct netaddr		x;
-	uint8_t			mac[6];
 	char			buf[NETADDR_STRLEN];
 
 	netaddr_pton("fe80::1", &x);
@@ -144,16 +143,6 @@ test_peer(void)
 	a.sa.sa_family = AF_UNIX;
 	CU_ASSERT_EQUAL(netaddr_sock_len(&a), 0);
 
-	/* 52:54:00:12:34:56 forms fe80::5054:ff:fe12:3456. */
-	netaddr_pton("fe80::5054:ff:fe12:3456", &x);
-	CU_ASSERT(netaddr_eui64_mac(&x, mac));
-	CU_ASSERT_EQUAL(memcmp(mac, "\x52\x54\x00\x12\x34\x56", 6), 0);
-	netaddr_pton("fe80::1", &x);			/* not from a MAC */
-	CU_ASSERT_FALSE(netaddr_eui64_mac(&x, mac));
-	netaddr_pton("fd77::5054:ff:fe12:3456", &x);	/* not link-local */
-	CU_ASSERT_FALSE(netaddr_eui64_mac(&x, mac));
-	netaddr_pton("10.0.0.1", &x);
-	CU_ASSERT_FALSE(netaddr_eui64_mac(&x, mac));
 }
 
 void
@@ -164,5 +153,5 @@ test_netaddr_register(void)
 	CU_add_test(s, "text: either family, URL host", test_text);
 	CU_add_test(s, "equality, hash, prefixes", test_compare);
 	CU_add_test(s, "socket addresses", test_sock);
-	CU_add_test(s, "peers: equality, hash, v4-mapped, EUI-64", test_peer);
+	CU_add_test(s, "peers: equality, hash, v4-mapped", test_peer);
 }
