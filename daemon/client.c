@@ -119,7 +119,7 @@ client_seen_fill(const struct dhcp_msg *m, struct in_addr addr,
 	client_copy_opt(m, DHO_USER_CLASS, s->uclass, &s->uclass_len,
 	    sizeof(s->uclass));
 	s->ipxe175 = m->opt[DHO_IPXE_ENCAP].present;
-	s->addr = addr;
+	s->addr = netaddr_v4(addr);
 	s->giaddr = m->giaddr;
 	s->valid = true;
 }
@@ -152,15 +152,14 @@ static bool
 client_by_addr(const struct sockaddr *peer, struct client_seen *out)
 {
 	const struct lease	*l;
-	struct in_addr		 a;
+	struct netaddr		 a;
 	size_t			 i;
 
-	if (peer->sa_family != AF_INET)
+	if (netaddr_from_sock(peer, &a, NULL) == -1)
 		return false;
-	a = ((const struct sockaddr_in *)(const void *)peer)->sin_addr;
-	/* A lease of ours says who has the address now. */
-	if (C.leases != NULL && (l = lease_by_addr(C.leases,
-	    ntohl(a.s_addr))) != NULL && lease_is_live(l,
+	/* A lease of ours says who has the address now (IPv4 leases). */
+	if (a.family == AF_INET && C.leases != NULL && (l = lease_by_addr(
+	    C.leases, ntohl(a.u.v4.s_addr))) != NULL && lease_is_live(l,
 	    (int64_t)time(NULL)) && l->htype == 1 &&
 	    l->hlen == CLIENT_MAC_LEN) {
 		if (client_seen_get(l->chaddr, out))
@@ -173,7 +172,7 @@ client_by_addr(const struct sockaddr *peer, struct client_seen *out)
 	}
 	for (i = 0; i < CLIENT_SLOTS; i++)
 		if (C.tab[i].used && C.tab[i].seen.valid &&
-		    C.tab[i].seen.addr.s_addr == a.s_addr) {
+		    netaddr_eq(&C.tab[i].seen.addr, &a)) {
 			*out = C.tab[i].seen;
 			return true;
 		}

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "netaddr.h"
 #include "rules.h"
 
 /*
@@ -37,8 +38,8 @@ struct client_seen {
 	uint8_t			 vendor[64];
 	uint8_t			 uclass[64];
 	bool			 ipxe175;
-	struct in_addr		 addr;		/* yiaddr, else ciaddr */
-	struct in_addr		 giaddr;
+	struct netaddr		 addr;		/* yiaddr, else ciaddr */
+	struct in_addr		 giaddr;	/* a DHCPv4 relay's */
 };
 
 /* A proxyDHCP offer waiting for its follow-up (4011 or TFTP). */
@@ -60,7 +61,7 @@ struct client_fetch {
 /*
  * Where a request came from, for client_rules_req().  DHCP gives the
  * decoded request; TFTP and HTTP give the MAC when they know it, else
- * (HTTP) the peer's address to find the machine by.
+ * (HTTP) the peer's address, of either family, to find the machine by.
  */
 struct client_src {
 	const struct dhcp_msg	*msg;		/* DHCP; NULL for the others */

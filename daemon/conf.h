@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "netaddr.h"
 #include "tmpl.h"
 
 #define CONF_MAX_TAGS	1024
@@ -300,12 +301,12 @@ struct conf {
 	struct {
 		bool		 enable;
 		uint16_t	 port;
-		struct in_addr	 address;	/* 0: every address */
+		struct netaddr	 address;	/* unset: every address */
 		const char	*root;
 		unsigned	 max_connections;
 		unsigned	 idle_timeout;	/* seconds */
 		bool		 status;	/* /metrics and /state */
-		struct in_addr	 status_address;
+		struct netaddr	 status_address;
 		uint16_t	 status_port;	/* 0: on the main port */
 		struct conf_script *scripts;	/* *.ipxe under the root */
 		size_t		 nscripts;

@@ -105,7 +105,7 @@ bool	conf_value_parse_ulong(const char *, unsigned long, unsigned long,
 bool	conf_value_parse_ip(const char *, struct in_addr *);
 int	conf_value_parse_macpat(const char *, struct conf_macpat *);
 bool	conf_value_parse_subnet(const char *, struct conf_subnet *);
-bool	conf_value_parse_addrport(const char *, struct in_addr *, uint16_t *);
+bool	conf_value_parse_addrport(const char *, struct netaddr *, uint16_t *);
 bool	conf_value_validname(const char *);
 bool	conf_value_validhostname(const char *);
 
@@ -131,11 +131,11 @@ int	conf_rules_options(struct conf_loader *, struct cfg_t *,
 enum conf_setting_type {
 	CONF_SET_BOOL,		/* yes/no */
 	CONF_SET_UINT,		/* min..max, times scale */
-	CONF_SET_IP,		/* dotted quad */
+	CONF_SET_IP,		/* IPv4 or IPv6 literal (struct netaddr) */
 	CONF_SET_STRING,
 	CONF_SET_PATH,		/* absolute path */
 	CONF_SET_ENUM,		/* one of names */
-	CONF_SET_ADDRPORT,	/* ADDRESS:PORT, the port at off2 */
+	CONF_SET_ADDRPORT,	/* ADDRESS:PORT or [V6]:PORT, port at off2 */
 };
 
 struct conf_setting_name {

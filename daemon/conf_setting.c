@@ -241,7 +241,7 @@ conf_setting_defaults(struct conf *c)
 			break;
 		case CONF_SET_IP:
 		case CONF_SET_ADDRPORT:
-			break;		/* 0.0.0.0: none */
+			break;		/* AF_UNSPEC: none */
 		}
 	}
 }
@@ -289,7 +289,7 @@ conf_setting_text(struct conf_loader *L, struct cfg_t *sec,
     const struct conf_setting *s)
 {
 	const char	*v = conf_confuse_str(sec, s->key);
-	struct in_addr	 ip;
+	struct netaddr	 ip;
 	uint16_t	 port;
 
 	if (v == NULL)
@@ -301,7 +301,8 @@ conf_setting_text(struct conf_loader *L, struct cfg_t *sec,
 	if (s->type == CONF_SET_ADDRPORT) {
 		if (!conf_value_parse_addrport(v, &ip, &port)) {
 			conf_error(L, conf_confuse_optline(L, sec, s->key),
-			    "%s: \"%s\" is not ADDRESS:PORT", s->key, v);
+			    "%s: \"%s\" is not ADDRESS:PORT or [IPV6]:PORT",
+			    s->key, v);
 			return;
 		}
 		memcpy((char *)L->conf + s->off, &ip, sizeof(ip));
@@ -320,7 +321,8 @@ conf_setting_parse(struct conf_loader *L, struct cfg_t *sec,
 {
 	unsigned long	v;
 	bool		b;
-	struct in_addr	ip;
+	struct netaddr	ip;
+	const char	*str;
 
 	switch (s->type) {
 	case CONF_SET_BOOL:
@@ -333,7 +335,13 @@ conf_setting_parse(struct conf_loader *L, struct cfg_t *sec,
 			    s->scale : 1));
 		break;
 	case CONF_SET_IP:
-		if (conf_setting_ip(L, sec, s->key, &ip) > 0)
+		if ((str = conf_confuse_str(sec, s->key)) == NULL)
+			break;
+		if (netaddr_pton(str, &ip) == -1)
+			conf_error(L, conf_confuse_optline(L, sec, s->key),
+			    "%s: \"%s\" is not an IPv4 or IPv6 address",
+			    s->key, str);
+		else
 			memcpy((char *)L->conf + s->off, &ip, sizeof(ip));
 		break;
 	default:

@@ -146,18 +146,28 @@ conf_value_parse_subnet(const char *s, struct conf_subnet *net)
 	return true;
 }
 
-/* "ADDRESS:PORT", the port from 1. */
+/*
+ * "ADDRESS:PORT" for IPv4, "[ADDRESS]:PORT" for IPv6 (the form of a URL,
+ * RFC 3986 3.2.2), the port from 1.
+ */
 bool
-conf_value_parse_addrport(const char *s, struct in_addr *ip, uint16_t *port)
+conf_value_parse_addrport(const char *s, struct netaddr *ip, uint16_t *port)
 {
-	char		 host[64], *colon;
+	char		 host[64], *colon, *h = host;
 	unsigned long	 v;
 
 	snprintf(host, sizeof(host), "%s", s);
 	if ((colon = strrchr(host, ':')) == NULL)
 		return false;
 	*colon = '\0';
-	if (!conf_value_parse_ip(host, ip) ||
+	if (host[0] == '[') {
+		if (colon == host + 1 || colon[-1] != ']')
+			return false;
+		colon[-1] = '\0';
+		h = host + 1;
+	}
+	if (netaddr_pton(h, ip) == -1 ||
+	    (ip->family == AF_INET6) != (h != host) ||
 	    !conf_value_parse_ulong(colon + 1, 1, 65535, &v))
 		return false;
 	*port = (uint16_t)v;

@@ -221,8 +221,9 @@ dhcp_prep(struct dhcp_held *h, struct udp_out *u)
 
 	u->buf = o->buf;
 	u->len = o->len;
-	u->to = o->to;
-	u->local = h->local;
+	memset(&u->to, 0, sizeof(u->to));
+	u->to.sin = o->to;
+	u->local = netaddr_v4(h->local);
 	u->ifindex = 0;
 	switch (o->dest) {
 	case DHCP_DEST_NONE:
@@ -234,9 +235,9 @@ dhcp_prep(struct dhcp_held *h, struct udp_out *u)
 		if (!dhcp_arp_add(o, h->ifindex)) {
 			D.st.arp_fallbacks++;
 			log_debug("dhcp: cannot add an ARP entry for %s (%s): "
-			    "broadcasting", inet_ntoa(u->to.sin_addr),
+			    "broadcasting", inet_ntoa(u->to.sin.sin_addr),
 			    strerror(errno));
-			u->to.sin_addr.s_addr = INADDR_BROADCAST;
+			u->to.sin.sin_addr.s_addr = INADDR_BROADCAST;
 		}
 		u->ifindex = h->ifindex;
 		break;
@@ -256,7 +257,7 @@ dhcp_send(struct dhcp_held *h)
 	struct udp_out	u;
 
 	if (dhcp_prep(h, &u))
-		udp_send(h->fd, &u.to, u.local, u.ifindex, u.buf, u.len);
+		udp_send(h->fd, &u.to, &u.local, u.ifindex, u.buf, u.len);
 }
 
 /* Send every held reply once the journal is synced (the prepare hook). */
@@ -411,7 +412,7 @@ dhcp_handle(int fd, bool proxy_port, const uint8_t *buf, size_t n,
 	char			 ifname[IF_NAMESIZE];
 	const char		*name;
 
-	if (from->peer.sin_port == 0 ||
+	if (udp_from_port(from) == 0 || from->peer.sa.sa_family != AF_INET ||
 	    !udp_iface_allowed(D.conf, from->ifindex))
 		return;
 	if (D.ndetect > 0 && n >= BOOTP_OFF_XID + 4) {
@@ -424,7 +425,7 @@ dhcp_handle(int fd, bool proxy_port, const uint8_t *buf, size_t n,
 		snprintf(ifname, sizeof(ifname), "%s", name);
 	else
 		snprintf(ifname, sizeof(ifname), "if%d", from->ifindex);
-	if (!dhcp_if_lookup(from->ifindex, from->local, &ifa)) {
+	if (!dhcp_if_lookup(from->ifindex, from->local.u.v4, &ifa)) {
 		log_debug("dhcp: no IPv4 address on %s: ignored", ifname);
 		return;
 	}
@@ -440,7 +441,7 @@ dhcp_handle(int fd, bool proxy_port, const uint8_t *buf, size_t n,
 	in.ifaddr = ifa.addr;
 	in.ifmask = ifa.mask;
 	in.proxy_port = proxy_port;
-	in.src = from->peer;
+	in.src = from->peer.sin;
 	in.loglevel = log_getlevel();
 	dhcp_srv_handle(&in, buf, n, &h->out);
 	if (h->out.reqtype < 0) {
@@ -539,7 +540,7 @@ dhcp_detect_read(int fd, void *arg)
 
 	while ((n = udp_recv(fd, buf, sizeof(buf), &from)) != -1) {
 		if (dhcp_probe_offer_parse(buf, (size_t)n, D.detect_xid,
-		    from.peer.sin_addr, &o) == -1 || dhcp_is_own(o.server) ||
+		    from.peer.sin.sin_addr, &o) == -1 || dhcp_is_own(o.server) ||
 		    dhcp_is_own(o.from))
 			continue;
 		dhcp_probe_format(&o, line, sizeof(line));
@@ -636,7 +637,7 @@ dhcp_socket(uint16_t port)
 {
 	int	fd, on = 1;
 
-	if ((fd = udp_socket(port, 4 * 1024 * 1024)) == -1)
+	if ((fd = udp_socket(AF_INET, port, 4 * 1024 * 1024)) == -1)
 		return -1;
 	if (setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof(on)) == -1) {
 		close(fd);

@@ -44,6 +44,7 @@
 #include "loopguard.h"
 #include "rules.h"
 #include "status.h"
+#include "udp.h"
 
 #define HTTP_SCRIPT_MAX		(256 * 1024)
 /*
@@ -57,7 +58,7 @@ struct http_req {
 	uint64_t	 start;
 	char		 method[8];
 	char		 url[300];	/* as sent, sanitized, for the log */
-	char		 client[48];
+	char		 client[NETADDR_STRLEN];
 	unsigned	 status;
 	uint64_t	 bytes;
 	bool		 head;
@@ -71,6 +72,7 @@ static struct {
 	const struct conf	*conf;
 	bool			 up;
 	struct MHD_Daemon	*d, *sd;	/* main, status (may be NULL) */
+	char			 where[NETADDR_STRLEN + 16]; /* for the log */
 	struct fsroot		 root;
 	struct ev_hook		 hook;
 	struct http_stats	 st;
@@ -319,29 +321,39 @@ http_text(struct MHD_Connection *c, struct http_req *r, char *text,
 
 /* ---------- iPXE scripts ---------- */
 
+/*
+ * The address the client reached us at, as a URL's host: "10.0.0.1" or
+ * "[fd77::1]" (what ${server} and ${http} say in a script).
+ */
 static void
 http_local(struct MHD_Connection *c, char *buf, size_t len)
 {
 	const union MHD_ConnectionInfo	*ci;
-	struct sockaddr_in		 sin;
-	socklen_t			 sl = sizeof(sin);
+	union netaddr_sock		 sa;
+	struct netaddr			 a;
+	socklen_t			 sl = sizeof(sa);
 
 	buf[0] = '\0';
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-	if (ci != NULL && getsockname(ci->connect_fd, (struct sockaddr *)&sin,
-	    &sl) == 0 && sin.sin_family == AF_INET)
-		inet_ntop(AF_INET, &sin.sin_addr, buf, (socklen_t)len);
+	if (ci == NULL || getsockname(ci->connect_fd, &sa.sa, &sl) != 0)
+		return;
+	netaddr_sock_unmap(&sa);
+	if (netaddr_from_sock(&sa.sa, &a, NULL) == 0)
+		netaddr_url_host(&a, buf, len);
 }
 
 /*
  * Who asks: the ?mac= pxed put in the URL it handed out, else what DHCP
- * knows of the client's address.  Fills req; false when nobody is known.
+ * knows of the client's address, else (IPv6, where there is no DHCPv4
+ * record to go by) the MAC in the kernel's neighbour table.  Fills req;
+ * false when nobody is known.
  */
 static bool
-http_who(struct MHD_Connection *c, const struct sockaddr_in *peer,
+http_who(struct MHD_Connection *c, const union netaddr_sock *peer,
     struct rules_req *req, uint8_t mac[6])
 {
 	struct client_src	 src;
+	struct netaddr		 a;
 	const char		*q;
 	char			 dec[64];
 
@@ -351,21 +363,30 @@ http_who(struct MHD_Connection *c, const struct sockaddr_in *peer,
 	    http_parse_mac(dec, mac))
 		src.mac = mac;
 	else if (peer != NULL)
-		src.peer = (const struct sockaddr *)(const void *)peer;
-	if (!client_rules_req(&src, req))
-		return false;
+		src.peer = &peer->sa;
+	if (!client_rules_req(&src, req)) {
+		if (src.peer == NULL || peer->sa.sa_family != AF_INET6 ||
+		    netaddr_from_sock(&peer->sa, &a, NULL) == -1 ||
+		    !udp_neighbour_mac(-1, &a, (int)peer->sin6.sin6_scope_id,
+		    mac))
+			return false;
+		src.peer = NULL;
+		src.mac = mac;
+		client_rules_req(&src, req);
+	}
 	memcpy(mac, req->mac, 6);
 	return true;
 }
 
 static enum MHD_Result
 http_script(struct MHD_Connection *c, struct http_req *r,
-    const struct conf_script *sc, const struct sockaddr_in *peer)
+    const struct conf_script *sc, const union netaddr_sock *peer)
 {
 	struct rules_req	 req;
 	struct rules_result	 res;
 	struct rules_vars	 v;
-	char			 server[INET_ADDRSTRLEN], ip[INET_ADDRSTRLEN];
+	struct netaddr		 pa;
+	char			 server[NETADDR_STRLEN], ip[NETADDR_STRLEN];
 	char			*out;
 	size_t			 need;
 	uint8_t			 mac[6];
@@ -374,8 +395,8 @@ http_script(struct MHD_Connection *c, struct http_req *r,
 	rules_eval(H.conf, &req, &res);
 	http_local(c, server, sizeof(server));
 	ip[0] = '\0';
-	if (peer != NULL)
-		inet_ntop(AF_INET, &peer->sin_addr, ip, sizeof(ip));
+	if (peer != NULL && netaddr_from_sock(&peer->sa, &pa, NULL) == 0)
+		netaddr_ntop(&pa, ip, sizeof(ip));
 	memset(&v, 0, sizeof(v));
 	v.conf = H.conf;
 	v.req = &req;
@@ -472,7 +493,7 @@ http_file_body(int fd, uint64_t size, uint64_t first, uint64_t last,
 /* A boot program fetched whole counts for the loop guard. */
 static void
 http_file_loop(struct MHD_Connection *c, struct http_req *r,
-    const char *canon, const struct sockaddr_in *peer)
+    const char *canon, const union netaddr_sock *peer)
 {
 	struct rules_req	 req;
 	struct rules_result	 res;
@@ -488,7 +509,7 @@ http_file_loop(struct MHD_Connection *c, struct http_req *r,
 
 static enum MHD_Result
 http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
-    const struct sockaddr_in *peer)
+    const union netaddr_sock *peer)
 {
 	struct MHD_Response	*resp;
 	struct stat		 st;
@@ -546,16 +567,25 @@ http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
 
 /* ---------- the handler ---------- */
 
-static const struct sockaddr_in *
-http_peer(struct MHD_Connection *c)
+/*
+ * The client's address, into *out: an IPv4 client of the dual-stack
+ * socket as the IPv4 address it is.  NULL when libmicrohttpd cannot say.
+ */
+static const union netaddr_sock *
+http_peer(struct MHD_Connection *c, union netaddr_sock *out)
 {
 	const union MHD_ConnectionInfo	*ci;
 
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci == NULL || ci->client_addr == NULL ||
-	    ci->client_addr->sa_family != AF_INET)
+	if (ci == NULL || ci->client_addr == NULL)
 		return NULL;
-	return (const struct sockaddr_in *)(const void *)ci->client_addr;
+	memset(out, 0, sizeof(*out));
+	out->sa.sa_family = ci->client_addr->sa_family;
+	if (netaddr_sock_len(out) == 0)
+		return NULL;
+	memcpy(out, ci->client_addr, netaddr_sock_len(out));
+	netaddr_sock_unmap(out);
+	return out;
 }
 
 static enum MHD_Result
@@ -564,7 +594,8 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url,
     size_t *upload_size, void **con_cls)
 {
 	struct http_req			*r = *con_cls;
-	const struct sockaddr_in	*peer = http_peer(c);
+	union netaddr_sock		 ps;
+	const union netaddr_sock	*peer = http_peer(c, &ps);
 	const struct conf_script	*sc;
 	bool				 status_daemon = cls != NULL;
 	char				 dec[1024], canon[1024];
@@ -575,8 +606,6 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url,
 	(void)version;
 	(void)upload;
 	if (r == NULL) {
-		char	addr[INET_ADDRSTRLEN] = "?";
-
 		if ((r = calloc(1, sizeof(*r))) == NULL)
 			return MHD_NO;
 		r->start = ev_now();
@@ -584,9 +613,10 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url,
 		log_sanitize(r->url, sizeof(r->url), (const uint8_t *)url,
 		    strlen(url));
 		if (peer != NULL)
-			inet_ntop(AF_INET, &peer->sin_addr, addr, sizeof(addr));
-		snprintf(r->client, sizeof(r->client), "%s:%u", addr,
-		    peer != NULL ? ntohs(peer->sin_port) : 0);
+			netaddr_sock_str(&peer->sa, r->client,
+			    sizeof(r->client));
+		else
+			snprintf(r->client, sizeof(r->client), "?:0");
 		r->head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 		*con_cls = r;
 		/*
@@ -728,19 +758,17 @@ http_dispatch(void *arg, fd_set *rd, fd_set *wr, fd_set *ex)
 }
 
 static struct MHD_Daemon *
-http_start(struct in_addr addr, uint16_t port, unsigned conns,
+http_start_at(const union netaddr_sock *sa, unsigned flags, unsigned conns,
     unsigned idle, void *cls)
 {
-	struct sockaddr_in	sin;
+	uint16_t	port;
+	struct netaddr	a;
 
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	sin.sin_addr = addr;
-	return MHD_start_daemon(MHD_USE_ERROR_LOG, port, NULL, NULL,
+	netaddr_from_sock(&sa->sa, &a, &port);
+	return MHD_start_daemon(MHD_USE_ERROR_LOG | flags, port, NULL, NULL,
 	    http_handler, cls,
 	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, NULL,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
+	    MHD_OPTION_SOCK_ADDR, &sa->sa,
 	    MHD_OPTION_CONNECTION_LIMIT, conns,
 	    MHD_OPTION_CONNECTION_TIMEOUT, idle,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
@@ -753,11 +781,48 @@ http_start(struct in_addr addr, uint16_t port, unsigned conns,
 	    MHD_OPTION_END);
 }
 
+/*
+ * A daemon on addr (either family), or on every address of both families
+ * when addr is unset: one dual-stack socket, so that max-connections
+ * stays one limit below FD_SETSIZE, whose IPv4 peers http_peer() unmaps.
+ * Without IPv6 on the host, every IPv4 address.  The address and port
+ * served go to where, for the log.
+ */
+static struct MHD_Daemon *
+http_start(const struct netaddr *addr, uint16_t port, unsigned conns,
+    unsigned idle, void *cls, char *where, size_t wlen)
+{
+	union netaddr_sock	 sa;
+	struct netaddr		 any;
+	struct MHD_Daemon	*d;
+
+	if (addr->family != AF_UNSPEC) {
+		netaddr_to_sock(addr, port, &sa);
+		netaddr_sock_str(&sa.sa, where, wlen);
+		return http_start_at(&sa, addr->family == AF_INET6 ?
+		    MHD_USE_IPv6 : 0, conns, idle, cls);
+	}
+	memset(&any, 0, sizeof(any));
+	any.family = AF_INET6;
+	netaddr_to_sock(&any, port, &sa);
+	if ((d = http_start_at(&sa, MHD_USE_DUAL_STACK, conns, idle,
+	    cls)) != NULL) {
+		snprintf(where, wlen, "port %u (IPv4 and IPv6)", port);
+		return d;
+	}
+	log_debug("http: no dual-stack socket (%s): IPv4 only",
+	    strerror(errno));
+	any.family = AF_INET;
+	netaddr_to_sock(&any, port, &sa);
+	snprintf(where, wlen, "port %u (IPv4)", port);
+	return http_start_at(&sa, 0, conns, idle, cls);
+}
+
 int
 http_init(const struct conf *conf)
 {
 	static int	status_cls;
-	char		addr[INET_ADDRSTRLEN];
+	char		swhere[NETADDR_STRLEN + 16];
 
 	H.conf = conf;
 	if (!conf->http.enable)
@@ -766,15 +831,16 @@ http_init(const struct conf *conf)
 		log_warn("http: root %s", conf->http.root);
 		return -1;
 	}
-	if ((H.d = http_start(conf->http.address, conf->http.port,
+	if ((H.d = http_start(&conf->http.address, conf->http.port,
 	    conf->http.max_connections, conf->http.idle_timeout,
-	    NULL)) == NULL) {
+	    NULL, H.where, sizeof(H.where))) == NULL) {
 		log_warn("http: cannot serve on port %u", conf->http.port);
 		return -1;
 	}
 	if (conf->http.status && conf->http.status_port != 0 &&
-	    (H.sd = http_start(conf->http.status_address,
-	    conf->http.status_port, 16, 10, &status_cls)) == NULL) {
+	    (H.sd = http_start(&conf->http.status_address,
+	    conf->http.status_port, 16, 10, &status_cls, swhere,
+	    sizeof(swhere))) == NULL) {
 		log_warn("http: cannot serve status on port %u",
 		    conf->http.status_port);
 		return -1;
@@ -783,11 +849,9 @@ http_init(const struct conf *conf)
 	H.hook.dispatch = http_dispatch;
 	ev_hook_add(&H.hook);
 	H.up = true;
-	inet_ntop(AF_INET, &conf->http.address, addr, sizeof(addr));
-	log_info("http: serving %s on %s:%u, %zu iPXE script%s, up to %u "
-	    "connections", conf->http.root, addr, conf->http.port,
-	    conf->http.nscripts, conf->http.nscripts == 1 ? "" : "s",
-	    conf->http.max_connections);
+	log_info("http: serving %s on %s, %zu iPXE script%s, up to %u "
+	    "connections", conf->http.root, H.where, conf->http.nscripts,
+	    conf->http.nscripts == 1 ? "" : "s", conf->http.max_connections);
 	return 0;
 }
 
@@ -803,7 +867,9 @@ http_reload(const struct conf *conf)
 		return;
 	}
 	if (!conf->http.enable || conf->http.port != old->http.port ||
-	    conf->http.address.s_addr != old->http.address.s_addr ||
+	    !netaddr_eq(&conf->http.address, &old->http.address) ||
+	    !netaddr_eq(&conf->http.status_address,
+	    &old->http.status_address) ||
 	    conf->http.status_port != old->http.status_port ||
 	    conf->http.max_connections != old->http.max_connections ||
 	    conf->http.idle_timeout != old->http.idle_timeout)

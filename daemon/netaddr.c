@@ -51,16 +51,22 @@ netaddr_eq(const struct netaddr *a, const struct netaddr *b)
 	}
 }
 
-size_t
-netaddr_hash(const struct netaddr *a)
+/* The family and the address bytes (not the union's padding). */
+static uint64_t
+netaddr_hash_feed(uint64_t h, const struct netaddr *a)
 {
-	uint64_t	h = hash_update(HASH_INIT, &a->family, sizeof(a->family));
-
+	h = hash_update(h, &a->family, sizeof(a->family));
 	if (a->family == AF_INET)
 		h = hash_update(h, &a->u.v4, sizeof(a->u.v4));
 	else if (a->family == AF_INET6)
 		h = hash_update(h, &a->u.v6, sizeof(a->u.v6));
-	return hash_final(h);
+	return h;
+}
+
+size_t
+netaddr_hash(const struct netaddr *a)
+{
+	return hash_final(netaddr_hash_feed(HASH_INIT, a));
 }
 
 const char *
@@ -193,4 +199,61 @@ netaddr_sock_str(const struct sockaddr *sa, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%s:%u", ip, (unsigned)port);
 	return buf;
+}
+
+socklen_t
+netaddr_sock_len(const union netaddr_sock *s)
+{
+	switch (s->sa.sa_family) {
+	case AF_INET:
+		return sizeof(s->sin);
+	case AF_INET6:
+		return sizeof(s->sin6);
+	default:
+		return 0;
+	}
+}
+
+bool
+netaddr_sock_eq(const union netaddr_sock *a, const union netaddr_sock *b)
+{
+	struct netaddr	x, y;
+	uint16_t	px, py;
+
+	if (netaddr_from_sock(&a->sa, &x, &px) == -1 ||
+	    netaddr_from_sock(&b->sa, &y, &py) == -1)
+		return false;
+	if (!netaddr_eq(&x, &y) || px != py)
+		return false;
+	return x.family != AF_INET6 ||
+	    a->sin6.sin6_scope_id == b->sin6.sin6_scope_id;
+}
+
+size_t
+netaddr_sock_hash(const union netaddr_sock *s)
+{
+	struct netaddr	a;
+	uint16_t	port = 0;
+	uint64_t	h;
+
+	netaddr_from_sock(&s->sa, &a, &port);
+	h = hash_update(netaddr_hash_feed(HASH_INIT, &a), &port, sizeof(port));
+	return hash_final(h);
+}
+
+void
+netaddr_sock_unmap(union netaddr_sock *s)
+{
+	struct in_addr	v4;
+	uint16_t	port;
+
+	if (s->sa.sa_family != AF_INET6 ||
+	    !IN6_IS_ADDR_V4MAPPED(&s->sin6.sin6_addr))
+		return;
+	memcpy(&v4, &s->sin6.sin6_addr.s6_addr[12], sizeof(v4));
+	port = s->sin6.sin6_port;
+	memset(s, 0, sizeof(*s));
+	s->sin.sin_family = AF_INET;
+	s->sin.sin_addr = v4;
+	s->sin.sin_port = port;
 }

@@ -63,5 +63,21 @@ socklen_t	netaddr_to_sock(const struct netaddr *a, uint16_t port,
 /* "10.0.0.1:69" or "[2001:db8::1]:69" into buf (>= NETADDR_STRLEN). */
 const char	*netaddr_sock_str(const struct sockaddr *sa, char *buf,
 		    size_t len);
+/* The length of a socket address of s's family; 0 for other families. */
+socklen_t	netaddr_sock_len(const union netaddr_sock *s);
+/*
+ * Whether a and b are one peer: family, address, port and, for IPv6, the
+ * scope (one link-local address may sit on two links).
+ */
+bool		netaddr_sock_eq(const union netaddr_sock *a,
+		    const union netaddr_sock *b);
+/* A hash of what netaddr_sock_eq compares, for hash tables. */
+size_t		netaddr_sock_hash(const union netaddr_sock *s);
+/*
+ * An IPv4-mapped IPv6 address (::ffff:a.b.c.d, RFC 4291 2.5.5.2), as a
+ * dual-stack socket reports IPv4 peers, turned into the IPv4 address it
+ * is; other addresses are left alone.
+ */
+void		netaddr_sock_unmap(union netaddr_sock *s);
 
 #endif

@@ -60,12 +60,13 @@
 
 struct tftp_conn {
 	struct tftp_xfer	 x;
-	struct sockaddr_in	 peer;
-	struct in_addr		 local;
+	union netaddr_sock	 peer;
+	struct netaddr		 local;
+	int			 ifindex;
 	unsigned		 sock;
 	char			 asked[512];	/* the clean name requested */
 	char			 name[560];	/* what is served, for logs */
-	char			 client[48];	/* "ip:port" */
+	char			 client[NETADDR_STRLEN]; /* "ip:port" */
 	char			 opts[80];	/* negotiated, for logs */
 	char			 rule[200];	/* the boot entry, for loops */
 	uint8_t			 mac[6];
@@ -80,9 +81,9 @@ struct tftp_mtu {
 
 static struct {
 	bool			 up;
-	int			 lfd;		/* port 69 */
+	int			 lfd, lfd6;	/* port 69, IPv4 and IPv6 */
 	uint16_t		 port;
-	int			*socks;
+	int			*socks;		/* IPv4, then IPv6 (lazy) */
 	unsigned		 nsocks, next_sock;
 	struct fsroot		 root;
 	const struct conf	*conf;
@@ -94,28 +95,23 @@ static struct {
 	struct tftp_io_stats	 st;
 	uint64_t		 busy_logged_ms;
 	unsigned		 busy_unlogged;
-} T = { .lfd = -1 };
+} T = { .lfd = -1, .lfd6 = -1 };
 
 /* ---------- small helpers ---------- */
 
 static size_t
-tftp_peerhash(const struct sockaddr_in *sin)
+tftp_peerhash(const union netaddr_sock *peer)
 {
-	uint64_t	h = HASH_INIT;
-
-	h = hash_update(h, &sin->sin_addr, sizeof(sin->sin_addr));
-	h = hash_update(h, &sin->sin_port, sizeof(sin->sin_port));
-	return hash_final(h) & T.hash_mask;
+	return netaddr_sock_hash(peer) & T.hash_mask;
 }
 
 static struct tftp_conn *
-tftp_lookup(const struct sockaddr_in *sin)
+tftp_lookup(const union netaddr_sock *peer)
 {
 	struct tftp_conn	*c;
 
-	for (c = T.hash[tftp_peerhash(sin)]; c != NULL; c = c->hnext)
-		if (c->peer.sin_addr.s_addr == sin->sin_addr.s_addr &&
-		    c->peer.sin_port == sin->sin_port)
+	for (c = T.hash[tftp_peerhash(peer)]; c != NULL; c = c->hnext)
+		if (netaddr_sock_eq(&c->peer, peer))
 			return c;
 	return NULL;
 }
@@ -133,32 +129,35 @@ tftp_unhash(struct tftp_conn *c)
 		}
 }
 
-static void
-tftp_fmtpeer(char *buf, size_t len, const struct sockaddr_in *sin)
+/*
+ * The interface a reply names.  IPv4 replies go by the routing table, as
+ * they always have; an IPv6 reply names the interface the request came
+ * in on, which a link-local source address needs (RFC 3542 6.1).
+ */
+static int
+tftp_out_ifindex(const struct netaddr *local, int ifindex)
 {
-	char	ip[INET_ADDRSTRLEN];
-
-	inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof(ip));
-	snprintf(buf, len, "%s:%u", ip, ntohs(sin->sin_port));
+	return local != NULL && local->family == AF_INET6 ? ifindex : 0;
 }
 
 /* Send one datagram from the address the client talked to. */
 static void
-tftp_sendto(int fd, const struct sockaddr_in *to, struct in_addr local,
-    const void *buf, size_t len)
+tftp_sendto(int fd, const union netaddr_sock *to,
+    const struct netaddr *local, int ifindex, const void *buf, size_t len)
 {
-	udp_send(fd, to, local, 0, buf, len);
+	udp_send(fd, to, local, tftp_out_ifindex(local, ifindex), buf, len);
 }
 
 static void
-tftp_senderr(int fd, const struct sockaddr_in *to, struct in_addr local,
-    uint16_t code, const char *msg)
+tftp_senderr(int fd, const union netaddr_sock *to,
+    const struct netaddr *local, int ifindex, uint16_t code,
+    const char *msg)
 {
 	uint8_t	pkt[160];
 	size_t	n = tftp_pkt_error_build(pkt, sizeof(pkt), code, msg);
 
 	if (n > 0)
-		tftp_sendto(fd, to, local, pkt, n);
+		tftp_sendto(fd, to, local, ifindex, pkt, n);
 }
 
 static int
@@ -261,10 +260,11 @@ tftp_send_gso(struct tftp_conn *c, int fd, struct iovec *iov, size_t npkts,
 			return true;	/* the caller sends singles */
 		memset(&m, 0, sizeof(m));
 		m.msg_name = &c->peer;
-		m.msg_namelen = sizeof(c->peer);
+		m.msg_namelen = netaddr_sock_len(&c->peer);
 		m.msg_iov = &iov[2 * *done];
 		m.msg_iovlen = 2 * n;
-		udp_cmsg(&cb, c->local, 0, (uint16_t)seg, &m);
+		udp_cmsg(&cb, &c->local, tftp_out_ifindex(&c->local,
+		    c->ifindex), (uint16_t)seg, &m);
 		if ((r = sendmsg(fd, &m, 0)) == -1) {
 			if (errno == EAGAIN || errno == ENOBUFS)
 				return true;	/* the retransmit timer copes */
@@ -295,7 +295,8 @@ tftp_conn_send(struct tftp_xfer *x, struct iovec *iov, size_t npkts)
 		return;
 	/* One control block serves every message: the same source address. */
 	memset(&proto, 0, sizeof(proto));
-	udp_cmsg(&cb, c->local, 0, 0, &proto);
+	udp_cmsg(&cb, &c->local, tftp_out_ifindex(&c->local, c->ifindex), 0,
+	    &proto);
 	while (done < npkts) {
 		size_t	n = npkts - done > 64 ? 64 : npkts - done;
 		int	sent;
@@ -305,7 +306,7 @@ tftp_conn_send(struct tftp_xfer *x, struct iovec *iov, size_t npkts)
 			struct msghdr	*m = &msgs[i].msg_hdr;
 
 			m->msg_name = &c->peer;
-			m->msg_namelen = sizeof(c->peer);
+			m->msg_namelen = netaddr_sock_len(&c->peer);
 			m->msg_iov = &iov[2 * (done + i)];
 			m->msg_iovlen = 2;
 			m->msg_control = proto.msg_control;
@@ -377,7 +378,7 @@ tftp_conn_end(struct tftp_xfer *x)
 /* RFC 2347-2349, 7440: what to acknowledge, within limits and rules. */
 static void
 tftp_negotiate(const struct tftp_rrq *rq, unsigned refuse, int ifindex,
-    const struct tftp_file *f, struct tftp_params *p)
+    bool v6, const struct tftp_file *f, struct tftp_params *p)
 {
 	const struct conf	*conf = T.conf;
 	struct tftp_opts	*o = &p->oack;
@@ -392,7 +393,8 @@ tftp_negotiate(const struct tftp_rrq *rq, unsigned refuse, int ifindex,
 	p->netascii = rq->mode == TFTP_MODE_NETASCII;
 	if (rq->blksize.set && !(refuse & TFTP_REFUSE_BLKSIZE)) {
 		uint64_t	v = rq->blksize.val;
-		int		mtu = tftp_mtu(ifindex) - 32;
+		/* IP, UDP and TFTP headers: 20 + 8 + 4, or 40 + 8 + 4. */
+		int		mtu = tftp_mtu(ifindex) - (v6 ? 52 : 32);
 
 		if (v > conf->tftp.max_blksize)
 			v = conf->tftp.max_blksize;
@@ -428,32 +430,15 @@ tftp_negotiate(const struct tftp_rrq *rq, unsigned refuse, int ifindex,
 	}
 }
 
-static void
-tftp_busy(const struct sockaddr_in *peer, struct in_addr local,
-    const char *why)
-{
-	char	who[48];
-
-	T.st.busy++;
-	tftp_senderr(T.lfd, peer, local, TFTP_ENOTDEFINED, "server busy");
-	/* At most one line a second in a storm, with the count. */
-	if (ev_now() - T.busy_logged_ms >= 1000) {
-		tftp_fmtpeer(who, sizeof(who), peer);
-		log_warnx("tftp: busy, refused %s (%s)%s", who, why,
-		    T.busy_unlogged ? " and others since the last line" : "");
-		T.busy_logged_ms = ev_now();
-		T.busy_unlogged = 0;
-	} else
-		T.busy_unlogged++;
-}
-
 /* One read request on its way from the packet to a transfer. */
 struct tftp_ask {
-	const struct sockaddr_in *peer;
-	struct in_addr		 local;
+	int			 lfd;		/* the port-69 socket */
+	const union netaddr_sock *peer;
+	struct netaddr		 addr;		/* the peer's */
+	struct netaddr		 local;
 	int			 ifindex;
 	struct tftp_rrq		 rq;
-	char			 who[48];	/* "ip:port" */
+	char			 who[NETADDR_STRLEN]; /* "ip:port" */
 	char			 safe[1100];	/* the name, for logs */
 	char			 canon[512];	/* the clean name */
 	enum fsroot_err		 ferr;		/* of the clean name */
@@ -463,10 +448,26 @@ struct tftp_ask {
 	struct rules_result	 res;
 	const char		*path;		/* canon, or its alias */
 	const char		*subdir;	/* unique-root, or NULL */
-	char			 sub[32];
+	char			 sub[NETADDR_STRLEN];
 	int			 fd;
 	struct stat		 st;
 };
+
+static void
+tftp_busy(const struct tftp_ask *a, const char *why)
+{
+	T.st.busy++;
+	tftp_senderr(a->lfd, a->peer, &a->local, a->ifindex, TFTP_ENOTDEFINED,
+	    "server busy");
+	/* At most one line a second in a storm, with the count. */
+	if (ev_now() - T.busy_logged_ms >= 1000) {
+		log_warnx("tftp: busy, refused %s (%s)%s", a->who, why,
+		    T.busy_unlogged ? " and others since the last line" : "");
+		T.busy_logged_ms = ev_now();
+		T.busy_unlogged = 0;
+	} else
+		T.busy_unlogged++;
+}
 
 /* Parse the datagram; false when it is no read request (answered). */
 static bool
@@ -474,7 +475,8 @@ tftp_ask_parse(const uint8_t *pkt, size_t len, struct tftp_ask *a)
 {
 	enum tftp_perr	perr;
 
-	tftp_fmtpeer(a->who, sizeof(a->who), a->peer);
+	netaddr_sock_str(&a->peer->sa, a->who, sizeof(a->who));
+	netaddr_from_sock(&a->peer->sa, &a->addr, NULL);
 	perr = tftp_pkt_rrq_parse(pkt, len, &a->rq);
 	if (perr == TFTP_PBADOP && len >= 2 && pkt[0] == 0 &&
 	    pkt[1] >= TFTP_DATA && pkt[1] <= TFTP_OACK) {
@@ -488,8 +490,8 @@ tftp_ask_parse(const uint8_t *pkt, size_t len, struct tftp_ask *a)
 		log_warnx("tftp: bad request from %s: %s", a->who,
 		    tftp_pkt_perr_str(perr));
 		if (perr != TFTP_PSHORT && perr != TFTP_PBADOP)
-			tftp_senderr(T.lfd, a->peer, a->local, TFTP_EBADOP,
-			    tftp_pkt_perr_str(perr));
+			tftp_senderr(a->lfd, a->peer, &a->local, a->ifindex,
+			    TFTP_EBADOP, tftp_pkt_perr_str(perr));
 		return false;
 	}
 	log_sanitize(a->safe, sizeof(a->safe), (const uint8_t *)a->rq.file,
@@ -498,8 +500,8 @@ tftp_ask_parse(const uint8_t *pkt, size_t len, struct tftp_ask *a)
 		T.st.refused++;
 		log_warnx("tftp: write request for \"%s\" from %s refused: "
 		    "read-only server", a->safe, a->who);
-		tftp_senderr(T.lfd, a->peer, a->local, TFTP_EACCESS,
-		    "read-only server");
+		tftp_senderr(a->lfd, a->peer, &a->local, a->ifindex,
+		    TFTP_EACCESS, "read-only server");
 		return false;
 	}
 	a->ferr = fsroot_clean(a->rq.file, a->canon, sizeof(a->canon));
@@ -516,7 +518,7 @@ tftp_ask_identify(struct tftp_ask *a)
 	if (a->ifindex != 0 && if_indextoname((unsigned)a->ifindex,
 	    a->ifname) != NULL)
 		src.ifname = a->ifname;
-	if (udp_neighbour_mac(T.lfd, a->peer->sin_addr, a->ifindex, a->mac)) {
+	if (udp_neighbour_mac(T.lfd, &a->addr, a->ifindex, a->mac)) {
 		src.mac = a->mac;
 		client_offer_done(a->mac);	/* a proxy offer followed up */
 	}
@@ -543,8 +545,7 @@ tftp_ask_resolve(struct tftp_ask *a)
 		}
 	if (conf->tftp.unique_root != CONF_UNIQUE_NONE) {
 		if (conf->tftp.unique_root == CONF_UNIQUE_IP)
-			inet_ntop(AF_INET, &a->peer->sin_addr, a->sub,
-			    sizeof(a->sub));
+			netaddr_ntop(&a->addr, a->sub, sizeof(a->sub));
 		else if (req->mac_len == 6)
 			snprintf(a->sub, sizeof(a->sub),
 			    "%02x-%02x-%02x-%02x-%02x-%02x", req->mac[0],
@@ -559,23 +560,55 @@ tftp_ask_resolve(struct tftp_ask *a)
 	return fsroot_open(&T.root, a->subdir, a->path, &a->fd, &a->st);
 }
 
+static void	tftp_sock_read(int, void *);
+
+/*
+ * Transfer socket i, made on first use: the IPv6 half of the pool costs
+ * no descriptor until an IPv6 client comes.
+ */
+static int
+tftp_sock(unsigned i)
+{
+	int	family = i < T.nsocks ? AF_INET : AF_INET6;
+
+	if (T.socks[i] != -1)
+		return T.socks[i];
+	if ((T.socks[i] = udp_socket(family, 0, 4 * 1024 * 1024)) == -1)
+		return -1;
+	if (ev_fd_add(T.socks[i], tftp_sock_read, (void *)(uintptr_t)i) ==
+	    -1) {
+		close(T.socks[i]);
+		T.socks[i] = -1;
+	}
+	return T.socks[i];
+}
+
 /* A transfer for the open file a->fd; the descriptor is always taken. */
 static void
 tftp_ask_start(struct tftp_ask *a)
 {
 	struct tftp_conn	*c;
 	const char		*sd = a->subdir;
+	unsigned		 sock = T.next_sock % T.nsocks +
+				    (a->addr.family == AF_INET6 ? T.nsocks : 0);
 
+	if (tftp_sock(sock) == -1) {
+		log_warn("tftp: transfer socket");
+		close(a->fd);
+		tftp_busy(a, "no transfer socket");
+		return;
+	}
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
 	    (c->x.file = tftp_file_get(a->fd, &a->st)) == NULL) {
 		if (c == NULL)
 			close(a->fd);
 		free(c);
-		tftp_busy(a->peer, a->local, "out of memory");
+		tftp_busy(a, "out of memory");
 		return;
 	}
 	c->peer = *a->peer;
 	c->local = a->local;
+	c->ifindex = a->ifindex;
 	snprintf(c->name, sizeof(c->name), "%s%s%.500s", sd ? sd : "",
 	    sd ? "/" : "", a->path);
 	snprintf(c->client, sizeof(c->client), "%s", a->who);
@@ -585,14 +618,15 @@ tftp_ask_start(struct tftp_ask *a)
 		c->has_mac = true;
 		loopguard_rule(a->res.boot, c->rule, sizeof(c->rule));
 	}
-	tftp_negotiate(&a->rq, a->res.tftp_refuse, a->ifindex, c->x.file,
-	    &c->x.p);
+	tftp_negotiate(&a->rq, a->res.tftp_refuse, a->ifindex,
+	    a->addr.family == AF_INET6, c->x.file, &c->x.p);
 	snprintf(c->opts, sizeof(c->opts), "%s blksize %u windowsize %u%s%s%s",
 	    c->x.p.netascii ? "netascii" : "octet", c->x.p.blksize,
 	    c->x.p.windowsize, c->x.p.oack.tsize.set ? " tsize" : "",
 	    c->x.p.fixed_timeout ? " timeout" : "",
 	    a->res.tftp_refuse ? " (options refused by rule)" : "");
-	c->sock = T.next_sock++ % T.nsocks;
+	c->sock = sock;
+	T.next_sock++;
 	c->x.send = tftp_conn_send;
 	c->x.end = tftp_conn_end;
 	c->x.io = c;
@@ -613,23 +647,26 @@ tftp_refuse(const struct tftp_ask *a, enum fsroot_err ferr)
 	T.st.refused++;
 	log_warnx("tftp: refused \"%s\" from %s: %s", a->safe, a->who,
 	    fsroot_strerror(ferr));
-	tftp_senderr(T.lfd, a->peer, a->local, ferr == FSROOT_NOTFOUND ?
+	tftp_senderr(a->lfd, a->peer, &a->local, a->ifindex,
+	    ferr == FSROOT_NOTFOUND ?
 	    TFTP_ENOTFOUND : TFTP_EACCESS, ferr == FSROOT_NOTFOUND ?
 	    "file not found" : "access violation");
 }
 
 /* A datagram on port 69: parse, identify, resolve, start. */
 static void
-tftp_request(const uint8_t *pkt, size_t len, const struct sockaddr_in *peer,
-    struct in_addr local, int ifindex)
+tftp_request(const uint8_t *pkt, size_t len, int lfd,
+    const struct udp_from *from)
 {
 	struct tftp_ask		 ask, *a = &ask;
 	struct tftp_conn	*old;
 	enum fsroot_err		 ferr;
+	const union netaddr_sock *peer = &from->peer;
 
+	a->lfd = lfd;
 	a->peer = peer;
-	a->local = local;
-	a->ifindex = ifindex;
+	a->local = from->local;
+	a->ifindex = from->ifindex;
 	if (!tftp_ask_parse(pkt, len, a))
 		return;
 	if ((old = tftp_lookup(peer)) != NULL) {
@@ -639,7 +676,7 @@ tftp_request(const uint8_t *pkt, size_t len, const struct sockaddr_in *peer,
 		tftp_xfer_abort(&old->x);
 	}
 	if (T.active >= T.conf->tftp.max_transfers) {
-		tftp_busy(peer, local, "max-transfers reached");
+		tftp_busy(a, "max-transfers reached");
 		return;
 	}
 	tftp_ask_identify(a);
@@ -649,7 +686,7 @@ tftp_request(const uint8_t *pkt, size_t len, const struct sockaddr_in *peer,
 	}
 	ferr = tftp_ask_resolve(a);
 	if (ferr == FSROOT_IO && (errno == EMFILE || errno == ENFILE))
-		tftp_busy(peer, local, "no file descriptor left");
+		tftp_busy(a, "no file descriptor left");
 	else if (ferr != FSROOT_OK)
 		tftp_refuse(a, ferr);
 	else
@@ -669,60 +706,68 @@ tftp_listen_read(int fd, void *arg)
 	for (turns = 0; turns < 64; turns++) {
 		if ((n = udp_recv(fd, buf, sizeof(buf), &from)) == -1)
 			return;
-		if (from.peer.sin_port == 0 ||
+		if (udp_from_port(&from) == 0 ||
 		    !udp_iface_allowed(T.conf, from.ifindex))
 			continue;
-		tftp_request(buf, (size_t)n, &from.peer, from.local,
-		    from.ifindex);
+		tftp_request(buf, (size_t)n, fd, &from);
 	}
 }
 
 static void
 tftp_sock_read(int fd, void *arg)
 {
-	static uint8_t		 bufs[TFTP_RECV_BATCH][1024];
-	struct mmsghdr		 msgs[TFTP_RECV_BATCH];
-	struct iovec		 iov[TFTP_RECV_BATCH];
-	struct sockaddr_in	 peers[TFTP_RECV_BATCH];
+	static uint8_t		 bufs[UDP_BATCH][1024];
+	struct udp_msg		 m[UDP_BATCH];
 	unsigned		 sock = (unsigned)(uintptr_t)arg;
 	int			 n, i, turns;
 
 	for (turns = 0; turns < 8; turns++) {
-		memset(msgs, 0, sizeof(msgs));
-		for (i = 0; i < TFTP_RECV_BATCH; i++) {
-			iov[i].iov_base = bufs[i];
-			iov[i].iov_len = sizeof(bufs[i]);
-			msgs[i].msg_hdr.msg_name = &peers[i];
-			msgs[i].msg_hdr.msg_namelen = sizeof(peers[i]);
-			msgs[i].msg_hdr.msg_iov = &iov[i];
-			msgs[i].msg_hdr.msg_iovlen = 1;
+		for (i = 0; i < UDP_BATCH; i++) {
+			m[i].buf = bufs[i];
+			m[i].cap = sizeof(bufs[i]);
 		}
-		n = recvmmsg(fd, msgs, TFTP_RECV_BATCH, MSG_DONTWAIT, NULL);
-		if (n <= 0)
+		if ((n = udp_recv_many(fd, m, UDP_BATCH)) <= 0)
 			return;
 		for (i = 0; i < n; i++) {
 			struct tftp_conn	*c;
+			char			 who[NETADDR_STRLEN];
 
-			if (msgs[i].msg_hdr.msg_namelen != sizeof(peers[i]))
+			if (udp_from_port(&m[i].from) == 0)
 				continue;
-			c = tftp_lookup(&peers[i]);
-			if (c == NULL || c->sock != sock) {
-				char	who[48];
-
-				/* RFC 1350 4: not this transfer's peer. */
-				tftp_fmtpeer(who, sizeof(who), &peers[i]);
-				log_debug("tftp: packet from stranger %s",
-				    who);
-				T.st.strangers++;
-				tftp_senderr(fd, &peers[i],
-				    (struct in_addr){ INADDR_ANY },
-				    TFTP_EBADID, "unknown transfer ID");
+			c = tftp_lookup(&m[i].from.peer);
+			if (c != NULL && c->sock == sock) {
+				tftp_xfer_input(&c->x, m[i].buf, m[i].len);
 				continue;
 			}
-			tftp_xfer_input(&c->x, bufs[i], msgs[i].msg_len);
+			/* RFC 1350 4: not this transfer's peer. */
+			log_debug("tftp: packet from stranger %s",
+			    netaddr_sock_str(&m[i].from.peer.sa, who,
+			    sizeof(who)));
+			T.st.strangers++;
+			tftp_senderr(fd, &m[i].from.peer, NULL, 0, TFTP_EBADID,
+			    "unknown transfer ID");
 		}
-		if (n < TFTP_RECV_BATCH)
+		if (n < UDP_BATCH)
 			return;
+	}
+}
+
+/*
+ * The IPv6 port-69 socket, beside the IPv4 one: a host without IPv6 is
+ * served over IPv4 alone.
+ */
+static void
+tftp_listen6(const struct conf *conf)
+{
+	if ((T.lfd6 = udp_socket(AF_INET6, conf->tftp.port,
+	    4 * 1024 * 1024)) == -1) {
+		log_warn("tftp: no IPv6 on port %u, serving IPv4 only",
+		    conf->tftp.port);
+		return;
+	}
+	if (ev_fd_add(T.lfd6, tftp_listen_read, NULL) == -1) {
+		close(T.lfd6);
+		T.lfd6 = -1;
 	}
 }
 
@@ -739,18 +784,20 @@ tftp_io_init(const struct conf *conf)
 		log_warn("tftp: root %s", conf->tftp.root);
 		return -1;
 	}
-	if ((T.lfd = udp_socket(conf->tftp.port, 4 * 1024 * 1024)) == -1) {
+	if ((T.lfd = udp_socket(AF_INET, conf->tftp.port,
+	    4 * 1024 * 1024)) == -1) {
 		log_warn("tftp: cannot bind port %u", conf->tftp.port);
 		return -1;
 	}
 	T.port = conf->tftp.port;
 	T.nsocks = conf->tftp.sockets;
-	if ((T.socks = calloc(T.nsocks, sizeof(*T.socks))) == NULL)
+	if ((T.socks = calloc(2 * (size_t)T.nsocks, sizeof(*T.socks))) ==
+	    NULL)
 		return -1;
+	for (i = 0; i < 2 * T.nsocks; i++)
+		T.socks[i] = -1;
 	for (i = 0; i < T.nsocks; i++) {
-		if ((T.socks[i] = udp_socket(0, 4 * 1024 * 1024)) == -1 ||
-		    ev_fd_add(T.socks[i], tftp_sock_read,
-		    (void *)(uintptr_t)i) == -1) {
+		if (tftp_sock(i) == -1) {
 			log_warn("tftp: transfer socket");
 			return -1;
 		}
@@ -763,10 +810,11 @@ tftp_io_init(const struct conf *conf)
 	T.hash_mask = size - 1;
 	if (ev_fd_add(T.lfd, tftp_listen_read, NULL) == -1)
 		return -1;
+	tftp_listen6(conf);
 	T.up = true;
-	log_info("tftp: serving %s on port %u, %u transfer sockets, up to %u "
-	    "transfers", conf->tftp.root, T.port, T.nsocks,
-	    conf->tftp.max_transfers);
+	log_info("tftp: serving %s on port %u (%s), %u transfer sockets, up "
+	    "to %u transfers", conf->tftp.root, T.port, T.lfd6 != -1 ?
+	    "IPv4 and IPv6" : "IPv4", T.nsocks, conf->tftp.max_transfers);
 	return 0;
 }
 
@@ -811,6 +859,16 @@ tftp_io_reload(const struct conf *conf)
 	}
 }
 
+static void
+tftp_close(int *fd)
+{
+	if (*fd == -1)
+		return;
+	ev_fd_del(*fd);
+	close(*fd);
+	*fd = -1;
+}
+
 void
 tftp_io_fini(void)
 {
@@ -821,19 +879,13 @@ tftp_io_fini(void)
 		for (i = 0; i <= T.hash_mask; i++)
 			while (T.hash[i] != NULL)
 				tftp_xfer_abort(&T.hash[i]->x);
-	for (s = 0; s < T.nsocks; s++)
-		if (T.socks[s] != -1) {
-			ev_fd_del(T.socks[s]);
-			close(T.socks[s]);
-		}
+	for (s = 0; T.socks != NULL && s < 2 * T.nsocks; s++)
+		tftp_close(&T.socks[s]);
 	free(T.socks);
 	T.socks = NULL;
 	T.nsocks = 0;
-	if (T.lfd != -1) {
-		ev_fd_del(T.lfd);
-		close(T.lfd);
-		T.lfd = -1;
-	}
+	tftp_close(&T.lfd);
+	tftp_close(&T.lfd6);
 	free(T.hash);
 	T.hash = NULL;
 	fsroot_fini(&T.root);

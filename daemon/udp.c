@@ -1,13 +1,18 @@
 /*
- * udp.c: UDP sockets with IP_PKTINFO for DHCP and TFTP.
+ * udp.c: UDP sockets of either family with IP_PKTINFO or IPV6_PKTINFO
+ * for DHCP and TFTP, and the neighbour tables (ARP, IPv6 ND).
  */
 #include "config.h"
 
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <net/if_arp.h>
+#include <linux/neighbour.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <errno.h>
@@ -15,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dhcp6_pkt.h"
 #include "ev.h"
 #include "log.h"
 #include "udp.h"
@@ -25,16 +31,36 @@
 
 static void	udp_from_cmsg(struct msghdr *, struct udp_from *);
 
-int
-udp_socket(uint16_t port, int bufsize)
+/*
+ * Report where each datagram arrived, so that a reply leaves from that
+ * address: IP_PKTINFO, or IPV6_RECVPKTINFO (RFC 3542 6.1).  An IPv6
+ * socket takes IPv6 only (RFC 3493 5.3): IPv4 has its own socket, whose
+ * peers then never show up as v4-mapped addresses.
+ */
+static int
+udp_socket_family(int fd, int family)
 {
-	struct sockaddr_in	sin;
+	int	on = 1;
+
+	if (family == AF_INET)
+		return setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) == -1)
+		return -1;
+	return setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on,
+	    sizeof(on));
+}
+
+int
+udp_socket(int family, uint16_t port, int bufsize)
+{
+	union netaddr_sock	sa;
+	struct netaddr		any;
 	int			fd, on = 1;
 
-	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	if ((fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0)) == -1)
 		return -1;
-	if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) == -1)
+	if (udp_socket_family(fd, family) == -1)
 		goto fail;
 	if (bufsize > 0) {
 		/*
@@ -53,10 +79,9 @@ udp_socket(uint16_t port, int bufsize)
 	}
 	if (port != 0)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+	memset(&any, 0, sizeof(any));
+	any.family = (sa_family_t)family;	/* the zero address */
+	if (bind(fd, &sa.sa, netaddr_to_sock(&any, port, &sa)) == -1)
 		goto fail;
 	return fd;
 fail:
@@ -96,20 +121,29 @@ udp_recv(int fd, void *buf, size_t len, struct udp_from *from)
 static void
 udp_from_cmsg(struct msghdr *m, struct udp_from *from)
 {
-	struct cmsghdr	*cm;
+	struct cmsghdr		*cm;
+	struct in_pktinfo	 pi;
+	struct in6_pktinfo	 pi6;
 
 	for (cm = CMSG_FIRSTHDR(m); cm != NULL; cm = CMSG_NXTHDR(m, cm))
 		if (cm->cmsg_level == IPPROTO_IP &&
 		    cm->cmsg_type == IP_PKTINFO) {
-			struct in_pktinfo	pi;
-
 			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-			from->local = pi.ipi_addr;
+			from->local = netaddr_v4(pi.ipi_addr);
 			from->ifindex = pi.ipi_ifindex;
+		} else if (cm->cmsg_level == IPPROTO_IPV6 &&
+		    cm->cmsg_type == IPV6_PKTINFO) {
+			memcpy(&pi6, CMSG_DATA(cm), sizeof(pi6));
+			from->local.family = AF_INET6;
+			from->local.u.v6 = pi6.ipi6_addr;
+			from->ifindex = (int)pi6.ipi6_ifindex;
 		}
-	if (m->msg_namelen != sizeof(from->peer) ||
-	    from->peer.sin_family != AF_INET)
-		from->peer.sin_port = 0;	/* callers drop port 0 */
+	if (m->msg_namelen == 0 ||
+	    m->msg_namelen != netaddr_sock_len(&from->peer)) {
+		/* Callers drop port 0. */
+		memset(&from->peer, 0, sizeof(from->peer));
+		from->peer.sa.sa_family = AF_INET;
+	}
 }
 
 int
@@ -158,10 +192,11 @@ udp_send_many(int fd, const struct udp_out *o, int n)
 		iov[i].iov_base = (void *)(uintptr_t)o[i].buf;
 		iov[i].iov_len = o[i].len;
 		mm[i].msg_hdr.msg_name = (void *)(uintptr_t)&o[i].to;
-		mm[i].msg_hdr.msg_namelen = sizeof(o[i].to);
+		mm[i].msg_hdr.msg_namelen = netaddr_sock_len(&o[i].to);
 		mm[i].msg_hdr.msg_iov = &iov[i];
 		mm[i].msg_hdr.msg_iovlen = 1;
-		udp_cmsg(&cb[i], o[i].local, o[i].ifindex, 0, &mm[i].msg_hdr);
+		udp_cmsg(&cb[i], &o[i].local, o[i].ifindex, 0,
+		    &mm[i].msg_hdr);
 	}
 	while (sent < n) {
 		if ((r = sendmmsg(fd, mm + sent, (unsigned)(n - sent), 0)) > 0) {
@@ -175,28 +210,61 @@ udp_send_many(int fd, const struct udp_out *o, int n)
 	return 0;
 }
 
+/* The source address and interface: IP_PKTINFO; 0 when none is due. */
+static size_t
+udp_cmsg_v4(struct cmsghdr *cm, struct in_addr local, int ifindex)
+{
+	struct in_pktinfo	pi;
+
+	if (local.s_addr == INADDR_ANY && ifindex == 0)
+		return 0;
+	cm->cmsg_level = IPPROTO_IP;
+	cm->cmsg_type = IP_PKTINFO;
+	cm->cmsg_len = CMSG_LEN(sizeof(pi));
+	memset(&pi, 0, sizeof(pi));
+	pi.ipi_spec_dst = local;
+	pi.ipi_ifindex = ifindex;
+	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	return CMSG_SPACE(sizeof(pi));
+}
+
+/*
+ * The same for IPv6 (RFC 3542 6.1): the reply leaves from the address and
+ * out of the interface the request came to, which a link-local address
+ * needs to mean anything.
+ */
+static size_t
+udp_cmsg_v6(struct cmsghdr *cm, const struct in6_addr *local, int ifindex)
+{
+	struct in6_pktinfo	pi;
+
+	if (IN6_IS_ADDR_UNSPECIFIED(local) && ifindex == 0)
+		return 0;
+	cm->cmsg_level = IPPROTO_IPV6;
+	cm->cmsg_type = IPV6_PKTINFO;
+	cm->cmsg_len = CMSG_LEN(sizeof(pi));
+	memset(&pi, 0, sizeof(pi));
+	pi.ipi6_addr = *local;
+	pi.ipi6_ifindex = (unsigned)ifindex;
+	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	return CMSG_SPACE(sizeof(pi));
+}
+
 void
-udp_cmsg(union udp_cmsg *cb, struct in_addr local, int ifindex,
+udp_cmsg(union udp_cmsg *cb, const struct netaddr *local, int ifindex,
     uint16_t seg, struct msghdr *m)
 {
 	struct cmsghdr		*cm;
-	struct in_pktinfo	 pi;
 	size_t			 len = 0;
 
 	memset(cb, 0, sizeof(*cb));
 	/* Both fit in cb (see its size): lay them out directly. */
 	cm = &cb->c;
-	if (local.s_addr != INADDR_ANY || ifindex != 0) {
-		cm->cmsg_level = IPPROTO_IP;
-		cm->cmsg_type = IP_PKTINFO;
-		cm->cmsg_len = CMSG_LEN(sizeof(pi));
-		memset(&pi, 0, sizeof(pi));
-		pi.ipi_spec_dst = local;
-		pi.ipi_ifindex = ifindex;
-		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-		len += CMSG_SPACE(sizeof(pi));
-		cm = (struct cmsghdr *)(void *)(cb->b + len);
-	}
+	if (local != NULL && local->family == AF_INET)
+		len = udp_cmsg_v4(cm, local->u.v4, ifindex);
+	else if (local != NULL && local->family == AF_INET6)
+		len = udp_cmsg_v6(cm, &local->u.v6, ifindex);
+	cm = (struct cmsghdr *)(void *)(cb->b + len);
 	if (seg != 0) {
 		cm->cmsg_level = SOL_UDP;
 		cm->cmsg_type = UDP_SEGMENT;
@@ -209,7 +277,7 @@ udp_cmsg(union udp_cmsg *cb, struct in_addr local, int ifindex,
 }
 
 int
-udp_send(int fd, const struct sockaddr_in *to, struct in_addr local,
+udp_send(int fd, const union netaddr_sock *to, const struct netaddr *local,
     int ifindex, const void *buf, size_t len)
 {
 	struct iovec	iov;
@@ -220,7 +288,7 @@ udp_send(int fd, const struct sockaddr_in *to, struct in_addr local,
 	iov.iov_len = len;
 	memset(&m, 0, sizeof(m));
 	m.msg_name = (void *)(uintptr_t)to;
-	m.msg_namelen = sizeof(*to);
+	m.msg_namelen = netaddr_sock_len(to);
 	m.msg_iov = &iov;
 	m.msg_iovlen = 1;
 	udp_cmsg(&cb, local, ifindex, 0, &m);
@@ -281,8 +349,8 @@ udp_iface_allowed(const struct conf *conf, int ifindex)
 	return false;
 }
 
-bool
-udp_neighbour_mac(int fd, struct in_addr peer, int ifindex, uint8_t mac[6])
+static bool
+udp_arp_mac(int fd, struct in_addr peer, int ifindex, uint8_t mac[6])
 {
 	struct arpreq		ar;
 	struct sockaddr_in	sin;
@@ -298,4 +366,124 @@ udp_neighbour_mac(int fd, struct in_addr peer, int ifindex, uint8_t mac[6])
 		return false;
 	memcpy(mac, ar.arp_ha.sa_data, 6);
 	return true;
+}
+
+/*
+ * One neighbour message: true with mac when it is peer's entry (on
+ * ifindex, unless 0) and holds a usable Ethernet address.
+ */
+static bool
+udp_nd_match(const struct nlmsghdr *h, const struct in6_addr *peer,
+    int ifindex, uint8_t mac[6])
+{
+	const struct ndmsg	*nd = NLMSG_DATA(h);
+	const struct rtattr	*rta;
+	const uint8_t		*ll = NULL;
+	bool			 dst = false;
+	int			 len;
+
+	if (h->nlmsg_type != RTM_NEWNEIGH ||
+	    h->nlmsg_len < NLMSG_LENGTH(sizeof(*nd)) ||
+	    nd->ndm_family != AF_INET6 ||
+	    (ifindex != 0 && nd->ndm_ifindex != ifindex) ||
+	    (nd->ndm_state & (NUD_INCOMPLETE | NUD_FAILED | NUD_NOARP)))
+		return false;
+	len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof(*nd));
+	for (rta = (const struct rtattr *)(const void *)((const char *)nd +
+	    NLMSG_ALIGN(sizeof(*nd))); RTA_OK(rta, len);
+	    rta = RTA_NEXT(rta, len)) {
+		if (rta->rta_type == NDA_DST &&
+		    RTA_PAYLOAD(rta) == sizeof(*peer))
+			dst = memcmp(RTA_DATA(rta), peer, sizeof(*peer)) == 0;
+		else if (rta->rta_type == NDA_LLADDR && RTA_PAYLOAD(rta) == 6)
+			ll = RTA_DATA(rta);
+	}
+	if (!dst || ll == NULL)
+		return false;
+	memcpy(mac, ll, 6);
+	return true;
+}
+
+/*
+ * The IPv6 neighbour table through rtnetlink.  A dump rather than a
+ * RTM_GETNEIGH of one address: that needs the interface, which HTTP does
+ * not know, and kernels before 4.20 lack it.  Lab tables are small, and
+ * this runs once per TFTP request or unknown HTTP client.
+ */
+static bool
+udp_nd_mac(const struct in6_addr *peer, int ifindex, uint8_t mac[6])
+{
+	struct {
+		struct nlmsghdr	h;
+		struct ndmsg	nd;
+	}			 req;
+	static uint32_t		 seq;
+	union {
+		struct nlmsghdr	 h;
+		char		 b[16384];
+	}			 buf;
+	struct nlmsghdr		*h;
+	struct timeval		 tv = { 0, 200000 };
+	bool			 found = false, done = false;
+	ssize_t			 n;
+	int			 fd;
+
+	if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+	    NETLINK_ROUTE)) == -1)
+		return false;
+	/* The kernel answers at once; never hang the loop on it. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	memset(&req, 0, sizeof(req));
+	req.h.nlmsg_len = sizeof(req);
+	req.h.nlmsg_type = RTM_GETNEIGH;
+	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.h.nlmsg_seq = ++seq;
+	req.nd.ndm_family = AF_INET6;
+	if (send(fd, &req, sizeof(req), 0) == -1)
+		done = true;
+	while (!done && (n = recv(fd, buf.b, sizeof(buf.b), 0)) > 0) {
+		int	left = (int)n;
+
+		for (h = &buf.h; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+			if (h->nlmsg_seq != req.h.nlmsg_seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_DONE ||
+			    h->nlmsg_type == NLMSG_ERROR) {
+				done = true;
+				break;
+			}
+			if (!found)
+				found = udp_nd_match(h, peer, ifindex, mac);
+		}
+	}
+	close(fd);
+	return found;
+}
+
+bool
+udp_neighbour_mac(int fd, const struct netaddr *peer, int ifindex,
+    uint8_t mac[6])
+{
+	if (peer->family == AF_INET)
+		return udp_arp_mac(fd, peer->u.v4, ifindex, mac);
+	if (peer->family != AF_INET6)
+		return false;
+	/*
+	 * A client that reached us has an entry (its Neighbor Solicitation
+	 * for our address carried its link-layer address, RFC 4861 7.2.3);
+	 * failing that, a link-local address formed from the MAC says it.
+	 */
+	return udp_nd_mac(&peer->u.v6, ifindex, mac) ||
+	    dhcp6_pkt_eui64_mac(&peer->u.v6, mac);
+}
+
+uint16_t
+udp_from_port(const struct udp_from *from)
+{
+	struct netaddr	a;
+	uint16_t	port = 0;
+
+	if (netaddr_from_sock(&from->peer.sa, &a, &port) == -1)
+		return 0;
+	return port;
 }

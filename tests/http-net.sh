@@ -5,7 +5,8 @@
 # 5 GiB file) with 206 and 416, hostile paths, methods, iPXE scripts
 # rendered per host with their variables checked at load, /metrics and
 # /state on the main port and on a status address, the chainload loop
-# guard, and one access-log line per request.
+# guard, and one access-log line per request; IPv6 on ::1 (files,
+# scripts with a bracketed ${http}, the access log, IPv6 settings).
 . "$(dirname "$0")/lib.sh"
 pxed_need curl
 pxed_net_init lo
@@ -174,6 +175,34 @@ check "the warning names the boot entry and its file:line" \
 # ---- access log ----
 check "one access-log line per request: client, method, path, status, bytes, time" \
     grep -Eq 'http: 127\.0\.0\.1:[0-9]+ GET /big\.bin 200 3000000 bytes [0-9.]+ s' "$LOG"
+
+# ---- IPv6: one dual-stack socket ----
+U6=http://[::1]:8080
+in_ns curl -s -o "$T/got6.bin" "$U6/big.bin"
+check "IPv6: GET big.bin from [::1]" cmp -s "$R/big.bin" "$T/got6.bin"
+check "IPv6: Range 100-199 is 206" test "$(in_ns curl -s -r 100-199 \
+    -o /dev/null -w '%{http_code}' "$U6/big.bin")" = 206
+in_ns curl -s "$U6/boot.ipxe?mac=52:54:00:00:00:0b" > "$T/beta6.ipxe"
+check "IPv6: \${http} in beta's script is the bracketed [::1]:8080" \
+    grep -qx 'chain http://\[::1\]:8080/sub/vmlinuz?tags=known,efi64' \
+    "$T/beta6.ipxe"
+check "IPv6: the access log names [::1]:port" \
+    grep -Eq 'http: \[::1\]:[0-9]+ GET /big\.bin 200 3000000 bytes' "$LOG"
+check "IPv6: hostile paths are refused the same (403)" test \
+    "$(in_ns curl -s -o /dev/null -w '%{http_code}' --path-as-is "$U6/../secret")" = 403
+check "an IPv4 client is still 127.0.0.1, not ::ffff:127.0.0.1" sh -c \
+    "! grep -q 'ffff:' '$LOG'"
+# Settings: an IPv6 literal for address, [ADDRESS]:PORT for status-address.
+sed 's/status-address = "127.0.0.1:9100"/address = "::1" status-address = "[::1]:9100"/' \
+    "$T/pxed.conf" > "$T/v6.conf"
+check "pxed -t accepts address = \"::1\" and status-address = \"[::1]:9100\"" \
+    "$PXED" -t -f "$T/v6.conf" -r "$R"
+sed 's/status-address = "127.0.0.1:9100"/status-address = "::1:9100"/' \
+    "$T/pxed.conf" > "$T/bad6.conf"
+"$PXED" -t -f "$T/bad6.conf" -r "$R" > "$T/t6.out" 2>&1
+check "pxed -t: an IPv6 status-address without brackets is file:line" \
+    grep -q 'bad6.conf:6: status-address: "::1:9100" is not ADDRESS:PORT or \[IPV6\]:PORT' \
+    "$T/t6.out"
 
 # ---- a script with an unknown variable is a load error ----
 printf '#!ipxe\necho ${nosuchvar}\n' > "$R/bad.ipxe"

@@ -103,6 +103,48 @@ test_sock(void)
 	CU_ASSERT_STRING_EQUAL(netaddr_sock_str(&s.sa, buf, sizeof(buf)), "-");
 }
 
+/* Peers as the TFTP table keys them; dual-stack peers. */
+static void
+test_peer(void)
+{
+	union netaddr_sock	a, b;
+	struct netaddr		x;
+	char			buf[NETADDR_STRLEN];
+
+	netaddr_pton("fe80::1", &x);
+	netaddr_to_sock(&x, 1234, &a);
+	a.sin6.sin6_scope_id = 2;
+	b = a;
+	CU_ASSERT_EQUAL(netaddr_sock_len(&a), sizeof(a.sin6));
+	CU_ASSERT(netaddr_sock_eq(&a, &b));
+	CU_ASSERT_EQUAL(netaddr_sock_hash(&a), netaddr_sock_hash(&b));
+	b.sin6.sin6_port = htons(1235);
+	CU_ASSERT_FALSE(netaddr_sock_eq(&a, &b));
+	b = a;
+	b.sin6.sin6_scope_id = 3;	/* the same address on another link */
+	CU_ASSERT_FALSE(netaddr_sock_eq(&a, &b));
+	netaddr_pton("10.0.0.1", &x);
+	netaddr_to_sock(&x, 69, &b);
+	CU_ASSERT_EQUAL(netaddr_sock_len(&b), sizeof(b.sin));
+	CU_ASSERT_FALSE(netaddr_sock_eq(&a, &b));
+
+	/* ::ffff:10.0.0.1 from a dual-stack socket is 10.0.0.1. */
+	netaddr_pton("::ffff:10.0.0.1", &x);
+	netaddr_to_sock(&x, 69, &a);
+	netaddr_sock_unmap(&a);
+	CU_ASSERT_EQUAL(a.sa.sa_family, AF_INET);
+	CU_ASSERT(netaddr_sock_eq(&a, &b));
+	CU_ASSERT_STRING_EQUAL(netaddr_sock_str(&a.sa, buf, sizeof(buf)),
+	    "10.0.0.1:69");
+	netaddr_pton("fd77::1", &x);
+	netaddr_to_sock(&x, 69, &a);
+	netaddr_sock_unmap(&a);
+	CU_ASSERT_EQUAL(a.sa.sa_family, AF_INET6);
+	a.sa.sa_family = AF_UNIX;
+	CU_ASSERT_EQUAL(netaddr_sock_len(&a), 0);
+
+}
+
 void
 test_netaddr_register(void)
 {
@@ -111,4 +153,5 @@ test_netaddr_register(void)
 	CU_add_test(s, "text: either family, URL host", test_text);
 	CU_add_test(s, "equality, hash, prefixes", test_compare);
 	CU_add_test(s, "socket addresses", test_sock);
+	CU_add_test(s, "peers: equality, hash, v4-mapped", test_peer);
 }

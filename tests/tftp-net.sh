@@ -3,11 +3,19 @@
 # atftp, curl) across a veth pair between two network namespaces: sizes
 # around the block size and past 65535 blocks, windowsize, netascii, loss,
 # hostile paths, per-rule option refusal and path aliases by MAC, the
-# transfer limit, a reload during a transfer, and 500 clients at once.
+# transfer limit, a reload during a transfer, and 500 clients at once;
+# then IPv6: the same clients over a ULA and a link-local address.
 . "$(dirname "$0")/lib.sh"
 pxed_need tftp atftp curl nft
 pxed_net_init pair
 S=$NETNS_SRV_IP
+# IPv6 beside IPv4: ULAs without duplicate address detection, and the
+# link-local addresses the kernel made (waited for below).
+S6=fd77::1
+C6=fd77::2
+in_srv ip -6 addr add $S6/64 dev "$NETNS_SRV_IF" nodad &&
+    in_cli ip -6 addr add $C6/64 dev "$NETNS_CLI_IF" nodad ||
+    not_ok "IPv6 addresses"
 
 # The root, readable by "nobody", whom pxed becomes after binding.
 chmod 755 "$T"
@@ -90,6 +98,68 @@ grep -q "sent big40 to .* blksize 512 windowsize 1," "$LOG" &&
 grep -q "sent big40 to .* blksize 1468 windowsize 16," "$LOG" &&
     ok "40 MiB with windowsize 16 (atftp)" ||
     not_ok "no windowsize 16 transfer in the log"
+
+# ---- IPv6 ----
+# fetch6 CLIENT NAME OUT: the same downloads, to [fd77::1].
+fetch6() {
+	rm -f "$3"
+	case $1 in
+	hpa)	in_cli timeout 120 tftp -6 "$S6" -m binary -c get "$2" "$3" ;;
+	curl)	in_cli timeout 120 curl -s --tftp-blksize 1468 -o "$3" \
+		    "tftp://[$S6]/$2" && touch "$3" ;;
+	atftp)	in_cli timeout 120 atftp --option "blksize 1468" \
+		    --option "windowsize 16" -g -r "$2" -l "$3" "$S6" ;;
+	esac >/dev/null 2>&1
+}
+check "TFTP listens on IPv6 port 69" sh -c \
+    "ip netns exec $NS_SRV ss -lun6 | grep -q '\[::\]:69 '"
+for c in hpa curl atftp; do
+	for f in f0 f513 f65536; do
+		fetch6 $c $f "$T/out/v6-$c-$f"
+		if cmp -s "$R/$f" "$T/out/v6-$c-$f"; then
+			ok "IPv6: $c gets $f intact"
+		else
+			not_ok "IPv6: $c gets $f"
+		fi
+	done
+done
+fetch6 hpa big40 "$T/out/v6-big40"
+check "IPv6: 40 MiB at blksize 512, past 65535 blocks" \
+    cmp -s "$R/big40" "$T/out/v6-big40"
+check "IPv6: the log names the peer [fd77::2]:port" \
+    grep -Eq "sent big40 to \[$C6\]:[0-9]+, .* blksize 512 windowsize 1," \
+    "$LOG"
+# blksize stops at the MTU less 40 + 8 + 4 bytes of headers for IPv6.
+check "IPv6: blksize 1468 capped to 1448, windowsize 16 (atftp)" \
+    grep -Eq "sent f65536 to \[$C6\]:[0-9]+, .* blksize 1448 windowsize 16," \
+    "$LOG"
+check "IPv6: tsize acknowledged (curl)" \
+    grep -Eq "sent f65536 to \[$C6\]:[0-9]+, .* blksize 1448 windowsize 1 tsize" \
+    "$LOG"
+fetch6 curl grubx64.efi "$T/out/v6-grub"
+check "IPv6: the host's tftp-alias, the MAC from the neighbour table" \
+    cmp -s "$R/shim/grubx64.efi" "$T/out/v6-grub"
+fetch6 hpa ../etc/passwd "$T/out/v6-bad"
+check "IPv6: a hostile name is refused and logged" sh -c \
+    "[ ! -s '$T/out/v6-bad' ] && grep -q 'refused \"../etc/passwd\" from \[$C6\]:[0-9]*: \"..\" in the path' '$LOG'"
+# A link-local peer: the reply must leave by the interface it came in on.
+# Its address has to be usable first (duplicate address detection).
+tentative() {
+	ip -n "$1" -6 addr show dev "$2" scope link | grep -q tentative
+}
+ll_ready() {
+	! tentative "$NS_SRV" "$NETNS_SRV_IF" &&
+	    ! tentative "$NS_CLI" "$NETNS_CLI_IF"
+}
+wait_for 10 ll_ready || not_ok "link-local addresses left tentative"
+LL=$(in_srv ip -6 -o addr show dev "$NETNS_SRV_IF" scope link |
+    sed -n 's/.* inet6 \(fe80::[0-9a-f:]*\)\/.*/\1/p')
+in_cli timeout 60 curl -s -o "$T/out/v6-ll" \
+    "tftp://[$LL%25$NETNS_CLI_IF]/f65536" >/dev/null 2>&1
+check "IPv6 link-local: curl gets f65536 from [$LL]" \
+    cmp -s "$R/f65536" "$T/out/v6-ll"
+check "IPv6 link-local: logged with the peer's fe80:: address" \
+    grep -Eq "sent f65536 to \[fe80::[0-9a-f:]+\]:[0-9]+," "$LOG"
 
 # Netascii: the client turns CR LF and CR NUL back into the text.
 fetch hpa-ascii text.txt "$T/out/text.txt"
