@@ -36,6 +36,7 @@
 #include "lease.h"
 #include "lease6.h"
 #include "log.h"
+#include "names.h"
 
 #define LEASE_HASH_MIN		1024
 #define LEASE_OFFER_SECS	60
@@ -950,17 +951,18 @@ lease_foreach(const struct leases *L,
 static const char *
 lease_state_name(const struct lease *l, int64_t now)
 {
+	static const char *const names[] = {
+		[LEASE_EXPIRED] = "expired",
+		[LEASE_OFFERED] = "offered",
+		[LEASE_ACKED] = "acked",
+		[LEASE_DECLINED] = "declined",
+		[LEASE_RELEASED] = "released",
+	};
+
 	if (!lease_is_live(l, now))
 		return l->state == LEASE_RELEASED ? "released" : "expired";
-	switch (l->state) {
-	case LEASE_OFFERED:
-		return "offered";
-	case LEASE_ACKED:
-		return "acked";
-	case LEASE_DECLINED:
-		return "declined";
-	}
-	return "expired";
+	return l->state == LEASE_RELEASED ? "expired" :
+	    NAMES_GET(names, l->state);
 }
 
 size_t

@@ -20,7 +20,8 @@ opt(uint8_t *p, uint16_t code, const void *data, uint16_t len)
 	p[1] = (uint8_t)code;
 	p[2] = (uint8_t)(len >> 8);
 	p[3] = (uint8_t)len;
-	memcpy(p + 4, data, len);
+	if (len > 0)
+		memcpy(p + 4, data, len);
 	return 4 + (size_t)len;
 }
 
