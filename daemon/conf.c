@@ -466,6 +466,7 @@ conf_free(struct conf *c)
 	free(c->hosts);
 	free(c->tags);
 	free(c->dhcp.ranges);
+	free(c->dhcp.ranges6);
 	free(c->http.scripts);
 	arena_free(&c->arena);
 	free(c);

@@ -334,7 +334,8 @@ lease6_new(struct lease6_store *s, const struct in6_addr *a,
 	l->duid = len <= LEASE_ID_INLINE ? l->duidbuf : malloc(len);
 	if (l->duid == NULL)
 		fatal("lease6: malloc");
-	memcpy(l->duid, duid, len);
+	if (len > 0)
+		memcpy(l->duid, duid, len);
 	lease6_link(s, l);
 	s->n++;
 	return l;
