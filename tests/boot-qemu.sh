@@ -26,7 +26,8 @@
 #
 # Needs root, /dev/net/tun, qemu-system-x86_64, SeaBIOS and iPXE's NIC
 # ROMs (ipxe-qemu), iPXE's boot programs (ipxe), OVMF (ovmf), dnsmasq and
-# busybox: exit 77 without them, 99 when CI is set (see netns_fail).
+# busybox: exit 77 without them, 99 when strict (CI set or configure
+# --enable-strict-tests; see netns_fail); tests/install-deps.sh installs them.
 . "$(dirname "$0")/lib.sh"
 
 # How iPXE fetches the script and the marker: the one switch between TFTP
@@ -44,13 +45,12 @@ OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
 IPXE_DIR=/usr/lib/ipxe
 
 netns_require
-[ -c /dev/net/tun ] || netns_fail "no /dev/net/tun"
+[ -c /dev/net/tun ] || pxed_skip "no /dev/net/tun (the tun module)"
 pxed_need $QEMU dnsmasq busybox
-busybox udhcpd --help >/dev/null 2>&1 || netns_fail "no busybox udhcpd"
+busybox udhcpd --help >/dev/null 2>&1 || pxed_skip "no busybox udhcpd" busybox
 for f in "$E1000_ROM" "$OVMF_CODE" "$OVMF_VARS" "$IPXE_DIR/undionly.kpxe" \
     "$IPXE_DIR/ipxe.efi" "$IPXE_DIR/snponly.efi"; do
-	[ -r "$f" ] || netns_fail "no $f (apt-get install qemu-system-x86" \
-	    "ipxe-qemu ipxe ovmf)"
+	[ -r "$f" ] || pxed_skip "no $f" qemu-system-x86 ipxe-qemu ipxe ovmf
 done
 
 # ---------- the LAN ----------
@@ -478,13 +478,14 @@ EOC
 		check "$C: ipxe.efi came over HTTP" \
 		    grep -Eq " GET /ipxe.efi 200 " "$LOG"
 	else
-		echo "# skipped: $C: pxed does not serve HTTP (no answer to" \
+		pxed_skip_case $C "pxed does not serve HTTP (no answer to" \
 		    "GET http://$SRV_IP/boot.ipxe)"
 	fi
 	pxed_stop;;
-1)	echo "# skipped: $C: this OVMF ($OVMF_CODE) has no HTTP boot" \
+1)	pxed_skip_case $C "this OVMF ($OVMF_CODE) has no HTTP boot" \
 	    "(no HttpBootDxe)";;
-*)	echo "# skipped: $C: no python3 to look into $OVMF_CODE";;
+*)	pxed_skip_case $C "no python3 to look into $OVMF_CODE" \
+	    "(apt-get install python3)";;
 esac
 
 # ---------- proxy mode beside udhcpd ----------

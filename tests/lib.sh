@@ -4,8 +4,15 @@
 #
 #   pxed_test_init           a scratch directory $T (removed at exit) and
 #                            the EXIT trap (pxed_cleanup).
-#   pxed_need TOOL...        skip (77, or 99 under CI) unless each TOOL is
-#                            on PATH.
+#   pxed_need TOOL...        skip (77, or 99 when strict: CI set or
+#                            configure --enable-strict-tests) unless each
+#                            TOOL is on PATH; the message names the Debian
+#                            package (pxed_pkg), as tests/install-deps.sh
+#                            installs them all.
+#   pxed_skip MESSAGE [PACKAGE...]   the same for any other requirement
+#                            (netns_fail in tests/netns.sh).
+#   pxed_skip_case DESC MESSAGE...   one case of a suite cannot run: a
+#                            "# skipped" line, or not_ok when strict.
 #   pxed_net_init lo|pair|lan [NAME...]
 #                            netns_require, pxed_test_init, then this
 #                            test's namespaces (tests/netns.sh), deleted
@@ -75,11 +82,42 @@ pxed_test_init() {
 	trap 'exit 99' INT TERM
 }
 
+# pxed_pkg TOOL: the Debian 12 package that has TOOL.
+pxed_pkg() {
+	case $1 in
+	tftp)			echo tftp-hpa;;
+	nft)			echo nftables;;
+	dhclient)		echo isc-dhcp-client;;
+	perfdhcp)		echo kea-admin;;
+	dnsmasq)		echo dnsmasq-base;;
+	qemu-system-*)		echo qemu-system-x86;;
+	systemd-analyze)	echo systemd;;
+	ip|bridge|ss)		echo iproute2;;
+	*)			echo "$1";;
+	esac
+}
+
 pxed_need() {
 	for _pn_t in "$@"; do
-		command -v "$_pn_t" >/dev/null 2>&1 || netns_fail "no $_pn_t"
+		command -v "$_pn_t" >/dev/null 2>&1 ||
+		    netns_fail "no $_pn_t" "$(pxed_pkg "$_pn_t")"
 	done
 	unset _pn_t
+}
+
+pxed_skip() {
+	netns_fail "$@"
+}
+
+pxed_skip_case() {
+	_psc_d=$1
+	shift
+	if netns_strict; then
+		not_ok "$_psc_d: $* (strict: CI or --enable-strict-tests)"
+	else
+		echo "# skipped: $_psc_d: $*"
+	fi
+	unset _psc_d
 }
 
 pxed_net_init() {

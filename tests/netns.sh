@@ -3,9 +3,12 @@
 # way in), then:
 #
 #   netns_require            exit 77 (skip) unless root with a working
-#                            `ip netns` and veth; with CI set, exit 99.
-#   netns_fail MESSAGE       the same exit for a caller's own requirement
-#                            (a missing tool, say): 77, or 99 under CI.
+#                            `ip netns` and veth; strict (below), exit 99.
+#   netns_fail MESSAGE [PACKAGE...]   the same exit for a caller's own
+#                            requirement (a missing tool, say), naming the
+#                            Debian packages that would let the suite run:
+#                            77, or 99 when strict: CI set, or configure
+#                            --enable-strict-tests (PXED_STRICT_TESTS=yes).
 #   netns_lo NAME            one namespace NAME with only loopback, up.
 #   netns_setup [PREFIX]     namespaces "$PREFIX-srv" and "$PREFIX-cli"
 #                            joined by a veth pair "${PREFIX}s0" (server
@@ -49,19 +52,40 @@ NS_SRV=
 NS_CLI=
 NETNS_LIST=
 
-# netns_fail MESSAGE: skip (77), or fail (99) under CI.
+# netns_strict: true when a suite that cannot run must fail instead of
+# skipping: CI set (as .ci/run's runner sets it) or PXED_STRICT_TESTS=yes
+# (configure --enable-strict-tests, which .ci/run uses).
+netns_strict() {
+	case ${CI:-}/${PXED_STRICT_TESTS:-} in
+	/|/no|false/|false/no|0/|0/no) return 1;;
+	esac
+	return 0
+}
+
+# netns_fail MESSAGE [PACKAGE...]: this suite cannot run here.  Exit 77
+# (skip) saying why and, given PACKAGEs, which Debian packages would let
+# it run ("skipping: no atftp (apt-get install atftp)"); exit 99 (fail)
+# instead when netns_strict.  The line goes to the log and, through fd 9
+# (Makefile.am's AM_TESTS_FD_REDIRECT), to the terminal of make check.
 netns_fail() {
-	if [ -n "${CI:-}" ]; then
-		echo "netns: $1 (CI is set: failing instead of skipping)" >&2
-		exit 99
+	_nf_m=$1
+	shift
+	[ $# -eq 0 ] || _nf_m="$_nf_m (apt-get install $*)"
+	if netns_strict; then
+		_nf_m="FAIL: $_nf_m: strict (CI or --enable-strict-tests), a suite that would skip fails"
+		_nf_rc=99
+	else
+		_nf_m="skipping: $_nf_m"
+		_nf_rc=77
 	fi
-	echo "netns: $1: skipping" >&2
-	exit 77
+	echo "${0##*/}: $_nf_m" >&2
+	{ echo "${0##*/}: $_nf_m" >&9; } 2>/dev/null
+	exit $_nf_rc
 }
 
 netns_require() {
-	[ "$(id -u)" -eq 0 ] || netns_fail "not root"
-	command -v ip >/dev/null 2>&1 || netns_fail "no ip(8) (iproute2)"
+	[ "$(id -u)" -eq 0 ] || netns_fail "not root (network namespaces)"
+	command -v ip >/dev/null 2>&1 || netns_fail "no ip(8)" iproute2
 	ip netns list >/dev/null 2>&1 || netns_fail "ip netns is unusable"
 	_nr_ns="pxprobe$$"
 	if ! ip netns add "$_nr_ns" 2>/dev/null; then

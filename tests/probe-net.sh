@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 : "${PXED_PROBE:=$(cd "$(dirname "$0")/.." && pwd)/daemon/pxed-probe}"
 pxed_need dnsmasq
-busybox udhcpd --help >/dev/null 2>&1 || netns_fail "no busybox udhcpd"
+busybox udhcpd --help >/dev/null 2>&1 || pxed_skip "no busybox udhcpd" busybox
 [ -x "$PXED_PROBE" ] || { echo "no pxed-probe binary at $PXED_PROBE"; exit 99; }
 pxed_net_init pair
 S=$NETNS_SRV_IP

@@ -4,11 +4,7 @@
 # (pxed -t) and ExecStart are the pxed commands the man page documents.
 # (--man=no: the man pages it names are not installed yet.)
 . "$(dirname "$0")/lib.sh"
-if ! command -v systemd-analyze >/dev/null 2>&1; then
-	echo "no systemd-analyze"
-	[ -n "${CI:-}" ] && exit 99
-	exit 77
-fi
+pxed_need systemd-analyze
 pxed_test_init
 UNIT=${PXED_UNIT:-$(dirname "$PXED")/../pxed.service}
 check "pxed.service was generated" test -s "$UNIT"
