@@ -330,8 +330,10 @@ main_run(void)
 	tftp_io_fini();
 	dhcp_io_fini();
 	/* After the switch of user its directory may be root's: empty it. */
-	if (pxed.write_pidfile && unlink(pxed.conf->pidfile) == -1)
-		truncate(pxed.conf->pidfile, 0);
+	if (pxed.write_pidfile && unlink(pxed.conf->pidfile) == -1 &&
+	    truncate(pxed.conf->pidfile, 0) == -1)
+		log_debug("pidfile %s: %s", pxed.conf->pidfile,
+		    strerror(errno));
 	conf_unref(pxed.conf);
 	ev_fini();
 	return rc;
