@@ -348,10 +348,9 @@ client_view_fill(const struct client *c, struct client_view *v)
 	v->mac = c->mac;
 	v->boot = &c->boot;
 	v->arch = -1;
+	snprintf(v->addr, sizeof(v->addr), "%s", c->boot.addr);
 	if (!s->valid)
 		return;
-	if (s->addr.s_addr != 0)
-		inet_ntop(AF_INET, &s->addr, v->addr, sizeof(v->addr));
 	if (s->arch_len >= 2)
 		v->arch = s->arch[0] << 8 | s->arch[1];
 	v->ipxe = client_seen_ipxe(s);

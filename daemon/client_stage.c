@@ -16,6 +16,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -164,6 +165,8 @@ client_stage_dhcp(const struct client_seen *s, const char *hostname,
 		return;
 	if (hostname != NULL && hostname[0] != '\0')
 		snprintf(b->hostname, sizeof(b->hostname), "%s", hostname);
+	if (s->addr.s_addr != 0)
+		inet_ntop(AF_INET, &s->addr, b->addr, sizeof(b->addr));
 	if (ipxe)
 		st = CLIENT_STAGE_IPXE;
 	else if (proxy_port)

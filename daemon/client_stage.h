@@ -65,6 +65,7 @@ struct client_boot {
 	uint32_t		 boots;		/* firmware starts seen */
 	struct client_step	 step[CLIENT_STAGES];
 	char			 hostname[48];
+	char			 addr[48];	/* the last one DHCP saw */
 	/* The file being downloaded, or the last one. */
 	char			 file[96];
 	uint64_t		 done, size, dl_at;

@@ -387,6 +387,7 @@ http_stage(struct MHD_Connection *c, struct http_req *r,
 	if (r->head || !http_mac(c, peer, r->smac))
 		return;
 	r->staged = true;
+	client_offer_done(r->smac);	/* a proxy offer followed up */
 	client_stage_file(r->smac, CLIENT_VIA_HTTP, path, size, script);
 }
 
