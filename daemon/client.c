@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "client.h"
+#include "client_stage.h"
 #include "dhcp_pkt.h"
 #include "dhcp_proto.h"
 #include "hash.h"
@@ -40,6 +41,7 @@ struct client {
 	struct client_seen	 seen;
 	struct client_offer	 offer;
 	struct client_fetch	 fetch[CLIENT_FETCHES];
+	struct client_boot	 boot;		/* the live view's */
 };
 
 static struct {
@@ -311,3 +313,58 @@ client_fetch(const uint8_t mac[CLIENT_MAC_LEN], const char *path)
 	reuse->file = file;
 	return reuse;
 }
+
+/* ---------- the live view ---------- */
+
+struct client_boot *
+client_boot(const uint8_t mac[CLIENT_MAC_LEN], bool claim)
+{
+	struct client	*c = claim ? client_claim(mac) : client_find(mac);
+
+	return c != NULL ? &c->boot : NULL;
+}
+
+bool
+client_seen_ipxe(const struct client_seen *s)
+{
+	size_t	i;
+
+	if (s->ipxe175)
+		return true;
+	/* Option 77: raw "iPXE", or among RFC 3004 tuples. */
+	for (i = 0; i + 4 <= s->uclass_len; i++)
+		if (memcmp(s->uclass + i, "iPXE", 4) == 0)
+			return true;
+	return false;
+}
+
+static void
+client_view_fill(const struct client *c, struct client_view *v)
+{
+	const struct client_seen	*s = &c->seen;
+
+	memset(v, 0, sizeof(*v));
+	v->mac = c->mac;
+	v->boot = &c->boot;
+	v->arch = -1;
+	snprintf(v->addr, sizeof(v->addr), "%s", c->boot.addr);
+	if (!s->valid)
+		return;
+	if (s->arch_len >= 2)
+		v->arch = s->arch[0] << 8 | s->arch[1];
+	v->ipxe = client_seen_ipxe(s);
+}
+
+void
+client_foreach(void (*fn)(const struct client_view *v, void *arg), void *arg)
+{
+	struct client_view	v;
+	size_t			i;
+
+	for (i = 0; i < CLIENT_SLOTS; i++)
+		if (C.tab[i].used && C.tab[i].boot.used) {
+			client_view_fill(&C.tab[i], &v);
+			fn(&v, arg);
+		}
+}
+

@@ -105,6 +105,27 @@ void	client_offer_expire(uint64_t now, uint64_t limit_ms,
 struct client_fetch *client_fetch(const uint8_t mac[CLIENT_MAC_LEN],
 	    const char *path);
 
+/*
+ * The live view (client_stage.c): mac's boot record, claimed (made empty
+ * when the slot held another) or only found (NULL when unknown).
+ */
+struct client_boot *client_boot(const uint8_t mac[CLIENT_MAC_LEN],
+	    bool claim);
+
+/* A machine as the live view lists it. */
+struct client_view {
+	const uint8_t			*mac;
+	const struct client_boot	*boot;
+	char				 addr[48];	/* "": not known */
+	int				 arch;		/* -1: not known */
+	bool				 ipxe;
+};
+/* Did s come from iPXE (option 175, or user class "iPXE")? */
+bool	client_seen_ipxe(const struct client_seen *s);
+/* Hand every machine whose boot was seen to fn. */
+void	client_foreach(void (*fn)(const struct client_view *v, void *arg),
+	    void *arg);
+
 /* Forget every machine. */
 void	client_clear(void);
 

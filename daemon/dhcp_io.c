@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "client_stage.h"
 #include "dhcp_io.h"
 #include "dhcp_pkt.h"
 #include "dhcp_probe.h"
@@ -383,6 +384,9 @@ dhcp_no_followup(const uint8_t *mac, const struct client_offer *o, void *arg)
 	    "may ignore proxyDHCP; try dhcp mode server", mac[0],
 	    mac[1], mac[2], mac[3], mac[4], mac[5], o->ifname, o->xid,
 	    D.pport, D.conf->dhcp.proxy_followup);
+	client_stage_problem(mac, false, "proxy offer on %s not followed up "
+	    "within %u s (firmware ignores proxyDHCP?)", o->ifname,
+	    D.conf->dhcp.proxy_followup);
 }
 
 static void
@@ -462,6 +466,8 @@ dhcp_handle(int fd, bool proxy_port, const uint8_t *buf, size_t n,
 		client_offer_done(buf + BOOTP_OFF_CHADDR);
 	if (h->out.seen.valid)
 		client_seen_put(&h->out.seen);
+	client_stage_dhcp(&h->out.seen, h->out.hostname, proxy_port,
+	    h->out.reqtype, h->out.type);
 	if (h->out.type < 0) {
 		D.st.ignored++;
 		free(h);

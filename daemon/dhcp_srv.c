@@ -806,6 +806,11 @@ dhcp_srv_handle(const struct dhcp_srv_in *in, const uint8_t *pkt,
 	}
 	client_seen_fill(t->m, t->o.yiaddr.s_addr != 0 ? t->o.yiaddr :
 	    t->m->ciaddr, &out->seen);
+	if (t->res.host != NULL && t->res.host->hostname != NULL)
+		snprintf(out->hostname, sizeof(out->hostname), "%s",
+		    t->res.host->hostname);
+	else
+		(void)dhcp_hostname(t, out->hostname, sizeof(out->hostname));
 	/* The line costs: write it only when it will be logged. */
 	need = t->out->type < 0 ? LOG_DEBUG : LOG_INFO;
 	if (in->loglevel == 0 || in->loglevel >= need)

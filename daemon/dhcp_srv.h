@@ -55,6 +55,7 @@ struct dhcp_srv_out {
 	bool			 proxy_offer;	/* expect 4011 or TFTP */
 	unsigned		 delay_ms;
 	struct client_seen	 seen;		/* valid for Ethernet */
+	char			 hostname[48];	/* host's, else option 12 */
 	size_t			 len;
 	uint8_t			 buf[1472];	/* 1500 - IP - UDP */
 	char			 log[640];	/* the transaction line */

@@ -12,6 +12,7 @@
  *       └── a regular file ──> If-Modified-Since, Range ──> 200/206/304
  *                              sent from the descriptor (sendfile)
  *   /metrics, /state ──> status.c: counters (Prometheus text), state (JSON)
+ *   /status ──> status_page.c: the live view (HTML that reads /state)
  *
  * libmicrohttpd's own unescaping is turned off (an identity callback):
  * it would turn "%00" into a NUL that ends the path early, so pxed
@@ -37,6 +38,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "client_stage.h"
 #include "ev.h"
 #include "fsroot.h"
 #include "http.h"
@@ -66,6 +68,8 @@ struct http_req {
 	uint8_t		 mac[6];
 	char		 path[256];
 	char		 rule[200];
+	bool		 staged;	/* the live view follows it */
+	uint8_t		 smac[6];
 };
 
 static struct {
@@ -378,6 +382,29 @@ http_who(struct MHD_Connection *c, const union netaddr_sock *peer,
 	return true;
 }
 
+/* The machine asking (see http_who); false: unknown. */
+static bool
+http_mac(struct MHD_Connection *c, const union netaddr_sock *peer,
+    uint8_t mac[6])
+{
+	struct rules_req	req;
+
+	return http_who(c, peer, &req, mac);
+}
+
+/* The live view: the machine asking begins to fetch path. */
+static void
+http_stage(struct MHD_Connection *c, struct http_req *r,
+    const union netaddr_sock *peer, const char *path, uint64_t size,
+    bool script)
+{
+	if (r->head || !http_mac(c, peer, r->smac))
+		return;
+	r->staged = true;
+	client_offer_done(r->smac);	/* a proxy offer followed up */
+	client_stage_file(r->smac, CLIENT_VIA_HTTP, path, size, script);
+}
+
 static enum MHD_Result
 http_script(struct MHD_Connection *c, struct http_req *r,
     const struct conf_script *sc, const union netaddr_sock *peer)
@@ -411,6 +438,7 @@ http_script(struct MHD_Connection *c, struct http_req *r,
 		return MHD_NO;
 	rules_render(&sc->t, &v, out, need);
 	H.st.scripts++;
+	http_stage(c, r, peer, sc->path, strlen(out), true);
 	return http_text(c, r, out, strlen(out), http_type(sc->path));
 }
 
@@ -521,8 +549,12 @@ http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
 	int			 fd, rg = 0;
 	bool			 ioerr;
 
-	if ((e = fsroot_open(&H.root, NULL, canon, &fd, &st)) != FSROOT_OK)
+	if ((e = fsroot_open(&H.root, NULL, canon, &fd, &st)) != FSROOT_OK) {
+		if (!r->head && http_mac(c, peer, r->smac))
+			client_stage_refused(r->smac, CLIENT_VIA_HTTP, canon,
+			    fsroot_strerror(e));
 		return http_file_refused(c, r, e);
+	}
 	size = (uint64_t)st.st_size;
 	http_date(st.st_mtime, lm, sizeof(lm));
 	ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
@@ -561,6 +593,7 @@ http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
 	}
 	if (rg == 0)
 		http_file_loop(c, r, canon, peer);
+	http_stage(c, r, peer, canon, size == 0 ? 0 : last - first + 1, false);
 	return http_queue(c, r, rg > 0 ? MHD_HTTP_PARTIAL_CONTENT :
 	    MHD_HTTP_OK, resp, size == 0 ? 0 : last - first + 1);
 }
@@ -651,6 +684,11 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url,
 		body = status_state(H.conf, &len);
 		return http_text(c, r, body, len, "application/json");
 	}
+	if ((status_daemon || (H.conf->http.status &&
+	    H.conf->http.status_port == 0)) && strcmp(dec, "/status") == 0) {
+		body = status_page_html(&len);
+		return http_text(c, r, body, len, "text/html; charset=utf-8");
+	}
 	if (status_daemon)
 		return http_error(c, r, MHD_HTTP_NOT_FOUND, "Not Found");
 	if ((e = fsroot_clean(dec, canon, sizeof(canon))) != FSROOT_OK) {
@@ -678,6 +716,11 @@ http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (r == NULL)
 		return;
 	ms = ev_now() - r->start;
+	if (r->staged && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		client_stage_end(r->smac, r->bytes, CLIENT_END_OK, NULL);
+	else if (r->staged)
+		client_stage_end(r->smac, CLIENT_DONE_UNKNOWN,
+		    CLIENT_END_FAILED, "the connection closed early");
 	H.st.requests++;
 	if (r->status >= 100 && r->status < 600)
 		H.st.by_code[r->status / 100]++;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "client.h"
+#include "client_stage.h"
 #include "dhcp_proto.h"
 #include "ev.h"
 #include "log.h"
@@ -51,6 +52,9 @@ loopguard_note(const struct conf *conf, const uint8_t mac[6], const char *path,
 	    "chainload loop?  The rules gave it %s, which should not match "
 	    "what this file boots (for iPXE: add \"!ipxe\" to its if)", m,
 	    path, proto, s->count, (unsigned)((now - s->first) / 1000), rule);
+	client_stage_problem(mac, true, "chainload loop: %s fetched over %s "
+	    "%u times in %u s (%s)", path, proto, s->count,
+	    (unsigned)((now - s->first) / 1000), rule);
 }
 
 uint64_t

@@ -4,8 +4,9 @@
  *
  * Each module hands out its counters through a small accessor
  * (dhcp_io_stats, tftp_io_stats, http_stats, loopguard_warnings) and its
- * live records through a visitor (leases, transfers); this file only
- * formats them, so the modules' insides stay their own.
+ * live records through a visitor (leases, transfers, the machines'
+ * boots); this file only formats them, so the modules' insides stay
+ * their own.  The /status page (status_page.c) reads /state.
  */
 #include "config.h"
 
@@ -18,8 +19,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "client.h"
+#include "client_stage.h"
 #include "dhcp_io.h"
 #include "dhcp_proto.h"
+#include "ev.h"
 #include "http.h"
 #include "lease.h"
 #include "log.h"
@@ -192,6 +196,17 @@ struct status_ctx {
 	bool			 first;
 };
 
+#define STATUS_MACHINES	256		/* the most recent, in /state */
+#define STATUS_RECENT	(3600 * 1000)	/* ms: "seen recently" */
+
+/* The machines to show, newest first, and the clocks to show them by. */
+struct status_machines {
+	struct client_view	 v[STATUS_MACHINES];
+	size_t			 n;
+	uint64_t		 mono;		/* ev_now() */
+	int64_t			 wall;		/* epoch ms */
+};
+
 static void
 status_lease(const struct lease *l, void *arg)
 {
@@ -229,6 +244,146 @@ status_xfer(const char *client, const char *file, uint64_t sent,
 	x->first = false;
 }
 
+/*
+ * s as the inside of a JSON string: names come from the clients, so
+ * anything but plain printable ASCII is escaped (and <, >, & too: the
+ * page never parses them as markup).
+ */
+static void
+status_str(struct status_buf *b, const char *s)
+{
+	unsigned char	u;
+
+	for (; (u = (unsigned char)*s) != '\0'; s++)
+		if (u < 0x20 || u >= 0x7f || strchr("\"\\<>&", u) != NULL)
+			status_printf(b, "\\u%04x", u);
+		else
+			status_printf(b, "%c", u);
+}
+
+/* A monotonic time as epoch ms. */
+static int64_t
+status_wall(const struct status_machines *m, uint64_t t)
+{
+	return m->wall - (int64_t)(m->mono - t);
+}
+
+static int
+status_newest(const void *a, const void *b)
+{
+	const struct client_view	*x = a, *y = b;
+
+	return x->boot->last < y->boot->last ? 1 :
+	    x->boot->last > y->boot->last ? -1 : 0;
+}
+
+/* Keep v when recent; when full, it replaces the oldest kept. */
+static void
+status_keep(const struct client_view *v, void *arg)
+{
+	struct status_machines	*m = arg;
+	size_t			 i, old = 0;
+
+	if (m->mono - v->boot->last > STATUS_RECENT)
+		return;
+	if (m->n < STATUS_MACHINES) {
+		m->v[m->n++] = *v;
+		return;
+	}
+	for (i = 1; i < m->n; i++)
+		if (m->v[i].boot->last < m->v[old].boot->last)
+			old = i;
+	if (v->boot->last > m->v[old].boot->last)
+		m->v[old] = *v;
+}
+
+static void
+status_steps(struct status_buf *b, const struct status_machines *m,
+    const struct client_boot *boot)
+{
+	const struct client_step	*s;
+	size_t				 i;
+	bool				 first = true;
+
+	for (i = 0; i < CLIENT_STAGES; i++) {
+		s = &boot->step[i];
+		if (s->count == 0)
+			continue;
+		status_printf(b, "%s{\"stage\": \"%s\", \"state\": \"%s\", "
+		    "\"via\": \"%s\", \"at\": %" PRId64 ", \"ms\": %u, "
+		    "\"count\": %u}", first ? "" : ", ", client_stage_name(i),
+		    client_stage_state_name(s->state),
+		    client_stage_via_name(s->via), status_wall(m, s->at),
+		    s->state == CLIENT_STATE_RUNNING ? (unsigned)(m->mono -
+		    s->at) : s->ms, s->count);
+		first = false;
+	}
+}
+
+static void
+status_machine(struct status_buf *b, const struct status_machines *m,
+    const struct client_view *v)
+{
+	const struct client_boot	*bt = v->boot;
+	char				 mac[20];
+
+	dhcp_proto_mac_str(v->mac, CLIENT_MAC_LEN, mac, sizeof(mac));
+	status_printf(b, "\n    {\"mac\": \"%s\", \"hostname\": \"", mac);
+	status_str(b, bt->hostname);
+	status_printf(b, "\", \"address\": \"%s\", \"arch\": %d, "
+	    "\"ipxe\": %s, \"boots\": %u, \"first\": %" PRId64 ", "
+	    "\"last\": %" PRId64 ",\n     \"stages\": [", v->addr, v->arch,
+	    v->ipxe ? "true" : "false", bt->boots, status_wall(m, bt->first),
+	    status_wall(m, bt->last));
+	status_steps(b, m, bt);
+	status_printf(b, "],\n     \"download\": ");
+	if (bt->file[0] != '\0') {
+		status_printf(b, "{\"file\": \"");
+		status_str(b, bt->file);
+		status_printf(b, "\", \"via\": \"%s\", \"stage\": \"%s\", "
+		    "\"done\": %" PRIu64 ", \"size\": %" PRIu64 ", "
+		    "\"active\": %s}", client_stage_via_name(bt->dl_via),
+		    client_stage_name(bt->dl_stage), bt->done, bt->size,
+		    bt->dl_active ? "true" : "false");
+	} else
+		status_printf(b, "null");
+	status_printf(b, ",\n     \"problem\": ");
+	if (bt->problem[0] != '\0') {
+		status_printf(b, "{\"text\": \"");
+		status_str(b, bt->problem);
+		status_printf(b, "\", \"at\": %" PRId64 ", \"loop\": %s}",
+		    status_wall(m, bt->problem_at),
+		    bt->problem_loop ? "true" : "false");
+	} else
+		status_printf(b, "null");
+	status_printf(b, "}");
+}
+
+/* "now" and "machines": the boots seen recently, newest first. */
+static void
+status_machines(struct status_buf *b)
+{
+	struct status_machines	*m;
+	struct timespec		 ts;
+	size_t			 i;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		fatal("http: calloc");
+	clock_gettime(CLOCK_REALTIME, &ts);
+	m->wall = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	m->mono = ev_now();
+	client_foreach(status_keep, m);
+	qsort(m->v, m->n, sizeof(m->v[0]), status_newest);
+	status_printf(b, ",\n  \"now\": %" PRId64 ",\n  \"machines\": [",
+	    m->wall);
+	for (i = 0; i < m->n; i++) {
+		status_printf(b, "%s", i > 0 ? "," : "");
+		status_machine(b, m, &m->v[i]);
+	}
+	status_printf(b, "%s]", m->n > 0 ? "\n  " : "");
+	free(m);
+}
+
 char *
 status_state(const struct conf *conf, size_t *len)
 {
@@ -249,7 +404,9 @@ status_state(const struct conf *conf, size_t *len)
 	    "\n  ");
 	x.first = true;
 	tftp_io_foreach_active(status_xfer, &x);
-	status_printf(&b, "%s]\n}\n", x.first ? "" : "\n  ");
+	status_printf(&b, "%s]", x.first ? "" : "\n  ");
+	status_machines(&b);
+	status_printf(&b, "\n}\n");
 	*len = b.len;
 	return b.p;
 }

@@ -10,7 +10,12 @@
 
 /* Every counter in Prometheus text format; malloc'd, *len set. */
 char	*status_metrics(size_t *len);
-/* Version, generation, leases and transfers as JSON; malloc'd. */
+/*
+ * Version, generation, leases, transfers and the machines' boots as
+ * JSON; malloc'd.
+ */
 char	*status_state(const struct conf *conf, size_t *len);
+/* The live view's page (status_page.c), HTML; malloc'd, *len set. */
+char	*status_page_html(size_t *len);
 
 #endif

@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "client_stage.h"
 #include "conf.h"
 #include "ev.h"
 #include "fsroot.h"
@@ -289,6 +290,7 @@ tftp_conn_send(struct tftp_xfer *x, struct iovec *iov, size_t npkts)
 	size_t			 i, done = 0;
 	int			 fd = T.socks[c->sock];
 
+	client_stage_progress(c->has_mac ? c->mac : NULL, tftp_xfer_bytes(x));
 	/* A window in as few system calls as the kernel allows. */
 	if (npkts > 1 && tftp_send_gso(c, fd, iov, npkts, &done) &&
 	    done == npkts)
@@ -333,6 +335,9 @@ tftp_conn_end(struct tftp_xfer *x)
 	uint64_t		 bytes = tftp_xfer_bytes(x);
 	double			 secs = ms / 1000.0;
 
+	client_stage_end(c->has_mac ? c->mac : NULL, bytes, x->result ==
+	    TFTP_END_DONE ? CLIENT_END_OK : x->result == TFTP_END_PROBE ?
+	    CLIENT_END_PROBE : CLIENT_END_FAILED, tftp_xfer_end_str(x->result));
 	switch (x->result) {
 	case TFTP_END_DONE:
 		T.st.completed++;
@@ -637,6 +642,8 @@ tftp_ask_start(struct tftp_ask *a)
 	log_debug("tftp: %s asks for \"%s\" (%s)%s%s", a->who, a->safe, c->opts,
 	    a->path != a->canon ? ", alias of " : "",
 	    a->path != a->canon ? a->canon : "");
+	client_stage_file(c->has_mac ? c->mac : NULL, CLIENT_VIA_TFTP, c->name,
+	    c->x.file->size, false);
 	if (tftp_xfer_start(&c->x) == -1)
 		tftp_xfer_abort(&c->x);
 }
@@ -647,6 +654,8 @@ tftp_refuse(const struct tftp_ask *a, enum fsroot_err ferr)
 	T.st.refused++;
 	log_warnx("tftp: refused \"%s\" from %s: %s", a->safe, a->who,
 	    fsroot_strerror(ferr));
+	client_stage_refused(a->req.mac_len == 6 ? a->req.mac : NULL,
+	    CLIENT_VIA_TFTP, a->safe, fsroot_strerror(ferr));
 	tftp_senderr(a->lfd, a->peer, &a->local, a->ifindex,
 	    ferr == FSROOT_NOTFOUND ?
 	    TFTP_ENOTFOUND : TFTP_EACCESS, ferr == FSROOT_NOTFOUND ?

@@ -29,9 +29,10 @@ libconfuse-dev libmicrohttpd-dev libcunit1-dev libcap-dev"
 #   boot-qemu.sh     qemu-system-x86, ipxe-qemu (SeaBIOS' NIC ROMs), ipxe
 #                    (undionly.kpxe, ipxe.efi, snponly.efi), ovmf,
 #                    dnsmasq-base, busybox
+#   status-page.sh   chromium (headless, over the DevTools protocol)
 TEST="mandoc systemd iproute2 procps nftables tftp-hpa atftp curl
 busybox isc-dhcp-client kea-admin python3 dnsmasq-base
-qemu-system-x86 ipxe-qemu ipxe ovmf"
+qemu-system-x86 ipxe-qemu ipxe ovmf chromium"
 # The Debian package (debian/control's Build-Depends, and lintian).
 PACKAGE="debhelper lintian dpkg-dev"
 
