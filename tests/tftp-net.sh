@@ -246,10 +246,15 @@ loss() {
 loss add || not_ok "nftables loss"
 fetch hpa f65536 "$T/out/lossy-hpa"
 check "tftp-hpa, 10 % loss: intact" cmp -s "$R/f65536" "$T/out/lossy-hpa"
-# Evidence of loss: a transfer of it resent blocks (tftp-hpa may give up
-# on one attempt, which then times out on the server, and retry).
-grep -E "(sent|failed) f65536 .*blksize 512" "$LOG" |
-    grep -Eq "[ (][1-9][0-9]* retransmits" &&
+# Evidence of loss: a transfer of it resent blocks.  tftp-hpa may give up
+# on one attempt and retry: the attempt it abandoned is logged, with its
+# retransmissions, only when it times out on the server, after the retry
+# has finished; so wait (bounded) for either line, IPv4 client only.
+lossy_resent() {
+	grep -E "(sent|failed) f65536 to $NETNS_CLI_IP:.*blksize 512" "$LOG" |
+	    grep -Eq "[ (][1-9][0-9]* retransmits"
+}
+wait_for 90 lossy_resent &&
     ok "it did lose and resend" || not_ok "no retransmission under loss"
 loss delete
 grep "sent f65536 .*retransmit" "$LOG" | tail -n 2 | sed 's/^.*tftp: /  # /'
