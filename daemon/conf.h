@@ -303,6 +303,7 @@ struct conf_args {
 	const char		*user;		/* -u */
 	const char		*pidfile;	/* -p */
 	const char		*confdir;	/* tests: beats conf-dir */
+	bool			 main_given;	/* -f: it must exist */
 };
 
 struct conf_errors {

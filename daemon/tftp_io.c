@@ -92,8 +92,6 @@ static struct {
 	unsigned		 active;
 	struct tftp_mtu		 mtus[16];
 	struct tftp_io_stats	 st;
-	uint64_t		 busy_logged_ms;
-	unsigned		 busy_unlogged;
 } T = { .lfd = -1 };
 
 /* ---------- small helpers ---------- */
@@ -432,19 +430,14 @@ static void
 tftp_busy(const struct sockaddr_in *peer, struct in_addr local,
     const char *why)
 {
-	char	who[48];
+	static struct log_rate	 rate;
+	char			 who[48];
 
 	T.st.busy++;
 	tftp_senderr(T.lfd, peer, local, TFTP_ENOTDEFINED, "server busy");
 	/* At most one line a second in a storm, with the count. */
-	if (ev_now() - T.busy_logged_ms >= 1000) {
-		tftp_fmtpeer(who, sizeof(who), peer);
-		log_warnx("tftp: busy, refused %s (%s)%s", who, why,
-		    T.busy_unlogged ? " and others since the last line" : "");
-		T.busy_logged_ms = ev_now();
-		T.busy_unlogged = 0;
-	} else
-		T.busy_unlogged++;
+	tftp_fmtpeer(who, sizeof(who), peer);
+	log_rated(&rate, LOG_WARNING, "tftp: busy, refused %s (%s)", who, why);
 }
 
 /* One read request on its way from the packet to a transfer. */
@@ -472,7 +465,8 @@ struct tftp_ask {
 static bool
 tftp_ask_parse(const uint8_t *pkt, size_t len, struct tftp_ask *a)
 {
-	enum tftp_perr	perr;
+	static struct log_rate	 bad_rate[LOG_RATE_SLOTS];
+	enum tftp_perr		 perr;
 
 	tftp_fmtpeer(a->who, sizeof(a->who), a->peer);
 	perr = tftp_pkt_rrq_parse(pkt, len, &a->rq);
@@ -485,7 +479,8 @@ tftp_ask_parse(const uint8_t *pkt, size_t len, struct tftp_ask *a)
 	}
 	if (perr != TFTP_POK) {
 		T.st.refused++;
-		log_warnx("tftp: bad request from %s: %s", a->who,
+		log_rated(log_rate_client(bad_rate, a->who, NULL),
+		    LOG_WARNING, "tftp: bad request from %s: %s", a->who,
 		    tftp_pkt_perr_str(perr));
 		if (perr != TFTP_PSHORT && perr != TFTP_PBADOP)
 			tftp_senderr(T.lfd, a->peer, a->local, TFTP_EBADOP,
@@ -610,8 +605,12 @@ tftp_ask_start(struct tftp_ask *a)
 static void
 tftp_refuse(const struct tftp_ask *a, enum fsroot_err ferr)
 {
+	static struct log_rate	 rate[LOG_RATE_SLOTS];
+
 	T.st.refused++;
-	log_warnx("tftp: refused \"%s\" from %s: %s", a->safe, a->who,
+	/* The same client asking for the same file again and again. */
+	log_rated(log_rate_client(rate, a->who, a->safe), LOG_WARNING,
+	    "tftp: refused \"%s\" from %s: %s", a->safe, a->who,
 	    fsroot_strerror(ferr));
 	tftp_senderr(T.lfd, a->peer, a->local, ferr == FSROOT_NOTFOUND ?
 	    TFTP_ENOTFOUND : TFTP_EACCESS, ferr == FSROOT_NOTFOUND ?
