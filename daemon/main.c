@@ -26,6 +26,7 @@
 #include "http.h"
 #include "lease.h"
 #include "log.h"
+#include "notify.h"
 #include "priv.h"
 #include "pxed.h"
 #include "tftp_io.h"
@@ -333,8 +334,11 @@ main_run(void)
 	    "", pxed.conf->builtin ? " not found, " : "", pxed.conf->confdir,
 	    stat(pxed.conf->confdir, &st) == 0 && S_ISDIR(st.st_mode) ? "" :
 	    " (none)");
+	/* Every port is bound, privileges dropped, the pidfile written. */
+	pxed_notify_ready();
 
 	rc = ev_loop() == 0 ? PXED_EXIT_OK : PXED_EXIT_NETWORK;
+	notify_stopping();
 
 	http_fini();
 	tftp_io_fini();

@@ -22,8 +22,11 @@
 #include "tftp_io.h"
 #include "dhcp_io.h"
 #include "http.h"
+#include "notify.h"
 
 struct pxed pxed;
+
+static int	pxed_reload_apply(void);
 
 void
 pxed_apply_loglevel(const struct conf *conf)
@@ -48,8 +51,32 @@ pxed_load(const struct conf_args *args, bool quiet)
 	return conf;
 }
 
+/* The service manager's status line: generation and counts. */
+void
+pxed_notify_ready(void)
+{
+	char	sum[512], status[640];
+
+	conf_summary(pxed.conf, sum, sizeof(sum));
+	snprintf(status, sizeof(status), "generation %u%s: %s",
+	    pxed.generation, pxed.last_reload_ok ? "" :
+	    " (last reload failed)", sum);
+	notify_ready(status);
+}
+
 int
 pxed_reload(void)
+{
+	int	rc;
+
+	notify_reloading();
+	rc = pxed_reload_apply();
+	pxed_notify_ready();
+	return rc;
+}
+
+static int
+pxed_reload_apply(void)
 {
 	struct conf_errors	 errs = { NULL, 0 };
 	struct conf		*conf;
