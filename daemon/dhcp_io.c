@@ -379,9 +379,10 @@ dhcp_no_followup(const uint8_t *mac, const struct client_offer *o, void *arg)
 
 	(void)arg;
 	D.st.proxy_no_followup++;
-	log_rated(log_rate_slot(rate, mac, 6), LOG_WARNING, "dhcp: proxy OFFER to %02x:%02x:%02x:%02x:%02x:%02x "
-	    "on %s (xid %08" PRIx32 ") was not followed by a request "
-	    "on port %u or a TFTP request within %u s: this firmware "
+	log_rated(log_rate_slot(rate, mac, 6), LOG_WARNING, "dhcp: proxy "
+	    "OFFER to %02x:%02x:%02x:%02x:%02x:%02x on %s (xid %08" PRIx32
+	    ") was not followed by a request on port %u or a TFTP request "
+	    "within %u s: this firmware "
 	    "may ignore proxyDHCP; try dhcp mode server", mac[0],
 	    mac[1], mac[2], mac[3], mac[4], mac[5], o->ifname, o->xid,
 	    D.pport, D.conf->dhcp.proxy_followup);

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "conf_watch.h"
 #include "dhcp_io.h"
 #include "ev.h"
 #include "explain.h"
@@ -334,11 +335,13 @@ main_run(void)
 	    "", pxed.conf->builtin ? " not found, " : "", pxed.conf->confdir,
 	    stat(pxed.conf->confdir, &st) == 0 && S_ISDIR(st.st_mode) ? "" :
 	    " (none)");
+	conf_watch_apply(pxed.conf, pxed_reload);
 	/* Every port is bound, privileges dropped, the pidfile written. */
 	pxed_notify_ready();
 
 	rc = ev_loop() == 0 ? PXED_EXIT_OK : PXED_EXIT_NETWORK;
 	notify_stopping();
+	conf_watch_stop();
 
 	http_fini();
 	tftp_io_fini();

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "conf_watch.h"
 #include "ev.h"
 #include "log.h"
 #include "pxed.h"
@@ -71,6 +72,9 @@ pxed_reload(void)
 
 	notify_reloading();
 	rc = pxed_reload_apply();
+	/* watch-conf-dir may have been turned on or off, conf-dir moved. */
+	if (rc == 0)
+		conf_watch_apply(pxed.conf, pxed_reload);
 	pxed_notify_ready();
 	return rc;
 }
