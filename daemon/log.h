@@ -30,6 +30,8 @@ void	fatalx(const char *fmt, ...) LOG_FMT(1, 2) __attribute__((noreturn));
  * Repeated messages: at most one line a second per struct log_rate (one
  * per kind of message, static at its call site), and the next line that
  * goes out says how many were held back: "... (37 more suppressed)".
+ * When the storm ends, log_rate_flush() (once a second from the loop)
+ * writes the last line held back with that count, so none goes unsaid.
  * Kinds that are per client use a table of LOG_RATE_SLOTS and
  * log_rate_slot() with the client's key (its address, plus what it asked
  * for where repeats of one request are the noise).
@@ -39,6 +41,9 @@ struct log_rate {
 	uint64_t	 last_ms;	/* when the last line went out */
 	unsigned	 suppressed;	/* held back since then */
 	int		 used;
+	int		 prio;		/* of the line held */
+	char		*held;		/* the last line held back */
+	struct log_rate	*next;		/* in the list of those holding one */
 };
 #define LOG_RATE_SLOTS	64
 #define LOG_RATE_MS	1000
@@ -50,6 +55,8 @@ struct log_rate *log_rate_slot(struct log_rate tab[LOG_RATE_SLOTS],
 /* The slot of a client "address:port" (any port) and what it asked. */
 struct log_rate *log_rate_client(struct log_rate tab[LOG_RATE_SLOTS],
 	    const char *who, const char *what);
+/* Write the lines held a second or more (all of them: at exit). */
+void	log_rate_flush(int all);
 /* Tests inject a monotonic clock (milliseconds); NULL restores it. */
 void	log_set_clock(uint64_t (*fn)(void));
 

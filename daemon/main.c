@@ -100,6 +100,16 @@ on_signal(int signo, void *arg)
 	}
 }
 
+/* Repeated errors held back: their count goes out within a second. */
+static void
+on_log_flush(void *arg)
+{
+	struct ev_timer	*t = arg;
+
+	log_rate_flush(0);
+	ev_timer_add(t, LOG_RATE_MS);
+}
+
 static int
 write_pidfile(const char *path)
 {
@@ -316,6 +326,7 @@ main_start(const struct main_opts *o)
 static int
 main_run(void)
 {
+	struct ev_timer	flush;
 	struct stat	st;
 	char		sum[512];
 	int		rc;
@@ -325,6 +336,8 @@ main_run(void)
 	ev_signal_add(SIGTERM, on_signal, NULL);
 	ev_signal_add(SIGINT, on_signal, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	ev_timer_init(&flush, on_log_flush, &flush);
+	ev_timer_add(&flush, LOG_RATE_MS);
 
 	pxed.last_reload_ok = true;
 	pxed.loaded_at = time(NULL);
@@ -342,6 +355,8 @@ main_run(void)
 	rc = ev_loop() == 0 ? PXED_EXIT_OK : PXED_EXIT_NETWORK;
 	notify_stopping();
 	conf_watch_stop();
+	ev_timer_del(&flush);
+	log_rate_flush(1);
 
 	http_fini();
 	tftp_io_fini();

@@ -95,6 +95,22 @@ test_rated(void)
 	if (a != b)
 		log_rated(b, LOG_WARNING, "refused b");
 	CU_ASSERT_EQUAL(nlines, a != b ? 5 : 4);
+	/* At exit, what is held goes out. */
+	log_rate_flush(1);
+	CU_ASSERT_EQUAL(nlines, a != b ? 6 : 5);
+	/* A storm that ends: the flush a second on says the last of it. */
+	nlines = 0;
+	fake_ms += 5000;
+	for (i = 0; i < 5; i++)
+		log_rated(&disk, LOG_WARNING, "busy %d", i);
+	log_rate_flush(0);
+	CU_ASSERT_EQUAL(nlines, 1);
+	fake_ms += 1000;
+	log_rate_flush(0);
+	CU_ASSERT_EQUAL(nlines, 2);
+	CU_ASSERT_STRING_EQUAL(lines[1], "busy 4 (3 more suppressed)");
+	log_rate_flush(0);
+	CU_ASSERT_EQUAL(nlines, 2);
 	log_set_clock(NULL);
 	log_set_sink(NULL);
 	log_setlevel(saved);
