@@ -246,8 +246,12 @@ conf_watch_apply(const struct conf *conf, int (*reload)(void))
 	conf_watch_split(&dir, conf->confdir);
 	conf_watch_split(&mainf, conf->main_file);
 	if (W.fd != -1 && strcmp(dir.full, W.dir.full) == 0 &&
-	    strcmp(mainf.full, W.main.full) == 0)
+	    strcmp(mainf.full, W.main.full) == 0) {
+		/* Just reloaded: what was pending is in it. */
+		ev_timer_del(&W.timer);
+		W.changes = 0;
 		return;
+	}
 	conf_watch_stop();
 	W.dir = dir;
 	W.main = mainf;
