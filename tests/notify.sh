@@ -15,11 +15,7 @@ grep -q '^Type=notify$' "$UNIT" 2>/dev/null ||
 pxed_need python3
 pxed_net_init lo
 
-mkdir -p "$T/root" "$T/conf.d"
-cat > "$T/pxed.conf" <<EOC
-conf-dir = "$T/conf.d"
-dhcp { mode = proxy }
-EOC
+pxed_conf_proxy
 echo 'boot "a" { filename = "a.efi" }' > "$T/conf.d/10-a.conf"
 OUT=$T/notify.out
 : > "$OUT"

@@ -9,11 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 pxed_net_init lo
 
-mkdir -p "$T/root" "$T/conf.d"
-cat > "$T/pxed.conf" <<EOC
-conf-dir = "$T/conf.d"
-dhcp { mode = proxy }
-EOC
+pxed_conf_proxy
 cat > "$T/conf.d/10-a.conf" <<'EOC'
 match "efi64" { arch = efi-x64 }
 boot "a" { if = "efi64" filename = "a.efi" }

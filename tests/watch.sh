@@ -10,12 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 pxed_net_init lo
 
-mkdir -p "$T/root" "$T/conf.d"
-cat > "$T/pxed.conf" <<EOC
-conf-dir = "$T/conf.d"
-watch-conf-dir = yes
-dhcp { mode = proxy }
-EOC
+pxed_conf_proxy "watch-conf-dir = yes"
 echo 'boot "a" { filename = "a.efi" }' > "$T/conf.d/10-a.conf"
 LOG=$T/log
 pxed_start -n "$NS" "$LOG" -f "$T/pxed.conf" -r "$T/root" -p "$T/pid"
