@@ -363,7 +363,11 @@ conf_load_files(struct conf_loader *L, const char *main_file,
 	bool		 missing = false;
 
 	conf_file(L, main_file, true, args, &missing);
-	if (missing) {
+	if (missing && args->main_given)
+		conf_error(L, 0, "cannot open: %s (a file given with -f "
+		    "must exist: only the default path falls back to the "
+		    "built-in defaults)", strerror(ENOENT));
+	else if (missing) {
 		c->builtin = true;
 		conf_text(L, "<built-in>", conf_builtin_main,
 		    strlen(conf_builtin_main), true, args);

@@ -316,6 +316,10 @@ struct conf {
 	unsigned		 loop_count;	/* 0: off */
 	unsigned		 loop_window;	/* seconds */
 
+	/* Reload when conf.d or the main file changes (conf_watch.c). */
+	bool			 watch_conf_dir;
+	unsigned		 watch_delay_ms;	/* quiet time */
+
 	struct conf_match	*matches;
 	size_t			 nmatches;
 	struct conf_boot	*boots;
@@ -341,6 +345,7 @@ struct conf_args {
 	const char		*user;		/* -u */
 	const char		*pidfile;	/* -p */
 	const char		*confdir;	/* tests: beats conf-dir */
+	bool			 main_given;	/* -f: it must exist */
 };
 
 struct conf_errors {

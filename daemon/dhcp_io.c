@@ -265,6 +265,7 @@ dhcp_send(struct dhcp_held *h)
 static void
 dhcp_flush(void)
 {
+	static struct log_rate	 rate;
 	struct dhcp_held	*h, *next = NULL;
 	bool			 synced = true;
 
@@ -297,8 +298,8 @@ dhcp_flush(void)
 			free(sent[i]);
 	}
 	if (!synced)
-		log_warnx("dhcp: leases could not be made durable: ACKs "
-		    "dropped, clients will retry");
+		log_rated(&rate, LOG_WARNING, "dhcp: leases could not be made "
+		    "durable: ACKs dropped, clients will retry");
 }
 
 static void
@@ -376,11 +377,14 @@ dhcp_delayed(void *arg)
 static void
 dhcp_no_followup(const uint8_t *mac, const struct client_offer *o, void *arg)
 {
+	static struct log_rate	 rate[LOG_RATE_SLOTS];
+
 	(void)arg;
 	D.st.proxy_no_followup++;
-	log_warnx("dhcp: proxy OFFER to %02x:%02x:%02x:%02x:%02x:%02x "
-	    "on %s (xid %08" PRIx32 ") was not followed by a request "
-	    "on port %u or a TFTP request within %u s: this firmware "
+	log_rated(log_rate_slot(rate, mac, 6), LOG_WARNING, "dhcp: proxy "
+	    "OFFER to %02x:%02x:%02x:%02x:%02x:%02x on %s (xid %08" PRIx32
+	    ") was not followed by a request on port %u or a TFTP request "
+	    "within %u s: this firmware "
 	    "may ignore proxyDHCP; try dhcp mode server", mac[0],
 	    mac[1], mac[2], mac[3], mac[4], mac[5], o->ifname, o->xid,
 	    D.pport, D.conf->dhcp.proxy_followup);

@@ -286,6 +286,17 @@ http_queue(struct MHD_Connection *c, struct http_req *r, unsigned status,
 	return rc;
 }
 
+/* A refused request: one line a second per client and URL. */
+static void
+http_refused_log(const struct http_req *r, const char *why)
+{
+	static struct log_rate	rate[LOG_RATE_SLOTS];
+
+	log_rated(log_rate_client(rate, r->client, r->url), LOG_INFO,
+	    "http: %s %s from %s refused: %s", r->method, r->url, r->client,
+	    why);
+}
+
 static enum MHD_Result
 http_error(struct MHD_Connection *c, struct http_req *r, unsigned status,
     const char *text)
@@ -461,8 +472,7 @@ http_file_refused(struct MHD_Connection *c, struct http_req *r,
 		return http_error(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		    "Error");
 	default:
-		log_info("http: %s refused for %s: %s", r->url, r->client,
-		    fsroot_strerror(e));
+		http_refused_log(r, fsroot_strerror(e));
 		return http_error(c, r, MHD_HTTP_FORBIDDEN, "Forbidden");
 	}
 }
@@ -668,9 +678,8 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url,
 		return http_error(c, r, MHD_HTTP_METHOD_NOT_ALLOWED,
 		    "Method Not Allowed");
 	if (http_pct_decode(url, dec, sizeof(dec)) == -1) {
-		log_info("http: %s %s from %s refused: bad percent-encoding, "
-		    "an encoded NUL or a control character", r->method,
-		    r->url, r->client);
+		http_refused_log(r, "bad percent-encoding, an encoded NUL or "
+		    "a control character");
 		return http_error(c, r, MHD_HTTP_BAD_REQUEST, "Bad Request");
 	}
 	if ((status_daemon || (H.conf->http.status &&
@@ -695,8 +704,7 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url,
 		if (e == FSROOT_EMPTY)
 			return http_error(c, r, MHD_HTTP_NOT_FOUND,
 			    "Not Found");
-		log_info("http: %s %s from %s refused: %s", r->method, r->url,
-		    r->client, fsroot_strerror(e));
+		http_refused_log(r, fsroot_strerror(e));
 		return http_error(c, r, MHD_HTTP_FORBIDDEN, "Forbidden");
 	}
 	if ((sc = conf_script_find(H.conf, canon)) != NULL)

@@ -41,6 +41,9 @@
 #define LEASE_HASH_MIN		1024
 #define LEASE_OFFER_SECS	60
 
+/* A full disk fails every group commit: one line a second. */
+static struct log_rate	lease_io_rate, lease_trunc_rate;
+
 size_t
 lease_client_id(const uint8_t *opt61, size_t len61, uint8_t htype,
     const uint8_t *chaddr, uint8_t hlen, uint8_t *id)
@@ -598,13 +601,15 @@ lease_sync(struct leases *L)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			log_warn("lease: write %s", L->path);
+			log_rated(&lease_io_rate, LOG_WARNING,
+			    "lease: write %s: %s", L->path, strerror(errno));
 			goto fail;
 		}
 		off += (size_t)n;
 	}
 	if (fdatasync(L->fd) == -1) {
-		log_warn("lease: fdatasync %s", L->path);
+		log_rated(&lease_io_rate, LOG_WARNING, "lease: fdatasync "
+		    "%s: %s", L->path, strerror(errno));
 		goto fail;
 	}
 	L->lines += L->unsynced;
@@ -619,7 +624,8 @@ fail:
 	 * clients ask again) and cut the file back to whole lines.
 	 */
 	if (ftruncate(L->fd, start) == -1)
-		log_warn("lease: ftruncate %s", L->path);
+		log_rated(&lease_trunc_rate, LOG_WARNING, "lease: ftruncate "
+		    "%s: %s", L->path, strerror(errno));
 	L->st.sync_errors++;
 	L->wlen = 0;
 	L->unsynced = 0;

@@ -14,12 +14,15 @@
 #include <strings.h>
 #include <time.h>
 
+#include "hash.h"
 #include "log.h"
 #include "names.h"
 
 static int	log_to_stderr = 1;
 static int	log_level = LOG_INFO;
 static log_sink_t log_sink;
+static uint64_t	(*log_clock)(void);
+static struct log_rate *log_held;	/* rates holding a line back */
 
 /* By syslog priority; the levels pxed accepts are the named ones. */
 static const char *const log_levels[] = {
@@ -181,6 +184,136 @@ fatalx(const char *fmt, ...)
 	log_vemit(LOG_CRIT, fmt, ap);
 	va_end(ap);
 	exit(1);
+}
+
+void
+log_set_clock(uint64_t (*fn)(void))
+{
+	log_clock = fn;
+}
+
+static uint64_t
+log_now_ms(void)
+{
+	struct timespec	ts;
+
+	if (log_clock != NULL)
+		return log_clock();
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void
+log_rate_unhold(struct log_rate *r)
+{
+	struct log_rate	**p;
+
+	for (p = &log_held; *p != NULL; p = &(*p)->next)
+		if (*p == r) {
+			*p = r->next;
+			break;
+		}
+	free(r->held);
+	r->held = NULL;
+	r->next = NULL;
+}
+
+/* Out goes msg, with the count of those held back before it. */
+static void
+log_rate_out(struct log_rate *r, int prio, const char *msg, unsigned before,
+    uint64_t now)
+{
+	if (before > 0)
+		log_emit(prio, "%s (%u more suppressed)", msg, before);
+	else
+		log_emit(prio, "%s", msg);
+	r->used = 1;
+	r->last_ms = now;
+	r->suppressed = 0;
+}
+
+void
+log_rated(struct log_rate *r, int prio, const char *fmt, ...)
+{
+	va_list		 ap;
+	char		 msg[900], *held;
+	uint64_t	 now;
+
+	if (prio > log_level)
+		return;
+	now = log_now_ms();
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (r->used && now - r->last_ms < LOG_RATE_MS) {
+		/* Keep the latest, for log_rate_flush(). */
+		if ((held = strdup(msg)) == NULL)
+			return;
+		if (r->held == NULL) {
+			r->next = log_held;
+			log_held = r;
+		}
+		free(r->held);
+		r->held = held;
+		r->prio = prio;
+		r->suppressed++;
+		return;
+	}
+	if (r->held != NULL)
+		log_rate_unhold(r);
+	log_rate_out(r, prio, msg, r->suppressed, now);
+}
+
+void
+log_rate_flush(int all)
+{
+	struct log_rate	*r, *next;
+	uint64_t	 now = log_now_ms();
+
+	for (r = log_held; r != NULL; r = next) {
+		next = r->next;
+		if (!all && now - r->last_ms < LOG_RATE_MS)
+			continue;
+		/* The held line goes out; the others were before it. */
+		log_rate_out(r, r->prio, r->held, r->suppressed - 1, now);
+		log_rate_unhold(r);
+	}
+}
+
+struct log_rate *
+log_rate_slot(struct log_rate tab[LOG_RATE_SLOTS], const void *key,
+    size_t len)
+{
+	size_t		 h = hash_bytes(key, len);
+	struct log_rate	*r = &tab[h % LOG_RATE_SLOTS];
+
+	/* Another client's slot: say what it held, start afresh. */
+	if (!r->used || r->key != h) {
+		if (r->held != NULL) {
+			log_rate_out(r, r->prio, r->held, r->suppressed - 1,
+			    log_now_ms());
+			log_rate_unhold(r);
+		}
+		memset(r, 0, sizeof(*r));
+		r->key = h;
+	}
+	return r;
+}
+
+struct log_rate *
+log_rate_client(struct log_rate tab[LOG_RATE_SLOTS], const char *who,
+    const char *what)
+{
+	char		 key[1400];
+	const char	*colon = strrchr(who, ':');
+	int		 n;
+
+	n = snprintf(key, sizeof(key), "%.*s %s", colon != NULL ?
+	    (int)(colon - who) : (int)strlen(who), who,
+	    what != NULL ? what : "");
+	if (n < 0 || (size_t)n >= sizeof(key))
+		n = (int)sizeof(key) - 1;
+	return log_rate_slot(tab, key, (size_t)n);
 }
 
 char *

@@ -17,14 +17,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "conf_watch.h"
 #include "dhcp_io.h"
 #include "ev.h"
 #include "explain.h"
 #include "http.h"
 #include "lease.h"
 #include "log.h"
+#include "notify.h"
 #include "priv.h"
 #include "pxed.h"
 #include "tftp_io.h"
@@ -97,6 +100,16 @@ on_signal(int signo, void *arg)
 	}
 }
 
+/* Repeated errors held back: their count goes out within a second. */
+static void
+on_log_flush(void *arg)
+{
+	struct ev_timer	*t = arg;
+
+	log_rate_flush(0);
+	ev_timer_add(t, LOG_RATE_MS);
+}
+
 static int
 write_pidfile(const char *path)
 {
@@ -114,6 +127,7 @@ write_pidfile(const char *path)
 struct main_opts {
 	const char	**ifs;
 	size_t		  nifs;
+	char		 *main_file;	/* -f, made absolute */
 	bool		  debug, test, explain;
 	bool		  pidfile_given, leases, json;
 };
@@ -134,7 +148,12 @@ main_options(int argc, char *argv[], struct main_opts *o)
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'f':
-			pxed.args.main_file = optarg;
+			/* Absolute: the daemon's directory becomes /. */
+			free(o->main_file);
+			o->main_file = realpath(optarg, NULL);
+			pxed.args.main_file = o->main_file != NULL ?
+			    o->main_file : optarg;
+			pxed.args.main_given = true;
 			break;
 		case 'd':
 			o->debug = true;
@@ -307,24 +326,37 @@ main_start(const struct main_opts *o)
 static int
 main_run(void)
 {
-	char	sum[512];
-	int	rc;
+	struct ev_timer	flush;
+	struct stat	st;
+	char		sum[512];
+	int		rc;
 
 	ev_signal_add(SIGHUP, on_signal, NULL);
 	ev_signal_add(SIGUSR1, on_signal, NULL);
 	ev_signal_add(SIGTERM, on_signal, NULL);
 	ev_signal_add(SIGINT, on_signal, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	ev_timer_init(&flush, on_log_flush, &flush);
+	ev_timer_add(&flush, LOG_RATE_MS);
 
 	pxed.last_reload_ok = true;
 	pxed.loaded_at = time(NULL);
 	conf_summary(pxed.conf, sum, sizeof(sum));
-	if (pxed.conf->builtin)
-		log_info("conf: %s not found, using built-in defaults",
-		    pxed.conf->main_file);
-	log_info("pxed %s started, generation 1: %s", PACKAGE_VERSION, sum);
+	/* One line: what was loaded, from where. */
+	log_info("pxed %s started, generation 1: %s; %s%sconf.d %s%s",
+	    PACKAGE_VERSION, sum, pxed.conf->builtin ? pxed.conf->main_file :
+	    "", pxed.conf->builtin ? " not found, " : "", pxed.conf->confdir,
+	    stat(pxed.conf->confdir, &st) == 0 && S_ISDIR(st.st_mode) ? "" :
+	    " (none)");
+	conf_watch_apply(pxed.conf, pxed_reload);
+	/* Every port is bound, privileges dropped, the pidfile written. */
+	pxed_notify_ready();
 
 	rc = ev_loop() == 0 ? PXED_EXIT_OK : PXED_EXIT_NETWORK;
+	notify_stopping();
+	conf_watch_stop();
+	ev_timer_del(&flush);
+	log_rate_flush(1);
 
 	http_fini();
 	tftp_io_fini();
@@ -356,7 +388,9 @@ main(int argc, char *argv[])
 		return PXED_EXIT_CONFIG;
 	}
 	pxed.conf->generation = pxed.generation = 1;
-	if (pxed.conf->builtin && !o.explain)
+	/* With -d the start-up line says it: not twice on stderr. */
+	if (pxed.conf->builtin && !o.explain && (!o.debug || o.test ||
+	    o.leases))
 		fprintf(stderr, "pxed: %s not found, using built-in "
 		    "defaults\n", pxed.conf->main_file);
 	if ((rc = main_oneshot(&o, argc - optind, argv + optind)) !=
@@ -366,6 +400,7 @@ main(int argc, char *argv[])
 		return rc;
 	rc = main_run();
 	free(o.ifs);
+	free(o.main_file);
 	log_info("stopped");
 	return rc;
 }

@@ -16,14 +16,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "conf_watch.h"
 #include "ev.h"
 #include "log.h"
 #include "pxed.h"
 #include "tftp_io.h"
 #include "dhcp_io.h"
 #include "http.h"
+#include "notify.h"
 
 struct pxed pxed;
+
+static int	pxed_reload_apply(void);
 
 void
 pxed_apply_loglevel(const struct conf *conf)
@@ -48,8 +52,35 @@ pxed_load(const struct conf_args *args, bool quiet)
 	return conf;
 }
 
+/* The service manager's status line: generation and counts. */
+void
+pxed_notify_ready(void)
+{
+	char	sum[512], status[640];
+
+	conf_summary(pxed.conf, sum, sizeof(sum));
+	snprintf(status, sizeof(status), "generation %u%s: %s",
+	    pxed.generation, pxed.last_reload_ok ? "" :
+	    " (last reload failed)", sum);
+	notify_ready(status);
+}
+
 int
 pxed_reload(void)
+{
+	int	rc;
+
+	notify_reloading();
+	rc = pxed_reload_apply();
+	/* watch-conf-dir may have been turned on or off, conf-dir moved. */
+	if (rc == 0)
+		conf_watch_apply(pxed.conf, pxed_reload);
+	pxed_notify_ready();
+	return rc;
+}
+
+static int
+pxed_reload_apply(void)
 {
 	struct conf_errors	 errs = { NULL, 0 };
 	struct conf		*conf;

@@ -33,6 +33,8 @@ extern struct pxed pxed;
 struct conf	*pxed_load(const struct conf_args *args, bool quiet);
 /* Build, validate, swap; on error keep the running config. 0 or -1. */
 int		 pxed_reload(void);
+/* READY=1 and STATUS= to the service manager (notify.c). */
+void		 pxed_notify_ready(void);
 void		 pxed_summary(void);
 /* Checks done before serving: the roots and the interfaces. */
 int		 pxed_check_runtime(const struct conf *conf, bool fatal_errors);

@@ -94,8 +94,6 @@ static struct {
 	unsigned		 active;
 	struct tftp_mtu		 mtus[16];
 	struct tftp_io_stats	 st;
-	uint64_t		 busy_logged_ms;
-	unsigned		 busy_unlogged;
 } T = { .lfd = -1, .lfd6 = -1 };
 
 /* ---------- small helpers ---------- */
@@ -461,24 +459,22 @@ struct tftp_ask {
 static void
 tftp_busy(const struct tftp_ask *a, const char *why)
 {
+	static struct log_rate	 rate;
+
 	T.st.busy++;
 	tftp_senderr(a->lfd, a->peer, &a->local, a->ifindex, TFTP_ENOTDEFINED,
 	    "server busy");
 	/* At most one line a second in a storm, with the count. */
-	if (ev_now() - T.busy_logged_ms >= 1000) {
-		log_warnx("tftp: busy, refused %s (%s)%s", a->who, why,
-		    T.busy_unlogged ? " and others since the last line" : "");
-		T.busy_logged_ms = ev_now();
-		T.busy_unlogged = 0;
-	} else
-		T.busy_unlogged++;
+	log_rated(&rate, LOG_WARNING, "tftp: busy, refused %s (%s)", a->who,
+	    why);
 }
 
 /* Parse the datagram; false when it is no read request (answered). */
 static bool
 tftp_ask_parse(const uint8_t *pkt, size_t len, struct tftp_ask *a)
 {
-	enum tftp_perr	perr;
+	static struct log_rate	 bad_rate[LOG_RATE_SLOTS];
+	enum tftp_perr		 perr;
 
 	netaddr_sock_str(&a->peer->sa, a->who, sizeof(a->who));
 	netaddr_from_sock(&a->peer->sa, &a->addr, NULL);
@@ -492,7 +488,8 @@ tftp_ask_parse(const uint8_t *pkt, size_t len, struct tftp_ask *a)
 	}
 	if (perr != TFTP_POK) {
 		T.st.refused++;
-		log_warnx("tftp: bad request from %s: %s", a->who,
+		log_rated(log_rate_client(bad_rate, a->who, NULL),
+		    LOG_WARNING, "tftp: bad request from %s: %s", a->who,
 		    tftp_pkt_perr_str(perr));
 		if (perr != TFTP_PSHORT && perr != TFTP_PBADOP)
 			tftp_senderr(a->lfd, a->peer, &a->local, a->ifindex,
@@ -651,8 +648,12 @@ tftp_ask_start(struct tftp_ask *a)
 static void
 tftp_refuse(const struct tftp_ask *a, enum fsroot_err ferr)
 {
+	static struct log_rate	 rate[LOG_RATE_SLOTS];
+
 	T.st.refused++;
-	log_warnx("tftp: refused \"%s\" from %s: %s", a->safe, a->who,
+	/* The same client asking for the same file again and again. */
+	log_rated(log_rate_client(rate, a->who, a->safe), LOG_WARNING,
+	    "tftp: refused \"%s\" from %s: %s", a->safe, a->who,
 	    fsroot_strerror(ferr));
 	client_stage_refused(a->req.mac_len == 6 ? a->req.mac : NULL,
 	    CLIENT_VIA_TFTP, a->safe, fsroot_strerror(ferr));

@@ -113,6 +113,34 @@ check "missing interface exits 2" test $? -eq 2
 "$PXED" --no-such-option 2>/dev/null
 check "unknown option exits 1" test $? -eq 1
 
+# -f names a file that must exist: only the default path falls back to
+# the built-in defaults.
+for mode in -t -d; do
+	"$PXED" $mode -f "$T/missing.conf" -r "$T/root" >/dev/null 2>"$T/err"
+	rc=$?
+	if [ "$rc" -eq 1 ] && grep -qF "$T/missing.conf: cannot open: No such file or directory (a file given with -f must exist" "$T/err"
+	then ok "-f missing file, $mode: exit 1, the path named"
+	else not_ok "-f missing file, $mode: exit $rc"; sed 's/^/  | /' "$T/err"; fi
+done
+# A relative -f is made absolute (the daemon's directory becomes /).
+out=$(cd "$T" && "$PXED" -f pxed.conf -r "$T/root" -t 2>&1)
+case $out in
+*"configuration OK: $T/pxed.conf, "*) ok "relative -f made absolute" ;;
+*) not_ok "relative -f: $out" ;;
+esac
+DEFAULT=$("$PXED" -h | sed -n 's/.*(default \(.*\))$/\1/p')
+if [ -e "$DEFAULT" ]; then
+	echo "# $DEFAULT exists: the fallback is not tried"
+else
+	out=$("$PXED" -r "$T/root" -t 2>&1)
+	rc=$?
+	case $rc$out in
+	"0pxed: $DEFAULT not found, using built-in defaults"*"configuration OK: built-in defaults,"*)
+		ok "default path missing: built-in defaults, exit 0" ;;
+	*) not_ok "default path missing: exit $rc: $out" ;;
+	esac
+fi
+
 # --explain on the seed-capture identities, with every example enabled.
 for f in "$SRCDIR"/conf.d/*.conf; do
 	sed 's/^#//' "$f" > "$T/conf.d/$(basename "$f")"

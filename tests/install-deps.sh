@@ -16,7 +16,7 @@ set -eu
 
 # The build: compiler, autotools, the libraries configure requires.
 BUILD="build-essential autoconf automake pkg-config
-libconfuse-dev libmicrohttpd-dev libcunit1-dev libcap-dev"
+libconfuse-dev libmicrohttpd-dev libcunit1-dev libcap-dev libsystemd-dev"
 # The suites (tests/lib.sh pxed_pkg maps each tool to its package):
 #   man-lint.sh      mandoc
 #   systemd.sh       systemd (systemd-analyze)
@@ -29,6 +29,7 @@ libconfuse-dev libmicrohttpd-dev libcunit1-dev libcap-dev"
 #   boot-qemu.sh     qemu-system-x86, ipxe-qemu (SeaBIOS' NIC ROMs), ipxe
 #                    (undionly.kpxe, ipxe.efi, snponly.efi), ovmf,
 #                    dnsmasq-base, busybox
+#   notify.sh        libsystemd-dev (the build: Type=notify)
 #   status-page.sh   chromium (headless, over the DevTools protocol)
 TEST="mandoc systemd iproute2 procps nftables tftp-hpa atftp curl
 busybox isc-dhcp-client kea-admin python3 dnsmasq-base

@@ -46,6 +46,8 @@
 #   wait_for SECONDS CMD...  wait until CMD succeeds.
 #   count_log FILE REGEX     how many lines match.
 #   udp_bound NS PORT        a UDP socket is bound to PORT in namespace NS.
+#   pxed_conf_proxy [LINE...] $T/root, $T/conf.d and $T/pxed.conf: conf.d
+#                            there, proxyDHCP, and each LINE added.
 #
 # Processes the test starts in the background go in PIDS: pxed_cleanup
 # kills exactly those, by PID.
@@ -182,6 +184,18 @@ wait_for() {
 # count_log FILE PATTERN: how many lines match.
 count_log() {
 	grep -Ec -- "$2" "$1" 2>/dev/null || true
+}
+
+pxed_conf_proxy() {
+	mkdir -p "$T/root" "$T/conf.d"
+	{
+		echo "conf-dir = \"$T/conf.d\""
+		echo "dhcp { mode = proxy }"
+		for _pc_l in "$@"; do
+			echo "$_pc_l"
+		done
+	} > "$T/pxed.conf"
+	unset _pc_l
 }
 
 udp_bound() {

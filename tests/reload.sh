@@ -9,11 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 pxed_net_init lo
 
-mkdir -p "$T/root" "$T/conf.d"
-cat > "$T/pxed.conf" <<EOC
-conf-dir = "$T/conf.d"
-dhcp { mode = proxy }
-EOC
+pxed_conf_proxy
 cat > "$T/conf.d/10-a.conf" <<'EOC'
 match "efi64" { arch = efi-x64 }
 boot "a" { if = "efi64" filename = "a.efi" }
@@ -24,6 +20,8 @@ PID=$PXPID
 
 check "starts with generation 1" \
     wait_log "$LOG" "started, generation 1: .* 1 boot entry"
+check "one start-up line names the main file and conf.d" test \
+    "$(count_log "$LOG" "started, generation 1: $T/pxed.conf, 1 conf.d file, .*; conf.d $T/conf.d$")" -eq 1
 
 state() {
 	: > "$T/mark"
@@ -144,6 +142,20 @@ if [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; then
 	check "detached daemon stops on SIGTERM" test ! -s "$T/pid2"
 else
 	not_ok "no detached daemon (pidfile: $DPID)"
+fi
+
+# No main file at the default path: the built-in defaults, said once.
+DEFAULT=$("$PXED" -h | sed -n 's/.*(default \(.*\))$/\1/p')
+if [ -e "$DEFAULT" ]; then
+	echo "# $DEFAULT exists: built-in defaults not tried"
+else
+	pxed_start -n "$NS" "$LOG" -r "$T/root" -p "$T/pid3"
+	check "no main file: built-in defaults, said once in the start-up line" \
+	    test "$(count_log "$LOG" "not found")" -eq 1
+	check "  which names the default path" grep -q \
+	    "started, generation 1: built-in defaults, .*; $DEFAULT not found, conf.d " \
+	    "$LOG"
+	pxed_stop
 fi
 
 pxed_test_done

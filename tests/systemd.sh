@@ -2,7 +2,8 @@
 # systemd.sh: the generated pxed.service passes systemd-analyze verify
 # (with ExecStart pointing at the binary just built), and its ExecStartPre
 # (pxed -t) and ExecStart are the pxed commands the man page documents.
-# (--man=no: the man pages it names are not installed yet.)
+# (--man=no: the man pages it names are not installed yet.)  Its Type is
+# notify or simple, as configure decided (tests/notify.sh tests notify).
 . "$(dirname "$0")/lib.sh"
 pxed_need systemd-analyze
 pxed_test_init
@@ -12,6 +13,8 @@ grep -q '^ExecStartPre=.*/pxed -t$' "$UNIT" && grep -q '^ExecStart=.*/pxed -d$' 
     grep -q '^ExecReload=/bin/kill -HUP \$MAINPID$' "$UNIT" &&
     ok "ExecStartPre is pxed -t, ExecStart pxed -d, ExecReload sends HUP" ||
     not_ok "ExecStartPre/ExecStart/ExecReload"
+check "Type=notify (built with libsystemd) or Type=simple" \
+    grep -Eq '^Type=(notify|simple)$' "$UNIT"
 check "no @placeholders@ left" sh -c "! grep -q '@[a-z]*@' '$UNIT'"
 # Verify a copy whose binary is the one just built (the installed path
 # does not exist yet).
