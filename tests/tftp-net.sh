@@ -315,6 +315,9 @@ reload "back to max-transfers 1000"
 # 500 clients at once, each a 64 KiB file at blksize 1468; the fds used
 # stay within the fixed socket pool.
 N=500
+# Before the storm: the listening sockets, the transfer socket pools (the
+# IPv6 one is open since the IPv6 transfers above), logs, the loop.
+base=$(ls /proc/$PID/fd 2>/dev/null | wc -l)
 mkdir -p "$T/storm"
 chmod 777 "$T/storm"
 in_cli sh -c "
@@ -337,8 +340,10 @@ for f in "$T"/storm/*; do
 	cmp -s "$R/f65536" "$f" && good=$((good + 1))
 done
 check "$N clients at once: $good intact" test "$good" -eq $N
-check "descriptors stayed in the pool: at most $maxfd open" \
-    test "$maxfd" -le 40
+# 500 transfers may add the one descriptor of the file they share (and a
+# file or two of the requests around them), never one per transfer.
+check "descriptors stayed in the pool: at most $maxfd open ($base before)" \
+    test "$maxfd" -le $((base + 4))
 kill -USR1 $PID
 wait_log "$LOG" "state: tftp 0 active" 5 &&
     grep "state: tftp" "$LOG" | tail -n 1 | sed 's/^.*state: /  # /'
