@@ -223,15 +223,14 @@ dhcp6_io_ifaddrs(int ifindex, struct in6_addr *out, size_t cap)
 	return n;
 }
 
-bool
-dhcp6_io_served(int ifindex)
+size_t
+dhcp6_io_served(int *out, size_t cap)
 {
 	size_t	i;
 
-	for (i = 0; i < X.nifs; i++)
-		if (X.ifs[i].ifindex == ifindex)
-			return true;
-	return false;
+	for (i = 0; i < X.nifs && i < cap; i++)
+		out[i] = X.ifs[i].ifindex;
+	return i;
 }
 
 /* ---------- the server DUID ---------- */
