@@ -86,7 +86,7 @@ LOG="$T/log"
 "$PXED" -t -f "$T/server.conf" > "$T/check.out" 2>&1 ||
     { cat "$T/check.out"; exit 99; }
 
-# dhclient6 NS ARGS...: one exchange, then exit (-1: try once).
+# dhclient6 NS ARGS...: one exchange (-1: try once), then it detaches.
 dhclient6() {
 	_d6_ns=$1
 	shift
@@ -111,10 +111,17 @@ check "rdisc6 sees the range6 prefix fd77::/64 and router lifetime 0" \
     sh -c "grep -Eq 'Prefix *: fd77::/64' '$T/rdisc6.out' &&
     grep -Eq 'Router lifetime *: *0 ' '$T/rdisc6.out'"
 
-# Stateful: dhclient -6 (Solicit, Advertise, Request, Reply).
-dhclient6 "$CLI" -d
-check "dhclient -6 is bound to an address of range6 fd77::100-ffff" \
-    grep -Eq "^BOUND6 fd77::[1-9a-f][0-9a-f]{2,3} " "$T/dhclient.events"
+# Stateful: dhclient -6 (Solicit, Advertise, Request, Reply); it stays
+# to renew (T1 = 2 % of 100 s), then releases (-r).
+: > "$T/dhclient.events"
+ip netns exec "$CLI" dhclient -6 -d -v -lf "$T/$CLI.leases" \
+    -pf "$T/dhc-cli.pid" -sf "$T/dhclient.sh" lan0 >> "$T/$CLI.log" 2>&1 &
+DPID=$!
+PIDS="$PIDS $DPID"
+wait_for 15 grep -Eq "^BOUND6 fd77::[1-9a-f][0-9a-f]{2,3} " \
+    "$T/dhclient.events" &&
+    ok "dhclient -6 is bound to an address of range6 fd77::100-ffff" ||
+    not_ok "dhclient -6 is bound to an address of range6"
 A=$(awk '$1 == "BOUND6" { print $2 }' "$T/dhclient.events" | tail -n 1)
 check "the A6 line was journaled (before the Reply)" \
     grep -q "^A6 $A " "$T/lib/leases"
@@ -125,11 +132,6 @@ check "the log line says SOLICIT -> ADVERTISE and REQUEST -> REPLY" \
     sh -c "grep -Eq 'SOLICIT\(lan0\) .* -> ADVERTISE $A' '$LOG' &&
     grep -Eq 'REQUEST\(lan0\) .* -> REPLY $A' '$LOG'"
 
-# Renew: dhclient stays (T1 = 2 % of 100 s), then releases (-r).
-ip netns exec "$CLI" dhclient -6 -d -v -lf "$T/$CLI.leases" \
-    -pf "$T/dhc-cli.pid" -sf "$T/dhclient.sh" lan0 >> "$T/$CLI.log" 2>&1 &
-DPID=$!
-PIDS="$PIDS $DPID"
 wait_log "$LOG" "RENEW\(lan0\) .* -> REPLY $A" 15 &&
     ok "dhclient -6 renews $A (RENEW -> REPLY)" || not_ok "dhclient renews"
 ip netns exec "$CLI" timeout 20 dhclient -6 -r -v -lf "$T/$CLI.leases" \
@@ -142,7 +144,7 @@ wait_for 5 grep -q "^R6 $A" "$T/lib/leases" &&
 
 # Stateless: dhclient -6 -S (Information-Request, DNS from range6).
 : > "$T/dhclient.events"
-dhclient6 "$CL2" -S -d
+dhclient6 "$CL2" -S
 check "dhclient -6 -S: INFORMATION-REQUEST answered with a REPLY" \
     grep -Eq "INFORMATION-REQUEST\(lan0\) .* -> REPLY" "$LOG"
 check "dhclient -6 -S got the range6's DNS server" \
@@ -150,7 +152,7 @@ check "dhclient -6 -S got the range6's DNS server" \
 
 # Static hosts: by the MAC of a DUID-LLT, by DUID.
 : > "$T/dhclient.events"
-dhclient6 "$STA" -d
+dhclient6 "$STA"
 check "host by MAC (02:00:00:00:00:50, from dhclient's DUID-LLT): fd77::50" \
     grep -q "^BOUND6 fd77::50 " "$T/dhclient.events"
 ip netns exec "$CL2" $SEND6 ff02::1:2 lan0 \
@@ -173,15 +175,21 @@ S=$(date +%s.%N)
 ip netns exec "$CL2" timeout 60 perfdhcp -6 -l lan0 -r 500 -n 1000 -R 100000 \
     -p 10 -t 1 > "$T/perfdhcp.out" 2>&1
 E=$(date +%s.%N)
+# Requests perfdhcp sent: each must have a Reply in the server's log.
+RQ=$(awk '/Statistics for: REQUEST-REPLY/ { r = 1 }
+    r && /^sent packets:/ { print $3; exit }' "$T/perfdhcp.out")
 wait_for 5 test "$(count_log "$LOG" "REQUEST\(lan0\) .* -> REPLY fd77::")" \
-    -ge $((R0 + 950))
+    -ge $((R0 + ${RQ:-1000}))
 R1=$(count_log "$LOG" "REQUEST\(lan0\) .* -> REPLY fd77::")
 N=$((R1 - R0))
 awk -v n="$N" -v s="$S" -v e="$E" 'BEGIN { printf "  perfdhcp -6: " \
     "the server logged %d Replies to Requests in %.2f s (%d exchanges/s " \
     "at 500/s offered)\n", n, e - s, n / (e - s) }' 
-check "perfdhcp -6: at least 950 of 1000 exchanges were answered" \
-    test "$N" -ge 950
+check "perfdhcp -6: the server logged a Reply to each of the $RQ Requests" \
+    test "$N" -ge "${RQ:-1000}"
+# Solicits or Advertises may be lost on a loaded machine: half at least.
+check "perfdhcp -6: at least 500 of 1000 exchanges completed" \
+    test "$N" -ge 500
 check "every binding is in the journal (one A6 line per Reply at least)" \
     test "$(grep -c '^A6 ' "$T/lib/leases")" -ge "$N"
 ip netns exec "$SRV" curl -s http://[::1]:8067/metrics > "$T/metrics"
