@@ -40,6 +40,7 @@ commit_pending(void)
 void
 commit_flush(void)
 {
+	static struct log_rate	 rate;
 	struct commit_queue	*q;
 	bool			 synced = true;
 
@@ -48,12 +49,13 @@ commit_flush(void)
 	for (q = C.queues; q != NULL; q = q->next) {
 		if (q->n == 0)
 			continue;
-		q->flush(q, synced);
 		q->n = 0;
+		q->flush(q, synced);
 	}
+	/* A full disk fails every turn: at most a line a second. */
 	if (!synced)
-		log_warnx("dhcp: leases could not be made durable: replies "
-		    "dropped, clients will retry");
+		log_rated(&rate, LOG_WARNING, "dhcp: leases could not be made "
+		    "durable: replies dropped, clients will retry");
 }
 
 static void
