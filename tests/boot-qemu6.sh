@@ -136,7 +136,7 @@ EOC
 }
 
 start_pxed() {
-	LOG="$T/$1.log"
+	LOG="$T/$1.log" LOG_FROM=1
 	pxed_start -n "$LAN" "$LOG" -v -f "$T/$1.conf" -i br0 -r "$R"
 }
 
@@ -158,30 +158,195 @@ nbp_over_v6() {
 	    "$LOG"
 }
 
-PXE6="-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n"
+# start_kea: kea-dhcp6 in $P-oth, addresses from fd86::/64 and nothing
+# about booting.  Its DROP class leaves Information-requests unanswered:
+# iPXE takes the first Reply to its Information-request, and a LAN where
+# both servers answer it boots or not by who is faster.
+start_kea() {
+	cat > "$T/kea6.json" <<EOC
+{ "Dhcp6": {
+  "interfaces-config": { "interfaces": [ "lan0" ],
+      "service-sockets-max-retries": 30,
+      "service-sockets-retry-wait-time": 200 },
+  "lease-database": { "type": "memfile", "persist": false },
+  "server-id": { "type": "LL", "persist": false },
+  "preferred-lifetime": 600, "valid-lifetime": 600,
+  "renew-timer": 300, "rebind-timer": 525,
+  "client-classes": [ { "name": "DROP", "test": "pkt6.msgtype == 11" } ],
+  "subnet6": [ { "subnet": "fd86::/64", "interface": "lan0",
+                 "pools": [ { "pool": "fd86::200 - fd86::2ff" } ] } ],
+  "loggers": [ { "name": "kea-dhcp6", "severity": "INFO",
+                 "output_options": [ { "output": "$T/kea.log" } ] } ]
+} }
+EOC
+	mkdir -p "$T/kea"
+	# Kea binds lan0's link-local address: after DAD.
+	wait_for 10 lladdr_ready "$P-oth" lan0 || exit 99
+	ip netns exec "$P-oth" env KEA_PIDFILE_DIR="$T/kea" \
+	    KEA_LOCKFILE_DIR="$T/kea" kea-dhcp6 -c "$T/kea6.json" \
+	    > "$T/kea.out" 2>&1 &
+	KEAPID=$!
+	PIDS="$PIDS $KEAPID"
+	wait_for 10 udp_bound "$P-oth" 547 ||
+	    { cat "$T/kea.out" "$T/kea.log"; exit 99; }
+}
+lladdr_ready() {
+	ip -n "$1" -6 addr show dev "$2" scope link | grep -q inet6 &&
+	    ! ip -n "$1" -6 addr show dev "$2" scope link | grep -q tentative
+}
 
+# bootorder_first VARS WORD: in an OVMF variable store, move the boot
+# entry whose description has WORD to the front of BootOrder, in place
+# (the same size, so nothing else moves).  Variables there are
+# authenticated-format headers (60 bytes: StartId 0x55aa, State, ...,
+# NameSize at 36, DataSize at 40) then the UTF-16 name and the data; the
+# live copy has State 0x3f.
+bootorder_first() {
+	python3 - "$1" "$2" <<'EOP'
+import struct, sys
+path, word = sys.argv[1], sys.argv[2]
+d = bytearray(open(path, 'rb').read())
+def live(name):
+    n = (name + '\0').encode('utf-16-le')
+    at = d.find(n)
+    while at >= 0:
+        h = at - 60
+        if h >= 0 and d[h:h + 2] == b'\xaa\x55' and d[h + 2] == 0x3f:
+            ns, ds = struct.unpack_from('<II', d, h + 36)
+            if ns == len(n):
+                return at + ns, ds
+        at = d.find(n, at + 1)
+    return None, 0
+off, size = live('BootOrder')
+if off is None:
+    sys.exit('no BootOrder')
+order = list(struct.unpack_from('<%dH' % (size // 2), d, off))
+for num in order:
+    o, s = live('Boot%04X' % num)
+    if o is None:
+        continue
+    desc = bytes(d[o + 6:o + s]).decode('utf-16-le', 'replace')
+    desc = desc.split('\0')[0]
+    if word in desc:
+        order.remove(num)
+        order.insert(0, num)
+        struct.pack_into('<%dH' % len(order), d, off, *order)
+        open(path, 'wb').write(d)
+        print('# BootOrder: %s first: %s' % (desc, ' '.join(
+            '%04X' % n for n in order)))
+        sys.exit(0)
+sys.exit('no boot entry with ' + word)
+EOP
+}
+
+PXE6="-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n"
 # ---------- 1. OVMF PXEv6, pxed the DHCPv6 server ----------
-# STAND-IN: dnsmasq in $P-oth is the DHCPv6 server (and RA) until pxed's
-# DHCPv6 sockets exist; pxed serves TFTP and HTTP over IPv6.
+start_ra managed
 C=pxe6-full MAC=52:54:00:86:00:01
-write_conf $C proxy
+write_conf $C server
 start_pxed $C
-ip netns exec "$P-oth" dnsmasq --keep-in-foreground --port=0 \
-    --conf-file=/dev/null --pid-file= --leasefile-ro --interface=lan0 \
-    --bind-interfaces --enable-ra --dhcp-range=fd86::100,fd86::1ff,64,10m \
-    --log-dhcp --log-facility="$T/standin.log" \
-    --dhcp-userclass=set:ipxe,iPXE \
-    "--dhcp-option=tag:ipxe,option6:bootfile-url,http://[$SRV6]/boot.ipxe" \
-    "--dhcp-option=tag:!ipxe,option6:bootfile-url,tftp://[$SRV6]/ipxe.efi" \
-    > "$T/standin.out" 2>&1 &
-SIPID=$!
-PIDS="$PIDS $SIPID"
-wait_log "$T/standin.log" "router advertisement on fd86::" 5 || exit 99
 v6_boot $C $MAC $PXE6
 expect $C efi x86_64 $MAC
+check "$C: OVMF's PXE (arch 7) got an address and tftp://[$SRV6]/ipxe.efi" \
+    grep -Eq "dhcp6: REQUEST\(br0\) .* mac $MAC .* arch 7 pxe -> REPLY fd86::1[0-9a-f]{2} .*file \"tftp://\[$SRV6\]/ipxe.efi\"" \
+    "$LOG"
+check "$C: iPXE got an address and the script URL" \
+    grep -Eq "dhcp6: REQUEST\(br0\) .* mac $MAC .* ipxe pxe -> REPLY fd86::1[0-9a-f]{2} .*file \"http://\[$SRV6\]/boot.ipxe\"" \
+    "$LOG"
 check "$C: ipxe.efi went over IPv6" nbp_over_v6
 check "$C: the marker came over IPv6" marker_over_v6
-stop_pid $SIPID
 pxed_stop
+
+# ---------- 3. OVMF HTTPv6, pxed the DHCPv6 server ----------
+# OVMF makes its boot entries PXEv4, PXEv6, HTTPv4, HTTPv6 on its first
+# boot; fw_cfg turns the PXE ones off, but HTTPv4 would wait ~65 s for a
+# DHCPv4 server.  So a first short run with no server only has OVMF write
+# its entries into the VARS copy (its console says it is starting HTTP
+# boot over IPv4), then BootOrder is edited there to put HTTPv6 first.
+# HTTP boot over IPv6 as the first entry fails at once ("Unexpected
+# network error", no Solicit sent) while OVMF's link-local address is
+# still in DAD; PXEv6 waits for it, HTTPv6 in this OVMF does not.  So
+# OVMF waits 3 s (its boot-menu timeout) before booting.
+HTTP6="$PXE6 -fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=n"
+HTTP6_WAIT="-boot menu=on,splash-time=3000"
+C=http6-full MAC=52:54:00:86:00:03
+ovmf_http_started() {
+	grep -q "HTTP Boot over IPv4" "$SER" 2>/dev/null && RESULT=started
+}
+ovmf_has_http
+case $? in
+0)	# $P-ra's RAs stay: OVMF's IP6 config runs DHCPv6 for them too.
+	qemu_boot $C uefi $MAC 60 ovmf_http_started $HTTP6
+	echo "# $C: OVMF's first run (writing its boot entries): $BOOT_S s"
+	if [ "$RESULT" = started ] && bootorder_first "$T/$C.vars.fd" HTTPv6
+	then
+		write_conf $C server
+		start_pxed $C
+		v6_boot $C $MAC $HTTP6 $HTTP6_WAIT
+		expect $C efi x86_64 $MAC
+		check "$C: OVMF asked as an HTTP client (arch 16) and got http://[$SRV6]/ipxe.efi" \
+		    grep -Eq "dhcp6: REQUEST\(br0\) .* mac $MAC .* arch 16 http -> REPLY fd86::1[0-9a-f]{2} .*file \"http://\[$SRV6\]/ipxe.efi\"" \
+		    "$LOG"
+		check "$C: ipxe.efi came over HTTP/IPv6" nbp_over_v6
+		check "$C: the marker came over IPv6" marker_over_v6
+		pxed_stop
+	else
+		not_ok "$C: could not put HTTPv6 first in OVMF's BootOrder" \
+		    "($RESULT)"
+		show
+	fi;;
+1)	echo "# skipped: $C: this OVMF ($OVMF_CODE) has no HTTP boot";;
+*)	echo "# skipped: $C: no python3 to look into $OVMF_CODE";;
+esac
+
+# ---------- 4. dual stack: PXEv4 and PXEv6 from one pxed ----------
+C=dual-v4 MAC=52:54:00:86:00:04
+write_conf dual server dual
+LOG="$T/dual.log" LOG_FROM=1
+pxed_start -n "$LAN" "$LOG" -v -f "$T/dual.conf" -i br0 -r "$R"
+qemu_boot $C uefi $MAC "$V6_LIMIT" marker_seen
+expect $C efi x86_64 $MAC
+check "$C: OVMF's PXEv4 got ipxe.efi by DHCPv4" grep -Eq \
+    "(DISCOVER|REQUEST)\(br0\) $MAC .* arch 7 pxe -> (OFFER|ACK) 10\.86\.0\.1[0-9][0-9] .*file \"ipxe.efi\"" \
+    "$LOG"
+check "$C: ipxe.efi went over IPv4" \
+    grep -Eq "tftp: sent ipxe.efi to 10\.86\.0\." "$LOG"
+C=dual-v6 MAC=52:54:00:86:00:05
+LOG_FROM=$(( $(wc -l < "$LOG") + 1 ))	# the same pxed: a new marker
+v6_boot $C $MAC $PXE6
+expect $C efi x86_64 $MAC
+check "$C: OVMF's PXEv6 got tftp://[$SRV6]/ipxe.efi by DHCPv6" \
+    grep -Eq "dhcp6: REQUEST\(br0\) .* mac $MAC .* arch 7 pxe -> REPLY fd86::1[0-9a-f]{2} .*file \"tftp://\[$SRV6\]/ipxe.efi\"" \
+    "$LOG"
+check "$C: ipxe.efi went over IPv6" nbp_over_v6
+pxed_stop
+stop_pid $RAPID
+
+# ---------- 2. OVMF PXEv6 in proxy mode beside Kea ----------
+# Kea gives the addresses (OVMF's Solicit and Request), pxed's Advertise
+# carries only the boot file URL, and OVMF asks pxed for it again (a
+# Request without IA, port 4011 or 547).  iPXE has no DHCPv6 proxy
+# support: from a Solicit it takes only a Reply with an address, so the
+# RA says O without M, iPXE takes an address by SLAAC and sends an
+# Information-request, which pxed answers with the script.
+start_ra stateless
+start_kea
+C=pxe6-proxy MAC=52:54:00:86:00:02
+write_conf $C proxy
+start_pxed $C
+v6_boot $C $MAC $PXE6
+expect $C efi x86_64 $MAC
+check "$C: pxed's proxy Advertise to OVMF had the URL and no address" \
+    grep -Eq "dhcp6: SOLICIT\(br0\) .* mac $MAC .* arch 7 pxe -> ADVERTISE - .*file \"tftp://\[$SRV6\]/ipxe.efi\"" \
+    "$LOG"
+check "$C: Kea gave the address ipxe.efi was sent to" \
+    grep -Eq "tftp: sent ipxe.efi to \[fd86::2[0-9a-f]{2}\]" "$LOG"
+check "$C: iPXE's Information-request got the script URL" \
+    grep -Eq "dhcp6: INFORMATION-REQUEST\(br0\) .* mac $MAC .* ipxe .* -> REPLY - .*file \"http://\[$SRV6\]/boot.ipxe\"" \
+    "$LOG"
+check "$C: the marker came over IPv6" marker_over_v6
+pxed_stop
+stop_pid $KEAPID
+stop_pid $RAPID
 
 pxed_test_done

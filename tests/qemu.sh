@@ -22,8 +22,9 @@
 #                            serial console's file, $SER.  QEMU is killed
 #                            by its PID, and is in PIDS while it runs.
 #   marker_seen              DONE's usual test: the marker is in $LOG
-#                            (RESULT=marker), parsed into M_PLATFORM,
-#                            M_ARCH, M_MAC (aa-bb-..) and M_CHIP.
+#                            (from line LOG_FROM on, when set: one pxed
+#                            for two boots), RESULT=marker, parsed into
+#                            M_PLATFORM, M_ARCH, M_MAC (aa-bb-..), M_CHIP.
 #   served FILE              how many times pxed finished sending FILE
 #                            (TFTP or HTTP), from $LOG.
 #   show                     what the last boot did: pxed's log, the
@@ -76,6 +77,10 @@ qemu_lan() {
 		esac || exit 99
 	done
 	unset _ql_a
+	# Fixed addresses only: no SLAAC address from a test's RAs on br0
+	# (pxed names the address on the client's prefix in its URLs).
+	ip netns exec "$LAN" sysctl -qw net.ipv6.conf.br0.accept_ra=0 \
+	    >/dev/null 2>&1
 	ip -n "$LAN" tuntap add dev tap0 mode tap &&
 	    ip -n "$LAN" link set tap0 master br0 &&
 	    ip -n "$LAN" link set tap0 up || exit 99
@@ -140,10 +145,10 @@ qemu_boot() {
 
 marker_seen() {
 	M_PLATFORM='' M_ARCH='' M_MAC='' M_CHIP=''
-	grep -q "marker/" "$LOG" || return 1
+	tail -n "+${LOG_FROM:-1}" "$LOG" | grep -q "marker/" || return 1
 	RESULT=marker
-	_ms_m=$(sed -n 's|.*\(marker/[A-Za-z0-9_.:-]*/[A-Za-z0-9_.:-]*/[A-Za-z0-9_.:-]*/[A-Za-z0-9_.:-]*\).*|\1|p' \
-	    "$LOG" | head -n 1)
+	_ms_m=$(tail -n "+${LOG_FROM:-1}" "$LOG" | sed -n 's|.*\(marker/[A-Za-z0-9_.:-]*/[A-Za-z0-9_.:-]*/[A-Za-z0-9_.:-]*/[A-Za-z0-9_.:-]*\).*|\1|p' |
+	    head -n 1)
 	IFS=/ read -r _ M_PLATFORM M_ARCH M_MAC M_CHIP <<EOM
 $_ms_m
 EOM
