@@ -43,7 +43,7 @@ qemu_require dnsmasq kea-dhcp6
 # ---------- the LAN ----------
 pxed_net_init lan ra oth
 SRV6=fd86::1		# pxed, on br0
-OTH6=fd86::2		# $P-oth: Kea (proxy case), the stand-in
+OTH6=fd86::2		# $P-oth: Kea (proxy case)
 RA6=fd86::3		# $P-ra: dnsmasq's router advertisements
 SRV4=10.86.0.1		# pxed, dual-stack case
 qemu_lan "$SRV6/64" "$SRV4/24"
