@@ -384,8 +384,14 @@ dhcp6_put_boot(struct dhcp6_tx *t, const struct in6_addr *ip)
 	if ((bs->set & BS_BOOTPARAM6) && dhcp6_asked(t, D6O_BOOTFILE_PARAM))
 		dhcp6_pkt_out_opt(&t->o, D6O_BOOTFILE_PARAM, bs->param6,
 		    bs->param6_len);
-	/* EDK2 HTTP boot takes only a reply echoing HTTPClient. */
-	if (t->pxe || t->http) {
+	/*
+	 * EDK2 HTTP boot takes only a reply echoing HTTPClient.  EDK2 PXE
+	 * takes a reply echoing PXEClient for a BINL offer: with an address
+	 * (DhcpBinl) it then asks port 4011 of the URL's host for the file
+	 * again, which only a proxy serves; without one (ProxyBinl) it is
+	 * the proxy's offer.  So PXEClient only where no address is given.
+	 */
+	if (t->http || (t->pxe && ip == NULL)) {
 		wire_put32(vc, PXE_ENTERPRISE);
 		wire_put16(vc + 4, (uint16_t)strlen(cls));
 		memcpy(vc + 6, cls, strlen(cls));

@@ -29,6 +29,7 @@
 # busybox: exit 77 without them, 99 when strict (CI set or configure
 # --enable-strict-tests; see netns_fail); tests/install-deps.sh installs them.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/qemu.sh"
 
 # How iPXE fetches the script and the marker: the one switch between TFTP
 # and HTTP (pxed must serve HTTP for "http": the script is then rendered
@@ -38,40 +39,18 @@ BOOT_PROTO=${PXED_BOOT_PROTO:-http}
 
 BIOS_LIMIT=30		# seconds a BIOS boot may take (seen: 4-8 s)
 UEFI_LIMIT=60		# seconds a UEFI boot may take (seen: 16-20 s)
-QEMU=qemu-system-x86_64
-E1000_ROM=/usr/lib/ipxe/qemu/efi-e1000.rom
-OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
-OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
-IPXE_DIR=/usr/lib/ipxe
 
-netns_require
-[ -c /dev/net/tun ] || pxed_skip "no /dev/net/tun (the tun module)"
-pxed_need $QEMU dnsmasq busybox
+qemu_require dnsmasq busybox
 busybox udhcpd --help >/dev/null 2>&1 || pxed_skip "no busybox udhcpd" busybox
-for f in "$E1000_ROM" "$OVMF_CODE" "$OVMF_VARS" "$IPXE_DIR/undionly.kpxe" \
-    "$IPXE_DIR/ipxe.efi" "$IPXE_DIR/snponly.efi"; do
-	[ -r "$f" ] || pxed_skip "no $f" qemu-system-x86 ipxe-qemu ipxe ovmf
-done
 
 # ---------- the LAN ----------
 # $P-lan ($LAN): bridge br0 (10.83.0.1, pxed) and tap0 (QEMU's NIC);
 # $P-ra: the RA responder; $P-oth: udhcpd (10.83.0.2) for the proxy cases.
 pxed_net_init lan ra oth
-# BOOT_QEMU_KEEP=DIR keeps the logs, serial consoles and configurations.
-keep() {
-	[ -n "${BOOT_QEMU_KEEP:-}" ] && mkdir -p "$BOOT_QEMU_KEEP" &&
-	    cp -r "$T"/*.log "$T"/*.serial "$T"/*.conf "$T"/*.d \
-	    "$T"/*.out "$T"/*.qemu "$BOOT_QEMU_KEEP/" 2>/dev/null
-	return 0
-}
-pxed_at_exit keep
 SRV_IP=10.83.0.1
 OTH_IP=10.83.0.2
-ip -n "$LAN" addr add "$SRV_IP/24" dev br0 &&
-    ip -n "$LAN" tuntap add dev tap0 mode tap &&
-    ip -n "$LAN" link set tap0 master br0 &&
-    ip -n "$LAN" link set tap0 up &&
-    ip -n "$P-oth" addr add "$OTH_IP/24" dev lan0 &&
+qemu_lan "$SRV_IP/24"
+ip -n "$P-oth" addr add "$OTH_IP/24" dev lan0 &&
     ip -n "$P-ra" addr add fd83::2/64 dev lan0 nodad || exit 99
 
 # Router advertisements only (no DNS, no DHCPv4 or v6): iPXE configures
@@ -86,10 +65,7 @@ wait_log "$T/ra.log" "router advertisement on fd83::" 5 ||
 
 # The TFTP (and HTTP) root: iPXE's programs, copied (pxed refuses links
 # that leave its root), and the script.
-R="$T/root"
-mkdir -p "$R"
-cp -L "$IPXE_DIR/undionly.kpxe" "$IPXE_DIR/ipxe.efi" \
-    "$IPXE_DIR/snponly.efi" "$R/" || exit 99
+qemu_root
 # No pxed variable and no "$$" here: over HTTP pxed renders *.ipxe files,
 # over TFTP it sends them as they are; this text must mean the same both
 # ways.  ${net0/chip} tells the NIC's ROM (82540em), undionly.kpxe
@@ -185,16 +161,6 @@ stop_udhcpd() {
 }
 
 # ---------- the boot harness ----------
-now_ms() {
-	echo $(( $(date +%s%N) / 1000000 ))
-}
-
-# served FILE: how many times pxed finished sending FILE (TFTP or HTTP).
-served() {
-	grep -Ec -- "tftp: sent $1 to | (GET|HEAD) /$1(\?[^ ]*)? 200 " \
-	    "$LOG" 2>/dev/null || true
-}
-
 # served_to FILE ADDRESS-REGEX: FILE was sent to a client address matching.
 served_to() {
 	grep -Eq -- "tftp: sent $1 to $2:|http: $2:[0-9]+ GET /$1(\?[^ ]*)? 200 " \
@@ -230,93 +196,19 @@ loop_file() {
 
 # boot CASE bios|uefi MAC [QEMU ARGS...]: boot one machine and watch
 # pxed's log.  Sets RESULT to marker, loop (LOOPED names the program),
-# timeout or died; BOOT_S (wall time, seconds, one decimal); and from the
-# marker M_PLATFORM, M_ARCH, M_MAC (aa-bb-..), M_CHIP.
+# timeout or died; BOOT_S; and from the marker M_PLATFORM, M_ARCH, M_MAC
+# (aa-bb-..), M_CHIP.
 boot() {
-	bcase=$1 kind=$2 mac=$3
+	LOOPED='' BOOT_MAC=$3 bcase=$1 kind=$2
+	limit=$BIOS_LIMIT
+	[ "$kind" = bios ] || limit=$UEFI_LIMIT
 	shift 3
-	ser="$T/$bcase.serial"
-	RESULT='' LOOPED='' M_PLATFORM='' M_ARCH='' M_MAC='' M_CHIP=''
-	tap=tap,id=n0,ifname=tap0,script=no,downscript=no
-	if [ "$kind" = bios ]; then
-		limit=$BIOS_LIMIT
-		set -- -machine pc -boot n -netdev "$tap" \
-		    -device "e1000,netdev=n0,mac=$mac,romfile=$E1000_ROM" "$@"
-	else
-		limit=$UEFI_LIMIT
-		cp "$OVMF_VARS" "$T/$bcase.vars.fd"
-		set -- -machine q35 \
-		    -drive "if=pflash,format=raw,readonly=on,file=$OVMF_CODE" \
-		    -drive "if=pflash,format=raw,file=$T/$bcase.vars.fd" \
-		    -netdev "$tap" \
-		    -device "virtio-net-pci,netdev=n0,mac=$mac,romfile=,bootindex=1" \
-		    "$@"
-	fi
-	t0=$(now_ms)
-	# ip execs QEMU: $! is QEMU's pid.
-	ip netns exec "$LAN" $QEMU -accel tcg -m 256 -nographic -monitor none \
-	    -serial "file:$ser" -no-reboot "$@" \
-	    < /dev/null > "$T/$bcase.qemu" 2>&1 &
-	qpid=$!
-	PIDS="$PIDS $qpid"
-	while :; do
-		if grep -q "marker/" "$LOG"; then
-			RESULT=marker
-			break
-		fi
-		LOOPED=$(loop_file "$mac")
-		if [ -n "$LOOPED" ]; then
-			RESULT=loop
-			break
-		fi
-		if ! kill -0 "$qpid" 2>/dev/null; then
-			RESULT=died
-			break
-		fi
-		if [ $(( $(now_ms) - t0 )) -ge $((limit * 1000)) ]; then
-			RESULT=timeout
-			break
-		fi
-		sleep 0.1
-	done
-	ms=$(( $(now_ms) - t0 ))
-	BOOT_S="$((ms / 1000)).$(( (ms % 1000) / 100 ))"
-	kill "$qpid" 2>/dev/null
-	wait "$qpid" 2>/dev/null
-	if [ "$RESULT" = marker ]; then
-		m=$(sed -n 's|.*\(marker/[A-Za-z0-9_.:-]*/[A-Za-z0-9_.:-]*/[A-Za-z0-9_.:-]*/[A-Za-z0-9_.:-]*\).*|\1|p' \
-		    "$LOG" | head -n 1)
-		IFS=/ read -r _ M_PLATFORM M_ARCH M_MAC M_CHIP <<EOM
-$m
-EOM
-	fi
+	qemu_boot "$bcase" "$kind" "$BOOT_MAC" "$limit" boot_done "$@"
 }
-
-# show: what the last boot did, for a failure.
-show() {
-	echo "  # result: $RESULT ${LOOPED:+($LOOPED)} after $BOOT_S s"
-	echo "  # --- pxed log (last 15 lines, without options)"
-	grep -v " options: " "$LOG" | tail -n 15 | sed 's/^/  | /'
-	echo "  # --- serial console (last 15 lines)"
-	tr -d '\r' < "$ser" 2>/dev/null |
-	    sed 's/\x1b\[[0-9;=]*[A-Za-z]//g; /^[[:space:]]*$/d' |
-	    tail -n 15 | sed 's/^/  | /'
-}
-
-# expect CASE PLATFORM ARCH MAC [CHIP]: the boot reached the marker with
-# these values; one check, with the wall time printed.
-expect() {
-	echo "# $1: $BOOT_S s"
-	want_mac=$(echo "$4" | tr ':' '-')
-	if [ "$RESULT" = marker ] && [ "$M_PLATFORM" = "$2" ] &&
-	    [ "$M_ARCH" = "$3" ] && [ "$M_MAC" = "$want_mac" ] &&
-	    { [ -z "${5:-}" ] || [ "$M_CHIP" = "$5" ]; }; then
-		ok "$1: iPXE fetched the marker as $2/$3 $want_mac${5:+ ($5)}"
-	else
-		not_ok "$1: marker $2/$3 $want_mac${5:+ ($5)} (got" \
-		    "'$M_PLATFORM/$M_ARCH $M_MAC ($M_CHIP)')"
-		show
-	fi
+boot_done() {
+	marker_seen && return 0
+	LOOPED=$(loop_file "$BOOT_MAC")
+	[ -n "$LOOPED" ] && RESULT=loop
 }
 
 # ---------- 1. BIOS, full DHCP mode ----------
@@ -433,27 +325,6 @@ pxed_stop
 # comes first.  pxed's OFFER then carries option 60 "HTTPClient" and the
 # URL of ipxe.efi, which OVMF loads over HTTP; ipxe.efi gets the script.
 C=uefi-http MAC=52:54:00:83:00:07
-# ovmf_has_http: HttpBootDxe's FILE_GUID (ecebcb00-d9c8-11e4-af3d-
-# 8cdcd426c973) in the firmware, whose DXE volume is LZMA-compressed.
-ovmf_has_http() {
-	command -v python3 >/dev/null 2>&1 || return 2
-	python3 - "$OVMF_CODE" <<'EOP'
-import lzma, re, sys, uuid
-d = open(sys.argv[1], 'rb').read()
-g = uuid.UUID('ecebcb00-d9c8-11e4-af3d-8cdcd426c973').bytes_le
-if g in d:
-    sys.exit(0)
-for m in re.finditer(b'\x5d\x00\x00', d):
-    try:
-        x = lzma.LZMADecompressor(format=lzma.FORMAT_ALONE).decompress(
-            d[m.start():])
-    except Exception:
-        continue
-    if g in x:
-        sys.exit(0)
-sys.exit(1)
-EOP
-}
 ovmf_has_http
 case $? in
 0)	write_conf $C server

@@ -324,14 +324,16 @@ test_sarr(void)
 	CU_ASSERT_EQUAL(rep.ia[0].addr[0].valid, 4000);
 	addr_of(0, a1);
 	CU_ASSERT_EQUAL(strncmp(a1, "2001:db8:1::1", 13), 0);
-	/* RFC 5970: 59 a bracketed tftp URL, 60 the number, 16 echoed. */
+	/*
+	 * RFC 5970: 59 a bracketed tftp URL, 60 the number.  No option 16
+	 * PXEClient beside an address: OVMF would take it for a BINL offer
+	 * and ask port 4011 again (seen in QEMU, tests/boot-qemu6.sh).
+	 */
 	CU_ASSERT(opt_is(D6O_BOOTFILE_URL, "tftp://[2001:db8:1::1]/ipxe.efi"));
 	o = dhcp6_pkt_opt(&rep, D6O_BOOTFILE_PARAM);
 	CU_ASSERT(o != NULL && o->len == 6 && memcmp(o->data + 2, "2048",
 	    4) == 0);
-	o = dhcp6_pkt_opt(&rep, D6O_VENDOR_CLASS);
-	CU_ASSERT(o != NULL && o->len == 15 && memcmp(o->data + 6,
-	    "PXEClient", 9) == 0);
+	CU_ASSERT_PTR_NULL(dhcp6_pkt_opt(&rep, D6O_VENDOR_CLASS));
 	CU_ASSERT(opt_is(D6O_DNS_SERVERS, "\x20\x01\x0d\xb8\0\x01\0\0\0\0\0\0"
 	    "\0\0\0\x53") || dhcp6_pkt_opt(&rep, D6O_DNS_SERVERS) != NULL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out.log, "dhcp6: SOLICIT(eth0) duid "
