@@ -529,11 +529,15 @@ conf_dhcp_mode_name(enum conf_dhcp_mode mode)
 void
 conf_summary(const struct conf *c, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s, %zu conf.d file%s, dhcp %s with %zu range%s, "
+	char	r6[48] = "";
+
+	if (c->dhcp.nranges6 > 0)
+		snprintf(r6, sizeof(r6), " and %zu range6", c->dhcp.nranges6);
+	snprintf(buf, len, "%s, %zu conf.d file%s, dhcp %s with %zu range%s%s, "
 	    "%zu match%s, %zu boot entr%s, %zu host%s, %zu tag%s",
 	    c->builtin ? "built-in defaults" : c->main_file, c->nfiles,
 	    c->nfiles == 1 ? "" : "s", conf_dhcp_mode_name(c->dhcp.mode),
-	    c->dhcp.nranges, c->dhcp.nranges == 1 ? "" : "s", c->nmatches,
+	    c->dhcp.nranges, c->dhcp.nranges == 1 ? "" : "s", r6, c->nmatches,
 	    c->nmatches == 1 ? "" : "es", c->nboots,
 	    c->nboots == 1 ? "y" : "ies", c->nhosts,
 	    c->nhosts == 1 ? "" : "s", c->ntags, c->ntags == 1 ? "" : "s");

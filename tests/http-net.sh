@@ -150,7 +150,7 @@ in_ns curl -s "$S/metrics" > "$T/metrics"
 check "/metrics is Prometheus text with HELP and TYPE" sh -c \
     "grep -q '^# TYPE pxed_http_requests_total counter' '$T/metrics' && grep -q '^pxed_config_generation 1\$' '$T/metrics'"
 check "/metrics parses: every sample line is NAME{LABELS} VALUE" sh -c \
-    "! grep -v '^#' '$T/metrics' | grep -Evq '^[a-z_]+(\{[a-z_]+=\"[^\"]*\"\})? [0-9]+\$'"
+    "! grep -v '^#' '$T/metrics' | grep -Evq '^[a-z_][a-z0-9_]*(\{[a-z_]+=\"[^\"]*\"\})? [0-9]+\$'"
 N2=$(sed -n 's/^pxed_http_requests_total{code="2xx"} //p' "$T/metrics")
 N4=$(sed -n 's/^pxed_http_requests_total{code="4xx"} //p' "$T/metrics")
 check "/metrics counts the requests so far (2xx $N2, 4xx $N4)" \
