@@ -28,8 +28,10 @@
 #include "client.h"
 #include "dhcp_pkt.h"
 #include "dhcp_proto.h"
+#include "dhcp6_proto.h"
 #include "hash.h"
 #include "lease.h"
+#include "wire.h"
 
 #define CLIENT_SLOTS	4096		/* a power of two */
 #define CLIENT_FETCHES	4		/* files counted per machine */
@@ -121,6 +123,46 @@ client_seen_fill(const struct dhcp_msg *m, struct in_addr addr,
 	s->ipxe175 = m->opt[DHO_IPXE_ENCAP].present;
 	s->addr = netaddr_v4(addr);
 	s->giaddr = m->giaddr;
+	s->valid = true;
+}
+
+/* Copy len bytes at p into dst (cap), cut; *dlen says how many. */
+static void
+client_copy6(const uint8_t *p, size_t len, uint8_t *dst, uint8_t *dlen,
+    size_t cap)
+{
+	if (len > cap)
+		len = cap;
+	memcpy(dst, p, len);
+	*dlen = (uint8_t)len;
+}
+
+void
+client_seen_fill6(const struct rules_req *req, const uint8_t mac[6],
+    const struct netaddr *addr, struct client_seen *s)
+{
+	const struct rules_opt	*o;
+
+	memcpy(s->mac, mac, CLIENT_MAC_LEN);
+	o = &req->opt[D6O_CLIENT_ARCH_TYPE];
+	if (o->present)
+		client_copy6(o->data, o->len, s->arch, &s->arch_len,
+		    sizeof(s->arch));
+	/* RFC 8415 21.16: enterprise-number, then length-prefixed data. */
+	o = &req->opt[D6O_VENDOR_CLASS];
+	if (o->present && o->len >= 6 && (size_t)wire_get16(o->data + 4) <=
+	    o->len - 6u)
+		client_copy6(o->data + 6, wire_get16(o->data + 4), s->vendor,
+		    &s->vendor_len, sizeof(s->vendor));
+	/* RFC 8415 21.15: length-prefixed user-class-data. */
+	o = &req->opt[D6O_USER_CLASS];
+	if (o->present && o->len >= 2 && (size_t)wire_get16(o->data) <=
+	    o->len - 2u)
+		client_copy6(o->data + 2, wire_get16(o->data), s->uclass,
+		    &s->uclass_len, sizeof(s->uclass));
+	s->ipxe175 = false;
+	if (addr != NULL)
+		s->addr = *addr;
 	s->valid = true;
 }
 

@@ -81,6 +81,14 @@ bool	client_rules_req(const struct client_src *src, struct rules_req *req);
 /* Summarise a DHCP request (Ethernet only) given addr; s->valid says so. */
 void	client_seen_fill(const struct dhcp_msg *m, struct in_addr addr,
 	    struct client_seen *s);
+/*
+ * Summarise a DHCPv6 request (its rules summary, dhcp6_srv_rules_req())
+ * of the machine mac given addr (unset: none yet) in DHCPv4's terms:
+ * option 61 as 93, the first vendor-class-data of 16 as 60, the first
+ * user-class-data of 15 as 77.
+ */
+void	client_seen_fill6(const struct rules_req *req, const uint8_t mac[6],
+	    const struct netaddr *addr, struct client_seen *s);
 /* Remember s as its machine's last DHCP request. */
 void	client_seen_put(const struct client_seen *s);
 bool	client_seen_get(const uint8_t mac[CLIENT_MAC_LEN],

@@ -11,8 +11,8 @@
  *
  * An ACK never leaves before its lease is on disk: every ACK of one loop
  * turn is journaled, the journal is synced once in the loop's prepare
- * hook, and then they are sent (group commit).  If the sync fails they
- * are dropped and the clients ask again.
+ * hook, and then they are sent (group commit, commit.c, shared with
+ * DHCPv6).  If the sync fails they are dropped and the clients ask again.
  *
  * A unicast reply to a client without an address (RFC 2131 4.1: yiaddr,
  * chaddr) needs an ARP entry the kernel cannot resolve by itself: pxed
@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "commit.h"
 #include "dhcp_io.h"
 #include "dhcp_pkt.h"
 #include "dhcp_probe.h"
@@ -51,12 +52,6 @@
 #include "udp.h"
 
 #define DHCP_IFCACHE		64
-/*
- * Group commit: ACKs wait at most this long (or for this many) so that
- * one fdatasync() covers many of them under load.
- */
-#define DHCP_COMMIT_MS		2
-#define DHCP_COMMIT_MAX		1024
 #define DHCP_DETECT_MS		3000	/* listen for other servers */
 #define DHCP_DETECT_MAX		8
 
@@ -86,10 +81,8 @@ static struct {
 	size_t			 nifs;
 	uint64_t		 ifs_at;	/* monotonic ms of the last scan */
 	struct dhcp_held	*held, **held_tail;
-	size_t			 nheld;
-	uint64_t		 held_since;	/* monotonic ms of the first */
+	struct commit_queue	 queue;		/* held: the group commit */
 	struct dhcp_held	*delayed;	/* list of timers in flight */
-	struct ev_hook		 hook;
 	struct ev_timer		 tick;
 	int			 detect_fd[DHCP_DETECT_MAX];
 	char			 detect_if[DHCP_DETECT_MAX][IF_NAMESIZE];
@@ -260,20 +253,16 @@ dhcp_send(struct dhcp_held *h)
 		udp_send(h->fd, &u.to, &u.local, u.ifindex, u.buf, u.len);
 }
 
-/* Send every held reply once the journal is synced (the prepare hook). */
+/* Send every held reply once the journal is synced (commit.c). */
 static void
-dhcp_flush(void)
+dhcp_flush(struct commit_queue *q, bool synced)
 {
 	struct dhcp_held	*h, *next = NULL;
-	bool			 synced = true;
 
-	if (D.leases_open && lease_pending(&D.leases) &&
-	    lease_sync(&D.leases) == -1)
-		synced = false;
+	(void)q;
 	h = D.held;
 	D.held = NULL;
 	D.held_tail = &D.held;
-	D.nheld = 0;
 	while (h != NULL) {
 		struct udp_out		 u[UDP_BATCH];
 		struct dhcp_held	*sent[UDP_BATCH];
@@ -295,53 +284,15 @@ dhcp_flush(void)
 		for (i = 0; i < n; i++)
 			free(sent[i]);
 	}
-	if (!synced)
-		log_warnx("dhcp: leases could not be made durable: ACKs "
-		    "dropped, clients will retry");
-}
-
-static void
-dhcp_prepare(void *arg, fd_set *rd, fd_set *wr, fd_set *ex, int *maxfd,
-    uint64_t *timeout_ms)
-{
-	(void)arg;
-	(void)rd;
-	(void)wr;
-	(void)ex;
-	(void)maxfd;
-	if (D.held == NULL && !(D.leases_open && lease_pending(&D.leases)))
-		return;
-	if (D.held != NULL && D.nheld < DHCP_COMMIT_MAX &&
-	    ev_now() - D.held_since < DHCP_COMMIT_MS) {
-		/* Let more ACKs join this commit; wake up in time. */
-		uint64_t	left = DHCP_COMMIT_MS - (ev_now() -
-		    D.held_since);
-
-		if (*timeout_ms > left)
-			*timeout_ms = left;
-		return;
-	}
-	dhcp_flush();
-}
-
-static void
-dhcp_dispatch(void *arg, fd_set *rd, fd_set *wr, fd_set *ex)
-{
-	(void)arg;
-	(void)rd;
-	(void)wr;
-	(void)ex;
 }
 
 static void
 dhcp_hold(struct dhcp_held *h)
 {
 	h->next = NULL;
-	if (D.held == NULL)
-		D.held_since = ev_now();
 	*D.held_tail = h;
 	D.held_tail = &h->next;
-	D.nheld++;
+	commit_held(&D.queue);
 }
 
 static void
@@ -361,7 +312,7 @@ dhcp_delayed(void *arg)
 			free(h);
 			return;
 		}
-		if (lease_pending(&D.leases)) {
+		if (commit_pending()) {
 			dhcp_hold(h);	/* the next flush syncs, then sends */
 			return;
 		}
@@ -394,7 +345,7 @@ dhcp_tick(void *arg)
 	if (limit > 0)
 		client_offer_expire(ev_now(), limit, dhcp_no_followup, NULL);
 	if (D.leases_open && lease_want_compact(&D.leases)) {
-		dhcp_flush();
+		commit_flush();
 		lease_compact(&D.leases, dhcp_wallclock());
 	}
 	ev_timer_add(&D.tick, 1000);
@@ -672,6 +623,7 @@ dhcp_open_leases(const struct conf *conf)
 		return -1;
 	}
 	D.leases_open = true;
+	commit_leases(&D.leases);
 	client_leases(&D.leases);
 	log_info("dhcp: %zu lease%s loaded from %s", D.leases.n,
 	    D.leases.n == 1 ? "" : "s", conf->dhcp.lease_file);
@@ -706,9 +658,8 @@ dhcp_io_init(const struct conf *conf)
 	if (ev_fd_add(D.fd, dhcp_read, NULL) == -1 ||
 	    (D.pfd != -1 && ev_fd_add(D.pfd, dhcp_read, &D) == -1))
 		return -1;
-	D.hook.prepare = dhcp_prepare;
-	D.hook.dispatch = dhcp_dispatch;
-	ev_hook_add(&D.hook);
+	D.queue.flush = dhcp_flush;
+	commit_add(&D.queue);
 	ev_timer_init(&D.tick, dhcp_tick, NULL);
 	ev_timer_add(&D.tick, 1000);
 	D.up = true;
@@ -756,7 +707,7 @@ dhcp_io_fini(void)
 	struct dhcp_held	*h, *next;
 
 	if (D.up)
-		dhcp_flush();
+		commit_flush();
 	for (h = D.delayed; h != NULL; h = next) {
 		next = h->next;
 		ev_timer_del(&h->timer);
@@ -768,7 +719,7 @@ dhcp_io_fini(void)
 		dhcp_detect_end(NULL);
 	}
 	if (D.up) {
-		ev_hook_del(&D.hook);
+		commit_del(&D.queue);
 		ev_timer_del(&D.tick);
 	}
 	if (D.fd != -1) {
@@ -782,6 +733,7 @@ dhcp_io_fini(void)
 		D.pfd = -1;
 	}
 	client_leases(NULL);
+	commit_leases(NULL);
 	lease_fini(&D.leases);
 	D.leases_open = false;
 	D.up = false;
@@ -792,6 +744,12 @@ dhcp_io_foreach_lease(void (*fn)(const struct lease *, void *), void *arg)
 {
 	if (D.leases_open)
 		lease_foreach(&D.leases, fn, arg);
+}
+
+struct leases *
+dhcp_io_leases(void)
+{
+	return &D.leases;
 }
 
 void

@@ -27,6 +27,12 @@ void	dhcp_io_fini(void);
 void	dhcp_io_stats(struct dhcp_io_stats *st);
 void	dhcp_io_summary(void);
 struct lease;
+struct leases;
+/*
+ * The lease store of both families (after dhcp_io_init): journaled when
+ * a lease file is open (commit_store() is then not NULL).
+ */
+struct leases *dhcp_io_leases(void);
 /* Visit every lease of the server (none in proxy mode). */
 void	dhcp_io_foreach_lease(void (*fn)(const struct lease *, void *),
 	    void *arg);

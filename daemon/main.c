@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "dhcp_io.h"
+#include "dhcp6_io.h"
 #include "ev.h"
 #include "explain.h"
 #include "http.h"
@@ -272,6 +273,11 @@ main_start(const struct main_opts *o)
 		    "above)\n");
 		return PXED_EXIT_NETWORK;
 	}
+	if (dhcp6_io_init(pxed.conf) == -1) {
+		fprintf(stderr, "pxed: dhcp6: cannot start (see the log "
+		    "above)\n");
+		return PXED_EXIT_NETWORK;
+	}
 	if (http_init(pxed.conf) == -1) {
 		fprintf(stderr, "pxed: http: cannot start (see the log "
 		    "above)\n");
@@ -332,6 +338,7 @@ main_run(void)
 
 	http_fini();
 	tftp_io_fini();
+	dhcp6_io_fini();
 	dhcp_io_fini();
 	/* After the switch of user its directory may be root's: empty it. */
 	if (pxed.write_pidfile && unlink(pxed.conf->pidfile) == -1)

@@ -21,6 +21,7 @@
 #include "pxed.h"
 #include "tftp_io.h"
 #include "dhcp_io.h"
+#include "dhcp6_io.h"
 #include "http.h"
 
 struct pxed pxed;
@@ -90,6 +91,7 @@ pxed_reload(void)
 	/* Modules switch before the old config goes. */
 	tftp_io_reload(conf);
 	dhcp_io_reload(conf);
+	dhcp6_io_reload(conf);
 	http_reload(conf);
 	conf_unref(pxed.conf);
 	pxed.conf = conf;
@@ -142,6 +144,7 @@ pxed_summary(void)
 	pxed_boot_list(pxed.conf);
 	tftp_io_summary();
 	dhcp_io_summary();
+	dhcp6_io_summary();
 	http_summary();
 	log_info("state: %zu fds watched of %d, %zu timers", ev_fd_count(),
 	    FD_SETSIZE, ev_timer_count());
