@@ -4,7 +4,8 @@
 # proxyDHCP server and busybox udhcpd as a DHCP server on the same LAN,
 # with -r following the proxy to port 4011; a proxy's boot menu; dnsmasq
 # as a full DHCP server with boot files by architecture and user class;
-# -6 against dnsmasq and Kea's kea-dhcp6 as DHCPv6 servers on one LAN.
+# -6 against dnsmasq and Kea's kea-dhcp6 as DHCPv6 servers on one LAN,
+# and against pxed's own DHCPv6 server.
 # udhcpd gets an interface of its own (a macvlan on the server's veth
 # end), since both servers bind port 67.
 . "$(dirname "$0")/lib.sh"
@@ -293,5 +294,46 @@ check "  and gave iPXE (user class 15) its script" \
     has '^fe80::[0-9a-f:]+ duid=0001[0-9a-f]+ proxy=no offer=fd77::1[0-9a-f]{2} url="http://\[fd77::1\]/boot\.ipxe" pref=0 ' 
 stop "$DNSMASQ"
 [ -n "$KEA6" ] && stop "$KEA6"
+
+# pxed itself as the DHCPv6 server: its rules pick the file, its DUID,
+# the HTTPClient echo for an HTTP boot client.
+mkdir -p "$T/px6root" "$T/px6.d"
+cat > "$T/px6.conf" <<EOC
+conf-dir = "$T/px6.d"
+dhcp {
+  mode = server
+  lease-file = "$T/px6.leases"
+  range6 "lab6" {
+    prefix = fd77::/64
+    start = fd77::2:100
+    end = fd77::2:1ff
+  }
+}
+http { enable = no }
+tftp { enable = no }
+EOC
+cat > "$T/px6.d/10.conf" <<'EOC'
+match "http" { vendorclass = "HTTPClient" }
+match "ipxe" { userclass = "iPXE" }
+boot "script" { if = "ipxe" filename = "${http}/boot.ipxe" }
+boot "httpboot" { if = "http" filename = "images/ipxe.efi" }
+boot "pxe" { filename = "ipxe.efi" }
+EOC
+pxed_start -n "$NS_SRV" -w "dhcp6" "$T/px6.log" -f "$T/px6.conf" \
+    -r "$T/px6root" -i "$NETNS_SRV_IF"
+if port547 1; then
+	probe -6 -i "$IF" -t 2
+	check "-6 against pxed: its address, tftp://[fd77::1]/ipxe.efi, PXEClient echoed" \
+	    has '^fe80::[0-9a-f:]+ duid=[0-9a-f]+ proxy=no offer=fd77::2:1[0-9a-f]{2} url="tftp://\[fd77::1\]/ipxe\.efi" pref=- vendor=PXEClient$'
+	probe -6 -H -i "$IF" -t 2
+	check "-6 -H against pxed: the http URL, HTTPClient echoed" \
+	    has ' url="http://\[fd77::1\]/images/ipxe\.efi" pref=- vendor=HTTPClient$'
+	off=$(sed -n 's/.* offer=\(fd77::2:1[0-9a-f]*\) .*/\1/p' "$T/out")
+	check "  pxed logged the Advertise of $off" \
+	    grep -q "ADVERTISE $off " "$T/px6.log"
+else
+	not_ok "pxed opened no DHCPv6 socket"; sed 's/^/  | /' "$T/px6.log"
+fi
+pxed_stop
 
 pxed_test_done
