@@ -86,6 +86,11 @@ PERF_FAMILY="-4 -B"
 PERF_X1=DISCOVER-OFFER
 PERF_X2=REQUEST-ACK
 TITLE="DHCPv4 servers, perfdhcp DORA with a new client each"
+KEA_BIN=kea-dhcp4
+KEA_STATE_COL=10
+JOURNAL=A
+DNSMASQ_ARGS="--quiet-dhcp --no-ping
+    --dhcp-range=$POOL_FIRST,$POOL_LAST,$POOL_MASK,$LEASE_SECS"
 
 # ---- requirements ----
 netns_require
@@ -136,88 +141,6 @@ dhcp {
 tftp { enable = no }
 http { enable = no }
 EOF
-}
-
-srv_reset() {
-	rm -f "$T/dnsmasq.leases" "$T/kea.leases" "$T/kea.leases".* \
-	    "$T/pxed.leases" "$T/pxed.leases".*
-}
-
-# srv_launch NAME LOG LIFE: the server, under timeout(1), in the background
-srv_launch() {
-	case $1 in
-	dnsmasq)
-		comm=dnsmasq
-		# --quiet-dhcp: no log line per packet, as Kea (WARN) and
-		# pxed (warning) are run
-		timeout -k 5 $3 ip netns exec "$NS_SRV" \
-		    taskset -c $SRV_CPU dnsmasq --no-daemon --port=0 \
-		    --conf-file=/dev/null --no-ping --quiet-dhcp \
-		    --log-facility=- --pid-file= \
-		    --interface="$SIF" --bind-interfaces \
-		    --dhcp-range="$POOL_FIRST,$POOL_LAST,$POOL_MASK,$LEASE_SECS" \
-		    --dhcp-lease-max=100000 \
-		    --dhcp-leasefile="$T/dnsmasq.leases" >> "$2" 2>&1 &
-		;;
-	kea)
-		comm=kea-dhcp4
-		timeout -k 5 $3 ip netns exec "$NS_SRV" \
-		    env KEA_PIDFILE_DIR="$T" KEA_LOCKFILE_DIR="$T" \
-		    taskset -c $SRV_CPU kea-dhcp4 -c "$T/kea.json" \
-		    >> "$2" 2>&1 &
-		;;
-	pxed)
-		comm=pxed
-		timeout -k 5 $3 ip netns exec "$NS_SRV" \
-		    taskset -c $SRV_CPU "$PXED" -d -f "$T/pxed.conf" \
-		    -i "$SIF" -r "$T/tftproot" >> "$2" 2>&1 &
-		;;
-	esac
-}
-
-# srv_check NAME: whether NAME can run here; why not on stdout
-srv_check() {
-	case $1 in
-	dnsmasq) command -v dnsmasq >/dev/null 2>&1 ||
-		{ echo "no dnsmasq"; return 1; };;
-	kea) command -v kea-dhcp4 >/dev/null 2>&1 ||
-		{ echo "no kea-dhcp4"; return 1; }
-		if ! out=$(ip netns exec "$NS_SRV" env KEA_PIDFILE_DIR="$T" \
-		    KEA_LOCKFILE_DIR="$T" kea-dhcp4 -t "$T/kea.json" 2>&1)
-		then
-			echo "$out" | tail -1
-			return 1
-		fi;;
-	pxed) pxed_check;;
-	esac
-}
-
-# store_count NAME: live leases in the server's lease file
-store_count() {
-	case $1 in
-	dnsmasq)
-		# rewritten in place on every change: read it twice, alike
-		a=x b=y i=0
-		while [ "$a" != "$b" ] && [ $i -lt 20 ]; do
-			a=$(wc -l < "$T/dnsmasq.leases" 2>/dev/null)
-			sleep 0.2
-			b=$(wc -l < "$T/dnsmasq.leases" 2>/dev/null)
-			i=$((i + 1))
-		done
-		echo "${b:-0}" | tr -d ' ';;
-	kea)
-		# memfile CSV: appended; the last line of an address wins;
-		# state 0 is a live lease
-		awk -F, 'NR > 1 { s[$1] = $10 } END {
-			n = 0; for (a in s) if (s[a] == "0") n++; print n }' \
-		    "$T/kea.leases" 2>/dev/null || echo 0;;
-	pxed)
-		# journal: A (ACKed), R (released), D (declined); last wins
-		awk '$1 == "A" { s[$2] = 1 }
-		    $1 == "R" || $1 == "D" { delete s[$2] }
-		    END { n = 0; for (a in s) n++; print n }' \
-		    "$T/pxed.leases" 2>/dev/null || echo 0;;
-	esac
 }
 
 dhcp_bench_main

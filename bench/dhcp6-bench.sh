@@ -64,6 +64,11 @@ PERF_FAMILY=-6
 PERF_X1=SOLICIT-ADVERTISE
 PERF_X2=REQUEST-REPLY
 TITLE="DHCPv6 servers, perfdhcp -6 SARR with a new client each"
+KEA_BIN=kea-dhcp6
+KEA_STATE_COL=14
+JOURNAL=A6
+DNSMASQ_ARGS="--quiet-dhcp6
+    --dhcp-range=$POOL_FIRST,$POOL_LAST,64,$LEASE_SECS"
 
 netns_require
 dhcp_bench_need kea-dhcp6 kea-dhcp6-server
@@ -129,89 +134,6 @@ dhcp {
 tftp { enable = no }
 http { enable = no }
 EOC
-}
-
-srv_reset() {
-	rm -f "$T/dnsmasq.leases" "$T/kea.leases" "$T/kea.leases".* \
-	    "$T/pxed.leases" "$T/pxed.leases".*
-}
-
-# srv_launch NAME LOG LIFE: the server, under timeout(1), in the background
-srv_launch() {
-	case $1 in
-	dnsmasq)
-		comm=dnsmasq
-		timeout -k 5 "$3" ip netns exec "$NS_SRV" \
-		    taskset -c $SRV_CPU dnsmasq --no-daemon --port=0 \
-		    --conf-file=/dev/null --quiet-dhcp6 \
-		    --log-facility=- --pid-file= \
-		    --interface="$SIF" --bind-interfaces \
-		    --dhcp-range="$POOL_FIRST,$POOL_LAST,64,$LEASE_SECS" \
-		    --dhcp-lease-max=100000 \
-		    --dhcp-leasefile="$T/dnsmasq.leases" >> "$2" 2>&1 &
-		;;
-	kea)
-		comm=kea-dhcp6
-		timeout -k 5 "$3" ip netns exec "$NS_SRV" \
-		    env KEA_PIDFILE_DIR="$T" KEA_LOCKFILE_DIR="$T" \
-		    taskset -c $SRV_CPU kea-dhcp6 -c "$T/kea.json" \
-		    >> "$2" 2>&1 &
-		;;
-	pxed)
-		comm=pxed
-		timeout -k 5 "$3" ip netns exec "$NS_SRV" \
-		    taskset -c $SRV_CPU "$PXED" -d -f "$T/pxed.conf" \
-		    -i "$SIF" -r "$T/tftproot" >> "$2" 2>&1 &
-		;;
-	esac
-}
-
-# srv_check NAME: whether NAME can run here; why not on stdout
-srv_check() {
-	case $1 in
-	dnsmasq) command -v dnsmasq >/dev/null 2>&1 ||
-		{ echo "no dnsmasq"; return 1; };;
-	kea) command -v kea-dhcp6 >/dev/null 2>&1 ||
-		{ echo "no kea-dhcp6"; return 1; }
-		if ! out=$(ip netns exec "$NS_SRV" env KEA_PIDFILE_DIR="$T" \
-		    KEA_LOCKFILE_DIR="$T" kea-dhcp6 -t "$T/kea.json" 2>&1)
-		then
-			echo "$out" | tail -1
-			return 1
-		fi;;
-	pxed) pxed_check;;
-	esac
-}
-
-# store_count NAME: live bindings in the server's lease store
-store_count() {
-	case $1 in
-	dnsmasq)
-		# rewritten in place on every change: read it twice, alike;
-		# the IPv6 lines are those after the "duid" line
-		a=x b=y i=0
-		while [ "$a" != "$b" ] && [ $i -lt 20 ]; do
-			a=$(awk '/^duid / { v6 = 1; next } v6 { n++ }
-			    END { print n + 0 }' "$T/dnsmasq.leases" 2>/dev/null)
-			sleep 0.2
-			b=$(awk '/^duid / { v6 = 1; next } v6 { n++ }
-			    END { print n + 0 }' "$T/dnsmasq.leases" 2>/dev/null)
-			i=$((i + 1))
-		done
-		echo "${b:-0}";;
-	kea)
-		# memfile CSV: appended; the last line of an address wins;
-		# state (column 14) 0 is a live lease
-		awk -F, 'NR > 1 { s[$1] = $14 } END {
-			n = 0; for (a in s) if (s[a] == "0") n++; print n }' \
-		    "$T/kea.leases" 2>/dev/null || echo 0;;
-	pxed)
-		# journal: A6 (bound), R6 (released), D6 (declined)
-		awk '$1 == "A6" { s[$2] = 1 }
-		    $1 == "R6" || $1 == "D6" { delete s[$2] }
-		    END { n = 0; for (a in s) n++; print n }' \
-		    "$T/pxed.leases" 2>/dev/null || echo 0;;
-	esac
 }
 
 dhcp_bench_main

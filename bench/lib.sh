@@ -155,15 +155,9 @@ stop_server() {
 # sets FAMILY (4, 6), PROTO (its name in messages), EXCH (the exchange:
 # DORA, SARR), PERF_FAMILY (perfdhcp's family options), PERF_X1 and
 # PERF_X2 (perfdhcp's statistics of the first and the last exchange of a
-# client), POOL_SIZE, RUN_MAX, SERVERS and the settings of
-# dhcp_bench_args, and defines the hooks:
-#   srv_reset              remove every server's lease store
-#   srv_launch NAME LOG LIFE   start NAME in the background, under
-#                          timeout LIFE, output to LOG; set comm to the
-#                          server's process name
-#   srv_check NAME         whether NAME can run: print why not, exit 1
-#   store_count NAME       live leases (bindings) in NAME's store
-# then calls dhcp_bench_main "$@".
+# client), POOL_SIZE, RUN_MAX, SERVERS, the settings of dhcp_bench_args
+# and those of the servers' section below, defines write_confs (Kea's
+# and pxed's configuration files), then calls dhcp_bench_main.
 
 # ---- state for the cleanup trap ----
 T=
@@ -561,6 +555,101 @@ fill() {
 	log "$CUR: $FL_ACK leases granted in $FL_SECS s; VmRSS $FL_RSS kB;" \
 	    "$FL_STORE leases in its lease file"
 	stop_server
+}
+
+# ---- the servers of the DHCP benchmarks ----
+# The script sets KEA_BIN (kea-dhcp4, kea-dhcp6), DNSMASQ_ARGS (its range
+# and family's options, split on blanks), KEA_STATE_COL (the state column
+# of Kea's memfile CSV) and JOURNAL (pxed's binding record: A, A6), and
+# writes $T/kea.json and $T/pxed.conf in write_confs.
+
+# srv_reset: every server's lease store removed
+srv_reset() {
+	rm -f "$T/dnsmasq.leases" "$T/kea.leases" "$T/kea.leases".* \
+	    "$T/pxed.leases" "$T/pxed.leases".*
+}
+
+# srv_launch NAME LOG LIFE: the server, under timeout(1), in the background;
+# comm: its process name
+srv_launch() {
+	case $1 in
+	dnsmasq)
+		comm=dnsmasq
+		# no log line per packet, as Kea (WARN) and pxed (warning)
+		timeout -k 5 "$3" ip netns exec "$NS_SRV" \
+		    taskset -c $SRV_CPU dnsmasq --no-daemon --port=0 \
+		    --conf-file=/dev/null --log-facility=- --pid-file= \
+		    --interface="$SIF" --bind-interfaces $DNSMASQ_ARGS \
+		    --dhcp-lease-max=100000 \
+		    --dhcp-leasefile="$T/dnsmasq.leases" >> "$2" 2>&1 &
+		;;
+	kea)
+		comm=$KEA_BIN
+		timeout -k 5 "$3" ip netns exec "$NS_SRV" \
+		    env KEA_PIDFILE_DIR="$T" KEA_LOCKFILE_DIR="$T" \
+		    taskset -c $SRV_CPU "$KEA_BIN" -c "$T/kea.json" \
+		    >> "$2" 2>&1 &
+		;;
+	pxed)
+		comm=pxed
+		timeout -k 5 "$3" ip netns exec "$NS_SRV" \
+		    taskset -c $SRV_CPU "$PXED" -d -f "$T/pxed.conf" \
+		    -i "$SIF" -r "$T/tftproot" >> "$2" 2>&1 &
+		;;
+	esac
+}
+
+# srv_check NAME: whether NAME can run here; why not on stdout
+srv_check() {
+	case $1 in
+	dnsmasq) command -v dnsmasq >/dev/null 2>&1 ||
+		{ echo "no dnsmasq"; return 1; };;
+	kea) command -v "$KEA_BIN" >/dev/null 2>&1 ||
+		{ echo "no $KEA_BIN"; return 1; }
+		if ! out=$(ip netns exec "$NS_SRV" env KEA_PIDFILE_DIR="$T" \
+		    KEA_LOCKFILE_DIR="$T" "$KEA_BIN" -t "$T/kea.json" 2>&1)
+		then
+			echo "$out" | tail -1
+			return 1
+		fi;;
+	pxed) pxed_check;;
+	esac
+}
+
+# dnsmasq_count: the leases in dnsmasq's file (not its "duid" line)
+dnsmasq_count() {
+	awk '$1 != "duid" { n++ } END { print n + 0 }' \
+	    "$T/dnsmasq.leases" 2>/dev/null || echo 0
+}
+
+# store_count NAME: live leases (bindings) in the server's lease store
+store_count() {
+	case $1 in
+	dnsmasq)
+		# rewritten in place on every change: read it twice, alike
+		a=x b=y i=0
+		while [ "$a" != "$b" ] && [ $i -lt 20 ]; do
+			a=$(dnsmasq_count)
+			sleep 0.2
+			b=$(dnsmasq_count)
+			i=$((i + 1))
+		done
+		echo "$b";;
+	kea)
+		# memfile CSV: appended; the last line of an address wins;
+		# state 0 is a live lease
+		awk -F, -v c="$KEA_STATE_COL" 'NR > 1 { s[$1] = $c } END {
+			n = 0; for (a in s) if (s[a] == "0") n++; print n }' \
+		    "$T/kea.leases" 2>/dev/null || echo 0;;
+	pxed)
+		# journal: A (bound), R (released), D (declined), with 6 for
+		# IPv6; the last line of an address wins
+		awk -v j="$JOURNAL" '$1 == j { s[$2] = 1 }
+		    $1 == "R" substr(j, 2) || $1 == "D" substr(j, 2) {
+			delete s[$2] }
+		    END { n = 0; for (a in s) n++; print n }' \
+		    "$T/pxed.leases" 2>/dev/null || echo 0;;
+	esac
 }
 
 # pxed_check: whether $PXED is there and accepts $T/pxed.conf; why not

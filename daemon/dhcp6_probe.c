@@ -77,27 +77,13 @@ dhcp6_probe_solicit(const struct dhcp6_probe_req *r, uint8_t *buf,
 
 /* ---------- reading ---------- */
 
-/* len bytes into a C string of cap, cut short, NULs kept out. */
-static void
-probe6_copy(char *dst, size_t cap, const uint8_t *src, size_t len)
-{
-	const uint8_t	*nul = memchr(src, '\0', len);
-
-	if (nul != NULL)
-		len = (size_t)(nul - src);
-	if (len > cap - 1)
-		len = cap - 1;
-	memcpy(dst, src, len);
-	dst[len] = '\0';
-}
-
 static void
 probe6_status(struct dhcp6_probe_adv *a, const uint8_t *p, size_t len)
 {
 	if (len < 2)
 		return;
 	a->status = wire_get16(p);
-	probe6_copy(a->status_msg, sizeof(a->status_msg), p + 2, len - 2);
+	dhcp_probe_copy(a->status_msg, sizeof(a->status_msg), p + 2, len - 2);
 }
 
 /* The first IA_NA: its first address, and its status. */
@@ -135,7 +121,7 @@ probe6_param(struct dhcp6_probe_adv *a, const struct dhcp6_opt *o)
 			memcpy(a->param + k, ", ", 2);
 			k += 2;
 		}
-		probe6_copy(a->param + k, sizeof(a->param) - k,
+		dhcp_probe_copy(a->param + k, sizeof(a->param) - k,
 		    o->data + off + 2, n);
 		k = strlen(a->param);
 	}
@@ -164,7 +150,7 @@ probe6_opt(struct dhcp6_probe_adv *a, const struct dhcp6_opt *o)
 			a->pref = o->data[0];
 		break;
 	case D6O_BOOTFILE_URL:
-		probe6_copy(a->url, sizeof(a->url), o->data, o->len);
+		dhcp_probe_copy(a->url, sizeof(a->url), o->data, o->len);
 		break;
 	case D6O_BOOTFILE_PARAM:
 		probe6_param(a, o);
@@ -172,7 +158,7 @@ probe6_opt(struct dhcp6_probe_adv *a, const struct dhcp6_opt *o)
 	case D6O_VENDOR_CLASS:
 		if (o->len >= 6 && wire_get32(o->data) == PXE_ENTERPRISE &&
 		    wire_get16(o->data + 4) <= o->len - 6)
-			probe6_copy(a->vendor, sizeof(a->vendor), o->data + 6,
+			dhcp_probe_copy(a->vendor, sizeof(a->vendor), o->data + 6,
 			    wire_get16(o->data + 4));
 		break;
 	}

@@ -335,8 +335,8 @@ probe_opt43(char *out, size_t cap, const uint8_t *p, size_t len, bool pxe)
 		memcpy(out + sb.len, "...", 4);
 }
 
-static void
-probe_copy(char *dst, size_t cap, const uint8_t *src, size_t len)
+void
+dhcp_probe_copy(char *dst, size_t cap, const uint8_t *src, size_t len)
 {
 	const uint8_t	*nul = memchr(src, '\0', len);
 
@@ -371,19 +371,19 @@ dhcp_probe_offer_parse(const uint8_t *buf, size_t len, uint32_t xid,
 	o->siaddr = m.siaddr;
 	o->msgtype = dhcp_pkt_msgtype(&m);
 	if ((p = dhcp_pkt_opt(&m, DHO_VENDOR_CLASS_ID, &plen)) != NULL)
-		probe_copy(o->vendor, sizeof(o->vendor), p, plen);
+		dhcp_probe_copy(o->vendor, sizeof(o->vendor), p, plen);
 	pxe = strncmp(o->vendor, "PXEClient", 9) == 0 ||
 	    strncmp(o->vendor, "HTTPClient", 10) == 0;
 	o->proxy = m.yiaddr.s_addr == INADDR_ANY && pxe;
 	if ((p = dhcp_pkt_opt(&m, DHO_BOOTFILE_NAME, &plen)) != NULL)
-		probe_copy(o->file, sizeof(o->file), p, plen);
+		dhcp_probe_copy(o->file, sizeof(o->file), p, plen);
 	else if (!(m.overload & 1))
-		probe_copy(o->file, sizeof(o->file), m.file, sizeof(m.file));
+		dhcp_probe_copy(o->file, sizeof(o->file), m.file, sizeof(m.file));
 	if (!(m.overload & 2))
-		probe_copy(o->sname, sizeof(o->sname), m.sname,
+		dhcp_probe_copy(o->sname, sizeof(o->sname), m.sname,
 		    sizeof(m.sname));
 	if ((p = dhcp_pkt_opt(&m, DHO_TFTP_SERVER_NAME, &plen)) != NULL)
-		probe_copy(o->tftp, sizeof(o->tftp), p, plen);
+		dhcp_probe_copy(o->tftp, sizeof(o->tftp), p, plen);
 	if ((p = dhcp_pkt_opt(&m, DHO_VENDOR_ENCAPSULATED, &plen)) != NULL)
 		probe_opt43(o->opt43, sizeof(o->opt43), p, plen, pxe);
 	else

@@ -89,6 +89,9 @@ void	 dhcp_probe_sb_printf(struct probe_sb *sb, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 dhcp_probe_sb_esc(struct probe_sb *sb, const uint8_t *s, size_t len,
 	    const char *esc);
+/* len bytes into a C string of cap, cut at a NUL or at cap - 1. */
+void	 dhcp_probe_copy(char *dst, size_t cap, const uint8_t *src,
+	    size_t len);
 /* ' key="val"', escaped as _esc does, with esc too. */
 void	 dhcp_probe_sb_field(struct probe_sb *sb, const char *key,
 	    const char *val, const char *esc);

@@ -95,31 +95,41 @@ explain_arch(struct arena *a, const char *val, struct rules_req *req,
 	return 0;
 }
 
+int
+explain_optword(struct arena *a, const char *key, const char *val,
+    unsigned long max, unsigned long *code, const uint8_t **data,
+    size_t *len, FILE *err)
+{
+	const char	*num = key + 3;
+	char		*end, msg[256];
+
+	if (strncasecmp(key, "option", 6) == 0)
+		num = key + 6;
+	*code = strtoul(num, &end, 10);
+	if (*num == '\0' || *end != '\0' || *code < 1 || *code > max) {
+		fprintf(err, "pxed: --explain: \"%s\": option "
+		    "number from 1 to %lu expected\n", key, max);
+		return -1;
+	}
+	if (conf_value_parse_optval(a, val, data, len, msg,
+	    sizeof(msg)) == -1) {
+		fprintf(err, "pxed: --explain: %s\n", msg);
+		return -1;
+	}
+	return 0;
+}
+
 /* optN= or optionN=: any option, its value as in option lists. */
 static int
 explain_opt(struct arena *a, const char *key, const char *val,
     struct rules_req *req, FILE *err)
 {
-	const char	*num = key + 3;
 	const uint8_t	*data;
 	size_t		 len;
 	unsigned long	 code;
-	char		*end, msg[256];
 
-	if (strncasecmp(key, "option", 6) == 0)
-		num = key + 6;
-	code = strtoul(num, &end, 10);
-	if (*num == '\0' || *end != '\0' || code < 1 ||
-	    code > 254) {
-		fprintf(err, "pxed: --explain: \"%s\": option "
-		    "number from 1 to 254 expected\n", key);
+	if (explain_optword(a, key, val, 254, &code, &data, &len, err) == -1)
 		return -1;
-	}
-	if (conf_value_parse_optval(a, val, &data, &len, msg,
-	    sizeof(msg)) == -1) {
-		fprintf(err, "pxed: --explain: %s\n", msg);
-		return -1;
-	}
 	rules_req_setopt(req, (uint8_t)code, data, len);
 	return 0;
 }
@@ -320,6 +330,18 @@ explain_rules(const struct conf *conf, const struct rules_req *req,
 }
 
 void
+explain_arch_print(FILE *out, int arch)
+{
+	const char	*n;
+
+	if (arch < 0)
+		return;
+	n = dhcp_proto_arch_name((uint16_t)arch);
+	fprintf(out, " arch=%d%s%s%s", arch, n ? " (" : "", n ? n : "",
+	    n ? ")" : "");
+}
+
+void
 explain_print(const struct conf *conf, const struct rules_req *req,
     const char *server, const char *ip, FILE *out)
 {
@@ -334,12 +356,7 @@ explain_print(const struct conf *conf, const struct rules_req *req,
 		fprintf(out, " mac=%02x:%02x:%02x:%02x:%02x:%02x",
 		    req->mac[0], req->mac[1], req->mac[2], req->mac[3],
 		    req->mac[4], req->mac[5]);
-	if (arch >= 0) {
-		const char	*n = dhcp_proto_arch_name((uint16_t)arch);
-
-		fprintf(out, " arch=%d%s%s%s", arch, n ? " (" : "",
-		    n ? n : "", n ? ")" : "");
-	}
+	explain_arch_print(out, arch);
 	if (req->opt[DHO_VENDOR_CLASS_ID].present)
 		fprintf(out, " vendorclass=\"%s\"", log_sanitize(s, sizeof(s),
 		    req->opt[DHO_VENDOR_CLASS_ID].data,

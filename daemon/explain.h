@@ -29,8 +29,14 @@ void	explain_print(const struct conf *conf, const struct rules_req *req,
 /* Shared with explain6.c: the lines tags:, host: and boot: of res. */
 void	explain_rules(const struct conf *conf, const struct rules_req *req,
 	    const struct rules_result *res, FILE *out);
+/* " arch=N (name)" of the request line, nothing when arch < 0. */
+void	explain_arch_print(FILE *out, int arch);
 /* arch=: a name (efi-x64) or a number; -1 after printing why. */
 int	explain_arch_code(const char *val, uint16_t *code, FILE *err);
+/* optN= or optionN=, N from 1 to max: the code and the value. */
+int	explain_optword(struct arena *a, const char *key, const char *val,
+	    unsigned long max, unsigned long *code, const uint8_t **data,
+	    size_t *len, FILE *err);
 /* Read a captured packet: its length, or -1 after printing why. */
 ssize_t	explain_read(const char *path, uint8_t *buf, size_t cap, FILE *err);
 

@@ -14,7 +14,6 @@
 #include <strings.h>
 #include <time.h>
 
-#include "dhcp_proto.h"
 #include "dhcp6_pkt.h"
 #include "dhcp6_srv.h"
 #include "explain.h"
@@ -268,28 +267,20 @@ explain6_duid(struct explain6 *x, const char *s, FILE *err)
 	return explain6_set(x, D6O_CLIENTID, b, n, err);
 }
 
-/* optN=: any DHCPv6 option, its value as in option lists. */
+/* optN=: any DHCPv6 option but 9, its value as in option lists. */
 static int
 explain6_opt(struct explain6 *x, struct arena *a, const char *key,
     const char *val, FILE *err)
 {
-	const char	*num = key + (strncasecmp(key, "option", 6) == 0 ?
-			    6 : 3);
 	const uint8_t	*data;
 	unsigned long	 code;
 	size_t		 len;
-	char		*end, msg[256];
 
-	code = strtoul(num, &end, 10);
-	if (*num == '\0' || *end != '\0' || code < 1 || code > 65535 ||
-	    code == D6O_RELAY_MSG) {
-		fprintf(err, "pxed: --explain: \"%s\": DHCPv6 option number "
-		    "from 1 to 65535 (not 9) expected\n", key);
+	if (explain_optword(a, key, val, 65535, &code, &data, &len, err) ==
+	    -1)
 		return -1;
-	}
-	if (conf_value_parse_optval(a, val, &data, &len, msg,
-	    sizeof(msg)) == -1) {
-		fprintf(err, "pxed: --explain: %s\n", msg);
+	if (code == D6O_RELAY_MSG) {
+		fprintf(err, "pxed: --explain: option 9 is the relay's\n");
 		return -1;
 	}
 	return explain6_set(x, (uint16_t)code, data, len, err);
@@ -525,7 +516,7 @@ explain6_request(const struct explain6 *x, const struct rules_req *req,
     FILE *out)
 {
 	char		 s[256], a[INET6_ADDRSTRLEN];
-	const char	*v, *n;
+	const char	*v;
 	int		 arch = rules_arch(req);
 
 	fprintf(out, "request: DHCPv6 %s", dhcp6_pkt_type_name(x->type));
@@ -537,11 +528,7 @@ explain6_request(const struct explain6 *x, const struct rules_req *req,
 		fprintf(out, " mac=%02x:%02x:%02x:%02x:%02x:%02x",
 		    req->mac[0], req->mac[1], req->mac[2], req->mac[3],
 		    req->mac[4], req->mac[5]);
-	if (arch >= 0) {
-		n = dhcp_proto_arch_name((uint16_t)arch);
-		fprintf(out, " arch=%d%s%s%s", arch, n ? " (" : "",
-		    n ? n : "", n ? ")" : "");
-	}
+	explain_arch_print(out, arch);
 	if ((v = explain6_item(&req->opt[D6O_VENDOR_CLASS], 4, s,
 	    sizeof(s))) != NULL)
 		fprintf(out, " vendorclass=\"%s\"", v);

@@ -552,31 +552,33 @@ probe_options(int argc, char *argv[], struct probe_opts *o)
 	return PROBE_CONTINUE;
 }
 
-/* The socket on port 68 of o's interface, o's MAC filled in; or -1. */
+/*
+ * The socket on port 68 (546 with -6) of o's interface, o's MAC filled
+ * in; or -1 after saying why.
+ */
 static int
 probe_open(struct probe_opts *o)
 {
-	const char	*e;
-	int		 fd;
+	const char	*e = "";
+	int		 fd, port = o->v6 ? DHCP6_CLIENT_PORT :
+			    PROBE_CLIENT_PORT;
 
-	if ((fd = dhcp_probe_socket(o->ifname, PROBE_CLIENT_PORT)) == -1) {
-		switch (errno) {
-		case EACCES:
-		case EPERM:
-			e = ": needs root for port 68";
-			break;
-		case EADDRINUSE:
-			e = ": is a DHCP client running on it?";
-			break;
-		default:
-			e = "";
-		}
+	fd = o->v6 ? dhcp6_probe_socket(o->ifname, (uint16_t)port) :
+	    dhcp_probe_socket(o->ifname, (uint16_t)port);
+	if (fd == -1) {
+		if (errno == EACCES || errno == EPERM)
+			e = o->v6 ? ": needs root for port 546" :
+			    ": needs root for port 68";
+		else if (errno == EADDRINUSE)
+			e = o->v6 ? ": is a DHCPv6 client running on it?" :
+			    ": is a DHCP client running on it?";
 		fprintf(stderr, "pxed-probe: %s, port %d: %s%s\n", o->ifname,
-		    PROBE_CLIENT_PORT, strerror(errno), e);
+		    port, strerror(errno), e);
 		return -1;
 	}
 	if (fd >= FD_SETSIZE) {
 		fprintf(stderr, "pxed-probe: descriptor %d too high\n", fd);
+		close(fd);
 		return -1;
 	}
 	if (!o->have_mac && probe_ifmac(fd, o->ifname, o->req.mac) == -1) {
@@ -686,39 +688,6 @@ probe6_on_dgram(const uint8_t *buf, size_t n,
 	return false;
 }
 
-/* The socket on port 546 of o's interface, o's MAC filled in; or -1. */
-static int
-probe6_open(struct probe_opts *o)
-{
-	const char	*e = "";
-	int		 fd;
-
-	if ((fd = dhcp6_probe_socket(o->ifname, DHCP6_CLIENT_PORT)) == -1) {
-		if (errno == EACCES || errno == EPERM)
-			e = ": needs root for port 546";
-		else if (errno == EADDRINUSE)
-			e = ": is a DHCPv6 client running on it?";
-		else if (errno == EAFNOSUPPORT)
-			e = ": no IPv6 here";
-		fprintf(stderr, "pxed-probe: %s, port %d: %s%s\n", o->ifname,
-		    DHCP6_CLIENT_PORT, strerror(errno), e);
-		return -1;
-	}
-	if (fd >= FD_SETSIZE) {
-		fprintf(stderr, "pxed-probe: descriptor %d too high\n", fd);
-		close(fd);
-		return -1;
-	}
-	if (!o->have_mac && probe_ifmac(fd, o->ifname, o->req.mac) == -1) {
-		fprintf(stderr, "pxed-probe: %s: %s: give a MAC address with "
-		    "-m\n", o->ifname, errno == EAFNOSUPPORT ?
-		    "not an Ethernet interface" : strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* -6: one Solicit to ff02::1:2, then every answer; the exit status. */
 static int
 probe6_run(struct probe_opts *o)
@@ -729,7 +698,7 @@ probe6_run(struct probe_opts *o)
 	size_t			 len;
 	int			 fd;
 
-	if ((fd = probe6_open(o)) == -1)
+	if ((fd = probe_open(o)) == -1)
 		return PROBE_EXIT_USAGE;
 	memset(&r, 0, sizeof(r));
 	memcpy(r.mac, o->req.mac, 6);

@@ -38,19 +38,22 @@ has() {
 	grep -Eq -- "$1" "$T/out"
 }
 
-# port67 N: wait (<= 5 s) until N sockets are bound to port 67 in the
-# server namespace.
-port67() {
+# port_bound TABLE PORT N: wait (<= 5 s) until N sockets are bound to
+# PORT (4 hex digits) in /proc/net/TABLE of the server namespace.
+port_bound() {
 	n=0
 	while [ $n -lt 50 ]; do
-		c=$(in_srv cat /proc/net/udp | awk '$2 ~ /:0043$/' | wc -l)
-		[ "$c" -ge "$1" ] && return 0
+		c=$(in_srv cat "/proc/net/$1" | awk -v p=":$2\$" '$2 ~ p' |
+		    wc -l)
+		[ "$c" -ge "$3" ] && return 0
 		sleep 0.1
 		n=$((n + 1))
 	done
-	echo "  timed out waiting for $1 servers on port 67" >&2
+	echo "  timed out waiting for $3 sockets on $1 port 0x$2" >&2
 	return 1
 }
+port67() { port_bound udp 0043 "$1"; }
+port547() { port_bound udp6 0223 "$1"; }
 
 # start NAME CMD...: a server in the server namespace; its pid in $NAME.
 # Not through in_srv: $! must be the server itself (ip execs it).
@@ -219,19 +222,6 @@ ll_ready() {
 	! ip -n "$NS_CLI" -6 addr show dev "$IF" scope link | grep -q tentative
 }
 wait_for 10 ll_ready || not_ok "the client's link-local address stayed tentative"
-
-# port547 N: wait (<= 5 s) until N sockets are bound to port 547.
-port547() {
-	n=0
-	while [ $n -lt 50 ]; do
-		c=$(in_srv cat /proc/net/udp6 | awk '$2 ~ /:0223$/' | wc -l)
-		[ "$c" -ge "$1" ] && return 0
-		sleep 0.1
-		n=$((n + 1))
-	done
-	echo "  timed out waiting for $1 sockets on port 547" >&2
-	return 1
-}
 
 in_cli "$PXED_PROBE" -6 -r -i "$IF" >/dev/null 2>&1
 check "-6 -r: exit 2 (a DHCPv6 proxy's answer has its URL)" test $? -eq 2
