@@ -58,6 +58,13 @@ enum conf_dhcp_mode {
 	CONF_DHCP_SERVER,
 };
 
+/* Router advertisements (ra_io.c): auto is on in server mode with range6. */
+enum conf_ra {
+	CONF_RA_AUTO,
+	CONF_RA_ON,
+	CONF_RA_OFF,
+};
+
 /* A DHCP option (or iPXE sub-option) value, already in wire form. */
 struct conf_optval {
 	uint8_t			 code;
@@ -281,6 +288,13 @@ struct conf {
 		unsigned		 t1_pct, t2_pct; /* of preferred */
 		struct conf_range6	*ranges6;
 		size_t			 nranges6;
+		/* Router advertisements (RFC 4861). */
+		enum conf_ra		 ra;
+		bool			 ra_managed;	/* M flag */
+		bool			 ra_other;	/* O flag */
+		bool			 ra_autonomous;	/* prefix A flag */
+		unsigned		 ra_lifetime;	/* router, s */
+		unsigned		 ra_interval;	/* max interval, s */
 	} dhcp;
 
 	struct {

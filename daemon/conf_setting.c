@@ -44,6 +44,15 @@ static const struct conf_setting_name conf_modes[] = {
 	{ NULL, 0, false },
 };
 
+static const struct conf_setting_name conf_ras[] = {
+	{ "auto", CONF_RA_AUTO, false },
+	{ "yes", CONF_RA_ON, false },
+	{ "no", CONF_RA_OFF, false },
+	{ "on", CONF_RA_ON, true },
+	{ "off", CONF_RA_OFF, true },
+	{ NULL, 0, false },
+};
+
 static const struct conf_setting_name conf_unique_roots[] = {
 	{ "ip", CONF_UNIQUE_IP, false },
 	{ "mac", CONF_UNIQUE_MAC, false },
@@ -99,6 +108,14 @@ static const struct conf_setting conf_settings[] = {
 	ROW_BOOL("dhcp", "rapid-commit", 1, dhcp.rapid_commit),
 	ROW_UINT("dhcp", "t1-percent", 1, 100, 50, dhcp.t1_pct),
 	ROW_UINT("dhcp", "t2-percent", 1, 100, 80, dhcp.t2_pct),
+	ROW_ENUM("dhcp", "ra", conf_ras, CONF_RA_AUTO, dhcp.ra),
+	ROW_BOOL("dhcp", "ra-managed", 1, dhcp.ra_managed),
+	ROW_BOOL("dhcp", "ra-other", 1, dhcp.ra_other),
+	ROW_BOOL("dhcp", "ra-autonomous", 0, dhcp.ra_autonomous),
+	/* RFC 4861 6.2.1: 0, or MaxRtrAdvInterval to 9000 s. */
+	ROW_UINT("dhcp", "ra-router-lifetime", 0, 9000, 0, dhcp.ra_lifetime),
+	/* RFC 4861 6.2.1: MaxRtrAdvInterval, 4 to 1800 s. */
+	ROW_UINT("dhcp", "ra-interval", 4, 1800, 600, dhcp.ra_interval),
 
 	ROW_BOOL("tftp", "enable", 1, tftp.enable),
 	ROW_STR("tftp", "root", PXED_TFTPROOT, tftp.root),

@@ -88,23 +88,12 @@ static struct {
 
 /* ---------- interfaces: addresses, membership ---------- */
 
-static bool
-dhcp6_named(const struct conf *conf, const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < conf->ninterfaces; i++)
-		if (strcmp(conf->interfaces[i], name) == 0)
-			return true;
-	return false;
-}
-
 /* Served: named by "interface", else up, multicast and not loopback. */
 static bool
-dhcp6_if_wanted(const struct ifaddrs *i)
+dhcp6_if_wanted(const struct ifaddrs *i, int ifindex)
 {
 	if (X.conf->ninterfaces > 0)
-		return dhcp6_named(X.conf, i->ifa_name);
+		return udp_iface_allowed(X.conf, ifindex);
 	return (i->ifa_flags & IFF_UP) && (i->ifa_flags & IFF_MULTICAST) &&
 	    !(i->ifa_flags & IFF_LOOPBACK);
 }
@@ -197,7 +186,7 @@ dhcp6_scan(void)
 			X.addrs[X.naddrs++].addr = ((struct sockaddr_in6 *)
 			    (void *)i->ifa_addr)->sin6_addr;
 		}
-		if (i->ifa_addr->sa_family == AF_INET6 && dhcp6_if_wanted(i))
+		if (i->ifa_addr->sa_family == AF_INET6 && dhcp6_if_wanted(i, idx))
 			dhcp6_if_mark(idx);
 	}
 	freeifaddrs(ifa);
@@ -223,15 +212,14 @@ dhcp6_io_ifaddrs(int ifindex, struct in6_addr *out, size_t cap)
 	return n;
 }
 
-bool
-dhcp6_io_served(int ifindex)
+size_t
+dhcp6_io_served(int *out, size_t cap)
 {
 	size_t	i;
 
-	for (i = 0; i < X.nifs; i++)
-		if (X.ifs[i].ifindex == ifindex)
-			return true;
-	return false;
+	for (i = 0; i < X.nifs && i < cap; i++)
+		out[i] = X.ifs[i].ifindex;
+	return i;
 }
 
 /* ---------- the server DUID ---------- */

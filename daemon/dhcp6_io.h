@@ -49,7 +49,7 @@ void	dhcp6_io_foreach_lease(void (*fn)(const struct lease6 *, void *),
  * a second when it has none): how many were copied into out.
  */
 size_t	dhcp6_io_ifaddrs(int ifindex, struct in6_addr *out, size_t cap);
-/* Whether interface ifindex is one DHCPv6 (and RA) serves. */
-bool	dhcp6_io_served(int ifindex);
+/* The interfaces DHCPv6 (and RA) serve: how many were copied. */
+size_t	dhcp6_io_served(int *out, size_t cap);
 
 #endif

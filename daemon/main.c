@@ -21,6 +21,7 @@
 
 #include "dhcp_io.h"
 #include "dhcp6_io.h"
+#include "ra_io.h"
 #include "ev.h"
 #include "explain.h"
 #include "http.h"
@@ -273,7 +274,7 @@ main_start(const struct main_opts *o)
 		    "above)\n");
 		return PXED_EXIT_NETWORK;
 	}
-	if (dhcp6_io_init(pxed.conf) == -1) {
+	if (dhcp6_io_init(pxed.conf) == -1 || ra_io_init(pxed.conf) == -1) {
 		fprintf(stderr, "pxed: dhcp6: cannot start (see the log "
 		    "above)\n");
 		return PXED_EXIT_NETWORK;
@@ -338,6 +339,7 @@ main_run(void)
 
 	http_fini();
 	tftp_io_fini();
+	ra_io_fini();
 	dhcp6_io_fini();
 	dhcp_io_fini();
 	/* After the switch of user its directory may be root's: empty it. */

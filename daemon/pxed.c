@@ -22,6 +22,7 @@
 #include "tftp_io.h"
 #include "dhcp_io.h"
 #include "dhcp6_io.h"
+#include "ra_io.h"
 #include "http.h"
 
 struct pxed pxed;
@@ -92,6 +93,7 @@ pxed_reload(void)
 	tftp_io_reload(conf);
 	dhcp_io_reload(conf);
 	dhcp6_io_reload(conf);
+	ra_io_reload(conf);
 	http_reload(conf);
 	conf_unref(pxed.conf);
 	pxed.conf = conf;

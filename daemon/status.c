@@ -19,12 +19,16 @@
 #include <time.h>
 
 #include "dhcp_io.h"
+#include "dhcp6_io.h"
+#include "dhcp6_pkt.h"
 #include "dhcp_proto.h"
 #include "http.h"
 #include "lease.h"
+#include "lease6.h"
 #include "log.h"
 #include "loopguard.h"
 #include "pxed.h"
+#include "ra_io.h"
 #include "status.h"
 #include "tftp_io.h"
 
@@ -115,6 +119,47 @@ status_dhcp(struct status_buf *b)
 	    ds.proxy_no_followup);
 }
 
+/* DHCPv6 and router advertisements, as pxed_dhcp6_* and pxed_ra_*. */
+static void
+status_dhcp6(struct status_buf *b)
+{
+	struct dhcp6_io_stats	ds;
+	struct ra_io_stats	rs;
+	int			i;
+
+	dhcp6_io_stats(&ds);
+	ra_io_stats(&rs);
+	status_metric(b, "pxed_dhcp6_received_total", "counter",
+	    "DHCPv6 messages received, by type.");
+	for (i = DHCP6_SOLICIT; i < DHCP6_IO_TYPES; i++)
+		if (i != DHCP6_ADVERTISE && i != DHCP6_REPLY &&
+		    i != DHCP6_RECONFIGURE && i != DHCP6_RELAY_REPL)
+			status_printf(b, "pxed_dhcp6_received_total"
+			    "{type=\"%s\"} %" PRIu64 "\n",
+			    dhcp6_pkt_type_name(i), ds.in[i]);
+	status_metric(b, "pxed_dhcp6_sent_total", "counter",
+	    "DHCPv6 replies sent, by type.");
+	status_printf(b, "pxed_dhcp6_sent_total{type=\"ADVERTISE\"} %" PRIu64
+	    "\npxed_dhcp6_sent_total{type=\"REPLY\"} %" PRIu64 "\n",
+	    ds.out[DHCP6_ADVERTISE], ds.out[DHCP6_REPLY]);
+	status_metric(b, "pxed_dhcp6_dropped_total", "counter",
+	    "DHCPv6 messages not answered, by reason.");
+	status_printf(b, "pxed_dhcp6_dropped_total{reason=\"malformed\"} %"
+	    PRIu64 "\npxed_dhcp6_dropped_total{reason=\"ignored\"} %" PRIu64
+	    "\npxed_dhcp6_dropped_total{reason=\"not_durable\"} %" PRIu64
+	    "\n", ds.malformed, ds.ignored, ds.dropped_sync);
+	status_metric(b, "pxed_dhcp6_bindings", "gauge",
+	    "DHCPv6 bindings by state.");
+	status_printf(b, "pxed_dhcp6_bindings{state=\"active\"} %u\n"
+	    "pxed_dhcp6_bindings{state=\"offered\"} %u\n"
+	    "pxed_dhcp6_bindings{state=\"declined\"} %u\n",
+	    ds.bindings_active, ds.bindings_offered, ds.bindings_declined);
+	status_one(b, "pxed_ra_sent_total", "counter",
+	    "Router advertisements sent.", rs.sent);
+	status_one(b, "pxed_ra_solicits_total", "counter",
+	    "Router solicitations answered.", rs.solicits);
+}
+
 static void
 status_tftp(struct status_buf *b)
 {
@@ -179,6 +224,7 @@ status_metrics(size_t *len)
 	if ((b.p = malloc(b.cap = 8192)) == NULL)
 		fatal("http: malloc");
 	status_dhcp(&b);
+	status_dhcp6(&b);
 	status_tftp(&b);
 	status_http(&b);
 	status_daemon(&b);
@@ -206,6 +252,25 @@ status_lease(const struct lease *l, void *arg)
 	status_printf(x->b, "%s\n    {\"address\": \"%s\", \"mac\": \"%s\", "
 	    "\"expires\": %" PRId64 ", \"state\": \"%s\"}", x->first ? "" : ",",
 	    addr, mac, l->expires == LEASE_NEVER ? (int64_t)-1 : l->expires,
+	    l->state == LEASE_ACKED ? "acked" : l->state == LEASE_OFFERED ?
+	    "offered" : "declined");
+	x->first = false;
+}
+
+static void
+status_lease6(const struct lease6 *l, void *arg)
+{
+	struct status_ctx	*x = arg;
+	char			 addr[INET6_ADDRSTRLEN], mac[20] = "";
+
+	if (!lease6_is_live(l, x->now))
+		return;
+	inet_ntop(AF_INET6, &l->addr, addr, sizeof(addr));
+	if (l->has_mac)
+		dhcp_proto_mac_str(l->mac, 6, mac, sizeof(mac));
+	status_printf(x->b, "%s\n    {\"address\": \"%s\", \"mac\": \"%s\", "
+	    "\"iaid\": %" PRIu32 ", \"expires\": %" PRId64 ", \"state\": "
+	    "\"%s\"}", x->first ? "" : ",", addr, mac, l->iaid, l->expires,
 	    l->state == LEASE_ACKED ? "acked" : l->state == LEASE_OFFERED ?
 	    "offered" : "declined");
 	x->first = false;
@@ -245,6 +310,9 @@ status_state(const struct conf *conf, size_t *len)
 	    pxed.generation, pxed.last_reload_ok ? "true" : "false",
 	    conf_dhcp_mode_name(conf->dhcp.mode), ts.active);
 	dhcp_io_foreach_lease(status_lease, &x);
+	status_printf(&b, "%s],\n  \"leases6\": [", x.first ? "" : "\n  ");
+	x.first = true;
+	dhcp6_io_foreach_lease(status_lease6, &x);
 	status_printf(&b, "%s],\n  \"tftp_transfers\": [", x.first ? "" :
 	    "\n  ");
 	x.first = true;

@@ -1,5 +1,5 @@
 #!/bin/sh
-# hostile.sh: malformed and hostile DHCP, TFTP and HTTP input against a
+# hostile.sh: malformed and hostile DHCP, DHCPv6, TFTP and HTTP input against a
 # running pxed (server mode, across a veth pair between two namespaces).
 # For each kind: a log line saying why it was dropped or refused, no reply
 # or the error reply the protocol asks for, and afterwards a good request
@@ -18,10 +18,12 @@ dhcp {
   mode = server
   lease-file = "$T/lib/leases"
   range "r" { start = 10.77.0.100 end = 10.77.0.200 netmask = 255.255.255.0 }
+  range6 "r6" { prefix = fd77::/64 start = fd77::100 end = fd77::1ff }
 }
 tftp { timeout = 300 }
 EOC
 LOG="$T/log"
+ip -n "$NS_SRV" addr add fd77::1/64 dev "$NETNS_SRV_IF" nodad
 pxed_start -n "$NS_SRV" "$LOG" -v -f "$T/pxed.conf" -i "$NETNS_SRV_IF" \
     -r "$T/root"
 PID=$PXPID
@@ -98,4 +100,51 @@ check "HTTP: a good GET after all that" \
     test "$(ip netns exec "$NS_CLI" curl -s "http://$S/small.txt")" = ok
 check "the daemon is still running at the end" kill -0 "$PID"
 [ "$FAILS" -eq 0 ] || { cat "$T/run.out"; tail -n 20 "$LOG"; }
+# DHCPv6 to 547: each malformed kind logged and dropped, then a good
+# Solicit (Rapid Commit) still gets its Reply.
+ll_ready() {
+	ip -n "$NS_CLI" -6 addr show dev "$NETNS_CLI_IF" scope link |
+	    grep -q inet6 && ! ip -n "$NS_CLI" -6 addr show \
+	    dev "$NETNS_CLI_IF" | grep -q tentative
+}
+wait_for 10 ll_ready || not_ok "a link-local address on $NETNS_CLI_IF"
+ip netns exec "$NS_CLI" python3 - "$NETNS_CLI_IF" <<'EOP'
+import socket, struct, sys
+idx = socket.if_nametoindex(sys.argv[1])
+cid = struct.pack("!HH", 1, 10) + bytes.fromhex("00030001020000000077")
+relay = lambda inner: (bytes([12, 0]) + bytes(32) +
+                       struct.pack("!HH", 9, len(inner)) + inner)
+deep = b"\x01\0\0\1" + cid
+for _ in range(40):
+    deep = relay(deep)
+kinds = [
+    b"\x01\0",                                        # short
+    b"\x01\0\0\1" + struct.pack("!HH", 1, 100) + b"xx",  # past the end
+    deep,                                               # nested too deep
+    bytes([12, 0]) + bytes(32) + struct.pack("!HH", 18, 1) + b"x",
+    b"\x01\0\0\1" + cid + struct.pack("!HH", 3, 4) + bytes(4),  # IA
+    b"\x01\0\0\1" + b"".join(struct.pack("!HH", 8, 0)
+                           for _ in range(70)),        # too many
+]
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+for k in kinds:
+    s.sendto(k, ("ff02::1:2", 547, 0, idx))
+EOP
+for what in \
+    "shorter than its header" \
+    "an option runs past the end" \
+    "relays nested too deep" \
+    "a Relay-Forward without a Relay-Message" \
+    "a malformed IA option" \
+    "too many options"; do
+	wait_log "$LOG" "dhcp6: malformed packet from .* dropped: $what" 3 &&
+	    ok "DHCPv6: \"$what\" logged and dropped" ||
+	    not_ok "DHCPv6: \"$what\" logged"
+done
+ip netns exec "$NS_CLI" python3 "$SRCDIR/tests/dhcp6-send.py" ff02::1:2 \
+    "$NETNS_CLI_IF" solicit:00030001020000000078 > "$T/v6good.out" 2>&1
+check "DHCPv6: a good Solicit afterwards gets its Reply (fd77::1xx)" \
+    grep -Eq "type=7 .*ia=fd77::1[0-9a-f]{2}" "$T/v6good.out"
+check "the daemon is still running after the DHCPv6 input" kill -0 "$PID"
+
 pxed_test_done
