@@ -401,5 +401,7 @@ const struct conf_script *conf_script_find(const struct conf *c,
 int		 conf_value_parse_mac(const char *s, uint8_t mac[6]);
 int		 conf_value_parse_optval(struct arena *a, const char *s,
 		    const uint8_t **data, size_t *len, char *err, size_t errlen);
+/* A DUID in hex, colons or dashes allowed: its length, 0 if not one. */
+size_t		 conf_inet6_duid(const char *s, uint8_t *out, size_t cap);
 
 #endif

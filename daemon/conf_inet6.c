@@ -204,7 +204,7 @@ conf_inet6_dhcp(struct conf_loader *L, struct cfg_t *sec)
 /* ---------- hosts, relays, boot entries ---------- */
 
 /* "00:03:00:01:52:54:00:12:34:56" or "000300015254...": the bytes. */
-static size_t
+size_t
 conf_inet6_duid(const char *s, uint8_t *out, size_t cap)
 {
 	size_t	n = 0;

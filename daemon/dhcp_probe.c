@@ -27,15 +27,8 @@
 #define DHCPOFFER	2
 #define DHCPREQUEST	3
 
-/* A bounded string being appended to; always NUL-terminated. */
-struct probe_sb {
-	char	*p;
-	size_t	 cap, len;
-	bool	 full;
-};
-
-static void
-probe_sb_init(struct probe_sb *sb, char *p, size_t cap)
+void
+dhcp_probe_sb_init(struct probe_sb *sb, char *p, size_t cap)
 {
 	sb->p = p;
 	sb->cap = cap;
@@ -45,11 +38,8 @@ probe_sb_init(struct probe_sb *sb, char *p, size_t cap)
 		p[0] = '\0';
 }
 
-static void probe_sb_printf(struct probe_sb *sb, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-probe_sb_printf(struct probe_sb *sb, const char *fmt, ...)
+void
+dhcp_probe_sb_printf(struct probe_sb *sb, const char *fmt, ...)
 {
 	va_list	ap;
 	int	n;
@@ -72,8 +62,8 @@ probe_sb_printf(struct probe_sb *sb, const char *fmt, ...)
  * Append len bytes of s: bytes outside 0x20..0x7e and those in esc are
  * written \xNN, never split.
  */
-static void
-probe_sb_esc(struct probe_sb *sb, const uint8_t *s, size_t len,
+void
+dhcp_probe_sb_esc(struct probe_sb *sb, const uint8_t *s, size_t len,
     const char *esc)
 {
 	static const char	hex[] = "0123456789abcdef";
@@ -189,24 +179,24 @@ probe_hex(struct probe_sb *sb, const uint8_t *p, size_t len)
 	size_t	i;
 
 	for (i = 0; i < len && i < 16; i++)
-		probe_sb_printf(sb, "%02x", p[i]);
+		dhcp_probe_sb_printf(sb, "%02x", p[i]);
 	if (len > 16)
-		probe_sb_printf(sb, "...");
+		dhcp_probe_sb_printf(sb, "...");
 }
 
 static void
 probe_ip(struct probe_sb *sb, const uint8_t *p)
 {
-	probe_sb_printf(sb, "%u.%u.%u.%u", p[0], p[1], p[2], p[3]);
+	dhcp_probe_sb_printf(sb, "%u.%u.%u.%u", p[0], p[1], p[2], p[3]);
 }
 
 /* A string inside the summary: single quotes, nothing to re-escape. */
 static void
 probe_str(struct probe_sb *sb, const uint8_t *p, size_t len)
 {
-	probe_sb_printf(sb, "'");
-	probe_sb_esc(sb, p, len, "'\"\\");
-	probe_sb_printf(sb, "'");
+	dhcp_probe_sb_printf(sb, "'");
+	dhcp_probe_sb_esc(sb, p, len, "'\"\\");
+	dhcp_probe_sb_printf(sb, "'");
 }
 
 /* Sub-option 8: boot servers, (type, count, count addresses)... */
@@ -218,16 +208,16 @@ probe_pxe_servers(struct probe_sb *sb, const uint8_t *p, size_t len)
 	for (i = 0; i < len; i += 3 + (size_t)p[i + 2] * 4)
 		if (len - i < 3 || len - i - 3 < (size_t)p[i + 2] * 4)
 			return false;
-	probe_sb_printf(sb, "[");
+	dhcp_probe_sb_printf(sb, "[");
 	for (i = 0; i < len; i += 3 + (size_t)p[i + 2] * 4) {
-		probe_sb_printf(sb, "%stype %u:", i > 0 ? ", " : "",
+		dhcp_probe_sb_printf(sb, "%stype %u:", i > 0 ? ", " : "",
 		    probe_get16(p + i));
 		for (k = 0; k < p[i + 2]; k++) {
-			probe_sb_printf(sb, " ");
+			dhcp_probe_sb_printf(sb, " ");
 			probe_ip(sb, p + i + 3 + k * 4);
 		}
 	}
-	probe_sb_printf(sb, "]");
+	dhcp_probe_sb_printf(sb, "]");
 	return true;
 }
 
@@ -240,13 +230,13 @@ probe_pxe_menu(struct probe_sb *sb, const uint8_t *p, size_t len)
 	for (i = 0; i < len; i += 3 + (size_t)p[i + 2])
 		if (len - i < 3 || len - i - 3 < p[i + 2])
 			return false;
-	probe_sb_printf(sb, "[");
+	dhcp_probe_sb_printf(sb, "[");
 	for (i = 0; i < len; i += 3 + (size_t)p[i + 2]) {
-		probe_sb_printf(sb, "%s%u ", i > 0 ? ", " : "",
+		dhcp_probe_sb_printf(sb, "%s%u ", i > 0 ? ", " : "",
 		    probe_get16(p + i));
 		probe_str(sb, p + i + 3, p[i + 2]);
 	}
-	probe_sb_printf(sb, "]");
+	dhcp_probe_sb_printf(sb, "]");
 	return true;
 }
 
@@ -269,14 +259,14 @@ probe_pxe_sub(struct probe_sb *sb, uint8_t code, const uint8_t *p,
 	case 3:		/* MTFTP server port */
 		if (len != 2)
 			return false;
-		probe_sb_printf(sb, "%u", probe_get16(p));
+		dhcp_probe_sb_printf(sb, "%u", probe_get16(p));
 		return true;
 	case 4:		/* MTFTP timeout */
 	case 5:		/* MTFTP delay */
 	case 6:		/* discovery control */
 		if (len != 1)
 			return false;
-		probe_sb_printf(sb, "%u", p[0]);
+		dhcp_probe_sb_printf(sb, "%u", p[0]);
 		return true;
 	case 8:
 		return probe_pxe_servers(sb, p, len);
@@ -285,14 +275,14 @@ probe_pxe_sub(struct probe_sb *sb, uint8_t code, const uint8_t *p,
 	case 10:	/* menu prompt: timeout, text */
 		if (len < 1)
 			return false;
-		probe_sb_printf(sb, "[%u ", p[0]);
+		dhcp_probe_sb_printf(sb, "[%u ", p[0]);
 		probe_str(sb, p + 1, len - 1);
-		probe_sb_printf(sb, "]");
+		dhcp_probe_sb_printf(sb, "]");
 		return true;
 	case 71:	/* boot item: type, layer */
 		if (len != 4)
 			return false;
-		probe_sb_printf(sb, "[type %u layer %u]", probe_get16(p),
+		dhcp_probe_sb_printf(sb, "[type %u layer %u]", probe_get16(p),
 		    probe_get16(p + 2));
 		return true;
 	}
@@ -316,7 +306,7 @@ probe_opt43(char *out, size_t cap, const uint8_t *p, size_t len, bool pxe)
 		return;
 	}
 	/* Room for "..." when cut short. */
-	probe_sb_init(&sb, out, cap - 3);
+	dhcp_probe_sb_init(&sb, out, cap - 3);
 	/* Check the whole list first: a bad one is shown raw. */
 	for (i = 0; pxe && i < len && p[i] != DHO_END; ) {
 		if (p[i] == DHO_PAD)
@@ -327,7 +317,7 @@ probe_opt43(char *out, size_t cap, const uint8_t *p, size_t len, bool pxe)
 			i += 2 + (size_t)p[i + 1];
 	}
 	if (!pxe) {
-		probe_sb_printf(&sb, "raw:");
+		dhcp_probe_sb_printf(&sb, "raw:");
 		probe_hex(&sb, p, len);
 	}
 	for (i = 0; pxe && i < len && p[i] != DHO_END; ) {
@@ -335,7 +325,7 @@ probe_opt43(char *out, size_t cap, const uint8_t *p, size_t len, bool pxe)
 			i++;
 			continue;
 		}
-		probe_sb_printf(&sb, "%s%u=", first ? "" : " ", p[i]);
+		dhcp_probe_sb_printf(&sb, "%s%u=", first ? "" : " ", p[i]);
 		first = false;
 		if (!probe_pxe_sub(&sb, p[i], p + i + 2, p[i + 1]))
 			probe_hex(&sb, p + i + 2, p[i + 1]);
@@ -345,8 +335,8 @@ probe_opt43(char *out, size_t cap, const uint8_t *p, size_t len, bool pxe)
 		memcpy(out + sb.len, "...", 4);
 }
 
-static void
-probe_copy(char *dst, size_t cap, const uint8_t *src, size_t len)
+void
+dhcp_probe_copy(char *dst, size_t cap, const uint8_t *src, size_t len)
 {
 	const uint8_t	*nul = memchr(src, '\0', len);
 
@@ -381,19 +371,19 @@ dhcp_probe_offer_parse(const uint8_t *buf, size_t len, uint32_t xid,
 	o->siaddr = m.siaddr;
 	o->msgtype = dhcp_pkt_msgtype(&m);
 	if ((p = dhcp_pkt_opt(&m, DHO_VENDOR_CLASS_ID, &plen)) != NULL)
-		probe_copy(o->vendor, sizeof(o->vendor), p, plen);
+		dhcp_probe_copy(o->vendor, sizeof(o->vendor), p, plen);
 	pxe = strncmp(o->vendor, "PXEClient", 9) == 0 ||
 	    strncmp(o->vendor, "HTTPClient", 10) == 0;
 	o->proxy = m.yiaddr.s_addr == INADDR_ANY && pxe;
 	if ((p = dhcp_pkt_opt(&m, DHO_BOOTFILE_NAME, &plen)) != NULL)
-		probe_copy(o->file, sizeof(o->file), p, plen);
+		dhcp_probe_copy(o->file, sizeof(o->file), p, plen);
 	else if (!(m.overload & 1))
-		probe_copy(o->file, sizeof(o->file), m.file, sizeof(m.file));
+		dhcp_probe_copy(o->file, sizeof(o->file), m.file, sizeof(m.file));
 	if (!(m.overload & 2))
-		probe_copy(o->sname, sizeof(o->sname), m.sname,
+		dhcp_probe_copy(o->sname, sizeof(o->sname), m.sname,
 		    sizeof(m.sname));
 	if ((p = dhcp_pkt_opt(&m, DHO_TFTP_SERVER_NAME, &plen)) != NULL)
-		probe_copy(o->tftp, sizeof(o->tftp), p, plen);
+		dhcp_probe_copy(o->tftp, sizeof(o->tftp), p, plen);
 	if ((p = dhcp_pkt_opt(&m, DHO_VENDOR_ENCAPSULATED, &plen)) != NULL)
 		probe_opt43(o->opt43, sizeof(o->opt43), p, plen, pxe);
 	else
@@ -411,14 +401,30 @@ probe_addr(struct in_addr a, char *buf, size_t len)
 	return inet_ntop(AF_INET, &a, buf, (socklen_t)len);
 }
 
-/* key="value", escaped; esc lists what else to escape. */
-static void
-probe_field(struct probe_sb *sb, const char *key, const char *val,
+void
+dhcp_probe_sb_field(struct probe_sb *sb, const char *key, const char *val,
     const char *esc)
 {
-	probe_sb_printf(sb, " %s=\"", key);
-	probe_sb_esc(sb, (const uint8_t *)val, strlen(val), esc);
-	probe_sb_printf(sb, "\"");
+	dhcp_probe_sb_printf(sb, " %s=\"", key);
+	dhcp_probe_sb_esc(sb, (const uint8_t *)val, strlen(val), esc);
+	dhcp_probe_sb_printf(sb, "\"");
+}
+
+void
+dhcp_probe_sb_word(struct probe_sb *sb, const char *key, const char *val)
+{
+	const char	*v;
+	bool		 word = val[0] != '\0';
+
+	for (v = val; *v != '\0'; v++)
+		if (*v <= ' ' || *v >= 0x7f || *v == '"' || *v == '\\')
+			word = false;
+	if (word)
+		dhcp_probe_sb_printf(sb, " %s=%s", key, val);
+	else if (val[0] == '\0')
+		dhcp_probe_sb_printf(sb, " %s=-", key);
+	else
+		dhcp_probe_sb_field(sb, key, val, "\"\\");
 }
 
 size_t
@@ -428,39 +434,29 @@ dhcp_probe_format(const struct dhcp_probe_offer *o, char *buf, size_t len)
 	    "request", "decline", "ack", "nak", "release", "inform" };
 	struct probe_sb	 sb;
 	char		 a[4][INET_ADDRSTRLEN];
-	const char	*v;
-	bool		 word = o->vendor[0] != '\0';
 
-	probe_sb_init(&sb, buf, len);
-	probe_sb_printf(&sb, "%s proxy=%s offer=%s next-server=%s",
+	dhcp_probe_sb_init(&sb, buf, len);
+	dhcp_probe_sb_printf(&sb, "%s proxy=%s offer=%s next-server=%s",
 	    inet_ntop(AF_INET, &o->server, a[0], sizeof(a[0])),
 	    o->proxy ? "yes" : "no", probe_addr(o->yiaddr, a[1], sizeof(a[1])),
 	    probe_addr(o->siaddr, a[2], sizeof(a[2])));
-	probe_field(&sb, "file", o->file, "\"\\");
+	dhcp_probe_sb_field(&sb, "file", o->file, "\"\\");
 	/* The summary is made printable already: its backslashes stay. */
-	probe_field(&sb, "pxe", o->opt43, "\"");
-	for (v = o->vendor; *v != '\0'; v++)
-		if (*v <= ' ' || *v >= 0x7f || *v == '"' || *v == '\\')
-			word = false;
-	if (word)
-		probe_sb_printf(&sb, " vendor=%s", o->vendor);
-	else if (o->vendor[0] == '\0')
-		probe_sb_printf(&sb, " vendor=-");
-	else
-		probe_field(&sb, "vendor", o->vendor, "\"\\");
+	dhcp_probe_sb_field(&sb, "pxe", o->opt43, "\"");
+	dhcp_probe_sb_word(&sb, "vendor", o->vendor);
 	if (o->tftp[0] != '\0')
-		probe_field(&sb, "tftp-server", o->tftp, "\"\\");
+		dhcp_probe_sb_field(&sb, "tftp-server", o->tftp, "\"\\");
 	if (o->sname[0] != '\0')
-		probe_field(&sb, "sname", o->sname, "\"\\");
+		dhcp_probe_sb_field(&sb, "sname", o->sname, "\"\\");
 	if (o->from.s_addr != o->server.s_addr)
-		probe_sb_printf(&sb, " from=%s",
+		dhcp_probe_sb_printf(&sb, " from=%s",
 		    inet_ntop(AF_INET, &o->from, a[3], sizeof(a[3])));
 	if (o->msgtype != DHCPOFFER) {
 		if (o->msgtype >= 0 &&
 		    (size_t)o->msgtype < sizeof(types) / sizeof(types[0]))
-			probe_sb_printf(&sb, " msg=%s", types[o->msgtype]);
+			dhcp_probe_sb_printf(&sb, " msg=%s", types[o->msgtype]);
 		else
-			probe_sb_printf(&sb, " msg=%d", o->msgtype);
+			dhcp_probe_sb_printf(&sb, " msg=%d", o->msgtype);
 	}
 	return sb.len;
 }

@@ -73,4 +73,30 @@ size_t	 dhcp_probe_format(const struct dhcp_probe_offer *o, char *buf,
  */
 int	 dhcp_probe_socket(const char *ifname, uint16_t port);
 
+/*
+ * A bounded string being appended to, always NUL-terminated; shared with
+ * dhcp6_probe.c.  _esc writes bytes outside 0x20..0x7e and those in esc
+ * as \xNN, never split; what does not fit sets full.
+ */
+struct probe_sb {
+	char	*p;
+	size_t	 cap, len;
+	bool	 full;
+};
+
+void	 dhcp_probe_sb_init(struct probe_sb *sb, char *p, size_t cap);
+void	 dhcp_probe_sb_printf(struct probe_sb *sb, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 dhcp_probe_sb_esc(struct probe_sb *sb, const uint8_t *s, size_t len,
+	    const char *esc);
+/* len bytes into a C string of cap, cut at a NUL or at cap - 1. */
+void	 dhcp_probe_copy(char *dst, size_t cap, const uint8_t *src,
+	    size_t len);
+/* ' key="val"', escaped as _esc does, with esc too. */
+void	 dhcp_probe_sb_field(struct probe_sb *sb, const char *key,
+	    const char *val, const char *esc);
+/* ' key=val' when val is one printable word, ' key=-' when empty. */
+void	 dhcp_probe_sb_word(struct probe_sb *sb, const char *key,
+	    const char *val);
+
 #endif

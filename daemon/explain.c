@@ -19,41 +19,50 @@
 #include "explain.h"
 #include "log.h"
 
+ssize_t
+explain_read(const char *path, uint8_t *buf, size_t cap, FILE *err)
+{
+	ssize_t	n;
+	int	fd;
+
+	if ((fd = open(path, O_RDONLY)) == -1) {
+		fprintf(err, "pxed: --explain: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	n = read(fd, buf, cap);
+	if (n < 0)
+		fprintf(err, "pxed: --explain: %s: %s\n", path, strerror(errno));
+	close(fd);
+	return n;
+}
+
 /* A captured DHCP request: every option it carries, into req. */
 static int
 explain_packet(struct arena *a, const char *path, struct rules_req *req,
     FILE *err)
 {
 	struct dhcp_msg	*m = arena_alloc(a, sizeof(*m));
-	uint8_t		 buf[DHCP_MAX_LEN + 1];
-	enum dhcp_perr	 e = DHCP_POK;
+	uint8_t		*buf = arena_alloc(a, DHCP_MAX_LEN + 1);
+	enum dhcp_perr	 e;
 	ssize_t		 n;
-	int		 fd;
 
-	if ((fd = open(path, O_RDONLY)) == -1) {
-		fprintf(err, "pxed: --explain: %s: %s\n", path, strerror(errno));
+	if ((n = explain_read(path, buf, DHCP_MAX_LEN + 1, err)) < 0)
 		return -1;
-	}
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n < 0 || (e = dhcp_pkt_parse(buf, (size_t)n, m)) != DHCP_POK) {
+	if ((e = dhcp_pkt_parse(buf, (size_t)n, m)) != DHCP_POK) {
 		fprintf(err, "pxed: --explain: %s: %s\n", path,
-		    n < 0 ? strerror(errno) : dhcp_pkt_perr_str(e));
+		    dhcp_pkt_perr_str(e));
 		return -1;
 	}
 	client_rules_req(&(struct client_src){ .msg = m }, req);
 	return 0;
 }
 
-/* arch=: a name or a number, as option 93. */
-static int
-explain_arch(struct arena *a, const char *val, struct rules_req *req,
-    FILE *err)
+int
+explain_arch_code(const char *val, uint16_t *code, FILE *err)
 {
 	const struct dhcp_arch	*ar = dhcp_proto_arch_lookup(val);
 	unsigned long		 n;
 	char			*end;
-	uint8_t			*b = arena_alloc(a, 2);
 
 	if (ar != NULL)
 		n = ar->codes[0];
@@ -66,9 +75,47 @@ explain_arch(struct arena *a, const char *val, struct rules_req *req,
 			return -1;
 		}
 	}
+	*code = (uint16_t)n;
+	return 0;
+}
+
+/* arch=: a name or a number, as option 93. */
+static int
+explain_arch(struct arena *a, const char *val, struct rules_req *req,
+    FILE *err)
+{
+	uint16_t	 n;
+	uint8_t		*b = arena_alloc(a, 2);
+
+	if (explain_arch_code(val, &n, err) == -1)
+		return -1;
 	b[0] = (uint8_t)(n >> 8);
 	b[1] = (uint8_t)n;
 	rules_req_setopt(req, DHO_CLIENT_ARCH, b, 2);
+	return 0;
+}
+
+int
+explain_optword(struct arena *a, const char *key, const char *val,
+    unsigned long max, unsigned long *code, const uint8_t **data,
+    size_t *len, FILE *err)
+{
+	const char	*num = key + 3;
+	char		*end, msg[256];
+
+	if (strncasecmp(key, "option", 6) == 0)
+		num = key + 6;
+	*code = strtoul(num, &end, 10);
+	if (*num == '\0' || *end != '\0' || *code < 1 || *code > max) {
+		fprintf(err, "pxed: --explain: \"%s\": option "
+		    "number from 1 to %lu expected\n", key, max);
+		return -1;
+	}
+	if (conf_value_parse_optval(a, val, data, len, msg,
+	    sizeof(msg)) == -1) {
+		fprintf(err, "pxed: --explain: %s\n", msg);
+		return -1;
+	}
 	return 0;
 }
 
@@ -77,26 +124,12 @@ static int
 explain_opt(struct arena *a, const char *key, const char *val,
     struct rules_req *req, FILE *err)
 {
-	const char	*num = key + 3;
 	const uint8_t	*data;
 	size_t		 len;
 	unsigned long	 code;
-	char		*end, msg[256];
 
-	if (strncasecmp(key, "option", 6) == 0)
-		num = key + 6;
-	code = strtoul(num, &end, 10);
-	if (*num == '\0' || *end != '\0' || code < 1 ||
-	    code > 254) {
-		fprintf(err, "pxed: --explain: \"%s\": option "
-		    "number from 1 to 254 expected\n", key);
+	if (explain_optword(a, key, val, 254, &code, &data, &len, err) == -1)
 		return -1;
-	}
-	if (conf_value_parse_optval(a, val, &data, &len, msg,
-	    sizeof(msg)) == -1) {
-		fprintf(err, "pxed: --explain: %s\n", msg);
-		return -1;
-	}
 	rules_req_setopt(req, (uint8_t)code, data, len);
 	return 0;
 }
@@ -106,8 +139,15 @@ static int
 explain_word(struct arena *a, const char *key, const char *val,
     struct rules_req *req, const char **server, const char **ip, FILE *err)
 {
-	if (strcasecmp(key, "packet") == 0) {
+	if (strcasecmp(key, "packet") == 0 ||
+	    strcasecmp(key, "packet4") == 0) {
 		return 0;		/* read before the others */
+	} else if (strcasecmp(key, "family") == 0) {
+		if (strcmp(val, "4") != 0) {
+			fprintf(err, "pxed: --explain: family=%s: 4 or 6 "
+			    "expected\n", val);
+			return -1;
+		}
 	} else if (strcasecmp(key, "mac") == 0) {
 		if (conf_value_parse_mac(val, req->mac) == -1) {
 			fprintf(err, "pxed: --explain: mac \"%s\" is "
@@ -140,8 +180,9 @@ explain_word(struct arena *a, const char *key, const char *val,
 		return explain_opt(a, key, val, req, err);
 	else {
 		fprintf(err, "pxed: --explain: unknown key \"%s\" "
-		    "(packet, mac, arch, vendorclass, userclass, "
-		    "interface, giaddr, server, ip, optN)\n", key);
+		    "(family, packet, mac, arch, vendorclass, userclass, "
+		    "interface, giaddr, server, ip, optN; DHCPv6: "
+		    "pxed(8))\n", key);
 		return -1;
 	}
 	return 0;
@@ -158,8 +199,10 @@ explain_parse(struct arena *a, int argc, char *const argv[],
 	*ip = NULL;
 	/* A packet first, so that the other words can override it. */
 	for (i = 0; i < argc; i++)
-		if (strncasecmp(argv[i], "packet=", 7) == 0 &&
-		    explain_packet(a, argv[i] + 7, req, err) == -1)
+		if ((strncasecmp(argv[i], "packet=", 7) == 0 &&
+		    explain_packet(a, argv[i] + 7, req, err) == -1) ||
+		    (strncasecmp(argv[i], "packet4=", 8) == 0 &&
+		    explain_packet(a, argv[i] + 8, req, err) == -1))
 			return -1;
 	for (i = 0; i < argc; i++) {
 		const char	*eq = strchr(argv[i], '=');
@@ -241,13 +284,70 @@ explain_bootset(const struct conf *conf, const struct rules_req *req,
 }
 
 void
+explain_rules(const struct conf *conf, const struct rules_req *req,
+    const struct rules_result *res, FILE *out)
+{
+	char	s[256];
+	size_t	i;
+
+	rules_tags_string(conf, res, s, sizeof(s));
+	fprintf(out, "tags: %s\n", s[0] != '\0' ? s : "(none)");
+	if (res->host != NULL)
+		fprintf(out, "  known      set by host \"%s\" at %s:%d\n",
+		    res->host->name, res->host->where.file,
+		    res->host->where.line);
+	for (i = 0; res->host != NULL && i < res->host->ntags; i++)
+		fprintf(out, "  %-10s set by host \"%s\" at %s:%d\n",
+		    conf->tags[res->host->tags[i]].name, res->host->name,
+		    res->host->where.file, res->host->where.line);
+	for (i = 0; i < conf->nmatches; i++) {
+		const struct conf_match	*m = &conf->matches[i];
+
+		if (rules_match_holds(m, req, res->host))
+			fprintf(out, "  %-10s set by match at %s:%d\n",
+			    m->tag_name, m->where.file, m->where.line);
+	}
+
+	if (res->host != NULL)
+		fprintf(out, "host: \"%s\" at %s:%d\n", res->host->name,
+		    res->host->where.file, res->host->where.line);
+	else
+		fprintf(out, "host: none\n");
+	if (res->boot != NULL) {
+		fprintf(out, "boot: \"%s\" at %s:%d", res->boot->name,
+		    res->boot->where.file, res->boot->where.line);
+		if (res->host != NULL && res->host->boot == res->boot)
+			fprintf(out, " (pinned by host)\n");
+		else if (res->boot->cond.text != NULL)
+			fprintf(out, " (if \"%s\")\n", res->boot->cond.text);
+		else
+			fprintf(out, " (no condition)\n");
+	} else if (res->eff.set != 0)
+		fprintf(out, "boot: none; the host's own settings apply\n");
+	else
+		fprintf(out, "boot: none (no boot entry holds: pxed would not "
+		    "offer a boot file)\n");
+}
+
+void
+explain_arch_print(FILE *out, int arch)
+{
+	const char	*n;
+
+	if (arch < 0)
+		return;
+	n = dhcp_proto_arch_name((uint16_t)arch);
+	fprintf(out, " arch=%d%s%s%s", arch, n ? " (" : "", n ? n : "",
+	    n ? ")" : "");
+}
+
+void
 explain_print(const struct conf *conf, const struct rules_req *req,
     const char *server, const char *ip, FILE *out)
 {
 	struct rules_result	 res;
 	char			 s[256];
 	int			 arch = rules_arch(req);
-	size_t			 i;
 
 	rules_eval(conf, req, &res);
 
@@ -256,12 +356,7 @@ explain_print(const struct conf *conf, const struct rules_req *req,
 		fprintf(out, " mac=%02x:%02x:%02x:%02x:%02x:%02x",
 		    req->mac[0], req->mac[1], req->mac[2], req->mac[3],
 		    req->mac[4], req->mac[5]);
-	if (arch >= 0) {
-		const char	*n = dhcp_proto_arch_name((uint16_t)arch);
-
-		fprintf(out, " arch=%d%s%s%s", arch, n ? " (" : "",
-		    n ? n : "", n ? ")" : "");
-	}
+	explain_arch_print(out, arch);
 	if (req->opt[DHO_VENDOR_CLASS_ID].present)
 		fprintf(out, " vendorclass=\"%s\"", log_sanitize(s, sizeof(s),
 		    req->opt[DHO_VENDOR_CLASS_ID].data,
@@ -276,43 +371,7 @@ explain_print(const struct conf *conf, const struct rules_req *req,
 		fprintf(out, " giaddr=%s", inet_ntoa(req->giaddr));
 	fprintf(out, "\n");
 
-	rules_tags_string(conf, &res, s, sizeof(s));
-	fprintf(out, "tags: %s\n", s[0] != '\0' ? s : "(none)");
-	if (res.host != NULL)
-		fprintf(out, "  known      set by host \"%s\" at %s:%d\n",
-		    res.host->name, res.host->where.file,
-		    res.host->where.line);
-	for (i = 0; res.host != NULL && i < res.host->ntags; i++)
-		fprintf(out, "  %-10s set by host \"%s\" at %s:%d\n",
-		    conf->tags[res.host->tags[i]].name, res.host->name,
-		    res.host->where.file, res.host->where.line);
-	for (i = 0; i < conf->nmatches; i++) {
-		const struct conf_match	*m = &conf->matches[i];
-
-		if (rules_match_holds(m, req, res.host))
-			fprintf(out, "  %-10s set by match at %s:%d\n",
-			    m->tag_name, m->where.file, m->where.line);
-	}
-
-	if (res.host != NULL)
-		fprintf(out, "host: \"%s\" at %s:%d\n", res.host->name,
-		    res.host->where.file, res.host->where.line);
-	else
-		fprintf(out, "host: none\n");
-	if (res.boot != NULL) {
-		fprintf(out, "boot: \"%s\" at %s:%d", res.boot->name,
-		    res.boot->where.file, res.boot->where.line);
-		if (res.host != NULL && res.host->boot == res.boot)
-			fprintf(out, " (pinned by host)\n");
-		else if (res.boot->cond.text != NULL)
-			fprintf(out, " (if \"%s\")\n", res.boot->cond.text);
-		else
-			fprintf(out, " (no condition)\n");
-	} else if (res.eff.set != 0)
-		fprintf(out, "boot: none; the host's own settings apply\n");
-	else
-		fprintf(out, "boot: none (no boot entry holds: pxed would not "
-		    "offer a boot file)\n");
+	explain_rules(conf, req, &res, out);
 	if (res.eff.set != 0)
 		explain_bootset(conf, req, &res, server, ip, out);
 }

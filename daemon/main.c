@@ -77,7 +77,8 @@ usage(FILE *fp)
 	    "  -h, --help            print this help and exit\n"
 	    "  --explain KEY=VALUE.. show tags, host and boot entry for a machine:\n"
 	    "                        mac= arch= vendorclass= userclass= interface=\n"
-	    "                        giaddr= server= ip= optN=\n"
+	    "                        giaddr= server= ip= optN= packet=FILE\n"
+	    "                        DHCPv6: family=6 duid= link= src= packet6=\n"
 	    "  --leases [--json]     list the leases in the lease file\n",
 	    PXED_SYSCONFDIR);
 }
@@ -230,8 +231,11 @@ main_oneshot(const struct main_opts *o, int argc, char *argv[])
 		struct rules_req	 req;
 		const char		*server, *ip;
 
-		rc = explain_parse(&a, argc, argv, &req, &server, &ip, stderr);
-		if (rc == 0)
+		if (explain6_wanted(argc, argv))
+			rc = explain6_run(pxed.conf, argc, argv, stdout,
+			    stderr);
+		else if ((rc = explain_parse(&a, argc, argv, &req, &server,
+		    &ip, stderr)) == 0)
 			explain_print(pxed.conf, &req, server, ip, stdout);
 		arena_free(&a);
 		conf_unref(pxed.conf);

@@ -5,7 +5,9 @@
  * One DISCOVER is broadcast out of one interface; every reply to it is
  * collected until the wait is over, and each server is printed once.
  * With -r, each proxyDHCP server is then asked on port 4011, as PXE
- * firmware does, and its ACK printed.  Nothing else is ever sent.
+ * firmware does, and its ACK printed.  With -6, one PXE Solicit goes to
+ * ff02::1:2 instead, and each DHCPv6 server that answers is printed once.
+ * Nothing else is ever sent.
  */
 #include "config.h"
 
@@ -28,6 +30,8 @@
 #include "dhcp_pkt.h"
 #include "dhcp_probe.h"
 #include "dhcp_proto.h"
+#include "dhcp6_pkt.h"
+#include "dhcp6_probe.h"
 
 #define PROBE_EXIT_FOUND	0
 #define PROBE_EXIT_NONE		1
@@ -57,21 +61,23 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: pxed-probe -i interface [-HhrUv] [-a arch] "
+	    "usage: pxed-probe -i interface [-6HhrUv] [-a arch] "
 	    "[-c vendorclass] [-m mac]\n"
 	    "                  [-t seconds]\n"
 	    "  -i IFACE    broadcast a PXE DISCOVER out of IFACE (required)\n"
+	    "  -6          send a PXE Solicit to ff02::1:2 instead: DHCPv6 "
+	    "servers\n"
 	    "  -a ARCH     client architecture: a name (bios, efi-x64, "
 	    "http-x64, ...)\n"
 	    "              or a number (default efi-x64, 7)\n"
-	    "  -c CLASS    vendor class (option 60) instead of "
+	    "  -c CLASS    vendor class (option 60; -6: 16) instead of "
 	    "PXEClient:Arch:...\n"
-	    "  -U          add user class \"iPXE\" (option 77), as iPXE "
+	    "  -U          add user class \"iPXE\" (option 77; -6: 15), as iPXE "
 	    "does\n"
 	    "  -H          be a UEFI HTTP boot client (HTTPClient:Arch:...)\n"
 	    "  -m MAC      client hardware address (default: IFACE's)\n"
 	    "  -t SECONDS  how long to collect replies, 1 to 60 (default 3)\n"
-	    "  -r          also ask each proxyDHCP server on port 4011\n"
+	    "  -r          also ask each proxyDHCP server on port 4011 (IPv4)\n"
 	    "  -v          tell what is sent and received on stderr\n"
 	    "  -h          print this help and exit\n");
 }
@@ -191,18 +197,37 @@ probe_ms_left(const struct timespec *end)
 
 /* What to do with a reply; true when nothing more is awaited. */
 typedef bool (*probe_fn)(const struct dhcp_probe_offer *o, uint16_t port);
+/* What to do with a datagram, of either family; the same. */
+typedef bool (*probe_dgram_fn)(const uint8_t *buf, size_t n,
+    const struct sockaddr_storage *from, void *ctx);
+
+/* "ADDR:PORT" or "[ADDR]:PORT" of a datagram's source. */
+static const char *
+probe_from(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	const struct sockaddr_in	*sin = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6	*sin6 = (const struct sockaddr_in6 *)ss;
+	char				 a[INET6_ADDRSTRLEN];
+
+	if (ss->ss_family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", inet_ntop(AF_INET6,
+		    &sin6->sin6_addr, a, sizeof(a)), ntohs(sin6->sin6_port));
+	else
+		snprintf(buf, len, "%s:%u", inet_ntop(AF_INET,
+		    &sin->sin_addr, a, sizeof(a)), ntohs(sin->sin_port));
+	return buf;
+}
 
 /*
- * Read replies to xid for secs seconds at most, handing each to fn.  The
+ * Read datagrams for secs seconds at most, handing each to fn.  The
  * deadline is fixed: a flood of packets cannot make the wait longer.
  */
 static void
-probe_collect(int fd, uint32_t xid, int secs, probe_fn fn)
+probe_recv(int fd, int secs, probe_dgram_fn fn, void *ctx)
 {
 	static uint8_t		 buf[DHCP_MAX_LEN + 1];
-	struct dhcp_probe_offer	 o;
+	struct sockaddr_storage	 ss;
 	struct timespec		 end;
-	struct sockaddr_in	 sin;
 	socklen_t		 slen;
 	struct timeval		 tv;
 	fd_set			 rfds;
@@ -226,11 +251,9 @@ probe_collect(int fd, uint32_t xid, int secs, probe_fn fn)
 		}
 		/* Drain what is there, a bounded number at a time. */
 		for (i = 0; i < 64; i++) {
-			char	a[INET_ADDRSTRLEN];
-
-			slen = sizeof(sin);
+			slen = sizeof(ss);
 			n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT,
-			    (struct sockaddr *)&sin, &slen);
+			    (struct sockaddr *)&ss, &slen);
 			if (n == -1) {
 				if (errno != EAGAIN && errno != EWOULDBLOCK &&
 				    errno != EINTR)
@@ -238,24 +261,47 @@ probe_collect(int fd, uint32_t xid, int secs, probe_fn fn)
 					    "%s\n", strerror(errno));
 				break;
 			}
-			inet_ntop(AF_INET, &sin.sin_addr, a, sizeof(a));
-			if (dhcp_probe_offer_parse(buf, (size_t)n, xid,
-			    sin.sin_addr, &o) == -1) {
-				if (verbose)
-					fprintf(stderr, "pxed-probe: ignored "
-					    "%zd bytes from %s:%u: not a reply "
-					    "to this probe\n", n, a,
-					    ntohs(sin.sin_port));
-				continue;
-			}
-			if (verbose)
-				fprintf(stderr, "pxed-probe: %zd bytes from "
-				    "%s:%u, message type %d\n", n, a,
-				    ntohs(sin.sin_port), o.msgtype);
-			if (fn(&o, ntohs(sin.sin_port)))
+			if (fn(buf, (size_t)n, &ss, ctx))
 				return;
 		}
 	}
+}
+
+struct probe_ctx4 {
+	uint32_t	xid;
+	probe_fn	fn;
+};
+
+static bool
+probe_on_dgram4(const uint8_t *buf, size_t n,
+    const struct sockaddr_storage *ss, void *ctx)
+{
+	const struct probe_ctx4		*c = ctx;
+	const struct sockaddr_in	*sin = (const struct sockaddr_in *)ss;
+	struct dhcp_probe_offer		 o;
+	char				 a[INET6_ADDRSTRLEN + 8];
+
+	probe_from(ss, a, sizeof(a));
+	if (ss->ss_family != AF_INET || dhcp_probe_offer_parse(buf, n,
+	    c->xid, sin->sin_addr, &o) == -1) {
+		if (verbose)
+			fprintf(stderr, "pxed-probe: ignored %zu bytes from "
+			    "%s: not a reply to this probe\n", n, a);
+		return false;
+	}
+	if (verbose)
+		fprintf(stderr, "pxed-probe: %zu bytes from %s, message type "
+		    "%d\n", n, a, o.msgtype);
+	return c->fn(&o, ntohs(sin->sin_port));
+}
+
+/* Read replies to xid for secs seconds at most, handing each to fn. */
+static void
+probe_collect(int fd, uint32_t xid, int secs, probe_fn fn)
+{
+	struct probe_ctx4	c = { xid, fn };
+
+	probe_recv(fd, secs, probe_on_dgram4, &c);
 }
 
 static void
@@ -387,7 +433,7 @@ probe_ask_proxies(int fd, const char *ifname, const struct dhcp_probe_req *r,
 struct probe_opts {
 	struct dhcp_probe_req	 req;
 	const char		*ifname;
-	bool			 have_mac, have_arch, ask;
+	bool			 have_mac, have_arch, ask, v6;
 	long			 secs;
 };
 
@@ -447,6 +493,9 @@ probe_option(int ch, struct probe_opts *o)
 	case 'r':
 		o->ask = true;
 		break;
+	case '6':
+		o->v6 = true;
+		break;
 	case 'v':
 		verbose++;
 		break;
@@ -469,13 +518,19 @@ probe_options(int argc, char *argv[], struct probe_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->req.arch = 7;
 	o->secs = 3;
-	while ((ch = getopt(argc, argv, "i:a:c:UHm:t:rvh")) != -1)
+	while ((ch = getopt(argc, argv, "6i:a:c:UHm:t:rvh")) != -1)
 		if ((rc = probe_option(ch, o)) != PROBE_CONTINUE)
 			return rc;
 	if (optind < argc) {
 		fprintf(stderr, "pxed-probe: unexpected argument \"%s\"\n",
 		    argv[optind]);
 		usage(stderr);
+		return PROBE_EXIT_USAGE;
+	}
+	/* A DHCPv6 proxy's Advertise carries the boot URL already. */
+	if (o->v6 && o->ask) {
+		fprintf(stderr, "pxed-probe: -r is for IPv4 proxyDHCP "
+		    "servers: with -6 a proxy's answer carries its URL\n");
 		return PROBE_EXIT_USAGE;
 	}
 	if (o->ifname == NULL) {
@@ -497,31 +552,33 @@ probe_options(int argc, char *argv[], struct probe_opts *o)
 	return PROBE_CONTINUE;
 }
 
-/* The socket on port 68 of o's interface, o's MAC filled in; or -1. */
+/*
+ * The socket on port 68 (546 with -6) of o's interface, o's MAC filled
+ * in; or -1 after saying why.
+ */
 static int
 probe_open(struct probe_opts *o)
 {
-	const char	*e;
-	int		 fd;
+	const char	*e = "";
+	int		 fd, port = o->v6 ? DHCP6_CLIENT_PORT :
+			    PROBE_CLIENT_PORT;
 
-	if ((fd = dhcp_probe_socket(o->ifname, PROBE_CLIENT_PORT)) == -1) {
-		switch (errno) {
-		case EACCES:
-		case EPERM:
-			e = ": needs root for port 68";
-			break;
-		case EADDRINUSE:
-			e = ": is a DHCP client running on it?";
-			break;
-		default:
-			e = "";
-		}
+	fd = o->v6 ? dhcp6_probe_socket(o->ifname, (uint16_t)port) :
+	    dhcp_probe_socket(o->ifname, (uint16_t)port);
+	if (fd == -1) {
+		if (errno == EACCES || errno == EPERM)
+			e = o->v6 ? ": needs root for port 546" :
+			    ": needs root for port 68";
+		else if (errno == EADDRINUSE)
+			e = o->v6 ? ": is a DHCPv6 client running on it?" :
+			    ": is a DHCP client running on it?";
 		fprintf(stderr, "pxed-probe: %s, port %d: %s%s\n", o->ifname,
-		    PROBE_CLIENT_PORT, strerror(errno), e);
+		    port, strerror(errno), e);
 		return -1;
 	}
 	if (fd >= FD_SETSIZE) {
 		fprintf(stderr, "pxed-probe: descriptor %d too high\n", fd);
+		close(fd);
 		return -1;
 	}
 	if (!o->have_mac && probe_ifmac(fd, o->ifname, o->req.mac) == -1) {
@@ -564,6 +621,122 @@ probe_discover(int fd, struct probe_opts *o)
 	return 0;
 }
 
+/* ---------- DHCPv6 ---------- */
+
+/* A DHCPv6 server seen answering, by its DUID (else its address). */
+struct probe6_server {
+	uint8_t		 duid[130];
+	size_t		 duid_len;
+	struct in6_addr	 from;
+	bool		 proxy;
+};
+
+static struct probe6_server	servers6[PROBE_MAXSERVERS];
+static size_t			nservers6;
+
+static bool
+probe6_seen(const struct dhcp6_probe_adv *a)
+{
+	const struct probe6_server	*s;
+	size_t				 i;
+
+	for (i = 0; i < nservers6; i++) {
+		s = &servers6[i];
+		if (s->proxy == a->proxy && s->duid_len == a->duid_len &&
+		    memcmp(s->duid, a->duid, a->duid_len) == 0 &&
+		    (a->duid_len > 0 || memcmp(&s->from, &a->from, 16) == 0))
+			return true;
+	}
+	return false;
+}
+
+/* Each Advertise (or Reply) once per server. */
+static bool
+probe6_on_dgram(const uint8_t *buf, size_t n,
+    const struct sockaddr_storage *ss, void *ctx)
+{
+	const struct dhcp6_probe_req	*r = ctx;
+	const struct sockaddr_in6	*sin6 = (const struct sockaddr_in6 *)ss;
+	struct dhcp6_probe_adv		 a;
+	char				 from[INET6_ADDRSTRLEN + 8];
+	char				 line[PROBE_LINE];
+
+	probe_from(ss, from, sizeof(from));
+	if (ss->ss_family != AF_INET6 || dhcp6_probe_adv_parse(buf, n, r,
+	    &sin6->sin6_addr, &a) == -1) {
+		if (verbose)
+			fprintf(stderr, "pxed-probe: ignored %zu bytes from "
+			    "%s: not an answer to this probe\n", n, from);
+		return false;
+	}
+	if (verbose)
+		fprintf(stderr, "pxed-probe: %zu bytes from %s, message type "
+		    "%d\n", n, from, a.msgtype);
+	if (probe6_seen(&a) || nservers6 == PROBE_MAXSERVERS) {
+		if (verbose)
+			fprintf(stderr, "pxed-probe: the same server again, "
+			    "or too many: ignored\n");
+		return false;
+	}
+	memcpy(servers6[nservers6].duid, a.duid, a.duid_len);
+	servers6[nservers6].duid_len = a.duid_len;
+	servers6[nservers6].from = a.from;
+	servers6[nservers6++].proxy = a.proxy;
+	dhcp6_probe_format(&a, line, sizeof(line));
+	printf("%s\n", line);
+	fflush(stdout);
+	return false;
+}
+
+/* -6: one Solicit to ff02::1:2, then every answer; the exit status. */
+static int
+probe6_run(struct probe_opts *o)
+{
+	static uint8_t		 pkt[DHCP6_MAX_LEN];
+	struct dhcp6_probe_req	 r;
+	struct sockaddr_in6	 to;
+	size_t			 len;
+	int			 fd;
+
+	if ((fd = probe_open(o)) == -1)
+		return PROBE_EXIT_USAGE;
+	memset(&r, 0, sizeof(r));
+	memcpy(r.mac, o->req.mac, 6);
+	r.arch = o->req.arch;
+	r.vendor = o->req.vendor;
+	r.ipxe = o->req.ipxe;
+	r.http = o->req.http;
+	r.xid = probe_xid() & 0xffffff;
+	memset(&to, 0, sizeof(to));
+	to.sin6_family = AF_INET6;
+	to.sin6_port = htons(DHCP6_SERVER_PORT);
+	to.sin6_scope_id = if_nametoindex(o->ifname);
+	inet_pton(AF_INET6, DHCP6_ALL_AGENTS, &to.sin6_addr);
+	if ((len = dhcp6_probe_solicit(&r, pkt, sizeof(pkt))) == 0 ||
+	    sendto(fd, pkt, len, 0, (struct sockaddr *)&to, sizeof(to)) !=
+	    (ssize_t)len) {
+		fprintf(stderr, "pxed-probe: send to %s%%%s: %s%s\n",
+		    DHCP6_ALL_AGENTS, o->ifname, len == 0 ? "cannot build "
+		    "the Solicit" : strerror(errno), errno == EADDRNOTAVAIL ?
+		    " (no usable link-local address yet?)" : "");
+		close(fd);
+		return PROBE_EXIT_USAGE;
+	}
+	if (verbose)
+		fprintf(stderr, "pxed-probe: sent a SOLICIT to %s on %s (%zu "
+		    "bytes, xid 0x%06x, arch %u%s), waiting %ld s\n",
+		    DHCP6_ALL_AGENTS, o->ifname, len, (unsigned)r.xid,
+		    (unsigned)r.arch, r.ipxe ? ", iPXE" : "", o->secs);
+	probe_recv(fd, (int)o->secs, probe6_on_dgram, &r);
+	close(fd);
+	if (nservers6 == 0) {
+		fprintf(stderr, "pxed-probe: no DHCPv6 server answered on %s "
+		    "in %ld s\n", o->ifname, o->secs);
+		return PROBE_EXIT_NONE;
+	}
+	return PROBE_EXIT_FOUND;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -572,6 +745,8 @@ main(int argc, char *argv[])
 
 	if ((rc = probe_options(argc, argv, &o)) != PROBE_CONTINUE)
 		return rc;
+	if (o.v6)
+		return probe6_run(&o);
 	if ((fd = probe_open(&o)) == -1)
 		return PROBE_EXIT_USAGE;
 	if (probe_discover(fd, &o) == -1) {

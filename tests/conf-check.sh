@@ -3,7 +3,7 @@
 # the shipped main config with every shipped example enabled loads; each
 # example alone loads; broken configurations exit 1 with file:line; the
 # exit codes for a missing root (3) and interface (2); --explain on the
-# seed-capture identities.
+# seed-capture identities, and for DHCPv6 on the OVMF and iPXE captures.
 . "$(dirname "$0")/lib.sh"
 pxed_test_init
 
@@ -199,5 +199,99 @@ check "explain packet= with a malformed packet exits 1 and says why" \
 "$PXED" -f "$T/pxed.conf" -r "$T/root" --explain arch=0 colour=red \
     >/dev/null 2>&1
 check "explain with an unknown key exits 1" test $? -eq 1
+
+# --explain for DHCPv6: the real OVMF and iPXE captures, against rules
+# that give each a different file, through the DHCPv6 engine.
+F6=$SRCDIR/tests/fixtures/dhcpv6
+mkdir -p "$T/v6.d"
+cat > "$T/v6.conf" <<EOC
+conf-dir = "$T/v6.d"
+dhcp {
+  mode = server
+  range6 "lab6" {
+    prefix = fd66::/64
+    start = fd66::100
+    end = fd66::1ff
+  }
+}
+EOC
+cat > "$T/v6.d/10-v6.conf" <<'EOC'
+match "efi64" { arch = 7 }
+match "http" { vendorclass = "HTTPClient" }
+match "ipxe" { userclass = "iPXE" }
+boot "script" { if = "ipxe" filename = "${http}/boot.ipxe" }
+boot "httpboot" { if = "http" filename = "images/ipxe.efi" }
+boot "pxe" { if = "efi64" filename = "ipxe.efi" }
+host "known" { duid = "00:03:00:01:52:54:00:66:00:99" ip6 = fd66::99 }
+EOC
+explain6() {
+	"$PXED" -f "$T/v6.conf" -r "$T/root" --explain "$@" > "$T/out" 2>&1
+}
+explain6 packet="$F6/10-ovmf-pxe6-solicit.bin" server=fd66::1
+grep -q '^request: DHCPv6 SOLICIT duid=00:04:1f:3e:7c:8a:.* arch=7 (efi-x64) vendorclass="PXEClient:Arch:00007:UNDI:003000"$' "$T/out" &&
+grep -qx "tags: efi64" "$T/out" &&
+grep -q '^boot: "pxe" at ' "$T/out" &&
+grep -qx "answer: ADVERTISE" "$T/out" &&
+grep -Eq "^  IA_NA efa755f6: address fd66::1[0-9a-f]{2} preferred" "$T/out" &&
+grep -qx "  option 59 (bootfile-url): tftp://\[fd66::1\]/ipxe.efi" "$T/out"
+check "explain packet=10 (OVMF PXEv6 Solicit): pxe, tftp://[fd66::1]/ipxe.efi" \
+    test $? -eq 0 || sed 's/^/  | /' "$T/out"
+explain6 packet="$F6/20-ovmf-http6-solicit.bin" server=[fd66::1]
+grep -qx "tags: http" "$T/out" &&
+grep -q '^boot: "httpboot" at ' "$T/out" &&
+grep -qx "  option 59 (bootfile-url): http://\[fd66::1\]/images/ipxe.efi" "$T/out" &&
+grep -qx '  option 16 (vendor-class): enterprise 343 "HTTPClient"' "$T/out"
+check "explain packet=20 (OVMF HTTPv6 Solicit): http URL, HTTPClient echoed" \
+    test $? -eq 0 || sed 's/^/  | /' "$T/out"
+explain6 packet6="$F6/32-ipxe-efi-solicit.bin" server=fd66::1
+grep -q 'userclass="iPXE"' "$T/out" &&
+grep -qx "tags: efi64,ipxe" "$T/out" &&
+grep -q '^boot: "script" at ' "$T/out" &&
+grep -qx "  option 59 (bootfile-url): http://\[fd66::1\]/boot.ipxe" "$T/out"
+check "explain packet6=32 (iPXE Solicit): the script over http" \
+    test $? -eq 0 || sed 's/^/  | /' "$T/out"
+explain6 packet="$F6/11-ovmf-pxe6-request.bin" server=fd66::1
+grep -qx "answer: REPLY" "$T/out" &&
+grep -q "^  IA_NA efa755f6: address fd66::1dc " "$T/out"
+check "explain packet=11 (OVMF Request): a Reply with the address asked" \
+    test $? -eq 0 || sed 's/^/  | /' "$T/out"
+# The other words override the packet.
+explain6 packet="$F6/32-ipxe-efi-solicit.bin" userclass=other server=fd66::1
+grep -qx "tags: efi64" "$T/out" && grep -q '^boot: "pxe" at ' "$T/out"
+check "explain a v6 packet with userclass= overridden: pxe" \
+    test $? -eq 0 || sed 's/^/  | /' "$T/out"
+
+# A summary in words: family=6, a host by DUID, a relay's link.
+explain6 family=6 arch=http-x64 vendorclass=HTTPClient:Arch:00016
+grep -qx "  option 59 (bootfile-url): http://\[<server>\]/images/ipxe.efi" "$T/out"
+check "explain family=6 arch= vendorclass=: [<server>] without server=" \
+    test $? -eq 0 || sed 's/^/  | /' "$T/out"
+explain6 duid=00:03:00:01:52:54:00:66:00:99 arch=7 link=fd66:: \
+    server=2001:db8::1
+grep -q '^request: DHCPv6 SOLICIT duid=00:03:00:01:52:54:00:66:00:99 mac=52:54:00:66:00:99 arch=7 .* link=fd66::$' "$T/out" &&
+grep -q '^host: "known" at ' "$T/out" &&
+grep -q "^  IA_NA 00000001: address fd66::99 " "$T/out" &&
+grep -qx "  option 59 (bootfile-url): tftp://\[2001:db8::1\]/ipxe.efi" "$T/out" &&
+grep -q "^log: dhcp6: SOLICIT(? via fd66::) " "$T/out"
+check "explain duid= link=: the host's ip6 through a relay" \
+    test $? -eq 0 || sed 's/^/  | /' "$T/out"
+explain6 family=6 mac=52:54:00:12:34:56 link=fd77::
+grep -q "status 2 (NoAddrsAvail)" "$T/out" &&
+grep -q 'request: .* mac=52:54:00:12:34:56 .*link=fd77::' "$T/out"
+check "explain link= off every range6: NoAddrsAvail, the MAC via option 79" \
+    test $? -eq 0 || sed 's/^/  | /' "$T/out"
+# The IPv4 capture still goes the IPv4 way; family=4 forces it.
+explain6 packet="$SRCDIR/tests/fixtures/01-dhcpd-msg-discover.bin"
+check "explain packet= with a DHCPv4 capture: the v4 request line" \
+    grep -q '^request: mac=7c:10:c9:1c:79:f7 arch=7' "$T/out"
+explain6 packet="$F6/10-ovmf-pxe6-solicit.bin" family=4
+check "explain family=4 with a DHCPv6 capture: refused as BOOTP, exit 1" \
+    sh -c "test $? -eq 1 && ! grep -q '^answer:' '$T/out'"
+explain6 packet6="$T/junk.bin"
+check "explain packet6= with a malformed packet exits 1 and says why" \
+    sh -c "test $? -eq 1 && grep -q 'junk.bin: ' '$T/out'"
+explain6 duid=zz arch=7
+check "explain duid=zz: exit 1, not a DUID" \
+    sh -c "test $? -eq 1 && grep -q 'is not a DUID' '$T/out'"
 
 pxed_test_done
