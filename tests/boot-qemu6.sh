@@ -198,10 +198,6 @@ EOC
 	wait_for 10 udp_bound "$P-oth" 547 ||
 	    { cat "$T/kea.out" "$T/kea.log"; exit 99; }
 }
-lladdr_ready() {
-	ip -n "$1" -6 addr show dev "$2" scope link | grep -q inet6 &&
-	    ! ip -n "$1" -6 addr show dev "$2" scope link | grep -q tentative
-}
 
 # bootorder_first VARS WORD: in an OVMF variable store, move the boot
 # entry whose description has WORD to the front of BootOrder, in place

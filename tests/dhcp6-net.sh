@@ -32,12 +32,9 @@ FIX="$SRCDIR/tests/fixtures/dhcpv6"
 mkdir -p "$T/lib" "$T/conf.d" "$T/root"
 
 # The link-local addresses must have left "tentative" (DAD) before use.
-ll_ready() {
-	ip -n "$1" -6 addr show dev lan0 scope link | grep -q inet6 &&
-	    ! ip -n "$1" -6 addr show dev lan0 | grep -q tentative
-}
 for ns in "$SRV" "$CLI" "$STA" "$CL2" "$REL"; do
-	wait_for 10 ll_ready "$ns" || not_ok "link-local address in $ns"
+	wait_for 10 lladdr_ready "$ns" lan0 ||
+	    not_ok "link-local address in $ns"
 done
 
 cat > "$T/dhclient.sh" <<EOS
