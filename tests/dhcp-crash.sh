@@ -1,9 +1,9 @@
 #!/bin/sh
 # dhcp-crash.sh: no acknowledged binding is lost when pxed dies.  Two
-# bounded loads run at once against one pxed serving a range and a
-# range6: DHCPv4 (tests/dhcp-load.py, which records every ACK it
-# receives) and DHCPv6 (tests/dhcp6-load.py, Solicit, Advertise, Request,
-# Reply, which records every Reply that binds an address).  pxed is killed
+# bounded loads (tests/dhcp-load.py) run at once against one pxed serving
+# a range and a range6: DHCPv4, recording every ACK received, and DHCPv6
+# (-6: Solicit, Advertise, Request, Reply), recording every Reply that
+# binds an address.  pxed is killed
 # with SIGKILL at random moments, 20 times, and restarted each time.
 # Then, for each family: the lease file loaded every time, every recorded
 # ACK or Reply is in it with the same address (and DUID and IAID), and no
@@ -58,7 +58,7 @@ ip netns exec "$CLI" python3 "$SRCDIR/tests/dhcp-load.py" --iface lan0 \
     --clients "$CLIENTS" --seconds 90 --record "$T/acks" \
     --stop-file "$T/stop" > "$T/load.out" 2>&1 &
 LOAD=$!
-ip netns exec "$CLI" python3 "$SRCDIR/tests/dhcp6-load.py" --iface lan0 \
+ip netns exec "$CLI" python3 "$SRCDIR/tests/dhcp-load.py" -6 --iface lan0 \
     --clients "$CLIENTS" --seconds 90 --record "$T/replies" \
     --stop-file "$T/stop" > "$T/load6.out" 2>&1 &
 LOAD6=$!
