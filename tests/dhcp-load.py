@@ -55,28 +55,35 @@ def parse(d, xid):
     return d[16:20], opts
 
 
+def wait(s, tmo, accept):
+    """The first datagram accept() takes (its result) within tmo s."""
+    end = time.monotonic() + tmo
+    while True:
+        left = end - time.monotonic()
+        if left <= 0:
+            return None
+        r, _, _ = select.select([s], [], [], left)
+        if not r:
+            return None
+        got = accept(s.recv(4096))
+        if got:
+            return got
+
+
 def exchange(s, mac, xid, tmo):
-    def wait(want):
-        end = time.monotonic() + tmo
-        while True:
-            left = end - time.monotonic()
-            if left <= 0:
-                return None
-            r, _, _ = select.select([s], [], [], left)
-            if not r:
-                return None
-            d = s.recv(4096)
+    def of_type(want):
+        def accept(d):
             got = parse(d, xid)
-            if got and got[1].get(53) == bytes((want,)):
-                return got
+            return got if got and got[1].get(53) == bytes((want,)) else None
+        return wait(s, tmo, accept)
     s.sendto(packet(mac, xid, 1), ("255.255.255.255", 67))
-    offer = wait(2)
+    offer = of_type(2)
     if not offer:
         return None
     yi, opts = offer
     s.sendto(packet(mac, xid, 3, yi, opts.get(54)),
              ("255.255.255.255", 67))
-    ack = wait(5)
+    ack = of_type(5)
     return socket.inet_ntoa(ack[0]) if ack else None
 
 
@@ -128,26 +135,19 @@ def parse6(d, xid, want):
 
 
 def exchange6(s, dest, duid, tmo):
-    def wait(xid, want):
-        end = time.monotonic() + tmo
-        while True:
-            left = end - time.monotonic()
-            if left <= 0:
-                return None
-            r, _, _ = select.select([s], [], [], left)
-            if not r:
-                return None
-            got = parse6(s.recv(4096), xid, want)
-            if got and got[0] and got[1]:
-                return got
+    def of_type(xid, want):
+        def accept(d):
+            got = parse6(d, xid, want)
+            return got if got and got[0] and got[1] else None
+        return wait(s, tmo, accept)
     xid = os.urandom(3)
     s.sendto(message6(1, xid, duid), dest)
-    adv = wait(xid, 2)
+    adv = of_type(xid, 2)
     if not adv:
         return None
     xid = os.urandom(3)
     s.sendto(message6(3, xid, duid, adv[0], adv[1]), dest)
-    rep = wait(xid, 7)
+    rep = of_type(xid, 7)
     return str(ipaddress.IPv6Address(rep[1])) if rep else None
 
 
