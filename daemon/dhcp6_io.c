@@ -15,6 +15,10 @@
  * the request came to (IPV6_PKTINFO), to the source it came from (RFC
  * 8415 18.3.10: a Relay-Reply goes to the relay's address and port).
  *
+ * The interfaces' addresses come from an rtnetlink dump, which has their
+ * flags: a static address is named in boot URLs before a SLAAC,
+ * temporary or deprecated one on the same prefix.
+ *
  * The server DUID (RFC 8415 11.2, DUID-LLT) is made once from the first
  * served interface's MAC and the time, kept in "<lease-file>.duid" (one
  * line of hex) and read back at start: clients send it back in Request,
@@ -27,6 +31,8 @@
 #include <sys/stat.h>
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <netinet/in.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -160,6 +166,93 @@ dhcp6_join(void)
 	X.nifs = j;
 }
 
+static int
+dhcp6_ifaddr_rank(uint32_t f)
+{
+	if (f & (IFA_F_TENTATIVE | IFA_F_DADFAILED))
+		return 4;
+	if (f & IFA_F_DEPRECATED)
+		return 3;
+	if (f & IFA_F_TEMPORARY)
+		return 2;
+	return (f & IFA_F_PERMANENT) ? 0 : 1;
+}
+
+void
+dhcp6_io_ifaddr_sort(struct dhcp6_io_ifaddr *a, size_t n)
+{
+	struct dhcp6_io_ifaddr	t;
+	size_t			i, j;
+
+	for (i = 1; i < n; i++) {
+		t = a[i];
+		for (j = i; j > 0 && dhcp6_ifaddr_rank(a[j - 1].flags) >
+		    dhcp6_ifaddr_rank(t.flags); j--)
+			a[j] = a[j - 1];
+		a[j] = t;
+	}
+}
+
+/* One RTM_NEWADDR of the dump: its address and flags into X.addrs. */
+static void
+dhcp6_addr_msg(const struct nlmsghdr *h, void *arg)
+{
+	const struct ifaddrmsg	*ifa = NLMSG_DATA(h);
+	const struct rtattr	*rta;
+	const void		*local = NULL, *addr = NULL;
+	uint32_t		 flags;
+	int			 len;
+
+	(void)arg;
+	if (h->nlmsg_type != RTM_NEWADDR ||
+	    h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifa)) ||
+	    ifa->ifa_family != AF_INET6 || X.naddrs >= DHCP6_IO_IFADDRS)
+		return;
+	flags = ifa->ifa_flags;
+	len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof(*ifa));
+	for (rta = IFA_RTA(ifa); RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
+		if (rta->rta_type == IFA_FLAGS && RTA_PAYLOAD(rta) == 4)
+			memcpy(&flags, RTA_DATA(rta), 4);
+		else if (rta->rta_type == IFA_LOCAL &&
+		    RTA_PAYLOAD(rta) == sizeof(struct in6_addr))
+			local = RTA_DATA(rta);
+		else if (rta->rta_type == IFA_ADDRESS &&
+		    RTA_PAYLOAD(rta) == sizeof(struct in6_addr))
+			addr = RTA_DATA(rta);
+	}
+	if (local != NULL)	/* point-to-point: IFA_ADDRESS is the peer */
+		addr = local;
+	if (addr == NULL || (flags & IFA_F_DADFAILED))
+		return;
+	X.addrs[X.naddrs].ifindex = (int)ifa->ifa_index;
+	memcpy(&X.addrs[X.naddrs].addr, addr, sizeof(struct in6_addr));
+	X.addrs[X.naddrs++].flags = flags;
+}
+
+/*
+ * The addresses with their flags, which getifaddrs() does not give:
+ * static or autoconfigured, temporary, deprecated, tentative.  Failing
+ * rtnetlink, getifaddrs()'s addresses stay, all taken as static.
+ */
+static void
+dhcp6_scan_flags(void)
+{
+	struct dhcp6_io_ifaddr	keep[DHCP6_IO_IFADDRS];
+	struct ifaddrmsg	ifa;
+	size_t			nkeep = X.naddrs;
+
+	memcpy(keep, X.addrs, nkeep * sizeof(keep[0]));
+	memset(&ifa, 0, sizeof(ifa));
+	ifa.ifa_family = AF_INET6;
+	X.naddrs = 0;
+	if (udp_nl_dump(RTM_GETADDR, &ifa, sizeof(ifa), dhcp6_addr_msg,
+	    NULL) == -1) {
+		memcpy(X.addrs, keep, nkeep * sizeof(keep[0]));
+		X.naddrs = nkeep;
+	}
+	dhcp6_io_ifaddr_sort(X.addrs, X.naddrs);
+}
+
 /* Every interface's IPv6 addresses, and the interfaces served. */
 static void
 dhcp6_scan(void)
@@ -183,6 +276,7 @@ dhcp6_scan(void)
 		if (i->ifa_addr->sa_family == AF_INET6 &&
 		    X.naddrs < DHCP6_IO_IFADDRS) {
 			X.addrs[X.naddrs].ifindex = idx;
+			X.addrs[X.naddrs].flags = IFA_F_PERMANENT;
 			X.addrs[X.naddrs++].addr = ((struct sockaddr_in6 *)
 			    (void *)i->ifa_addr)->sin6_addr;
 		}
@@ -190,6 +284,7 @@ dhcp6_scan(void)
 			dhcp6_if_mark(idx);
 	}
 	freeifaddrs(ifa);
+	dhcp6_scan_flags();
 	dhcp6_join();
 }
 

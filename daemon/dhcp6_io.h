@@ -23,10 +23,11 @@ struct dhcp6_io_stats {
 	unsigned	 bindings_active, bindings_offered, bindings_declined;
 };
 
-/* One IPv6 address of an interface. */
+/* One IPv6 address of an interface, with its IFA_F_* flags. */
 struct dhcp6_io_ifaddr {
 	int		 ifindex;
 	struct in6_addr	 addr;
+	uint32_t	 flags;
 };
 
 /*
@@ -46,9 +47,16 @@ void	dhcp6_io_foreach_lease(void (*fn)(const struct lease6 *, void *),
 	    void *arg);
 /*
  * The cached IPv6 addresses of interface ifindex (refreshed at most once
- * a second when it has none): how many were copied into out.
+ * a second when it has none), in dhcp6_io_ifaddr_sort()'s order: how many
+ * were copied into out.
  */
 size_t	dhcp6_io_ifaddrs(int ifindex, struct in6_addr *out, size_t cap);
+/*
+ * Order addresses as a server would name itself (stable): static ones
+ * (IFA_F_PERMANENT) first, then other usable ones (SLAAC, DHCPv6), then
+ * temporary (RFC 8981), deprecated, and tentative or failed DAD last.
+ */
+void	dhcp6_io_ifaddr_sort(struct dhcp6_io_ifaddr *a, size_t n);
 /* The interfaces DHCPv6 (and RA) serve: how many were copied. */
 size_t	dhcp6_io_served(int *out, size_t cap);
 

@@ -1,6 +1,7 @@
 /*
  * udp.c: UDP sockets of either family with IP_PKTINFO or IPV6_PKTINFO
- * for DHCP and TFTP, and the neighbour tables (ARP, IPv6 ND).
+ * for DHCP and TFTP, the neighbour tables (ARP, IPv6 ND) and rtnetlink
+ * dumps.
  */
 #include "config.h"
 
@@ -368,40 +369,99 @@ udp_arp_mac(int fd, struct in_addr peer, int ifindex, uint8_t mac[6])
 	return true;
 }
 
-/*
- * One neighbour message: true with mac when it is peer's entry (on
- * ifindex, unless 0) and holds a usable Ethernet address.
- */
-static bool
-udp_nd_match(const struct nlmsghdr *h, const struct in6_addr *peer,
-    int ifindex, uint8_t mac[6])
+int
+udp_nl_dump(uint16_t type, const void *body, size_t len,
+    void (*fn)(const struct nlmsghdr *, void *), void *arg)
 {
+	struct {
+		struct nlmsghdr	h;
+		char		b[32];
+	}			 req;
+	static uint32_t		 seq;
+	union {
+		struct nlmsghdr	 h;
+		char		 b[16384];
+	}			 buf;
+	struct nlmsghdr		*h;
+	struct timeval		 tv = { 0, 200000 };
+	bool			 done = false;
+	ssize_t			 n = 0;
+	int			 fd;
+
+	if (len > sizeof(req.b) || (fd = socket(AF_NETLINK,
+	    SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)) == -1)
+		return -1;
+	/* The kernel answers at once; never hang the loop on it. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	memset(&req, 0, sizeof(req));
+	req.h.nlmsg_len = NLMSG_LENGTH(len);
+	req.h.nlmsg_type = type;
+	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.h.nlmsg_seq = ++seq;
+	memcpy(NLMSG_DATA(&req.h), body, len);
+	if (send(fd, &req, req.h.nlmsg_len, 0) == -1)
+		done = true;
+	while (!done && (n = recv(fd, buf.b, sizeof(buf.b), 0)) > 0) {
+		int	left = (int)n;
+
+		for (h = &buf.h; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+			if (h->nlmsg_seq != req.h.nlmsg_seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_DONE ||
+			    h->nlmsg_type == NLMSG_ERROR) {
+				done = true;
+				n = h->nlmsg_type == NLMSG_DONE ? 1 : -1;
+				break;
+			}
+			fn(h, arg);
+		}
+	}
+	close(fd);
+	return done && n > 0 ? 0 : -1;
+}
+
+struct udp_nd_want {
+	const struct in6_addr	*peer;
+	int			 ifindex;
+	uint8_t			*mac;
+	bool			 found;
+};
+
+/*
+ * One neighbour message: w->found with w->mac when it is the peer's entry
+ * (on its ifindex, unless 0) and holds a usable Ethernet address.
+ */
+static void
+udp_nd_match(const struct nlmsghdr *h, void *arg)
+{
+	struct udp_nd_want	*w = arg;
 	const struct ndmsg	*nd = NLMSG_DATA(h);
 	const struct rtattr	*rta;
 	const uint8_t		*ll = NULL;
 	bool			 dst = false;
 	int			 len;
 
-	if (h->nlmsg_type != RTM_NEWNEIGH ||
+	if (w->found || h->nlmsg_type != RTM_NEWNEIGH ||
 	    h->nlmsg_len < NLMSG_LENGTH(sizeof(*nd)) ||
 	    nd->ndm_family != AF_INET6 ||
-	    (ifindex != 0 && nd->ndm_ifindex != ifindex) ||
+	    (w->ifindex != 0 && nd->ndm_ifindex != w->ifindex) ||
 	    (nd->ndm_state & (NUD_INCOMPLETE | NUD_FAILED | NUD_NOARP)))
-		return false;
+		return;
 	len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof(*nd));
 	for (rta = (const struct rtattr *)(const void *)((const char *)nd +
 	    NLMSG_ALIGN(sizeof(*nd))); RTA_OK(rta, len);
 	    rta = RTA_NEXT(rta, len)) {
 		if (rta->rta_type == NDA_DST &&
-		    RTA_PAYLOAD(rta) == sizeof(*peer))
-			dst = memcmp(RTA_DATA(rta), peer, sizeof(*peer)) == 0;
+		    RTA_PAYLOAD(rta) == sizeof(*w->peer))
+			dst = memcmp(RTA_DATA(rta), w->peer,
+			    sizeof(*w->peer)) == 0;
 		else if (rta->rta_type == NDA_LLADDR && RTA_PAYLOAD(rta) == 6)
 			ll = RTA_DATA(rta);
 	}
 	if (!dst || ll == NULL)
-		return false;
-	memcpy(mac, ll, 6);
-	return true;
+		return;
+	memcpy(w->mac, ll, 6);
+	w->found = true;
 }
 
 /*
@@ -413,51 +473,13 @@ udp_nd_match(const struct nlmsghdr *h, const struct in6_addr *peer,
 static bool
 udp_nd_mac(const struct in6_addr *peer, int ifindex, uint8_t mac[6])
 {
-	struct {
-		struct nlmsghdr	h;
-		struct ndmsg	nd;
-	}			 req;
-	static uint32_t		 seq;
-	union {
-		struct nlmsghdr	 h;
-		char		 b[16384];
-	}			 buf;
-	struct nlmsghdr		*h;
-	struct timeval		 tv = { 0, 200000 };
-	bool			 found = false, done = false;
-	ssize_t			 n;
-	int			 fd;
+	struct ndmsg		nd;
+	struct udp_nd_want	w = { peer, ifindex, mac, false };
 
-	if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
-	    NETLINK_ROUTE)) == -1)
-		return false;
-	/* The kernel answers at once; never hang the loop on it. */
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	memset(&req, 0, sizeof(req));
-	req.h.nlmsg_len = sizeof(req);
-	req.h.nlmsg_type = RTM_GETNEIGH;
-	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.h.nlmsg_seq = ++seq;
-	req.nd.ndm_family = AF_INET6;
-	if (send(fd, &req, sizeof(req), 0) == -1)
-		done = true;
-	while (!done && (n = recv(fd, buf.b, sizeof(buf.b), 0)) > 0) {
-		int	left = (int)n;
-
-		for (h = &buf.h; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
-			if (h->nlmsg_seq != req.h.nlmsg_seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_DONE ||
-			    h->nlmsg_type == NLMSG_ERROR) {
-				done = true;
-				break;
-			}
-			if (!found)
-				found = udp_nd_match(h, peer, ifindex, mac);
-		}
-	}
-	close(fd);
-	return found;
+	memset(&nd, 0, sizeof(nd));
+	nd.ndm_family = AF_INET6;
+	udp_nl_dump(RTM_GETNEIGH, &nd, sizeof(nd), udp_nd_match, &w);
+	return w.found;
 }
 
 bool

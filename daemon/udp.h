@@ -88,5 +88,14 @@ bool	udp_iface_allowed(const struct conf *conf, int ifindex);
  */
 bool	udp_neighbour_mac(int fd, const struct netaddr *peer, int ifindex,
 	    uint8_t mac[6]);
+struct nlmsghdr;
+/*
+ * An rtnetlink dump (RTM_GETNEIGH, RTM_GETADDR, ...) asked with the
+ * request body of len bytes (an ndmsg, an ifaddrmsg): fn sees each
+ * message of the answer.  0 when the dump was complete, -1 if not; it
+ * waits at most 0.2 s for the kernel.
+ */
+int	udp_nl_dump(uint16_t type, const void *body, size_t len,
+	    void (*fn)(const struct nlmsghdr *, void *), void *arg);
 
 #endif

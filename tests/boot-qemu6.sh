@@ -2,16 +2,17 @@
 # boot-qemu6.sh: real UEFI firmware boots from pxed over IPv6 under QEMU
 # (TCG), on a LAN of namespaces like boot-qemu.sh's (tests/qemu.sh): a
 # bridge br0 holding pxed's addresses and the tap of QEMU's NIC, and
-# beside it, on veths, $P-ra (the router advertisements) and $P-oth (a
-# DHCPv6 server that knows nothing of PXE, for the proxy case).
+# beside it, on veths, $P-ra (router advertisements for the proxy case)
+# and $P-oth (a DHCPv6 server that knows nothing of PXE, for the proxy
+# case).
 #
 # Cases (success is always iPXE's marker request in pxed's HTTP log, see
 # tests/qemu.sh, with an fd86:: client address and the MAC QEMU gave):
 #   1 pxe6-full    OVMF's PXEv6 entry (PXEv4 switched off by fw_cfg) gets
 #                  an address and tftp://[fd86::1]/ipxe.efi from pxed's
 #                  DHCPv6 server, loads ipxe.efi over TFTP/IPv6; iPXE
-#                  (after an RA with the M flag) does DHCPv6 and gets the
-#                  script http://[fd86::1]/boot.ipxe.
+#                  (after pxed's RA with the M flag) does DHCPv6 and gets
+#                  the script http://[fd86::1]/boot.ipxe.
 #   2 pxe6-proxy   the same beside Kea (kea-dhcp6, addresses only): pxed
 #                  in proxy mode answers only the boot part.
 #   3 http6-full   OVMF's HTTPv6 entry: pxed echoes option 16 HTTPClient
@@ -23,8 +24,10 @@
 #                  boot file and uses the DHCPv4 one (its marker comes
 #                  over IPv4): what proves the IPv6 path there is OVMF's
 #                  DHCPv6 and TFTP.
-# Router advertisements (M and O; O alone in the proxy case) come from
-# dnsmasq in $P-ra until pxed sends its own.  Seen here, TCG on 2 cores:
+# Router advertisements: where pxed is the DHCPv6 server, its own (M and
+# O, sent by default with a range6; it answers the Router Solicitations
+# of OVMF and iPXE); in the proxy case, where the LAN's router speaks and
+# pxed sends none, dnsmasq's in $P-ra with O alone.  Seen here, TCG on 2 cores:
 # pxe6-full 46 s, http6-full 4 + 35 s, dual 16 + 34 s, pxe6-proxy 38 s
 # (~3 min in all; iPXE spends ~15 s of each IPv6-only boot waiting for
 # DHCPv4).
@@ -64,20 +67,15 @@ EOS
 chmod -R a+rX "$R"
 
 # ---------- helpers ----------
-# start_ra managed|stateless: dnsmasq in $P-ra sending RAs for fd86::/64:
-# M and O (iPXE then does a stateful Solicit), or O alone (iPXE then does
-# an Information-Request, which a PXE proxy can answer).  Its own DHCPv6
-# ignores every client.
+# start_ra: dnsmasq in $P-ra sending RAs for fd86::/64 with O alone (iPXE
+# then takes an address by SLAAC and does an Information-Request, which a
+# PXE proxy can answer).  Its own DHCPv6 ignores every client.
 start_ra() {
-	if [ "$1" = managed ]; then
-		range=fd86::100,fd86::1ff,64,10m
-	else
-		range=fd86::,ra-stateless,64,10m
-	fi
 	ip netns exec "$P-ra" dnsmasq --keep-in-foreground --port=0 \
 	    --conf-file=/dev/null --pid-file= --leasefile-ro \
 	    --interface=lan0 --bind-interfaces --enable-ra \
-	    --dhcp-range="$range" --dhcp-ignore='tag:!nosuchtag' \
+	    --dhcp-range=fd86::,ra-stateless,64,10m \
+	    --dhcp-ignore='tag:!nosuchtag' \
 	    --log-dhcp --log-facility="$T/ra.log" > "$T/ra.out" 2>&1 &
 	RAPID=$!
 	PIDS="$PIDS $RAPID"
@@ -148,6 +146,12 @@ start_pxed() {
 	pxed_start -n "$LAN" "$LOG" -v -f "$T/$1.conf" -i br0 -r "$R"
 }
 
+# ra_sent CASE: pxed sent router advertisements (its own, not dnsmasq's).
+ra_sent() {
+	check "$1: pxed sent its router advertisements (M and O)" \
+	    grep -q "ra: router advertisements every" "$LOG"
+}
+
 # v6_boot CASE MAC [QEMU ARGS...]: an OVMF boot to the marker.
 v6_boot() {
 	_vb_c=$1 _vb_m=$2
@@ -198,10 +202,6 @@ EOC
 	wait_for 10 udp_bound "$P-oth" 547 ||
 	    { cat "$T/kea.out" "$T/kea.log"; exit 99; }
 }
-lladdr_ready() {
-	ip -n "$1" -6 addr show dev "$2" scope link | grep -q inet6 &&
-	    ! ip -n "$1" -6 addr show dev "$2" scope link | grep -q tentative
-}
 
 # bootorder_first VARS WORD: in an OVMF variable store, move the boot
 # entry whose description has WORD to the front of BootOrder, in place
@@ -248,8 +248,7 @@ EOP
 }
 
 PXE6="-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n"
-# ---------- 1. OVMF PXEv6, pxed the DHCPv6 server ----------
-start_ra managed
+# ---------- 1. OVMF PXEv6, pxed the DHCPv6 server and its RAs ----------
 C=pxe6-full MAC=52:54:00:86:00:01
 write_conf $C server
 start_pxed $C
@@ -263,6 +262,7 @@ check "$C: iPXE got an address and the script URL" \
     "$LOG"
 check "$C: ipxe.efi went over IPv6" nbp_over_v6
 check "$C: the marker came over IPv6" marker_over_v6
+ra_sent $C
 pxed_stop
 
 # ---------- 3. OVMF HTTPv6, pxed the DHCPv6 server ----------
@@ -283,8 +283,7 @@ ovmf_http_started() {
 }
 ovmf_has_http
 case $? in
-0)	# $P-ra's RAs stay: OVMF's IP6 config runs DHCPv6 for them too.
-	qemu_boot $C uefi $MAC 60 ovmf_http_started $HTTP6
+0)	qemu_boot $C uefi $MAC 60 ovmf_http_started $HTTP6
 	echo "# $C: OVMF's first run (writing its boot entries): $BOOT_S s"
 	if [ "$RESULT" = started ] && bootorder_first "$T/$C.vars.fd" HTTPv6
 	then
@@ -297,6 +296,7 @@ case $? in
 		    "$LOG"
 		check "$C: ipxe.efi came over HTTP/IPv6" nbp_over_v6
 		check "$C: the marker came over IPv6" marker_over_v6
+		ra_sent $C
 		pxed_stop
 	else
 		not_ok "$C: could not put HTTPv6 first in OVMF's BootOrder" \
@@ -327,8 +327,8 @@ check "$C: OVMF's PXEv6 got tftp://[$SRV6]/ipxe.efi by DHCPv6" \
     grep -Eq "dhcp6: REQUEST\(br0\) .* mac $MAC .* arch 7 pxe -> REPLY fd86::1[0-9a-f]{2} .*file \"tftp://\[$SRV6\]/ipxe.efi\"" \
     "$LOG"
 check "$C: ipxe.efi went over IPv6" nbp_over_v6
+ra_sent $C
 pxed_stop
-stop_pid $RAPID
 
 # ---------- 2. OVMF PXEv6 in proxy mode beside Kea ----------
 # Kea gives the addresses (OVMF's Solicit and Request), pxed's Advertise
@@ -337,7 +337,7 @@ stop_pid $RAPID
 # support: from a Solicit it takes only a Reply with an address, so the
 # RA says O without M, iPXE takes an address by SLAAC and sends an
 # Information-request, which pxed answers with the script.
-start_ra stateless
+start_ra
 start_kea
 C=pxe6-proxy MAC=52:54:00:86:00:02
 write_conf $C proxy

@@ -1,15 +1,20 @@
 #!/bin/sh
-# dhcp-crash.sh: no ACKed lease is lost when pxed dies.  A bounded DHCP
-# load (tests/dhcp-load.py, which records every ACK it receives) runs
-# while pxed is killed with SIGKILL at random moments, 20 times, and
-# restarted each time.  Then: the lease file loaded every time, every
-# recorded ACK is in it with the same address, and no address is held by
-# two clients, neither in the records nor in the file.
+# dhcp-crash.sh: no acknowledged binding is lost when pxed dies.  Two
+# bounded loads (tests/dhcp-load.py) run at once against one pxed serving
+# a range and a range6: DHCPv4, recording every ACK received, and DHCPv6
+# (-6: Solicit, Advertise, Request, Reply), recording every Reply that
+# binds an address.  pxed is killed
+# with SIGKILL at random moments, 20 times, and restarted each time.
+# Then, for each family: the lease file loaded every time, every recorded
+# ACK or Reply is in it with the same address (and DUID and IAID), and no
+# address is held by two clients (MACs, or DUID/IAID pairs), neither in
+# the records nor in the file.
 . "$(dirname "$0")/lib.sh"
 pxed_need python3
 pxed_net_init lan srv cli
 SRV="$P-srv" CLI="$P-cli"
 ip -n "$SRV" addr add 10.77.0.1/16 dev lan0
+ip -n "$SRV" addr add fd77::1/64 dev lan0 nodad
 mkdir -p "$T/root" "$T/lib"
 KILLS=${KILLS:-20}
 CLIENTS=${CLIENTS:-50000}
@@ -23,30 +28,46 @@ dhcp {
     end = 10.77.250.255
     netmask = 255.255.0.0
   }
+  range6 "lan6" {
+    prefix = fd77::/64
+    start = fd77::1:0
+    end = fd77::ff:ffff
+  }
 }
 tftp { enable = no }
 http { enable = no }
 EOC
 LOG="$T/log"
 : > "$LOG"
-# Up when port 67 is bound: at log-level warning "started" is not logged.
+# Up when ports 67 and 547 are bound: at log-level warning "started" is
+# not logged.
 start_pxed() {
 	pxed_start -n "$SRV" -a -w "" "$LOG" -f "$T/pxed.conf" -i lan0 \
 	    -r "$T/root"
-	wait_for 5 udp_bound "$SRV" 67 ||
+	wait_for 5 udp_bound "$SRV" 67 && wait_for 5 udp_bound "$SRV" 547 ||
 	    { echo "pxed did not come up"; tail "$LOG"; exit 99; }
 }
 
+# IPv6 from the link-local addresses: after DAD.
+for ns in "$SRV" "$CLI"; do
+	wait_for 10 lladdr_ready "$ns" lan0 ||
+	    { echo "no link-local address in $ns"; exit 99; }
+done
 start_pxed
 ip netns exec "$CLI" python3 "$SRCDIR/tests/dhcp-load.py" --iface lan0 \
     --clients "$CLIENTS" --seconds 90 --record "$T/acks" \
     --stop-file "$T/stop" > "$T/load.out" 2>&1 &
 LOAD=$!
-PIDS="$PIDS $LOAD"
+ip netns exec "$CLI" python3 "$SRCDIR/tests/dhcp-load.py" -6 --iface lan0 \
+    --clients "$CLIENTS" --seconds 90 --record "$T/replies" \
+    --stop-file "$T/stop" > "$T/load6.out" 2>&1 &
+LOAD6=$!
+PIDS="$PIDS $LOAD $LOAD6"
 
 unloadable=0
 i=0
-while [ $i -lt "$KILLS" ] && kill -0 $LOAD 2>/dev/null; do
+while [ $i -lt "$KILLS" ] && kill -0 $LOAD 2>/dev/null &&
+    kill -0 $LOAD6 2>/dev/null; do
 	# A random moment 0.2-1.2 s into this run.
 	sleep "$(awk -v s="$$$i" 'BEGIN { srand(s); printf "%.2f", 0.2 + rand() }')"
 	pxed_stop KILL
@@ -59,24 +80,49 @@ while [ $i -lt "$KILLS" ] && kill -0 $LOAD 2>/dev/null; do
 done
 touch "$T/stop"
 wait $LOAD
-check "the load went on through the kills: $(cat "$T/load.out")" \
+wait $LOAD6
+check "the DHCPv4 load went on through the kills: $(cat "$T/load.out")" \
     grep -Eq "^acked [0-9]{3,} of" "$T/load.out"
+check "the DHCPv6 load went on through the kills: $(cat "$T/load6.out")" \
+    grep -Eq "^replied [0-9]{3,} of" "$T/load6.out"
 check "pxed was killed $KILLS times during the load ($i)" test "$i" -eq "$KILLS"
 check "the lease file loaded after every kill" test "$unloadable" -eq 0
 pxed_stop
 "$PXED" -f "$T/pxed.conf" --leases > "$T/final" 2>> "$T/dump.err"
-awk '{ print $2, $1 }' "$T/final" | sort > "$T/final.pairs"
-sort -u "$T/acks" > "$T/acks.pairs"
-N=$(wc -l < "$T/acks.pairs")
-LOST=$(comm -23 "$T/acks.pairs" "$T/final.pairs" | wc -l)
-check "every one of the $N recorded ACKs is in the lease file" \
-    test "$LOST" -eq 0
-[ "$LOST" -eq 0 ] || comm -23 "$T/acks.pairs" "$T/final.pairs" | head -n 5
-check "no address acknowledged to two clients" \
-    test "$(awk '{ print $2 }' "$T/acks.pairs" | sort | uniq -d | wc -l)" -eq 0
+
+# lost RECORDS PAIRS WHAT: every line of RECORDS is in PAIRS.
+lost() {
+	sort -u "$1" > "$1.sorted"
+	_lo_n=$(wc -l < "$1.sorted")
+	_lo_lost=$(comm -23 "$1.sorted" "$2" | wc -l)
+	check "every one of the $_lo_n recorded $3 is in the lease file" \
+	    test "$_lo_lost" -eq 0
+	[ "$_lo_lost" -eq 0 ] || comm -23 "$1.sorted" "$2" | head -n 5
+}
+# dups FIELD FILE: no value of the field appears twice in FILE.
+dups() {
+	test "$(awk -v f="$1" '{ print $f }' "$2" | sort | uniq -d | wc -l)" \
+	    -eq 0
+}
+
+# DHCPv4: "MAC ADDRESS" records; the file's lines are "ADDRESS MAC ...".
+awk '$1 !~ /:/ { print $2, $1 }' "$T/final" | sort > "$T/final.pairs"
+lost "$T/acks" "$T/final.pairs" ACKs
+check "no address acknowledged to two clients" dups 2 "$T/acks.sorted"
 check "no address held by two clients in the lease file" \
-    test "$(awk '{ print $1 }' "$T/final" | sort | uniq -d | wc -l)" -eq 0
-check "no client acknowledged two addresses" \
-    test "$(awk '{ print $1 }' "$T/acks.pairs" | sort | uniq -d | wc -l)" -eq 0
+    dups 1 "$T/final.pairs"
+check "no client acknowledged two addresses" dups 1 "$T/acks.sorted"
+
+# DHCPv6: "DUID IAID ADDRESS" records; the file's lines are "ADDRESS MAC
+# EXPIRES STATE HOSTNAME DUID IAID".
+awk '$1 ~ /:/ && $4 == "acked" { print $6 "/" $7, $1 }' "$T/final" |
+    sort > "$T/final6.pairs"
+awk '{ print $1 "/" $2, $3 }' "$T/replies" > "$T/replies6"
+lost "$T/replies6" "$T/final6.pairs" "DHCPv6 Replies"
+check "no IPv6 address replied to two DUID/IAIDs" \
+    dups 2 "$T/replies6.sorted"
+check "no IPv6 address bound to two DUID/IAIDs in the lease file" \
+    dups 2 "$T/final6.pairs"
+check "no DUID/IAID replied two IPv6 addresses" dups 1 "$T/replies6.sorted"
 echo "# torn or bad journal lines skipped on the way: $(grep -c 'skipped' "$T/dump.err")"
 pxed_test_done

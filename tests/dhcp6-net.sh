@@ -12,7 +12,9 @@
 #   the server's log; the server DUID survives a restart (<lease-file>.duid)
 #   and /metrics counts the Replies;
 #   proxy mode: a replayed OVMF PXEv6 Solicit gets an Advertise with option
-#   59 and no IA_NA, and no RA is sent.
+#   59 and no IA_NA, and no RA is sent; the URL names the static fd77::1,
+#   not a newer autoconfigured address on the same prefix (one with
+#   lifetimes, as SLAAC makes, which the kernel lists first).
 . "$(dirname "$0")/lib.sh"
 pxed_need dhclient perfdhcp python3 rdisc6 curl
 pxed_net_init lan srv cli sta cl2 rel
@@ -32,12 +34,9 @@ FIX="$SRCDIR/tests/fixtures/dhcpv6"
 mkdir -p "$T/lib" "$T/conf.d" "$T/root"
 
 # The link-local addresses must have left "tentative" (DAD) before use.
-ll_ready() {
-	ip -n "$1" -6 addr show dev lan0 scope link | grep -q inet6 &&
-	    ! ip -n "$1" -6 addr show dev lan0 | grep -q tentative
-}
 for ns in "$SRV" "$CLI" "$STA" "$CL2" "$REL"; do
-	wait_for 10 ll_ready "$ns" || not_ok "link-local address in $ns"
+	wait_for 10 lladdr_ready "$ns" lan0 ||
+	    not_ok "link-local address in $ns"
 done
 
 cat > "$T/dhclient.sh" <<EOS
@@ -222,6 +221,8 @@ boot "uefi" {
   filename = "ipxe.efi"
 }
 EOC
+ip -n "$SRV" addr add fd77::5054:ff:fe77:1/64 dev lan0 nodad \
+    valid_lft 3600 preferred_lft 1800
 pxed_start -n "$SRV" "$LOG" -f "$T/proxy.conf" -i lan0 -r "$T/root"
 ip netns exec "$REL" $SEND6 ff02::1:2 lan0 "$FIX/10-ovmf-pxe6-solicit.bin" \
     > "$T/proxy.out" 2>&1
@@ -230,6 +231,8 @@ check "proxy: the OVMF PXEv6 Solicit gets an Advertise (type 2)" \
 check "proxy: the Advertise has option 59 and no IA_NA (3)" \
     sh -c "grep -Eq 'opts=([0-9]+,)*59(,|\$| )' '$T/proxy.out' &&
     ! grep -Eq 'opts=(3|([0-9]+,)*3)(,| )' '$T/proxy.out'"
+check "proxy: the URL names the static fd77::1, not the autoconfigured one" \
+    grep -q "url=tftp://\[fd77::1\]/ipxe.efi" "$T/proxy.out"
 check "proxy: no router advertisement by default" \
     sh -c "! grep -q '^.*ra: router advertisements' '$LOG'"
 pxed_stop

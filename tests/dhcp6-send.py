@@ -7,7 +7,8 @@ MSG is a file of a raw DHCPv6 message (a capture in tests/fixtures), or
 "solicit:DUIDHEX" for a Solicit with Rapid Commit and one IA_NA.  With
 -r the message goes inside a Relay-Forward with that link-address (and a
 link-local peer-address), as a relay would send it.  Prints one line per
-answer: "type=T opts=C,C,... ia=ADDR,..." and, for a Relay-Reply,
+answer: "type=T opts=C,C,... ia=ADDR,..." (and " url=URL" with option
+59) and, for a Relay-Reply,
 "relay type=13 ifid=... | " before the inner message's line.  Exit 1
 when nothing came back within -w seconds (default 3).
 """
@@ -38,15 +39,17 @@ def describe(msg):
                 ifid = data
         return "relay type=13 ifid=%s | %s" % (ifid.hex() or "-",
                                                 describe(inner))
-    codes, ia = [], []
+    codes, ia, url = [], [], ""
     for code, data in options(msg[4:]):
         codes.append(str(code))
+        if code == 59:
+            url = " url=" + data.decode("ascii", "replace")
         if code == 3:
             for c2, d2 in options(data[12:]):
                 if c2 == 5:
                     ia.append(str(ipaddress.IPv6Address(d2[:16])))
-    return "type=%d opts=%s ia=%s" % (t, ",".join(codes),
-                                      ",".join(ia) or "-")
+    return "type=%d opts=%s ia=%s%s" % (t, ",".join(codes),
+                                        ",".join(ia) or "-", url)
 
 
 def solicit(duid):

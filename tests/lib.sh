@@ -181,6 +181,13 @@ wait_for() {
 	return 1
 }
 
+# lladdr_ready NS IF: IF in NS has its link-local address and no address
+# left in DAD ("tentative"): it can send and receive over IPv6.
+lladdr_ready() {
+	ip -n "$1" -6 addr show dev "$2" scope link | grep -q inet6 &&
+	    ! ip -n "$1" -6 addr show dev "$2" | grep -q tentative
+}
+
 # count_log FILE PATTERN: how many lines match.
 count_log() {
 	grep -Ec -- "$2" "$1" 2>/dev/null || true

@@ -77,8 +77,10 @@ qemu_lan() {
 		esac || exit 99
 	done
 	unset _ql_a
-	# Fixed addresses only: no SLAAC address from a test's RAs on br0
-	# (pxed names the address on the client's prefix in its URLs).
+	# No SLAAC address on br0 from the proxy case's RAs (dnsmasq, A
+	# flag): pxed now names the static address in its URLs anyway, but
+	# with one there OVMF's PXEv6 boot beside Kea failed once with
+	# "PXE-E16: No valid offer received" after pxed's proxy Reply.
 	ip netns exec "$LAN" sysctl -qw net.ipv6.conf.br0.accept_ra=0 \
 	    >/dev/null 2>&1
 	ip -n "$LAN" tuntap add dev tap0 mode tap &&

@@ -9,11 +9,13 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <linux/if_addr.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dhcp6_io.h"
 #include "dhcp6_pkt.h"
 #include "dhcp6_srv.h"
 #include "lease.h"
@@ -691,6 +693,57 @@ test_proxy(void)
 	CU_ASSERT_PTR_NULL(dhcp6_pkt_opt(&rep, D6O_BOOTFILE_PARAM));
 }
 
+/*
+ * The server's own address in URLs: dhcp6_io_ifaddr_sort() puts a static
+ * address before SLAAC, temporary, deprecated and tentative ones on the
+ * same prefix (the kernel lists the newest first), and the engine names
+ * the first one on the client's prefix.
+ */
+static void
+test_server_addr(void)
+{
+	static const struct {
+		const char	*a;
+		uint32_t	 flags;
+	} kernel[] = {
+		{ "2001:db8:1::1:99", IFA_F_TENTATIVE | IFA_F_PERMANENT },
+		{ "2001:db8:1::9e3a:1", IFA_F_TEMPORARY },
+		{ "2001:db8:1:0:5054:ff:fe00:2", 0 },		/* SLAAC */
+		{ "2001:db8:1::7", IFA_F_DEPRECATED | IFA_F_PERMANENT },
+		{ "fe80::1", IFA_F_PERMANENT },
+		{ "2001:db8:1::1", IFA_F_PERMANENT },
+		{ "2001:db8:1::2", IFA_F_PERMANENT | IFA_F_NODAD },
+	};
+	static const char *want[] = { "fe80::1", "2001:db8:1::1",
+	    "2001:db8:1::2", "2001:db8:1:0:5054:ff:fe00:2",
+	    "2001:db8:1::9e3a:1", "2001:db8:1::7", "2001:db8:1::1:99" };
+	struct dhcp6_io_ifaddr	a[7];
+	struct in6_addr		sorted[7];
+	char			s[INET6_ADDRSTRLEN];
+	struct m6		m;
+	size_t			i;
+
+	for (i = 0; i < 7; i++) {
+		a[i].ifindex = 2;
+		inet_pton(AF_INET6, kernel[i].a, &a[i].addr);
+		a[i].flags = kernel[i].flags;
+	}
+	dhcp6_io_ifaddr_sort(a, 7);
+	for (i = 0; i < 7; i++) {
+		inet_ntop(AF_INET6, &a[i].addr, s, sizeof(s));
+		CU_ASSERT_STRING_EQUAL(s, want[i]);
+		sorted[i] = a[i].addr;
+	}
+	setup("dhcp {\n mode = proxy\n}\n", rules_boot);
+	in.ifaddrs = sorted;
+	in.nifaddrs = 7;
+	m6_new(&m, DHCP6_SOLICIT, 15);
+	m6_ia(&m, 1, NULL);
+	m6_ovmf(&m, 7, "PXEClient:Arch:00007:UNDI:003016");
+	CU_ASSERT_EQUAL(run(&m), DHCP6_ADVERTISE);
+	CU_ASSERT(opt_is(D6O_BOOTFILE_URL, "tftp://[2001:db8:1::1]/ipxe.efi"));
+}
+
 /* Hosts by DUID, by MAC from a DUID-LL, and by MAC from EUI-64. */
 static void
 test_hosts(void)
@@ -922,6 +975,8 @@ test_dhcp6_srv_register(void)
 	CU_add_test(s, "Information-request (RFC 8415 18.3.6)", test_inforeq);
 	CU_add_test(s, "relays two deep (RFC 8415 19.3)", test_relay);
 	CU_add_test(s, "proxy mode, HTTP boot (RFC 5970)", test_proxy);
+	CU_add_test(s, "a static server address in URLs before SLAAC, "
+	    "temporary, deprecated, tentative", test_server_addr);
 	CU_add_test(s, "hosts by DUID and by MAC", test_hosts);
 	CU_add_test(s, "rules on DHCPv6 requests", test_rules6);
 	CU_add_test(s, "option 59 only when asked (RFC 8415 21.7)", test_oro);
