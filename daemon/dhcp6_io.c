@@ -550,9 +550,10 @@ dhcp6_log(const struct dhcp6_srv_out *o)
 }
 
 static void
-dhcp6_handle(int fd, bool proxy_port, const uint8_t *buf, size_t n,
+dhcp6_handle(int fd, void *arg, const uint8_t *buf, size_t n,
     const struct udp_from *from)
 {
+	bool			 proxy_port = arg != NULL;
 	struct dhcp6_srv_in	 in;
 	struct dhcp6_held	*h;
 	struct in6_addr		 addrs[16];
@@ -610,22 +611,8 @@ static void
 dhcp6_read(int fd, void *arg)
 {
 	static uint8_t	bufs[UDP_BATCH][DHCP6_MAX_LEN];
-	struct udp_msg	m[UDP_BATCH];
-	int		i, n, turns;
 
-	for (i = 0; i < UDP_BATCH; i++) {
-		m[i].buf = bufs[i];
-		m[i].cap = sizeof(bufs[i]);
-	}
-	for (turns = 0; turns < 16; turns++) {
-		if ((n = udp_recv_many(fd, m, UDP_BATCH)) <= 0)
-			return;
-		for (i = 0; i < n; i++)
-			dhcp6_handle(fd, arg != NULL, m[i].buf, m[i].len,
-			    &m[i].from);
-		if (n < UDP_BATCH)
-			return;
-	}
+	udp_drain(fd, &bufs[0][0], DHCP6_MAX_LEN, dhcp6_handle, arg);
 }
 
 static void

@@ -361,9 +361,10 @@ dhcp_tick(void *arg)
 /* ---------- receiving ---------- */
 
 static void
-dhcp_handle(int fd, bool proxy_port, const uint8_t *buf, size_t n,
+dhcp_handle(int fd, void *arg, const uint8_t *buf, size_t n,
     const struct udp_from *from)
 {
+	bool			 proxy_port = arg != NULL;
 	struct dhcp_srv_in	 in;
 	struct dhcp_ifaddr	 ifa;
 	struct dhcp_held	*h;
@@ -455,24 +456,9 @@ dhcp_handle(int fd, bool proxy_port, const uint8_t *buf, size_t n,
 static void
 dhcp_read(int fd, void *arg)
 {
-	static uint8_t		 bufs[UDP_BATCH][DHCP_MAX_LEN];
-	struct udp_msg		 m[UDP_BATCH];
-	int			 i, n, turns;
+	static uint8_t	bufs[UDP_BATCH][DHCP_MAX_LEN];
 
-	for (i = 0; i < UDP_BATCH; i++) {
-		m[i].buf = bufs[i];
-		m[i].cap = sizeof(bufs[i]);
-	}
-	/* Up to 512 a turn: a backlog that built up during a sync. */
-	for (turns = 0; turns < 16; turns++) {
-		if ((n = udp_recv_many(fd, m, UDP_BATCH)) <= 0)
-			return;
-		for (i = 0; i < n; i++)
-			dhcp_handle(fd, arg != NULL, m[i].buf, m[i].len,
-			    &m[i].from);
-		if (n < UDP_BATCH)
-			return;
-	}
+	udp_drain(fd, &bufs[0][0], DHCP_MAX_LEN, dhcp_handle, arg);
 }
 
 /* ---------- other DHCP servers on our LAN ---------- */

@@ -205,21 +205,31 @@ explain_parse(struct arena *a, int argc, char *const argv[],
 		    explain_packet(a, argv[i] + 8, req, err) == -1))
 			return -1;
 	for (i = 0; i < argc; i++) {
-		const char	*eq = strchr(argv[i], '=');
+		const char	*val;
 		char		 key[32];
-		size_t		 klen;
 
-		if (eq == NULL || (klen = (size_t)(eq - argv[i])) == 0 ||
-		    klen >= sizeof(key)) {
-			fprintf(err, "pxed: --explain: \"%s\" is not "
-			    "KEY=VALUE\n", argv[i]);
-			return -1;
-		}
-		memcpy(key, argv[i], klen);
-		key[klen] = '\0';
-		if (explain_word(a, key, eq + 1, req, server, ip, err) == -1)
+		if (explain_key(argv[i], key, sizeof(key), &val, err) == -1 ||
+		    explain_word(a, key, val, req, server, ip, err) == -1)
 			return -1;
 	}
+	return 0;
+}
+
+int
+explain_key(const char *word, char *key, size_t cap, const char **val,
+    FILE *err)
+{
+	const char	*eq = strchr(word, '=');
+	size_t		 klen;
+
+	if (eq == NULL || (klen = (size_t)(eq - word)) == 0 || klen >= cap) {
+		fprintf(err, "pxed: --explain: \"%s\" is not KEY=VALUE\n",
+		    word);
+		return -1;
+	}
+	memcpy(key, word, klen);
+	key[klen] = '\0';
+	*val = eq + 1;
 	return 0;
 }
 

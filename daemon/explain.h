@@ -37,6 +37,9 @@ int	explain_arch_code(const char *val, uint16_t *code, FILE *err);
 int	explain_optword(struct arena *a, const char *key, const char *val,
 	    unsigned long max, unsigned long *code, const uint8_t **data,
 	    size_t *len, FILE *err);
+/* Split a KEY=VALUE word: key into key[cap], *val after the "=". */
+int	explain_key(const char *word, char *key, size_t cap, const char **val,
+	    FILE *err);
 /* Read a captured packet: its length, or -1 after printing why. */
 ssize_t	explain_read(const char *path, uint8_t *buf, size_t cap, FILE *err);
 

@@ -458,7 +458,6 @@ explain6_parse(struct explain6 *x, struct arena *a, int argc,
 {
 	const char	*v;
 	char		 key[32];
-	size_t		 klen;
 	int		 i;
 
 	x->type = DHCP6_SOLICIT;
@@ -469,16 +468,8 @@ explain6_parse(struct explain6 *x, struct arena *a, int argc,
 		    explain6_packet(x, v, err) == -1)
 			return -1;
 	for (i = 0; i < argc; i++) {
-		if ((v = strchr(argv[i], '=')) == NULL ||
-		    (klen = (size_t)(v - argv[i])) == 0 ||
-		    klen >= sizeof(key)) {
-			fprintf(err, "pxed: --explain: \"%s\" is not "
-			    "KEY=VALUE\n", argv[i]);
-			return -1;
-		}
-		memcpy(key, argv[i], klen);
-		key[klen] = '\0';
-		if (explain6_word(x, a, key, v + 1, err) == -1)
+		if (explain_key(argv[i], key, sizeof(key), &v, err) == -1 ||
+		    explain6_word(x, a, key, v, err) == -1)
 			return -1;
 	}
 	if (explain6_defaults(x, err) == -1)

@@ -509,3 +509,23 @@ udp_from_port(const struct udp_from *from)
 		return 0;
 	return port;
 }
+
+void
+udp_drain(int fd, uint8_t *bufs, size_t cap, udp_datagram_fn fn, void *arg)
+{
+	struct udp_msg	m[UDP_BATCH];
+	int		i, n, turns;
+
+	for (i = 0; i < UDP_BATCH; i++) {
+		m[i].buf = bufs + (size_t)i * cap;
+		m[i].cap = cap;
+	}
+	for (turns = 0; turns < 16; turns++) {
+		if ((n = udp_recv_many(fd, m, UDP_BATCH)) <= 0)
+			return;
+		for (i = 0; i < n; i++)
+			fn(fd, arg, m[i].buf, m[i].len, &m[i].from);
+		if (n < UDP_BATCH)
+			return;
+	}
+}

@@ -62,6 +62,17 @@ int	udp_socket(int family, uint16_t port, int bufsize);
 ssize_t	udp_recv(int fd, void *buf, size_t len, struct udp_from *from);
 /* Up to n (<= UDP_BATCH) datagrams with one recvmmsg(); 0 when none. */
 int	udp_recv_many(int fd, struct udp_msg *m, int n);
+/* One datagram read by udp_drain(); arg is the caller's. */
+typedef void	(*udp_datagram_fn)(int fd, void *arg, const uint8_t *buf,
+		    size_t len, const struct udp_from *from);
+/*
+ * Read what is waiting on fd, UDP_BATCH datagrams per recvmmsg() into
+ * bufs (UDP_BATCH buffers of cap bytes, one after the other), at most 16
+ * batches a turn (a backlog that built up during a sync), and call fn for
+ * each datagram.
+ */
+void	udp_drain(int fd, uint8_t *bufs, size_t cap, udp_datagram_fn fn,
+	    void *arg);
 /* Send n (<= UDP_BATCH) datagrams with one sendmmsg(); how many left. */
 int	udp_send_many(int fd, const struct udp_out *o, int n);
 /*
