@@ -154,11 +154,6 @@ EOC
 	wait_for 5 udp_bound "$P-oth" 67 && kill -0 "$UDPID" 2>/dev/null ||
 	    { cat "$T/udhcpd.log"; exit 99; }
 }
-stop_udhcpd() {
-	kill "$UDPID" 2>/dev/null
-	wait "$UDPID" 2>/dev/null
-	pids_forget "$UDPID"
-}
 
 # ---------- the boot harness ----------
 # served_to FILE ADDRESS-REGEX: FILE was sent to a client address matching.
@@ -389,6 +384,6 @@ check "$C: OVMF's PXE got the proxy OFFER with ipxe.efi" grep -Eq \
 check "$C: ipxe.efi went to an address from udhcpd's range" \
     served_to ipxe.efi "$UDHCPD_RANGE"
 pxed_stop
-stop_udhcpd
+pid_stop "$UDPID"
 
 pxed_test_done

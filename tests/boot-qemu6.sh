@@ -82,11 +82,6 @@ start_ra() {
 	wait_log "$T/ra.log" "router advertisement on fd86::" 5 ||
 	    { cat "$T/ra.out"; exit 99; }
 }
-stop_pid() {
-	kill "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	pids_forget "$1"
-}
 
 # write_conf CASE server|proxy [dual]: $T/CASE.conf, rules in $T/CASE.d.
 write_conf() {
@@ -354,7 +349,7 @@ check "$C: iPXE's Information-request got the script URL" \
     "$LOG"
 check "$C: the marker came over IPv6" marker_over_v6
 pxed_stop
-stop_pid $KEAPID
-stop_pid $RAPID
+pid_stop $KEAPID
+pid_stop $RAPID
 
 pxed_test_done

@@ -13,13 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 pxed_need busybox dhclient perfdhcp python3
 pxed_net_init lan srv cli cl2 sta rel oth
-kill_dhclients() {
-	for f in "$T"/dhc*.pid; do
-		[ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null
-	done
-	return 0
-}
-pxed_at_exit kill_dhclients
+pxed_at_exit 'kill_pidfiles "$T"/dhc*.pid'
 SRV="$P-srv" CLI="$P-cli" CL2="$P-cl2" STA="$P-sta" REL="$P-rel"
 OTH="$P-oth"
 ip -n "$SRV" addr add 10.79.0.1/24 dev lan0

@@ -18,13 +18,7 @@
 . "$(dirname "$0")/lib.sh"
 pxed_need dhclient perfdhcp python3 rdisc6 curl
 pxed_net_init lan srv cli sta cl2 rel
-kill_dhclients() {
-	for f in "$T"/dhc*.pid; do
-		[ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null
-	done
-	return 0
-}
-pxed_at_exit kill_dhclients
+pxed_at_exit 'kill_pidfiles "$T"/dhc*.pid'
 SRV="$P-srv" CLI="$P-cli" STA="$P-sta" CL2="$P-cl2" REL="$P-rel"
 ip -n "$STA" link set lan0 address 02:00:00:00:00:50
 ip -n "$SRV" addr add fd77::1/64 dev lan0 nodad

@@ -39,6 +39,8 @@
 #                            then SIGKILL) until it exits, forget it;
 #                            returns its exit status.
 #   pids_forget PID          drop PID from PIDS (it has been waited for).
+#   pid_stop PID             kill, reap and forget a process it started.
+#   kill_pidfiles FILE...    SIGTERM the pids in these files (dhclient's).
 #   ok / not_ok / check DESC CMD... / pxed_test_done   results; the last
 #                            prints "N passed, N failed" (.ci/run adds
 #                            those up) and fails if anything did.
@@ -212,6 +214,23 @@ udp_bound() {
 pxed_test_done() {
 	echo "$PASSES passed, $FAILS failed"
 	[ "$FAILS" -eq 0 ]
+}
+
+# pid_stop PID: end a process this test started, reap it, forget it.
+pid_stop() {
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	pids_forget "$1"
+}
+
+# kill_pidfiles FILE...: SIGTERM the processes named in these pidfiles
+# (dhclient's, which daemonise); for pxed_at_exit.
+kill_pidfiles() {
+	for _kp_f in "$@"; do
+		[ -s "$_kp_f" ] && kill "$(cat "$_kp_f")" 2>/dev/null
+	done
+	unset _kp_f
+	return 0
 }
 
 pids_forget() {
