@@ -78,6 +78,7 @@ struct dhcp6_if {
 static struct {
 	const struct conf	*conf;
 	bool			 up;
+	bool			 bind_failed;	/* at start: DHCPv6 off */
 	int			 fd, pfd;	/* ports 547 and 4011 */
 	uint8_t			 duid[DHCP6_IO_DUID_MAX];
 	size_t			 duid_len;
@@ -626,12 +627,17 @@ dhcp6_tick(void *arg)
 /* ---------- life cycle ---------- */
 
 static int
-dhcp6_open(uint16_t port)
+dhcp6_open(uint16_t port, bool required)
 {
 	int	fd;
 
 	if ((fd = udp_socket(AF_INET6, port, 4 * 1024 * 1024)) == -1) {
-		log_warn("dhcp6: cannot bind port %u", port);
+		if (required)
+			log_warn("dhcp6: cannot bind port %u", port);
+		else
+			log_warn("dhcp6: cannot bind port %u over IPv6 (no "
+			    "IPv6, or another DHCPv6 server has it): DHCPv6 "
+			    "off", port);
 		return -1;
 	}
 	if (ev_fd_add(fd, dhcp6_read, port == DHCP6_SERVER_PORT ? NULL :
@@ -642,18 +648,29 @@ dhcp6_open(uint16_t port)
 	return fd;
 }
 
+/*
+ * Only a server with a range6 was asked for DHCPv6 in so many words: a
+ * proxy (the default ipv6 = yes) on a host without IPv6, or beside
+ * dnsmasq or Kea holding port 547, serves IPv4 alone, as TFTP does.
+ */
 int
 dhcp6_io_init(const struct conf *conf)
 {
+	bool	required = conf->dhcp.mode == CONF_DHCP_SERVER;
+
 	X.conf = conf;
 	X.held_tail = &X.held;
+	X.bind_failed = false;
 	if (!dhcp6_srv_enabled(conf))
 		return 0;
-	if ((X.fd = dhcp6_open(DHCP6_SERVER_PORT)) == -1)
-		return -1;
-	if (conf->dhcp.mode == CONF_DHCP_PROXY && conf->dhcp.proxy_port != 0 &&
-	    (X.pfd = dhcp6_open(conf->dhcp.proxy_port)) == -1)
-		return -1;
+	if ((X.fd = dhcp6_open(DHCP6_SERVER_PORT, required)) == -1 ||
+	    (conf->dhcp.mode == CONF_DHCP_PROXY && conf->dhcp.proxy_port !=
+	    0 && (X.pfd = dhcp6_open(conf->dhcp.proxy_port, required)) ==
+	    -1)) {
+		dhcp6_io_fini();
+		X.bind_failed = true;
+		return required ? -1 : 0;
+	}
 	dhcp6_scan();
 	dhcp6_duid_load(conf);
 	X.queue.flush = dhcp6_flush;
@@ -673,7 +690,11 @@ dhcp6_io_reload(const struct conf *conf)
 {
 	X.conf = conf;
 	if (!X.up) {
-		if (dhcp6_srv_enabled(conf))
+		if (dhcp6_srv_enabled(conf) && X.bind_failed)
+			log_warnx("dhcp6: port %u could not be bound at "
+			    "start: DHCPv6 off until a restart",
+			    DHCP6_SERVER_PORT);
+		else if (dhcp6_srv_enabled(conf))
 			log_warnx("dhcp6: turning DHCPv6 on takes a restart");
 		return;
 	}

@@ -14,7 +14,9 @@
 #   proxy mode: a replayed OVMF PXEv6 Solicit gets an Advertise with option
 #   59 and no IA_NA, and no RA is sent; the URL names the static fd77::1,
 #   not a newer autoconfigured address on the same prefix (one with
-#   lifetimes, as SLAAC makes, which the kernel lists first).
+#   lifetimes, as SLAAC makes, which the kernel lists first); with port
+#   547 held by another socket a proxy starts with "DHCPv6 off" and a
+#   server with a range6 does not start.
 . "$(dirname "$0")/lib.sh"
 pxed_need dhclient perfdhcp python3 rdisc6 curl
 pxed_net_init lan srv cli sta cl2 rel
@@ -230,5 +232,25 @@ check "proxy: the URL names the static fd77::1, not the autoconfigured one" \
 check "proxy: no router advertisement by default" \
     sh -c "! grep -q '^.*ra: router advertisements' '$LOG'"
 pxed_stop
+
+# Port 547 held by another DHCPv6 server: a proxy serves IPv4 alone, a
+# server with a range6 (DHCPv6 asked for) does not start.
+ip netns exec "$SRV" python3 -c 'import socket, time
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.bind(("::", 547))
+open("'"$T"'/held547", "w").close()
+time.sleep(60)' &
+HOLD=$!
+PIDS="$PIDS $HOLD"
+wait_for 5 test -e "$T/held547" || not_ok "a socket holds port 547"
+pxed_start -n "$SRV" "$LOG" -f "$T/proxy.conf" -i lan0 -r "$T/root"
+check "proxy: port 547 taken: a warning, DHCPv6 off, pxed serves on" \
+    grep -q "dhcp6: cannot bind port 547 .*DHCPv6 off" "$LOG"
+pxed_stop
+ip netns exec "$SRV" timeout 10 "$PXED" -d -f "$T/server.conf" -i lan0 \
+    -r "$T/root" > "$T/held.log" 2>&1 && RC=0 || RC=$?
+check "server with a range6: port 547 taken stops pxed (exit $RC)" \
+    sh -c "[ $RC -ne 0 ] && grep -q 'dhcp6: cannot start' '$T/held.log'"
+pid_stop "$HOLD"
 
 pxed_test_done
