@@ -621,6 +621,8 @@ dhcp6_tick(void *arg)
 {
 	(void)arg;
 	dhcp6_scan();
+	/* Advertise holds, releases, old bindings: memory stays bounded. */
+	lease6_expire(dhcp_io_leases(), (int64_t)time(NULL));
 	ev_timer_add(&X.tick, DHCP6_IO_TICK_MS);
 }
 

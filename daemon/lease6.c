@@ -395,6 +395,45 @@ lease6_decline(struct leases *L, const struct in6_addr *a, int64_t until)
 	lease6_bind(L, a, NULL, 0, 0, NULL, LEASE_DECLINED, until, NULL);
 }
 
+/*
+ * What may go from memory (nothing goes to the journal: compaction
+ * leaves out what is not live, as for IPv4): an Advertise's address past
+ * its hold, a release, a quarantine that ended, and a binding expired
+ * LEASE6_KEEP_SECS ago (kept until then to give a returning client its
+ * address back, as lease.c keeps its expired records).
+ */
+static bool
+lease6_stale(const struct lease6 *l, int64_t now)
+{
+	switch (l->state) {
+	case LEASE_RELEASED:
+		return true;
+	case LEASE_OFFERED:
+	case LEASE_DECLINED:
+		return l->expires <= now;
+	}
+	return l->expires != LEASE_NEVER && (l->expires <= now -
+	    LEASE6_KEEP_SECS || l->state == LEASE_EXPIRED);
+}
+
+size_t
+lease6_expire(struct leases *L, int64_t now)
+{
+	struct lease6_store	*s = L->v6;
+	struct lease6		*l, *next;
+	size_t			 i, n = 0;
+
+	for (i = 0; s != NULL && i <= s->mask; i++)
+		for (l = s->byaddr[i]; l != NULL; l = next) {
+			next = l->addrnext;
+			if (lease6_stale(l, now)) {
+				lease6_unlink(s, l);
+				n++;
+			}
+		}
+	return n;
+}
+
 size_t
 lease6_count(const struct leases *L)
 {

@@ -24,6 +24,7 @@
 #define LEASE6_DUID_MAX		130	/* RFC 8415 11.1 */
 #define LEASE6_SCAN_MAX		4096	/* ranges this small: every address */
 #define LEASE6_PROBES		64	/* larger: this many hashed tries */
+#define LEASE6_KEEP_SECS	86400	/* an expired binding stays a day */
 
 struct lease6 {
 	struct in6_addr	 addr;
@@ -76,6 +77,12 @@ void		 lease6_release(struct leases *L, struct lease6 *l,
 		    int64_t now);
 void		 lease6_decline(struct leases *L, const struct in6_addr *a,
 		    int64_t until);
+/*
+ * Free the records that serve no more: Advertise holds and quarantines
+ * past their end, releases, bindings expired LEASE6_KEEP_SECS ago.  No
+ * journal line.  Returns how many went.
+ */
+size_t		 lease6_expire(struct leases *L, int64_t now);
 size_t		 lease6_count(const struct leases *L);
 void		 lease6_foreach(const struct leases *L,
 		    void (*fn)(const struct lease6 *, void *), void *arg);

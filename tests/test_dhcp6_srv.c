@@ -947,6 +947,41 @@ test_conf6(void)
 	unit_tree_free();
 }
 
+/* Solicit floods, releases and old bindings leave memory (lease6_expire). */
+static void
+test_expire6(void)
+{
+	struct m6	m;
+	unsigned	i;
+
+	setup(main_server, rules_boot);
+	for (i = 1; i <= 200; i++) {
+		m6_new(&m, DHCP6_SOLICIT, (uint8_t)i);
+		m6_ia(&m, 1, NULL);
+		CU_ASSERT_EQUAL(run(&m), DHCP6_ADVERTISE);
+	}
+	CU_ASSERT_EQUAL(lease6_count(&L), 200);
+	CU_ASSERT_EQUAL(lease6_expire(&L, T0 + DHCP6_OFFER_SECS - 1), 0);
+	CU_ASSERT_EQUAL(lease6_expire(&L, T0 + DHCP6_OFFER_SECS + 1), 200);
+	CU_ASSERT_EQUAL(lease6_count(&L), 0);
+	/* A binding stays a day past its expiry; a release goes at once. */
+	m6_new(&m, DHCP6_REQUEST, 1);
+	m6_sid(&m);
+	m6_ia(&m, 1, NULL);
+	CU_ASSERT_EQUAL_FATAL(run(&m), DHCP6_REPLY);
+	m6_new(&m, DHCP6_REQUEST, 2);
+	m6_sid(&m);
+	m6_ia(&m, 1, NULL);
+	CU_ASSERT_EQUAL_FATAL(run(&m), DHCP6_REPLY);
+	lease6_release(&L, lease6_by_id(&L, m.b + 8, 10, 1), in.now);
+	CU_ASSERT_EQUAL(lease6_expire(&L, in.now + 1), 1);
+	CU_ASSERT_EQUAL(lease6_count(&L), 1);
+	CU_ASSERT_EQUAL(lease6_expire(&L, T0 + 4000 + LEASE6_KEEP_SECS - 1),
+	    0);
+	CU_ASSERT_EQUAL(lease6_expire(&L, T0 + 4000 + LEASE6_KEEP_SECS), 1);
+	CU_ASSERT_EQUAL(lease6_count(&L), 0);
+}
+
 static int
 suite_clean(void)
 {
@@ -982,4 +1017,6 @@ test_dhcp6_srv_register(void)
 	CU_add_test(s, "option 59 only when asked (RFC 8415 21.7)", test_oro);
 	CU_add_test(s, "journal A6/R6/D6 round trip", test_journal);
 	CU_add_test(s, "range6, host ip6 and duid checks", test_conf6);
+	CU_add_test(s, "offers, releases and old bindings leave memory",
+	    test_expire6);
 }
