@@ -227,7 +227,11 @@ lease6_add(const struct in6_addr *start, uint64_t off, struct in6_addr *out)
 	}
 }
 
-/* Addresses in start..end, saturated at 2^64 - 1. */
+/*
+ * Addresses in start..end, saturated at 2^64 - 1: a range across a /64
+ * boundary but under 2^64 addresses is counted exactly, so that no
+ * start + offset lies past end.  0 when end is below start.
+ */
 static uint64_t
 lease6_span(const struct conf_range6 *r)
 {
@@ -235,9 +239,21 @@ lease6_span(const struct conf_range6 *r)
 
 	lease6_split(&r->start, &shi, &slo);
 	lease6_split(&r->end, &ehi, &elo);
-	if (ehi != shi || elo - slo == UINT64_MAX)
-		return UINT64_MAX;
-	return elo - slo + 1;
+	if (ehi < shi || (ehi == shi && elo < slo))
+		return 0;
+	/* ehi == shi, or one above it with elo < slo: under 2^64 apart. */
+	if ((ehi == shi || (ehi - shi == 1 && elo < slo)) &&
+	    elo - slo != UINT64_MAX)
+		return elo - slo + 1;
+	return UINT64_MAX;
+}
+
+/* start <= a <= end, as 128-bit big-endian numbers. */
+static bool
+lease6_in_range(const struct conf_range6 *r, const struct in6_addr *a)
+{
+	return memcmp(a, &r->start, sizeof(*a)) >= 0 &&
+	    memcmp(a, &r->end, sizeof(*a)) <= 0;
 }
 
 static bool
@@ -245,6 +261,8 @@ lease6_usable(const struct leases *L, const struct conf *conf,
     const struct conf_range6 *r, const struct in6_addr *a,
     const uint8_t *duid, size_t len, uint32_t iaid, int64_t now)
 {
+	if (!lease6_in_range(r, a))
+		return false;
 	/* RFC 4291 2.6.1: the Subnet-Router anycast address. */
 	if (memcmp(a, &r->prefix, sizeof(*a)) == 0)
 		return false;
@@ -260,6 +278,8 @@ lease6_alloc(const struct leases *L, const struct conf *conf,
 {
 	uint64_t	span = lease6_span(r), h, first, k, off;
 
+	if (span == 0)
+		return -1;
 	h = hash_update(hash_update(HASH_INIT, duid, len), &iaid,
 	    sizeof(iaid));
 	first = (uint64_t)hash_final(h) % span;

@@ -982,6 +982,52 @@ test_expire6(void)
 	CU_ASSERT_EQUAL(lease6_count(&L), 0);
 }
 
+/* Every allocated address in start..end, for a range across a /64. */
+static void
+check_alloc_bounds(const char *start, const char *end, unsigned want)
+{
+	struct conf_range6	r;
+	struct in6_addr		a;
+	uint8_t			duid[4] = { 0, 4, 0, 0 };
+	unsigned		i, got = 0;
+
+	memset(&r, 0, sizeof(r));
+	inet_pton(AF_INET6, "2001:db8:2::", &r.prefix);
+	r.plen = 48;
+	inet_pton(AF_INET6, start, &r.start);
+	inet_pton(AF_INET6, end, &r.end);
+	for (i = 0; i < 300; i++) {
+		duid[2] = (uint8_t)(i >> 8);
+		duid[3] = (uint8_t)i;
+		if (lease6_alloc(&L, conf, &r, duid, sizeof(duid), 1, T0,
+		    &a) == -1)
+			continue;
+		got++;
+		CU_ASSERT(memcmp(&a, &r.start, 16) >= 0);
+		CU_ASSERT(memcmp(&a, &r.end, 16) <= 0);
+		lease6_bind(&L, &a, duid, sizeof(duid), 1, NULL, LEASE_OFFERED,
+		    T0 + 60, NULL);
+	}
+	CU_ASSERT_EQUAL(got, want);
+}
+
+/* range6 bounds: start <= a <= end, across a /64 and wider than 2^64. */
+static void
+test_range6_bounds(void)
+{
+	setup(main_server, rules_boot);
+	/* 32 addresses across 2001:db8:2::/64 and 2001:db8:2:1::/64. */
+	check_alloc_bounds("2001:db8:2:0:ffff:ffff:ffff:fff0",
+	    "2001:db8:2:1::f", 32);
+	lease_fini(&L);
+	lease_init(&L);
+	/* More than 2^64: hashed probes, all below end. */
+	check_alloc_bounds("2001:db8:2:0:8000::", "2001:db8:2:1:7fff::", 300);
+	lease_fini(&L);
+	lease_init(&L);
+	check_alloc_bounds("2001:db8:2:1::", "2001:db8:2::", 0);
+}
+
 static int
 suite_clean(void)
 {
@@ -1019,4 +1065,6 @@ test_dhcp6_srv_register(void)
 	CU_add_test(s, "range6, host ip6 and duid checks", test_conf6);
 	CU_add_test(s, "offers, releases and old bindings leave memory",
 	    test_expire6);
+	CU_add_test(s, "range6 bounds across a /64 and past 2^64",
+	    test_range6_bounds);
 }
