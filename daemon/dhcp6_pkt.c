@@ -29,6 +29,8 @@ static const char *const dhcp6_perr_names[DHCP6_PERR_MAX] = {
 	[DHCP6_PNORELAYMSG] = "a Relay-Forward without a Relay-Message",
 	[DHCP6_PBADIA] = "a malformed IA option",
 	[DHCP6_PTOOMANY] = "too many options",
+	[DHCP6_PBADDUID] = "a Client or Server Identifier not of 3 to 130 "
+	    "octets (RFC 8415 11.1)",
 };
 
 static const char *const dhcp6_type_names[] = {
@@ -141,6 +143,10 @@ dhcp6_client_opts(const uint8_t *p, size_t left, struct dhcp6_msg *m)
 		if (m->nopt == DHCP6_MAX_OPTS)
 			return DHCP6_PTOOMANY;
 		m->opt[m->nopt++] = o;
+		/* RFC 8415 11.1: a DUID is a 2-octet type and 1 to 128 more. */
+		if ((o.code == D6O_CLIENTID || o.code == D6O_SERVERID) &&
+		    (o.len < DHCP6_DUID_MIN || o.len > DHCP6_DUID_MAX))
+			return DHCP6_PBADDUID;
 		if ((o.code == D6O_IA_NA || o.code == D6O_IA_TA) &&
 		    (e = dhcp6_ia(&o, m)) != DHCP6_POK)
 			return e;

@@ -25,6 +25,8 @@
 #define DHCP6_MAX_OPTS		64	/* options of the client's message */
 #define DHCP6_MAX_IA		8	/* IA_NA/IA_TA options read */
 #define DHCP6_MAX_IAADDR	4	/* addresses read per IA */
+#define DHCP6_DUID_MIN		3	/* RFC 8415 11.1: type and one octet */
+#define DHCP6_DUID_MAX		130	/* type and 128 octets */
 
 /* Why a packet was rejected: tests assert these. */
 enum dhcp6_perr {
@@ -36,6 +38,7 @@ enum dhcp6_perr {
 	DHCP6_PNORELAYMSG,	/* a Relay-Forward without a Relay-Message */
 	DHCP6_PBADIA,		/* an IA or IA address shorter than its fields */
 	DHCP6_PTOOMANY,		/* more than DHCP6_MAX_OPTS options */
+	DHCP6_PBADDUID,		/* a Client or Server ID not 3..130 long */
 	DHCP6_PERR_MAX
 };
 

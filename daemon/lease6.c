@@ -316,6 +316,8 @@ lease6_line(const struct lease6 *l, char *buf, size_t len)
 		n = snprintf(buf, len, "R6 %s\n", a);
 	else if (l->state == LEASE_DECLINED)
 		n = snprintf(buf, len, "D6 %s %" PRId64 "\n", a, l->expires);
+	else if (l->duidlen == 0)
+		return 0;	/* an A6 line needs the client's DUID */
 	else {
 		lease_hex(d, l->duid, l->duidlen);
 		if (l->has_mac)

@@ -247,6 +247,37 @@ test_malformed(void)
 	    "a malformed IA option");
 }
 
+/* RFC 8415 11.1, 16: a Client or Server Identifier of 3 to 130 octets. */
+static void
+test_duid_len(void)
+{
+	uint8_t			 b[512], d[DHCP6_DUID_MAX + 1];
+	struct dhcp6_msg	 m;
+	size_t			 n;
+
+	memset(b, 0, sizeof(b));
+	memset(d, 0, sizeof(d));
+	d[1] = 2;
+	b[0] = DHCP6_SOLICIT;
+	n = 4 + opt(b + 4, D6O_CLIENTID, d, 0);
+	CU_ASSERT_EQUAL(dhcp6_pkt_parse(b, n, &m), DHCP6_PBADDUID);
+	n = 4 + opt(b + 4, D6O_CLIENTID, d, 2);
+	CU_ASSERT_EQUAL(dhcp6_pkt_parse(b, n, &m), DHCP6_PBADDUID);
+	n = 4 + opt(b + 4, D6O_CLIENTID, d, 3);
+	CU_ASSERT_EQUAL(dhcp6_pkt_parse(b, n, &m), DHCP6_POK);
+	n = 4 + opt(b + 4, D6O_CLIENTID, d, DHCP6_DUID_MAX);
+	CU_ASSERT_EQUAL(dhcp6_pkt_parse(b, n, &m), DHCP6_POK);
+	n = 4 + opt(b + 4, D6O_CLIENTID, d, DHCP6_DUID_MAX + 1);
+	CU_ASSERT_EQUAL(dhcp6_pkt_parse(b, n, &m), DHCP6_PBADDUID);
+	b[0] = DHCP6_REQUEST;
+	n = 4 + opt(b + 4, D6O_CLIENTID, d, 10);
+	n += opt(b + n, D6O_SERVERID, d, 0);
+	CU_ASSERT_EQUAL(dhcp6_pkt_parse(b, n, &m), DHCP6_PBADDUID);
+	n = 4 + opt(b + 4, D6O_CLIENTID, d, 10);
+	n += opt(b + n, D6O_SERVERID, d, DHCP6_DUID_MAX + 1);
+	CU_ASSERT_EQUAL(dhcp6_pkt_parse(b, n, &m), DHCP6_PBADDUID);
+}
+
 static void
 test_build_bounds(void)
 {
@@ -385,6 +416,8 @@ test_dhcp6_pkt_register(void)
 	CU_add_test(s, "IA_NA with an address and a status", test_ia_addr);
 	CU_add_test(s, "relays in, Relay-Reply out", test_relay);
 	CU_add_test(s, "malformed, each for its reason", test_malformed);
+	CU_add_test(s, "DUIDs of 3 to 130 octets (RFC 8415 11.1)",
+	    test_duid_len);
 	CU_add_test(s, "builder bounds", test_build_bounds);
 	CU_add_test(s, "MACs from DUIDs and EUI-64", test_macs);
 }

@@ -1028,6 +1028,34 @@ test_range6_bounds(void)
 	check_alloc_bounds("2001:db8:2:1::", "2001:db8:2::", 0);
 }
 
+/* RFC 8415 11.1, 16: short DUIDs dropped; none reaches the journal. */
+static void
+test_duid6(void)
+{
+	static const uint8_t	short_duid[2] = { 0, 3 };
+	struct m6		m;
+	struct in6_addr		a;
+	FILE			*fp;
+
+	setup(main_server, rules_boot);
+	memset(&m, 0, sizeof(m));
+	m.b[0] = DHCP6_SOLICIT;
+	m.n = 4;
+	m6_opt(&m, D6O_CLIENTID, short_duid, sizeof(short_duid));
+	m6_ia(&m, 1, NULL);
+	CU_ASSERT_EQUAL(run(&m), -1);
+	CU_ASSERT_EQUAL(out.reqtype, -1);	/* counted as malformed */
+	CU_ASSERT_PTR_NOT_NULL(strstr(out.log, "11.1"));
+	CU_ASSERT_EQUAL(lease6_count(&L), 0);
+	/* An A6 line without a DUID is never written. */
+	inet_pton(AF_INET6, "2001:db8:1::105", &a);
+	lease6_bind(&L, &a, NULL, 0, 1, NULL, LEASE_ACKED, T0 + 100, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp = tmpfile());
+	CU_ASSERT_EQUAL(lease6_compact(&L, fp, T0), 0);
+	CU_ASSERT_EQUAL(ftell(fp), 0);
+	fclose(fp);
+}
+
 static int
 suite_clean(void)
 {
@@ -1067,4 +1095,6 @@ test_dhcp6_srv_register(void)
 	    test_expire6);
 	CU_add_test(s, "range6 bounds across a /64 and past 2^64",
 	    test_range6_bounds);
+	CU_add_test(s, "DUIDs outside 3..130 octets dropped (RFC 8415 11.1)",
+	    test_duid6);
 }
