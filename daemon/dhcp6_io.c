@@ -574,7 +574,7 @@ dhcp6_handle(int fd, void *arg, const uint8_t *buf, size_t n,
 	}
 	memset(&in, 0, sizeof(in));
 	in.conf = X.conf;
-	in.leases = dhcp_io_leases();
+	in.leases = commit_store();	/* NULL: the lease file is not open */
 	in.now = (int64_t)time(NULL);
 	in.duid = X.duid;
 	in.duid_len = X.duid_len;
@@ -600,7 +600,11 @@ dhcp6_handle(int fd, void *arg, const uint8_t *buf, size_t n,
 	memset(&h->local, 0, sizeof(h->local));
 	if (in.unicast)
 		h->local = from->local;	/* answer from where it was sent */
-	if (h->out.durable && commit_store() != NULL)
+	if (h->out.durable && commit_store() == NULL) {
+		/* Never bind an address that no journal holds. */
+		X.st.dropped_sync++;
+		free(h);
+	} else if (h->out.durable)
 		dhcp6_hold(h);
 	else {
 		dhcp6_send(h);

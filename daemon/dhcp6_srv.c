@@ -698,6 +698,9 @@ dhcp6_server(struct dhcp6_tx *t)
 
 	if (t->in->proxy_port)
 		return dhcp6_proxy(t);
+	/* As for IPv4: no binding is given that no journal would keep. */
+	if (t->in->leases == NULL)
+		return dhcp6_none(t, "the lease file is not open");
 	switch (t->m.type) {
 	case DHCP6_SOLICIT:
 		/* RFC 8415 18.3.1: Rapid Commit only when allowed here. */

@@ -33,7 +33,7 @@
 
 struct dhcp6_srv_in {
 	const struct conf	*conf;
-	struct leases		*leases;
+	struct leases		*leases;	/* NULL: not open, server mute */
 	int64_t			 now;		/* wall seconds */
 	const uint8_t		*duid;		/* the server's DUID */
 	size_t			 duid_len;

@@ -1056,6 +1056,28 @@ test_duid6(void)
 	fclose(fp);
 }
 
+/* Server mode answers nothing while the lease file is not open. */
+static void
+test_no_store(void)
+{
+	struct m6	m;
+
+	setup(main_server, rules_boot);
+	in.leases = NULL;
+	m6_new(&m, DHCP6_SOLICIT, 3);
+	m6_ia(&m, 1, NULL);
+	CU_ASSERT_EQUAL(run(&m), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out.log, "lease file is not open"));
+	m6_new(&m, DHCP6_REQUEST, 3);
+	m6_sid(&m);
+	m6_ia(&m, 1, NULL);
+	CU_ASSERT_EQUAL(run(&m), -1);
+	CU_ASSERT_FALSE(out.durable);
+	in.leases = &L;
+	CU_ASSERT_EQUAL(run(&m), DHCP6_REPLY);
+	CU_ASSERT_TRUE(out.durable);
+}
+
 static int
 suite_clean(void)
 {
@@ -1097,4 +1119,6 @@ test_dhcp6_srv_register(void)
 	    test_range6_bounds);
 	CU_add_test(s, "DUIDs outside 3..130 octets dropped (RFC 8415 11.1)",
 	    test_duid6);
+	CU_add_test(s, "no reply in server mode without a lease file",
+	    test_no_store);
 }
