@@ -501,15 +501,20 @@ dhcp6_given(const struct dhcp6_srv_out *o)
 {
 	struct dhcp6_msg	m;
 	struct netaddr		a;
+	size_t			i;
 
 	memset(&a, 0, sizeof(a));
-	if (o->type == DHCP6_REPLY && o->len > 0 &&
-	    o->buf[0] == DHCP6_REPLY &&
-	    dhcp6_pkt_parse(o->buf, o->len, &m) == DHCP6_POK &&
-	    m.nia > 0 && m.ia[0].naddr > 0 && m.ia[0].addr[0].valid > 0) {
-		a.family = AF_INET6;
-		a.u.v6 = m.ia[0].addr[0].addr;
-	}
+	if (o->type != DHCP6_REPLY || o->len == 0 ||
+	    o->buf[0] != DHCP6_REPLY ||
+	    dhcp6_pkt_parse(o->buf, o->len, &m) != DHCP6_POK)
+		return a;
+	/* The first IA with an address (an IA_PD may come first). */
+	for (i = 0; i < m.nia; i++)
+		if (m.ia[i].naddr > 0 && m.ia[i].addr[0].valid > 0) {
+			a.family = AF_INET6;
+			a.u.v6 = m.ia[i].addr[0].addr;
+			break;
+		}
 	return a;
 }
 

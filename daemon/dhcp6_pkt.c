@@ -6,7 +6,7 @@
  *                   │                   its Relay-Message is the next
  *                   no                  layer (at most HOP_COUNT_LIMIT)
  *                   v
- *   client message: type, xid, options (indexed), IA_NA/IA_TA unpacked
+ *   client message: type, xid, options (indexed), IA_NA/TA/PD unpacked
  *
  * Every option is walked with a cursor and the bytes left in its area;
  * the bound is checked before every read.  IA options are checked down
@@ -70,22 +70,23 @@ dhcp6_next(const uint8_t **p, size_t *left, struct dhcp6_opt *o)
 	return 1;
 }
 
+/* Whether the options of an area (an IA address's, prefix's) all fit. */
+static bool
+dhcp6_subopts_ok(const uint8_t *p, size_t left)
+{
+	struct dhcp6_opt	sub;
+	int			r;
+
+	while ((r = dhcp6_next(&p, &left, &sub)) == 1)
+		;
+	return r == 0;
+}
+
 /* RFC 8415 21.6: an IA Address, with its own options (a status code). */
 static enum dhcp6_perr
 dhcp6_iaaddr(const struct dhcp6_opt *o, struct dhcp6_ia *ia)
 {
-	struct dhcp6_opt	 sub;
-	const uint8_t		*p;
-	size_t			 left;
-	int			 r;
-
-	if (o->len < 24)
-		return DHCP6_PBADIA;
-	p = o->data + 24;
-	left = o->len - 24;
-	while ((r = dhcp6_next(&p, &left, &sub)) == 1)
-		;
-	if (r == -1)
+	if (o->len < 24 || !dhcp6_subopts_ok(o->data + 24, o->len - 24))
 		return DHCP6_PBADIA;
 	if (ia->naddr < DHCP6_MAX_IAADDR) {
 		struct dhcp6_iaaddr	*a = &ia->addr[ia->naddr++];
@@ -97,7 +98,19 @@ dhcp6_iaaddr(const struct dhcp6_opt *o, struct dhcp6_ia *ia)
 	return DHCP6_POK;
 }
 
-/* RFC 8415 21.4, 21.5: IA_NA (IAID, T1, T2) and IA_TA (IAID). */
+/* RFC 8415 21.22: an IA Prefix: lifetimes, length, prefix, options. */
+static enum dhcp6_perr
+dhcp6_iaprefix(const struct dhcp6_opt *o)
+{
+	return o->len < 25 || !dhcp6_subopts_ok(o->data + 25, o->len - 25) ?
+	    DHCP6_PBADIA : DHCP6_POK;
+}
+
+/*
+ * RFC 8415 21.4, 21.5, 21.21: IA_NA and IA_PD (IAID, T1, T2), IA_TA
+ * (IAID).  An IA_PD's prefixes are checked, not kept: pxed delegates
+ * none.
+ */
 static enum dhcp6_perr
 dhcp6_ia(const struct dhcp6_opt *o, struct dhcp6_msg *m)
 {
@@ -108,21 +121,24 @@ dhcp6_ia(const struct dhcp6_opt *o, struct dhcp6_msg *m)
 	enum dhcp6_perr		 e;
 	int			 r;
 
-	fixed = o->code == D6O_IA_NA ? 12 : 4;
+	fixed = o->code == D6O_IA_TA ? 4 : 12;
 	if (o->len < fixed)
 		return DHCP6_PBADIA;
 	memset(&ia, 0, sizeof(ia));
 	ia.type = o->code;
 	ia.iaid = wire_get32(o->data);
-	if (o->code == D6O_IA_NA) {
+	if (o->code != D6O_IA_TA) {
 		ia.t1 = wire_get32(o->data + 4);
 		ia.t2 = wire_get32(o->data + 8);
 	}
 	p = o->data + fixed;
 	left = o->len - fixed;
 	while ((r = dhcp6_next(&p, &left, &sub)) == 1)
-		if (sub.code == D6O_IAADDR &&
+		if (o->code != D6O_IA_PD && sub.code == D6O_IAADDR &&
 		    (e = dhcp6_iaaddr(&sub, &ia)) != DHCP6_POK)
+			return e;
+		else if (o->code == D6O_IA_PD && sub.code == D6O_IAPREFIX &&
+		    (e = dhcp6_iaprefix(&sub)) != DHCP6_POK)
 			return e;
 	if (r == -1)
 		return DHCP6_PBADIA;
@@ -147,7 +163,8 @@ dhcp6_client_opts(const uint8_t *p, size_t left, struct dhcp6_msg *m)
 		if ((o.code == D6O_CLIENTID || o.code == D6O_SERVERID) &&
 		    (o.len < DHCP6_DUID_MIN || o.len > DHCP6_DUID_MAX))
 			return DHCP6_PBADDUID;
-		if ((o.code == D6O_IA_NA || o.code == D6O_IA_TA) &&
+		if ((o.code == D6O_IA_NA || o.code == D6O_IA_TA ||
+		    o.code == D6O_IA_PD) &&
 		    (e = dhcp6_ia(&o, m)) != DHCP6_POK)
 			return e;
 	}

@@ -23,7 +23,7 @@
 #define DHCP6_OPT_HDR_LEN	4	/* option-code, option-len */
 #define DHCP6_MAX_LEN		8192	/* what pxed reads of a datagram */
 #define DHCP6_MAX_OPTS		64	/* options of the client's message */
-#define DHCP6_MAX_IA		8	/* IA_NA/IA_TA options read */
+#define DHCP6_MAX_IA		8	/* IA_NA/TA/PD options read */
 #define DHCP6_MAX_IAADDR	4	/* addresses read per IA */
 #define DHCP6_DUID_MIN		3	/* RFC 8415 11.1: type and one octet */
 #define DHCP6_DUID_MAX		130	/* type and 128 octets */
@@ -54,9 +54,12 @@ struct dhcp6_iaaddr {
 	uint32_t	 preferred, valid;
 };
 
-/* RFC 8415 21.4 and 21.5: an IA_NA (or IA_TA, whose t1 and t2 are 0). */
+/*
+ * RFC 8415 21.4, 21.5, 21.21: an IA_NA, IA_TA (t1 and t2 0) or IA_PD
+ * (no addresses: its prefixes are not kept).
+ */
 struct dhcp6_ia {
-	uint16_t		 type;		/* D6O_IA_NA or D6O_IA_TA */
+	uint16_t		 type;		/* D6O_IA_NA, _TA or _PD */
 	uint32_t		 iaid, t1, t2;
 	struct dhcp6_iaaddr	 addr[DHCP6_MAX_IAADDR];
 	size_t			 naddr;

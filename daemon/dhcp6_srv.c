@@ -255,7 +255,8 @@ dhcp6_put_ia(struct dhcp6_tx *t, const struct dhcp6_ia *ia,
 	}
 	mark = dhcp6_pkt_out_begin(&t->o, ia->type);
 	dhcp6_pkt_out_u32(&t->o, ia->iaid);
-	if (ia->type == D6O_IA_NA) {
+	/* An IA_PD gets no prefix here: its T1 and T2 are 0 (21.21). */
+	if (ia->type != D6O_IA_TA) {
 		dhcp6_pkt_out_u32(&t->o, (uint32_t)((uint64_t)pref *
 		    c->dhcp.t1_pct / 100));
 		dhcp6_pkt_out_u32(&t->o, (uint32_t)((uint64_t)pref *
@@ -530,6 +531,10 @@ dhcp6_assign(struct dhcp6_tx *t, const struct dhcp6_ia *ia, bool commit)
 	if (ia->type == D6O_IA_TA)
 		return dhcp6_put_ia(t, ia, NULL, false, DHCP6_NO_ADDRS_AVAIL,
 		    "temporary addresses are not served");
+	/* RFC 8415 18.3.9, 18.3.2: each IA_PD back with NoPrefixAvail. */
+	if (ia->type == D6O_IA_PD)
+		return dhcp6_put_ia(t, ia, NULL, false, DHCP6_NO_PREFIX_AVAIL,
+		    "prefixes are not delegated");
 	/* RFC 8415 18.3.2: an address not for this link: NotOnLink. */
 	for (k = 0; commit && k < ia->naddr; k++)
 		if (!dhcp6_on_link(t, &ia->addr[k].addr))
@@ -583,6 +588,10 @@ dhcp6_extend(struct dhcp6_tx *t, const struct dhcp6_ia *ia, bool rebind)
 				    ia->iaid);
 	struct in6_addr		 a;
 
+	/* RFC 8415 18.3.4, 18.3.5: no prefix was delegated: NoBinding. */
+	if (ia->type == D6O_IA_PD)
+		return dhcp6_put_ia(t, ia, NULL, false, DHCP6_NO_BINDING,
+		    "no binding");
 	if (l != NULL && (l->state == LEASE_ACKED ||
 	    l->state == LEASE_OFFERED) && dhcp6_on_link(t, &l->addr)) {
 		a = l->addr;

@@ -247,6 +247,39 @@ test_malformed(void)
 	    "a malformed IA option");
 }
 
+/* RFC 8415 21.21, 21.22: IA_PD and its IA Prefix options. */
+static void
+test_ia_pd(void)
+{
+	uint8_t			 b[128], pd[12 + 29];
+	struct dhcp6_msg	 m;
+	size_t			 n;
+
+	memset(b, 0, sizeof(b));
+	memset(pd, 0, sizeof(pd));
+	b[0] = DHCP6_SOLICIT;
+	pd[3] = 9;
+	pd[7] = 100;
+	pd[11] = 200;
+	pd[13] = D6O_IAPREFIX;
+	pd[15] = 25;
+	pd[16 + 8] = 56;
+	n = 4 + opt(b + 4, D6O_IA_PD, pd, sizeof(pd));
+	CU_ASSERT_EQUAL_FATAL(dhcp6_pkt_parse(b, n, &m), DHCP6_POK);
+	CU_ASSERT_EQUAL_FATAL(m.nia, 1);
+	CU_ASSERT_EQUAL(m.ia[0].type, D6O_IA_PD);
+	CU_ASSERT_EQUAL(m.ia[0].iaid, 9);
+	CU_ASSERT_EQUAL(m.ia[0].t1, 100);
+	CU_ASSERT_EQUAL(m.ia[0].t2, 200);
+	CU_ASSERT_EQUAL(m.ia[0].naddr, 0);
+	/* An IA Prefix shorter than its 25 octets; an IA_PD under 12. */
+	pd[15] = 24;
+	n = 4 + opt(b + 4, D6O_IA_PD, pd, 12 + 28);
+	CU_ASSERT_EQUAL(dhcp6_pkt_parse(b, n, &m), DHCP6_PBADIA);
+	n = 4 + opt(b + 4, D6O_IA_PD, pd, 8);
+	CU_ASSERT_EQUAL(dhcp6_pkt_parse(b, n, &m), DHCP6_PBADIA);
+}
+
 /* RFC 8415 11.1, 16: a Client or Server Identifier of 3 to 130 octets. */
 static void
 test_duid_len(void)
@@ -416,6 +449,8 @@ test_dhcp6_pkt_register(void)
 	CU_add_test(s, "IA_NA with an address and a status", test_ia_addr);
 	CU_add_test(s, "relays in, Relay-Reply out", test_relay);
 	CU_add_test(s, "malformed, each for its reason", test_malformed);
+	CU_add_test(s, "IA_PD and IA Prefix (RFC 8415 21.21, 21.22)",
+	    test_ia_pd);
 	CU_add_test(s, "DUIDs of 3 to 130 octets (RFC 8415 11.1)",
 	    test_duid_len);
 	CU_add_test(s, "builder bounds", test_build_bounds);

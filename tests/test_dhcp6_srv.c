@@ -238,11 +238,12 @@ ia_status(size_t i)
 	for (k = 0; k < rep.nopt; k++) {
 		const struct dhcp6_opt	*o = &rep.opt[k];
 
-		if (o->code != D6O_IA_NA && o->code != D6O_IA_TA)
+		if (o->code != D6O_IA_NA && o->code != D6O_IA_TA &&
+		    o->code != D6O_IA_PD)
 			continue;
 		if (seen++ != i)
 			continue;
-		for (off = o->code == D6O_IA_NA ? 12 : 4; off + 4 <= o->len;
+		for (off = o->code == D6O_IA_TA ? 4 : 12; off + 4 <= o->len;
 		    off += 4 + wire_get16(o->data + off + 2))
 			if (wire_get16(o->data + off) == D6O_STATUS_CODE)
 				return wire_get16(o->data + off + 4);
@@ -1078,6 +1079,57 @@ test_no_store(void)
 	CU_ASSERT_TRUE(out.durable);
 }
 
+/* An IA_PD with a prefix hint 2001:db8:f00::/56 (RFC 8415 21.21, 21.22). */
+static void
+m6_ia_pd(struct m6 *m, uint32_t iaid)
+{
+	uint8_t	b[12 + 29];
+
+	memset(b, 0, sizeof(b));
+	wire_put32(b, iaid);
+	wire_put16(b + 12, D6O_IAPREFIX);
+	wire_put16(b + 14, 25);
+	b[16 + 8] = 56;
+	inet_pton(AF_INET6, "2001:db8:f00::", b + 16 + 9);
+	m6_opt(m, D6O_IA_PD, b, sizeof(b));
+}
+
+/* RFC 8415 18.3.9, 18.3.2, 18.3.4: IA_PD back with NoPrefixAvail. */
+static void
+test_ia_pd(void)
+{
+	struct m6	m;
+	static const uint8_t types[] = { DHCP6_SOLICIT, DHCP6_REQUEST };
+	size_t		k;
+
+	setup(main_server, rules_boot);
+	for (k = 0; k < 2; k++) {
+		m6_new(&m, types[k], 12);
+		if (types[k] == DHCP6_REQUEST)
+			m6_sid(&m);
+		m6_ia_pd(&m, 7);
+		m6_ia(&m, 1, NULL);
+		CU_ASSERT_EQUAL(run(&m), k == 0 ? DHCP6_ADVERTISE :
+		    DHCP6_REPLY);
+		CU_ASSERT_EQUAL_FATAL(rep.nia, 2);
+		CU_ASSERT_EQUAL(rep.ia[0].type, D6O_IA_PD);
+		CU_ASSERT_EQUAL(rep.ia[0].iaid, 7);
+		CU_ASSERT_EQUAL(rep.ia[0].t1, 0);
+		CU_ASSERT_EQUAL(rep.ia[0].t2, 0);
+		CU_ASSERT_EQUAL(ia_status(0), DHCP6_NO_PREFIX_AVAIL);
+		CU_ASSERT_EQUAL(rep.ia[1].type, D6O_IA_NA);
+		CU_ASSERT_EQUAL(rep.ia[1].naddr, 1);
+		CU_ASSERT_EQUAL(ia_status(1), -1);
+	}
+	m6_new(&m, DHCP6_RENEW, 12);
+	m6_sid(&m);
+	m6_ia_pd(&m, 7);
+	CU_ASSERT_EQUAL(run(&m), DHCP6_REPLY);
+	CU_ASSERT_EQUAL_FATAL(rep.nia, 1);
+	CU_ASSERT_EQUAL(rep.ia[0].type, D6O_IA_PD);
+	CU_ASSERT_EQUAL(ia_status(0), DHCP6_NO_BINDING);
+}
+
 static int
 suite_clean(void)
 {
@@ -1121,4 +1173,6 @@ test_dhcp6_srv_register(void)
 	    test_duid6);
 	CU_add_test(s, "no reply in server mode without a lease file",
 	    test_no_store);
+	CU_add_test(s, "IA_PD: NoPrefixAvail, NoBinding (RFC 8415 18.3.9, "
+	    "18.3.2, 18.3.4)", test_ia_pd);
 }
