@@ -524,9 +524,10 @@ dhcp6_bind(struct dhcp6_tx *t, const struct dhcp6_ia *ia,
 static void
 dhcp6_assign(struct dhcp6_tx *t, const struct dhcp6_ia *ia, bool commit)
 {
-	struct in6_addr	a;
-	size_t		k;
-	char		s[INET6_ADDRSTRLEN];
+	static struct log_rate	full_rate;
+	struct in6_addr		a;
+	size_t			k;
+	char			s[INET6_ADDRSTRLEN];
 
 	if (ia->type == D6O_IA_TA)
 		return dhcp6_put_ia(t, ia, NULL, false, DHCP6_NO_ADDRS_AVAIL,
@@ -546,8 +547,8 @@ dhcp6_assign(struct dhcp6_tx *t, const struct dhcp6_ia *ia, bool commit)
 		    "no range6 for this link");
 	if (dhcp6_choose(t, ia, &a) == -1) {
 		inet_ntop(AF_INET6, &t->range->start, s, sizeof(s));
-		log_warnx("dhcp6: range6 \"%s\" (%s...) has no free address",
-		    t->range->name, s);
+		log_rated(&full_rate, LOG_WARNING, "dhcp6: range6 \"%s\" "
+		    "(%s...) has no free address", t->range->name, s);
 		return dhcp6_put_ia(t, ia, NULL, false, DHCP6_NO_ADDRS_AVAIL,
 		    "no free address");
 	}

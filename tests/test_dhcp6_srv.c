@@ -1130,6 +1130,57 @@ test_ia_pd(void)
 	CU_ASSERT_EQUAL(ia_status(0), DHCP6_NO_BINDING);
 }
 
+static unsigned	full_lines;
+static uint64_t	fake_ms;
+
+static void
+full_sink(int prio, const char *line)
+{
+	(void)prio;
+	if (strstr(line, "has no free address") != NULL)
+		full_lines++;
+}
+
+static uint64_t
+fake_clock(void)
+{
+	return fake_ms;
+}
+
+/* A full range6 under a Solicit storm: one warning a second at most. */
+static void
+test_full_rated(void)
+{
+	struct m6	m;
+	unsigned	i;
+	int		saved;
+
+	setup(main_server, rules_boot);
+	m6_new(&m, DHCP6_REQUEST, 6);
+	m6_sid(&m);
+	m6_ia(&m, 1, NULL);
+	m6_relay(&m, "2001:db8:9::1", NULL);
+	CU_ASSERT_EQUAL_FATAL(run(&m), DHCP6_REPLY);
+	fake_ms = 1000000;
+	full_lines = 0;
+	saved = log_getlevel();
+	log_setlevel(LOG_WARNING);
+	log_set_clock(fake_clock);
+	log_set_sink(full_sink);
+	for (i = 0; i < 50; i++) {
+		m6_new(&m, DHCP6_SOLICIT, (uint8_t)(20 + i));
+		m6_ia(&m, 1, NULL);
+		m6_relay(&m, "2001:db8:9::1", NULL);
+		CU_ASSERT_EQUAL(run(&m), DHCP6_ADVERTISE);
+		CU_ASSERT_EQUAL(ia_status(0), DHCP6_NO_ADDRS_AVAIL);
+	}
+	log_rate_flush(1);
+	log_set_sink(NULL);
+	log_set_clock(NULL);
+	log_setlevel(saved);
+	CU_ASSERT(full_lines >= 1 && full_lines <= 2);
+}
+
 static int
 suite_clean(void)
 {
@@ -1175,4 +1226,5 @@ test_dhcp6_srv_register(void)
 	    test_no_store);
 	CU_add_test(s, "IA_PD: NoPrefixAvail, NoBinding (RFC 8415 18.3.9, "
 	    "18.3.2, 18.3.4)", test_ia_pd);
+	CU_add_test(s, "\"no free address\" is rate-limited", test_full_rated);
 }
