@@ -350,6 +350,27 @@ dhcp6_url(struct dhcp6_tx *t, const char *server)
 		t->file[0] = '\0';	/* a cut URL is worse than none */
 }
 
+/*
+ * A URL naming the server by a link-local address (no zone in a URL a
+ * firmware takes) or by :: is of no use: option 59 is left out when
+ * the receiving interface has no other address.
+ */
+static bool
+dhcp6_server_usable(const struct dhcp6_tx *t, const char *server)
+{
+	static struct log_rate	rate;
+
+	if (!IN6_IS_ADDR_LINKLOCAL(&t->server) &&
+	    !IN6_IS_ADDR_UNSPECIFIED(&t->server))
+		return true;
+	if (strstr(t->file, server) == NULL)
+		return true;	/* the URL names another host */
+	log_rated(&rate, LOG_WARNING, "dhcp6: no global or unique local "
+	    "address on %s: boot file URL (option 59) left out",
+	    t->in->ifname != NULL ? t->in->ifname : "?");
+	return false;
+}
+
 /* RFC 5970: options 59 and 60 when asked, 16 echoed to boot clients. */
 static void
 dhcp6_put_boot(struct dhcp6_tx *t, const struct in6_addr *ip)
@@ -378,6 +399,8 @@ dhcp6_put_boot(struct dhcp6_tx *t, const struct in6_addr *ip)
 		rules_render(&bs->filename, &v, t->file, sizeof(t->file));
 	if (t->file[0] != '\0')
 		dhcp6_url(t, server);
+	if (t->file[0] != '\0' && !dhcp6_server_usable(t, server))
+		t->file[0] = '\0';
 	if (t->file[0] != '\0' && dhcp6_asked(t, D6O_BOOTFILE_URL))
 		dhcp6_pkt_out_opt(&t->o, D6O_BOOTFILE_URL, t->file,
 		    strlen(t->file));

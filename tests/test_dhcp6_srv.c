@@ -1181,6 +1181,26 @@ test_full_rated(void)
 	CU_ASSERT(full_lines >= 1 && full_lines <= 2);
 }
 
+/* Only a link-local or no server address: no option 59, a warning. */
+static void
+test_no_ll_url(void)
+{
+	struct m6	m;
+	size_t		n;
+
+	setup("dhcp {\n mode = proxy\n}\n", rules_boot);
+	for (n = 0; n < 2; n++) {
+		in.nifaddrs = n;	/* fe80::1 alone, then none */
+		m6_new(&m, DHCP6_SOLICIT, 15);
+		m6_ovmf(&m, 7, "PXEClient:Arch:00007:UNDI:003016");
+		CU_ASSERT_EQUAL(run(&m), DHCP6_ADVERTISE);
+		CU_ASSERT_PTR_NULL(dhcp6_pkt_opt(&rep, D6O_BOOTFILE_URL));
+	}
+	in.nifaddrs = 2;
+	CU_ASSERT_EQUAL(run(&m), DHCP6_ADVERTISE);
+	CU_ASSERT(opt_is(D6O_BOOTFILE_URL, "tftp://[2001:db8:1::1]/ipxe.efi"));
+}
+
 static int
 suite_clean(void)
 {
@@ -1227,4 +1247,6 @@ test_dhcp6_srv_register(void)
 	CU_add_test(s, "IA_PD: NoPrefixAvail, NoBinding (RFC 8415 18.3.9, "
 	    "18.3.2, 18.3.4)", test_ia_pd);
 	CU_add_test(s, "\"no free address\" is rate-limited", test_full_rated);
+	CU_add_test(s, "no boot URL naming a link-local or unspecified server",
+	    test_no_ll_url);
 }
