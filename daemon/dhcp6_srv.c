@@ -234,22 +234,27 @@ dhcp6_none(struct dhcp6_tx *t, const char *why)
 	t->why = why;
 }
 
+#define DHCP6_ZERO_OTHERS	1	/* the client's other addresses: 0 */
+#define DHCP6_ZERO_ALL		3	/* and the one given too */
+
 /*
  * An IA in the reply: the address given with its lifetimes (T1 and T2
- * from the preferred lifetime, RFC 8415 21.4), with zero_others the
- * client's other addresses with lifetimes 0 (18.3.4), and a status
- * inside the IA when status >= 0.
+ * from the preferred lifetime, RFC 8415 21.4), with DHCP6_ZERO_OTHERS
+ * the client's other addresses with lifetimes 0 (18.3.4), with
+ * DHCP6_ZERO_ALL the address given too, and a status inside the IA when
+ * status >= 0.
  */
 static void
 dhcp6_put_ia(struct dhcp6_tx *t, const struct dhcp6_ia *ia,
-    const struct in6_addr *a, bool zero_others, int status, const char *msg)
+    const struct in6_addr *a, unsigned zero, int status, const char *msg)
 {
 	const struct conf	*c = t->in->conf;
 	uint32_t		 pref = 0, valid = 0;
 	uint8_t			 b[24];
 	size_t			 mark, k;
+	bool			 zero_others = zero & DHCP6_ZERO_OTHERS;
 
-	if (a != NULL && t->range != NULL) {
+	if (a != NULL && t->range != NULL && zero != DHCP6_ZERO_ALL) {
 		pref = t->range->preferred;
 		valid = t->range->valid;
 	}
@@ -597,9 +602,28 @@ dhcp6_solicit_request(struct dhcp6_tx *t, bool commit, bool rapid)
 }
 
 /*
+ * Whether the client's binding may be extended: in the range, free of
+ * other clients, and no host's fixed ip6 unless the client's own host.
+ */
+static bool
+dhcp6_still_usable(const struct dhcp6_tx *t, const struct dhcp6_ia *ia,
+    const struct in6_addr *a)
+{
+	const struct conf_host	*h = t->res.host;
+	size_t			 len;
+	const uint8_t		*d = dhcp6_duid(t, &len);
+
+	if (h != NULL && memcmp(&h->ip6, a, sizeof(*a)) == 0)
+		return lease6_addr_free(t->in->leases, a, d, len, ia->iaid,
+		    t->in->now);
+	return dhcp6_usable(t, ia, a);
+}
+
+/*
  * Renew (RFC 8415 18.3.4) and Rebind (18.3.5) of one IA: a binding on
- * this link is extended; one no longer on it, or a Rebind's addresses
- * off-link, come back with lifetimes 0; no binding is NoBinding, except
+ * this link is extended; one no longer on it, out of the range or now a
+ * host's ip6, or a Rebind's addresses off-link, come back with lifetimes
+ * 0; an Advertise's address is no binding; no binding is NoBinding, except
  * that an authoritative server re-creates a free on-link one on Rebind
  * (its journal may be younger than the client's lease).
  */
@@ -616,9 +640,14 @@ dhcp6_extend(struct dhcp6_tx *t, const struct dhcp6_ia *ia, bool rebind)
 	if (ia->type == D6O_IA_PD)
 		return dhcp6_put_ia(t, ia, NULL, false, DHCP6_NO_BINDING,
 		    "no binding");
-	if (l != NULL && (l->state == LEASE_ACKED ||
-	    l->state == LEASE_OFFERED) && dhcp6_on_link(t, &l->addr)) {
+	/* 18.3.4: only a binding a Reply gave; an Advertise's is none. */
+	if (l != NULL && l->state == LEASE_ACKED &&
+	    dhcp6_on_link(t, &l->addr)) {
 		a = l->addr;
+		/* As for a Request; else the address with lifetimes 0. */
+		if (!dhcp6_still_usable(t, ia, &a))
+			return dhcp6_put_ia(t, ia, &a, DHCP6_ZERO_ALL, -1,
+			    NULL);
 		dhcp6_bind(t, ia, &a, true);
 		return dhcp6_put_ia(t, ia, &a, true, -1, NULL);
 	}

@@ -1201,6 +1201,58 @@ test_no_ll_url(void)
 	CU_ASSERT(opt_is(D6O_BOOTFILE_URL, "tftp://[2001:db8:1::1]/ipxe.efi"));
 }
 
+/* Renew (RFC 8415 18.3.4) only extends what a Request could get. */
+static void
+test_renew_checks(void)
+{
+	struct m6		m;
+	struct in6_addr		a;
+	const struct lease6	*l;
+
+	setup(main_server, rules_boot);
+	/* An Advertise's address is no binding: NoBinding, no commit. */
+	m6_new(&m, DHCP6_SOLICIT, 30);
+	m6_ia(&m, 1, NULL);
+	CU_ASSERT_EQUAL_FATAL(run(&m), DHCP6_ADVERTISE);
+	m6_new(&m, DHCP6_RENEW, 30);
+	m6_sid(&m);
+	m6_ia(&m, 1, NULL);
+	CU_ASSERT_EQUAL(run(&m), DHCP6_REPLY);
+	CU_ASSERT_EQUAL(ia_status(0), DHCP6_NO_BINDING);
+	CU_ASSERT_FALSE(out.durable);
+	l = lease6_by_id(&L, m.b + 8, 10, 1);
+	CU_ASSERT(l != NULL && l->state == LEASE_OFFERED);
+	/* A binding now outside start..end: lifetimes 0, no commit. */
+	inet_pton(AF_INET6, "2001:db8:1::50", &a);
+	lease6_bind(&L, &a, m.b + 8, 10, 1, NULL, LEASE_ACKED, in.now + 100,
+	    NULL);
+	CU_ASSERT_EQUAL(run(&m), DHCP6_REPLY);
+	CU_ASSERT(addr_is(0, "2001:db8:1::50"));
+	CU_ASSERT_EQUAL(rep.ia[0].addr[0].valid, 0);
+	CU_ASSERT_EQUAL(rep.ia[0].addr[0].preferred, 0);
+	CU_ASSERT_FALSE(out.durable);
+	CU_ASSERT_EQUAL(lease6_by_id(&L, m.b + 8, 10, 1)->expires,
+	    in.now + 100);
+	/* Now host "bymac"'s fixed ip6: lifetimes 0 as well. */
+	inet_pton(AF_INET6, "2001:db8:1::11", &a);
+	lease6_bind(&L, &a, m.b + 8, 10, 1, NULL, LEASE_ACKED, in.now + 100,
+	    NULL);
+	CU_ASSERT_EQUAL(run(&m), DHCP6_REPLY);
+	CU_ASSERT(addr_is(0, "2001:db8:1::11"));
+	CU_ASSERT_EQUAL(rep.ia[0].addr[0].valid, 0);
+	CU_ASSERT_FALSE(out.durable);
+	/* The host itself renews it. */
+	m6_new(&m, DHCP6_RENEW, 0x77);
+	m6_sid(&m);
+	m6_ia(&m, 1, NULL);
+	lease6_bind(&L, &a, m.b + 8, 10, 1, NULL, LEASE_ACKED, in.now + 100,
+	    NULL);
+	CU_ASSERT_EQUAL(run(&m), DHCP6_REPLY);
+	CU_ASSERT(addr_is(0, "2001:db8:1::11"));
+	CU_ASSERT_EQUAL(rep.ia[0].addr[0].valid, 4000);
+	CU_ASSERT_TRUE(out.durable);
+}
+
 static int
 suite_clean(void)
 {
@@ -1249,4 +1301,6 @@ test_dhcp6_srv_register(void)
 	CU_add_test(s, "\"no free address\" is rate-limited", test_full_rated);
 	CU_add_test(s, "no boot URL naming a link-local or unspecified server",
 	    test_no_ll_url);
+	CU_add_test(s, "Renew: no Advertise's address, none out of range or "
+	    "a host's (RFC 8415 18.3.4)", test_renew_checks);
 }
