@@ -145,6 +145,12 @@ client_seen_fill6(const struct rules_req *req, const uint8_t mac[6],
 {
 	const struct rules_opt	*o;
 
+	/*
+	 * Laid over what the machine's DHCPv4 said: its IPv4 address, relay
+	 * and the options the DHCPv6 message lacks stay for TFTP and HTTP.
+	 */
+	if (!client_seen_get(mac, s))
+		memset(s, 0, sizeof(*s));
 	memcpy(s->mac, mac, CLIENT_MAC_LEN);
 	o = &req->opt[D6O_CLIENT_ARCH_TYPE];
 	if (o->present)
@@ -162,8 +168,7 @@ client_seen_fill6(const struct rules_req *req, const uint8_t mac[6],
 	    o->len - 2u)
 		client_copy6(o->data + 2, wire_get16(o->data), s->uclass,
 		    &s->uclass_len, sizeof(s->uclass));
-	s->ipxe175 = false;
-	if (addr != NULL)
+	if (addr != NULL && addr->family != AF_UNSPEC)
 		s->addr = *addr;
 	s->valid = true;
 }

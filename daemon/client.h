@@ -85,7 +85,8 @@ void	client_seen_fill(const struct dhcp_msg *m, struct in_addr addr,
  * Summarise a DHCPv6 request (its rules summary, dhcp6_srv_rules_req())
  * of the machine mac given addr (unset: none yet) in DHCPv4's terms:
  * option 61 as 93, the first vendor-class-data of 16 as 60, the first
- * user-class-data of 15 as 77.
+ * user-class-data of 15 as 77; over what is known of the machine, so
+ * its DHCPv4 address, relay and options the request lacks stay.
  */
 void	client_seen_fill6(const struct rules_req *req, const uint8_t mac[6],
 	    const struct netaddr *addr, struct client_seen *s);

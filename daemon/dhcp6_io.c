@@ -532,7 +532,6 @@ dhcp6_seen(const uint8_t *buf, size_t n, const struct udp_from *from,
 		return;
 	dhcp6_srv_rules_req(&m, &from->peer.sin6.sin6_addr, &req);
 	a = dhcp6_given(o);
-	memset(&s, 0, sizeof(s));
 	client_seen_fill6(&req, o->mac, &a, &s);
 	client_seen_put(&s);
 }
@@ -594,7 +593,8 @@ dhcp6_handle(int fd, void *arg, const uint8_t *buf, size_t n,
 	in.loglevel = log_getlevel();
 	dhcp6_srv_handle(&in, buf, n, &h->out);
 	dhcp6_log(&h->out);
-	dhcp6_seen(buf, n, from, &h->out);
+	if (h->out.type >= 0)	/* only what pxed answered */
+		dhcp6_seen(buf, n, from, &h->out);
 	if (h->out.type < 0) {
 		X.st.ignored++;
 		free(h);

@@ -13,6 +13,7 @@
 
 #include "client.h"
 #include "dhcp_pkt.h"
+#include "dhcp6_proto.h"
 #include "dhcp_proto.h"
 #include "rules.h"
 #include "unit.h"
@@ -140,6 +141,51 @@ test_seen_ethernet_only(void)
 	free(m);
 }
 
+/* A DHCPv6 request lays over the DHCPv4 record, keeping what it lacks. */
+static void
+test_seen_merge6(void)
+{
+	struct dhcp_msg		*m = discover();
+	struct client_seen	 s, got;
+	struct rules_req	 req;
+	struct in_addr		 v4;
+	struct netaddr		 a6;
+	static const uint8_t	 arch6[] = { 0, 16 };
+	char			 buf[INET6_ADDRSTRLEN];
+
+	client_clear();
+	inet_pton(AF_INET, "10.1.0.50", &v4);
+	memset(&s, 0, sizeof(s));
+	client_seen_fill(m, v4, &s);
+	client_seen_put(&s);
+	/* No options, no address given: all of DHCPv4's stays. */
+	rules_req_init(&req);
+	req.family = AF_INET6;
+	memset(&a6, 0, sizeof(a6));
+	client_seen_fill6(&req, mac_a, &a6, &s);
+	client_seen_put(&s);
+	CU_ASSERT_TRUE_FATAL(client_seen_get(mac_a, &got));
+	CU_ASSERT_EQUAL(got.addr.family, AF_INET);
+	CU_ASSERT_EQUAL(got.addr.u.v4.s_addr, v4.s_addr);
+	CU_ASSERT_STRING_EQUAL(inet_ntop(AF_INET, &got.giaddr, buf,
+	    sizeof(buf)), "10.1.0.1");
+	CU_ASSERT_EQUAL(got.arch_len, 2);
+	CU_ASSERT_EQUAL(got.arch[1], 7);
+	CU_ASSERT_EQUAL(got.vendor_len, 9);
+	/* What the DHCPv6 message says replaces; the rest stays. */
+	rules_req_setopt(&req, D6O_CLIENT_ARCH_TYPE, arch6, sizeof(arch6));
+	a6.family = AF_INET6;
+	inet_pton(AF_INET6, "2001:db8::5", &a6.u.v6);
+	client_seen_fill6(&req, mac_a, &a6, &s);
+	client_seen_put(&s);
+	CU_ASSERT_TRUE_FATAL(client_seen_get(mac_a, &got));
+	CU_ASSERT_EQUAL(got.arch[1], 16);
+	CU_ASSERT_EQUAL(got.addr.family, AF_INET6);
+	CU_ASSERT_EQUAL(got.vendor_len, 9);
+	CU_ASSERT_EQUAL(got.giaddr.s_addr, m->giaddr.s_addr);
+	free(m);
+}
+
 static unsigned		expired;
 static uint32_t		expired_xid;
 
@@ -214,6 +260,8 @@ test_client_register(void)
 	CU_add_test(s, "request summary from a MAC", test_from_mac);
 	CU_add_test(s, "request summary from an address", test_from_addr);
 	CU_add_test(s, "only Ethernet is remembered", test_seen_ethernet_only);
+	CU_add_test(s, "DHCPv6 keeps the DHCPv4 record's address, relay, "
+	    "options", test_seen_merge6);
 	CU_add_test(s, "proxy offers and their follow-up", test_offers);
 	CU_add_test(s, "fetch counters for the loop guard", test_fetch);
 }
