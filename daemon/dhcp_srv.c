@@ -144,9 +144,20 @@ dhcp_reply_init(struct dhcp_tx *t, int type)
 	memcpy(o->chaddr, m->chaddr, sizeof(o->chaddr));
 	t->sid = t->in->ifaddr;
 	if (type != 0) {
+		const uint8_t	*p61;
+		size_t		 l61;
+
 		t->type53 = (uint8_t)type;
 		dhcp_pkt_out_add(o, DHO_MESSAGE_TYPE, &t->type53, 1);
 		dhcp_pkt_out_add(o, DHO_SERVER_IDENTIFIER, &t->sid, 4);
+		/*
+		 * RFC 6842 section 3 (updating RFC 2131 table 3): OFFER, ACK
+		 * and NAK MUST echo the client identifier the client sent.
+		 * Not BOOTP (type 0), which has no option 61.
+		 */
+		if ((p61 = dhcp_pkt_opt(m, DHO_CLIENT_IDENTIFIER, &l61)) !=
+		    NULL)
+			dhcp_pkt_out_add(o, DHO_CLIENT_IDENTIFIER, p61, l61);
 	}
 	t->out->type = type;
 }

@@ -1148,6 +1148,65 @@ test_bootp(void)
 	srv_teardown();
 }
 
+/*
+ * RFC 6842 section 3 (updating RFC 2131 table 3): OFFER, ACK and NAK echo
+ * the client identifier the client sent; no 61 without one, none to BOOTP.
+ */
+static void
+test_client_id(void)
+{
+	static const uint8_t	cid[] = { 0xff, 0, 0, 0, 7, 0, 1, 0, 1,
+				    0x2b, 0x1a, 0x3c, 0x4d };
+	uint8_t			mac[6];
+	struct rq		r;
+
+	srv_server("10.0.0.100", "10.0.0.199", "bootp = yes", NULL);
+	mac_of(mac, 1);
+	rq_new(&r, DHCPDISCOVER, mac, 61);
+	rq_opt(&r, DHO_CLIENT_IDENTIFIER, cid, sizeof(cid));
+	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPOFFER);
+	CU_ASSERT_TRUE(ropt_is(DHO_CLIENT_IDENTIFIER, cid, sizeof(cid)));
+	CU_ASSERT_TRUE(yiaddr_is("10.0.0.100"));
+
+	rq_new(&r, DHCPREQUEST, mac, 61);
+	rq_opt(&r, DHO_CLIENT_IDENTIFIER, cid, sizeof(cid));
+	rq_opt(&r, DHO_SERVER_IDENTIFIER, &in.ifaddr, 4);
+	rq_optip(&r, DHO_REQUESTED_ADDRESS, "10.0.0.100");
+	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPACK);
+	CU_ASSERT_TRUE(ropt_is(DHO_CLIENT_IDENTIFIER, cid, sizeof(cid)));
+
+	/* A NAK too: INIT-REBOOT for an address of another subnet. */
+	rq_new(&r, DHCPREQUEST, mac, 62);
+	rq_opt(&r, DHO_CLIENT_IDENTIFIER, cid, sizeof(cid));
+	rq_optip(&r, DHO_REQUESTED_ADDRESS, "192.168.9.9");
+	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPNAK);
+	CU_ASSERT_TRUE(ropt_is(DHO_CLIENT_IDENTIFIER, cid, sizeof(cid)));
+
+	/* An INFORM's ACK. */
+	rq_new(&r, DHCPINFORM, mac, 63);
+	rq_opt(&r, DHO_CLIENT_IDENTIFIER, cid, sizeof(cid));
+	rq_addr(&r, 12, "10.0.0.100");
+	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPACK);
+	CU_ASSERT_TRUE(ropt_is(DHO_CLIENT_IDENTIFIER, cid, sizeof(cid)));
+
+	/* Without 61 in the request, none in the reply. */
+	mac_of(mac, 2);
+	CU_ASSERT_EQUAL_FATAL(discover(2), DHCPOFFER);
+	CU_ASSERT_FALSE(ropt_has(DHO_CLIENT_IDENTIFIER));
+	CU_ASSERT_EQUAL(dora(2), inet_addr("10.0.0.101"));
+	CU_ASSERT_FALSE(ropt_has(DHO_CLIENT_IDENTIFIER));
+	CU_ASSERT_EQUAL_FATAL(request(2, "192.168.9.9", NULL, true), DHCPNAK);
+	CU_ASSERT_FALSE(ropt_has(DHO_CLIENT_IDENTIFIER));
+
+	/* BOOTP replies (RFC 6842 covers DHCP messages only): none. */
+	mac_of(mac, 3);
+	rq_new(&r, 0, mac, 64);
+	rq_opt(&r, DHO_CLIENT_IDENTIFIER, cid, sizeof(cid));
+	CU_ASSERT_EQUAL_FATAL(srv(&r), 0);
+	CU_ASSERT_FALSE(ropt_has(DHO_CLIENT_IDENTIFIER));
+	srv_teardown();
+}
+
 /* ---------- the journal ---------- */
 
 static void
@@ -2042,6 +2101,8 @@ test_dhcp_srv_register(void)
 	CU_add_test(s, "network and broadcast addresses", test_net_bcast);
 	CU_add_test(s, "relayed requests", test_relay);
 	CU_add_test(s, "BOOTP", test_bootp);
+	CU_add_test(s, "client identifier echoed (RFC 6842 3)",
+	    test_client_id);
 	CU_add_test(s, "journal across a restart", test_restart);
 	CU_add_test(s, "torn and bad journal lines", test_torn_journal);
 	CU_add_test(s, "compaction", test_compaction);
