@@ -87,6 +87,67 @@ dhcp_range_for(const struct conf *conf, struct in_addr where, int *pool)
 	return NULL;
 }
 
+/* Whether ranges a and b are on the same subnet. */
+static bool
+dhcp_same_subnet(const struct conf_range *a, const struct conf_range *b)
+{
+	return a->netmask.s_addr == b->netmask.s_addr &&
+	    dhcp_in_subnet(b->start, a);
+}
+
+/*
+ * The range addr is in, when it is on the client's subnet: its settings
+ * (router, DNS, lease time) go into the reply.  Pools are the ranges, in
+ * order.
+ */
+static void
+dhcp_range_of(struct dhcp_tx *t, uint32_t addr)
+{
+	const struct conf	*conf = t->in->conf;
+	int			 pi = lease_pool_of(t->in->leases, addr);
+
+	if (t->range == NULL || pi < 0 || (size_t)pi >= conf->dhcp.nranges ||
+	    !dhcp_same_subnet(t->range, &conf->dhcp.ranges[pi]))
+		return;
+	t->range = &conf->dhcp.ranges[pi];
+	t->pool = pi;
+}
+
+/* How many ranges share the client's subnet. */
+static size_t
+dhcp_subnet_ranges(const struct dhcp_tx *t)
+{
+	const struct conf	*conf = t->in->conf;
+	size_t			 i, n = 0;
+
+	for (i = 0; i < conf->dhcp.nranges; i++)
+		if (dhcp_same_subnet(t->range, &conf->dhcp.ranges[i]))
+			n++;
+	return n;
+}
+
+/*
+ * A free address of the client's subnet: from each of its ranges in the
+ * order of the configuration, not only from the first (RFC 2131 4.3.1
+ * allocates from the subnet's pool, whatever ranges make it up).
+ */
+static uint32_t
+dhcp_alloc(struct dhcp_tx *t)
+{
+	const struct conf	*conf = t->in->conf;
+	uint32_t		 a;
+	size_t			 i;
+
+	if ((a = lease_alloc(t->in->leases, t->pool, t->in->now)) != 0)
+		return a;
+	for (i = 0; i < conf->dhcp.nranges; i++)
+		if ((int)i != t->pool &&
+		    dhcp_same_subnet(t->range, &conf->dhcp.ranges[i]) &&
+		    (a = lease_alloc(t->in->leases, (int)i, t->in->now)) != 0)
+			return a;
+	return 0;
+}
+
 /* Whether addr may be handed out on this range's subnet. */
 static bool
 dhcp_addr_ok(const struct dhcp_tx *t, uint32_t addr)
@@ -523,7 +584,7 @@ dhcp_choose(struct dhcp_tx *t)
 		    lease_addr_free(L, a, t->id, t->idlen, false, now))
 			return a;
 	}
-	return lease_alloc(L, t->pool, now);
+	return dhcp_alloc(t);
 }
 
 static const char *
@@ -544,11 +605,13 @@ dhcp_hostname(const struct dhcp_tx *t, char *buf, size_t cap)
 static void
 dhcp_grant(struct dhcp_tx *t, uint32_t addr, int type)
 {
-	uint32_t	 secs = dhcp_lease_secs(t);
+	uint32_t	 secs;
 	int64_t		 exp;
 	char		 hn[64];
 	struct lease	*l;
 
+	dhcp_range_of(t, addr);
+	secs = dhcp_lease_secs(t);
 	if (type == 0 || type == DHCPACK) {
 		exp = type == 0 ? LEASE_NEVER : t->in->now + secs;
 		lease_bind(t->in->leases, addr, t->id, t->idlen, t->m->htype,
@@ -667,8 +730,13 @@ dhcp_server(struct dhcp_tx *t)
 		if (t->range == NULL)
 			return dhcp_none(t, "no range for this subnet");
 		if ((a = dhcp_choose(t)) == 0) {
-			log_warnx("dhcp: range \"%s\" is exhausted",
-			    t->range->name);
+			if (dhcp_subnet_ranges(t) > 1)
+				log_warnx("dhcp: range \"%s\" and the other "
+				    "ranges of its subnet are exhausted",
+				    t->range->name);
+			else
+				log_warnx("dhcp: range \"%s\" is exhausted",
+				    t->range->name);
 			return dhcp_none(t, "pool exhausted");
 		}
 		return dhcp_grant(t, a, DHCPOFFER);

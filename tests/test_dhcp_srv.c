@@ -951,6 +951,51 @@ test_exhaustion(void)
 	srv_teardown();
 }
 
+/*
+ * Several ranges on one subnet: allocation (RFC 2131 4.3.1) takes from
+ * each in turn, and the reply carries the settings of the address's range.
+ */
+static void
+test_subnet_ranges(void)
+{
+	int	old = log_getlevel();
+
+	srv_setup("dhcp {\n"
+	    "  mode = server\n"
+	    "  range \"a\" { start = 10.0.0.100 end = 10.0.0.100 "
+	    "netmask = 255.255.255.0 lease-time = 600 }\n"
+	    "  range \"b\" { start = 10.0.0.110 end = 10.0.0.110 "
+	    "netmask = 255.255.255.0 lease-time = 700 }\n"
+	    "  range \"c\" { start = 10.0.0.120 end = 10.0.0.120 "
+	    "netmask = 255.255.255.0 lease-time = 800 }\n"
+	    "  range \"other\" { start = 10.1.0.100 end = 10.1.0.199 "
+	    "netmask = 255.255.255.0 }\n"
+	    "}\n", NULL, "10.0.0.1");
+	CU_ASSERT_EQUAL(dora(1), inet_addr("10.0.0.100"));
+	CU_ASSERT_TRUE(ropt_u32(DHO_LEASE_TIME, 600));
+	CU_ASSERT_EQUAL(dora(2), inet_addr("10.0.0.110"));
+	CU_ASSERT_TRUE(ropt_u32(DHO_LEASE_TIME, 700));
+	CU_ASSERT_EQUAL(dora(3), inet_addr("10.0.0.120"));
+	CU_ASSERT_TRUE(ropt_u32(DHO_LEASE_TIME, 800));
+	/* Renewing in the third range keeps its settings. */
+	in.now = T0 + 400;
+	CU_ASSERT_EQUAL_FATAL(request(3, NULL, "10.0.0.120", false), DHCPACK);
+	CU_ASSERT_TRUE(ropt_u32(DHO_LEASE_TIME, 800));
+
+	/* All three taken: the fourth gets nothing, never another subnet. */
+	sinkbuf[0] = '\0';
+	log_setlevel(LOG_WARNING);
+	log_set_sink(sink);
+	CU_ASSERT_EQUAL(discover(4), -1);
+	log_set_sink(NULL);
+	log_setlevel(old);
+	CU_ASSERT_TRUE(log_has("no reply (pool exhausted)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(sinkbuf, "dhcp: range \"a\" and the "
+	    "other ranges of its subnet are exhausted"));
+	CU_ASSERT_EQUAL(L.pools[3].nused, 0);
+	srv_teardown();
+}
+
 static const char pinned_host[] =
 	"host \"pinned\" {\n"
 	"  mac = \"52:54:00:00:00:01\"\n"
@@ -2097,6 +2142,7 @@ test_dhcp_srv_register(void)
 	CU_add_test(s, "INFORM", test_inform);
 	CU_add_test(s, "expiry", test_expiry);
 	CU_add_test(s, "pool exhaustion and recovery", test_exhaustion);
+	CU_add_test(s, "every range of a subnet", test_subnet_ranges);
 	CU_add_test(s, "static host", test_static_host);
 	CU_add_test(s, "network and broadcast addresses", test_net_bcast);
 	CU_add_test(s, "relayed requests", test_relay);
