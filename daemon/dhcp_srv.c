@@ -188,6 +188,46 @@ dhcp_has(const struct dhcp_out *o, uint8_t code)
 }
 
 /* ---------- the reply ---------- */
+/* Whether an option list holds code. */
+static bool
+dhcp_opts_have(const struct conf_bootset *bs, uint8_t code)
+{
+	size_t	i;
+
+	for (i = 0; i < bs->noptions; i++)
+		if (bs->options[i].code == code)
+			return true;
+	return false;
+}
+
+/*
+ * Whether this reply has a configured option code (the boot entry's, the
+ * host's or, in server mode, the dhcp section's).  pxed.conf(5): configured
+ * options are always sent, so one replaces what pxed would compute for
+ * its code (1, 3, 6, 12, 15, 28, 58, 59; RFC 2131 4.3.1 leaves the
+ * parameters' values to the server's configuration).
+ */
+static bool
+dhcp_configured(const struct dhcp_tx *t, uint8_t code)
+{
+	const struct conf	*conf = t->in->conf;
+	size_t			 i;
+
+	if (dhcp_opts_have(&t->res.eff, code))
+		return true;
+	for (i = 0; i < conf->dhcp.noptions; i++)
+		if (conf->dhcp.options[i].code == code)
+			return true;
+	return false;
+}
+
+/* Whether pxed sends its computed value of code: asked, not configured. */
+static bool
+dhcp_computed(const struct dhcp_tx *t, uint8_t code)
+{
+	return dhcp_asked(t->m, code) && !dhcp_configured(t, code);
+}
+
 
 static void
 dhcp_reply_init(struct dhcp_tx *t, int type)
@@ -246,7 +286,10 @@ dhcp_reply_opts(struct dhcp_tx *t, bool all)
 			    conf->dhcp.options[i].len);
 }
 
-/* Options of the subnet and the host. */
+/*
+ * Options of the subnet and the host, computed; a configured option of
+ * the same code goes out instead (dhcp_reply_opts).
+ */
 static void
 dhcp_reply_net(struct dhcp_tx *t, uint32_t lease_secs)
 {
@@ -257,47 +300,40 @@ dhcp_reply_net(struct dhcp_tx *t, uint32_t lease_secs)
 	if (lease_secs != 0) {
 		t->lease_be = htonl(lease_secs);
 		dhcp_pkt_out_add(o, DHO_LEASE_TIME, &t->lease_be, 4);
+		/* RFC 2132 9.11 and 9.12: T1 and T2, unless configured. */
 		if (lease_secs != 0xffffffffU) {
 			t->t1_be = htonl(lease_secs / 2);
 			t->t2_be = htonl((uint32_t)((uint64_t)lease_secs *
 			    7 / 8));
-			dhcp_pkt_out_add(o, DHO_RENEWAL_TIME, &t->t1_be, 4);
-			dhcp_pkt_out_add(o, DHO_REBINDING_TIME, &t->t2_be, 4);
+			if (!dhcp_configured(t, DHO_RENEWAL_TIME))
+				dhcp_pkt_out_add(o, DHO_RENEWAL_TIME,
+				    &t->t1_be, 4);
+			if (!dhcp_configured(t, DHO_REBINDING_TIME))
+				dhcp_pkt_out_add(o, DHO_REBINDING_TIME,
+				    &t->t2_be, 4);
 		}
 	}
 	if (r != NULL) {
 		t->mask = r->netmask;
 		t->bcast.s_addr = (r->start.s_addr & r->netmask.s_addr) |
 		    ~r->netmask.s_addr;
-		if (dhcp_asked(t->m, DHO_SUBNET_MASK))
+		if (dhcp_computed(t, DHO_SUBNET_MASK))
 			dhcp_pkt_out_add(o, DHO_SUBNET_MASK, &t->mask, 4);
-		if (r->router.s_addr != 0 && dhcp_asked(t->m, DHO_ROUTERS))
+		if (r->router.s_addr != 0 && dhcp_computed(t, DHO_ROUTERS))
 			dhcp_pkt_out_add(o, DHO_ROUTERS, &r->router, 4);
-		if (r->ndns > 0 && dhcp_asked(t->m, DHO_DOMAIN_NAME_SERVERS))
+		if (r->ndns > 0 && dhcp_computed(t, DHO_DOMAIN_NAME_SERVERS))
 			dhcp_pkt_out_add(o, DHO_DOMAIN_NAME_SERVERS, r->dns,
 			    4 * r->ndns);
-		if (r->domain != NULL && dhcp_asked(t->m, DHO_DOMAIN_NAME))
+		if (r->domain != NULL && dhcp_computed(t, DHO_DOMAIN_NAME))
 			dhcp_pkt_out_add(o, DHO_DOMAIN_NAME, r->domain,
 			    strlen(r->domain));
-		if (dhcp_asked(t->m, DHO_BROADCAST_ADDRESS))
+		if (dhcp_computed(t, DHO_BROADCAST_ADDRESS))
 			dhcp_pkt_out_add(o, DHO_BROADCAST_ADDRESS, &t->bcast, 4);
 	}
 	if (h != NULL && h->hostname != NULL &&
-	    dhcp_asked(t->m, DHO_HOST_NAME))
+	    dhcp_computed(t, DHO_HOST_NAME))
 		dhcp_pkt_out_add(o, DHO_HOST_NAME, h->hostname,
 		    strlen(h->hostname));
-}
-
-/* Whether an option list holds code. */
-static bool
-dhcp_opts_have(const struct conf_bootset *bs, uint8_t code)
-{
-	size_t	i;
-
-	for (i = 0; i < bs->noptions; i++)
-		if (bs->options[i].code == code)
-			return true;
-	return false;
 }
 
 /* The boot information the rules picked; false when none applies. */

@@ -1505,6 +1505,65 @@ test_option_once(void)
 	srv_teardown();
 }
 
+/*
+ * A configured option wins over the value pxed computes (pxed.conf(5):
+ * configured options are always sent; RFC 2131 4.3.1 leaves the values to
+ * the configuration): 28 as configured even when asked for, a boot
+ * entry's 1 and 3, and 58 and 59 (RFC 2132 9.11, 9.12); each once.
+ */
+static void
+test_option_configured(void)
+{
+	static const uint8_t	prl[] = { 1, 3, 28, 58, 59 };
+	uint8_t			mac[6];
+	struct rq		r;
+
+	srv_server("10.0.0.100", "10.0.0.199", "option = { "
+	    "\"28=ip:255.255.255.0\", \"58=u32:100\", \"59=u32:200\", "
+	    "\"1=ip:255.0.0.0\" }",
+	    "match \"one\" { mac = \"52:54:00:00:00:01\" }\n"
+	    "boot \"one\" { if = \"one\" filename = \"x\" option = { "
+	    "\"1=ip:255.255.0.0\", \"3=ip:10.0.0.254\" } }\n");
+	mac_of(mac, 1);
+	rq_new(&r, DHCPDISCOVER, mac, 28);
+	rq_opt(&r, DHO_PARAMETER_REQUEST, prl, sizeof(prl));
+	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPOFFER);
+	CU_ASSERT_TRUE(ropt_ip(DHO_BROADCAST_ADDRESS, "255.255.255.0"));
+	CU_ASSERT_TRUE(ropt_u32(DHO_RENEWAL_TIME, 100));
+	CU_ASSERT_TRUE(ropt_u32(DHO_REBINDING_TIME, 200));
+	CU_ASSERT_TRUE(ropt_u32(DHO_LEASE_TIME, 3600));
+	/* The boot entry's before the dhcp section's. */
+	CU_ASSERT_TRUE(ropt_ip(DHO_SUBNET_MASK, "255.255.0.0"));
+	CU_ASSERT_TRUE(ropt_ip(DHO_ROUTERS, "10.0.0.254"));
+
+	/* Another client: the dhcp section's 1, the range's router. */
+	mac_of(mac, 2);
+	rq_new(&r, DHCPDISCOVER, mac, 29);
+	rq_opt(&r, DHO_PARAMETER_REQUEST, prl, sizeof(prl));
+	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPOFFER);
+	CU_ASSERT_TRUE(ropt_ip(DHO_SUBNET_MASK, "255.0.0.0"));
+	CU_ASSERT_TRUE(ropt_ip(DHO_ROUTERS, "10.0.0.1"));
+	CU_ASSERT_TRUE(ropt_ip(DHO_BROADCAST_ADDRESS, "255.255.255.0"));
+	/* An INFORM's ACK as well. */
+	rq_new(&r, DHCPINFORM, mac, 30);
+	rq_addr(&r, 12, "10.0.0.50");
+	rq_opt(&r, DHO_PARAMETER_REQUEST, prl, sizeof(prl));
+	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPACK);
+	CU_ASSERT_TRUE(ropt_ip(DHO_BROADCAST_ADDRESS, "255.255.255.0"));
+	CU_ASSERT_TRUE(ropt_ip(DHO_SUBNET_MASK, "255.0.0.0"));
+
+	/* Without configured ones, the computed values. */
+	srv_server("10.0.0.100", "10.0.0.199", "", NULL);
+	rq_new(&r, DHCPDISCOVER, mac, 31);
+	rq_opt(&r, DHO_PARAMETER_REQUEST, prl, sizeof(prl));
+	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPOFFER);
+	CU_ASSERT_TRUE(ropt_ip(DHO_BROADCAST_ADDRESS, "10.0.0.255"));
+	CU_ASSERT_TRUE(ropt_ip(DHO_SUBNET_MASK, "255.255.255.0"));
+	CU_ASSERT_TRUE(ropt_u32(DHO_RENEWAL_TIME, 1800));
+	CU_ASSERT_TRUE(ropt_u32(DHO_REBINDING_TIME, 3150));
+	srv_teardown();
+}
+
 /* ---------- proxy mode ---------- */
 
 static void
@@ -2154,6 +2213,8 @@ test_dhcp_srv_register(void)
 	CU_add_test(s, "compaction", test_compaction);
 	CU_add_test(s, "ranges changed", test_config_change);
 	CU_add_test(s, "each option once", test_option_once);
+	CU_add_test(s, "configured options win over computed ones",
+	    test_option_configured);
 	CU_add_test(s, "proxy OFFER", test_proxy_offer);
 	CU_add_test(s, "proxy port 4011", test_proxy_4011);
 	CU_add_test(s, "proxy pxe { } and option 43", test_proxy_pxe_settings);
