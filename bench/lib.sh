@@ -240,14 +240,7 @@ start_server() {
 		stop_server
 		return 1
 	fi
-	CPU_SRC=stat
-	if [ -n "$CG" ]; then
-		if echo "$SPID" > "$CG/cgroup.procs" 2>/dev/null; then
-			CPU_SRC=$CGKIND
-		else
-			log "could not move $name into $CG: CPU from /proc stat"
-		fi
-	fi
+	srv_cgroup_join "$name"
 	deadline=$(( $(date +%s) + 10 ))
 	while [ "$(date +%s)" -lt $deadline ]; do
 		if ! kill -0 "$SPID" 2>/dev/null; then
@@ -870,4 +863,18 @@ dhcp_bench_main() {
 		    sprintf("%s @ %s", $6, $7), $12, $8, $9, $10, note)
 	}' "$RES"
 	dhcp_bench_ratios
+}
+
+# srv_cgroup_join NAME: move the server SPID into this run's cgroup CG, so
+# that CPU_SRC says where its CPU time is read from (the cgroup, or
+# /proc/SPID/stat when there is none or the move fails).
+srv_cgroup_join() {
+	CPU_SRC=stat
+	if [ -n "$CG" ]; then
+		if echo "$SPID" > "$CG/cgroup.procs" 2>/dev/null; then
+			CPU_SRC=$CGKIND
+		else
+			log "could not move $1 into $CG: CPU from /proc stat"
+		fi
+	fi
 }

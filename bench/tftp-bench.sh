@@ -432,14 +432,7 @@ EOC
 	done
 	[ -n "$SPID" ] || { log "$name did not start:"; tail -5 "$lg" >&2;
 	    stop_server; return 1; }
-	CPU_SRC=stat
-	if [ -n "$CG" ]; then
-		if echo "$SPID" > "$CG/cgroup.procs" 2>/dev/null; then
-			CPU_SRC=$CGKIND
-		else
-			log "could not move $name into $CG: CPU from /proc stat"
-		fi
-	fi
+	srv_cgroup_join "$name"
 	# answering?  (<= ~10 s)
 	deadline=$(( $(date +%s) + 10 ))
 	while [ "$(date +%s)" -lt $deadline ]; do
