@@ -325,7 +325,7 @@ dhcp_put(struct dhcp_area *areas, size_t nareas, size_t *ai,
 	return true;
 }
 
-/* The order: 53, 54, 51, then option 55's, then as added. */
+/* The order: 53, 54, 51, then option 55's, then as added; not 82. */
 static size_t
 dhcp_build_order(const struct dhcp_out *o, const uint8_t *prl,
     size_t prl_len, const struct dhcp_outopt **order)
@@ -335,7 +335,10 @@ dhcp_build_order(const struct dhcp_out *o, const uint8_t *prl,
 	bool			 used[DHCP_OUT_MAXOPTS];
 	size_t			 norder = 0, i, j;
 
-	memset(used, 0, sizeof(used));
+	/* An option 82 echoed replaces one added (RFC 3046 2.2: unchanged). */
+	for (i = 0; i < o->nopts; i++)
+		used[i] = o->agent != NULL &&
+		    o->opts[i].code == DHO_RELAY_AGENT_INFO;
 	for (j = 0; j < sizeof(first); j++)
 		for (i = 0; i < o->nopts; i++)
 			if (!used[i] && o->opts[i].code == first[j]) {

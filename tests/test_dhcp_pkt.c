@@ -466,9 +466,13 @@ test_build_agent(void)
 	agent[0] = 1;
 	agent[1] = 20;
 
-	/* Last, even when the client's option 55 asks for 82 first. */
+	/*
+	 * Last, even when the client's option 55 asks for 82 first; an 82
+	 * added (configured) gives way to the one echoed.
+	 */
 	out_agent(&o, agent, 22);
 	dhcp_pkt_out_add(&o, 60, "PXEClient", 9);
+	dhcp_pkt_out_add(&o, DHO_RELAY_AGENT_INFO, "\x01\x01x", 3);
 	n = dhcp_pkt_build(&o, prl, sizeof(prl), 0, b, sizeof(b), &why);
 	CU_ASSERT_EQUAL(why, DHCP_BOK);
 	at = opt_at(b, n, DHO_RELAY_AGENT_INFO);
@@ -477,6 +481,8 @@ test_build_agent(void)
 	CU_ASSERT_EQUAL(memcmp(b + at + 2, agent, 22), 0);
 	CU_ASSERT_EQUAL(b[at + 2 + 22], DHO_END);
 	CU_ASSERT_TRUE(opt_at(b, n, 60) < at);
+	CU_ASSERT_EQUAL_FATAL(dhcp_pkt_parse(b, n, &m), DHCP_POK);
+	CU_ASSERT_TRUE(agent_reads_back(agent, 22));
 
 	/* Overloaded: 52 and the rest before it, 82 in the options field. */
 	out_agent(&o, agent, 22);
