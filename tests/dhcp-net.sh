@@ -4,9 +4,10 @@
 #   full mode: busybox udhcpc and ISC dhclient obtain, renew and release
 #   a lease; a static host gets its fixed address; perfdhcp acting as a
 #   relay gets addresses from the relay's pool; a relay's option 82 is
-#   echoed, its circuit id picks the boot file, its link selection the
-#   subnet, its server identifier override option 54; a restart keeps every
-#   lease; the lease file lists them (pxed --leases, text and JSON);
+#   echoed (a malformed one too), its circuit id picks the boot file, its
+#   link selection the subnet, its server identifier override option 54;
+#   a restart keeps every lease; the lease file lists them (pxed --leases,
+#   text and JSON);
 #   proxy mode beside a PXE-unaware busybox udhcpd: replayed seed-capture
 #   DISCOVERs get the proxy OFFER on 67, their REQUEST the ACK on 4011
 #   (from ports 4011 and 68), the client's address comes from udhcpd,
@@ -247,6 +248,12 @@ check "link selection: router 10.81.0.1, 82 echoed, last" \
     grep -q "last=82 .* 3=0a510001 .* 82=$L82" "$T/link.out"
 check "server identifier override: option 54 is 10.80.0.254" \
     grep -q "type=OFFER .* 54=0a5000fe " "$T/link.out"
+# Malformed (a sub-option past the end): echoed as it came, not used.
+relay82 02:00:00:00:00:86 0106657468 "$T/bad82.out"
+check "a malformed option 82: OFFER from giaddr's pool, 82 echoed as sent" \
+    grep -q "type=OFFER .*yiaddr=10\.80\.0\.10[0-9] .*last=82 .* 82=0106657468\( \|\$\)" "$T/bad82.out"
+check "a malformed option 82 is warned about, naming the relay" grep -q \
+    "option 82 from relay 10.80.0.1 is malformed (a sub-option runs past the end)" "$LOG"
 # Sent by the client itself (giaddr 0): not echoed, not matched.
 ip netns exec "$CLI" $SEND "$FIX/01-dhcpd-msg-discover.bin" --iface lan0 \
     --chaddr 02:00:00:00:00:85 --option "82=$A82" --wait 2 --count 1 \
