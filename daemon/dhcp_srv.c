@@ -212,6 +212,7 @@ dhcp_agent_read(struct dhcp_tx *t)
 	if ((e = dhcp_pkt_agent(t->agent, t->agent_len, &t->sub)) ==
 	    DHCP_AOK)
 		return;
+	t->out->agent_malformed = true;
 	inet_ntop(AF_INET, &t->m->giaddr, g, sizeof(g));
 	log_rated(&rate, LOG_WARNING, "dhcp: option 82 from relay %s is "
 	    "malformed (%s): echoed, its sub-options ignored", g,
@@ -599,6 +600,8 @@ dhcp_build(struct dhcp_tx *t)
 	dhcp_agent_echo(t);
 	t->out->len = dhcp_pkt_build(&t->o, prl, prl != NULL ? prl_len : 0,
 	    maxsize, t->out->buf, sizeof(t->out->buf), &why);
+	/* RFC 3046 2.2: and SHOULD count it (pxed_dhcp_relay_agent_*). */
+	t->out->agent_unechoed = why == DHCP_BNOAGENT;
 	if (why == DHCP_BNOAGENT)
 		log_rated(&agent_rate, LOG_WARNING, "dhcp: reply to xid %08"
 		    PRIx32 ": %s", t->m->xid, dhcp_pkt_berr_str(why));

@@ -14,7 +14,7 @@
 #   pxed-probe lists both servers, and an OFFER nobody follows up is
 #   warned about.
 . "$(dirname "$0")/lib.sh"
-pxed_need busybox dhclient perfdhcp python3
+pxed_need busybox dhclient perfdhcp python3 curl
 pxed_net_init lan srv cli cl2 sta rel oth
 pxed_at_exit 'kill_pidfiles "$T"/dhc*.pid'
 SRV="$P-srv" CLI="$P-cli" CL2="$P-cl2" STA="$P-sta" REL="$P-rel"
@@ -87,7 +87,7 @@ dhcp {
   }
 }
 tftp { enable = no }
-http { enable = no }
+http { status-address = "127.0.0.1:9100" }
 EOC
 cat > "$T/conf.d/10-hosts.conf" <<EOC
 host "fixed" {
@@ -254,6 +254,10 @@ check "a malformed option 82: OFFER from giaddr's pool, 82 echoed as sent" \
     grep -q "type=OFFER .*yiaddr=10\.80\.0\.10[0-9] .*last=82 .* 82=0106657468\( \|\$\)" "$T/bad82.out"
 check "a malformed option 82 is warned about, naming the relay" grep -q \
     "option 82 from relay 10.80.0.1 is malformed (a sub-option runs past the end)" "$LOG"
+ip netns exec "$SRV" curl -s http://127.0.0.1:9100/metrics > "$T/metrics" 2>&1
+check "/metrics counts it: relay agent errors, malformed 1, not echoed 0" \
+    sh -c "grep -qx 'pxed_dhcp_relay_agent_errors_total{reason=\"malformed\"} 1' '$T/metrics' &&
+	grep -qx 'pxed_dhcp_relay_agent_errors_total{reason=\"not_echoed\"} 0' '$T/metrics'"
 # Sent by the client itself (giaddr 0): not echoed, not matched.
 ip netns exec "$CLI" $SEND "$FIX/01-dhcpd-msg-discover.bin" --iface lan0 \
     --chaddr 02:00:00:00:00:85 --option "82=$A82" --wait 2 --count 1 \

@@ -1234,6 +1234,7 @@ test_agent_echo(void)
 	CU_ASSERT_EQUAL(out.dest, DHCP_DEST_RELAY);
 	CU_ASSERT_TRUE(yiaddr_is("10.1.0.100"));
 	CU_ASSERT_TRUE(agent_echoed(ag, n));
+	CU_ASSERT_FALSE(out.agent_malformed);
 	CU_ASSERT_STRING_EQUAL((const char *)rep.file, "port7.efi");
 	CU_ASSERT_TRUE(log_has("tags port7"));
 
@@ -1273,6 +1274,47 @@ test_agent_echo(void)
 	rq_addr(&r, 24, "10.1.0.1");
 	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPOFFER);
 	CU_ASSERT_EQUAL(rpos(DHO_RELAY_AGENT_INFO), -1);
+	CU_ASSERT_FALSE(out.agent_unechoed);
+	srv_teardown();
+}
+
+/*
+ * RFC 3046 2.2: a server unable to copy the whole option 82 into a reply
+ * SHALL send the reply without it (and SHOULD count it).
+ */
+static void
+test_agent_no_room(void)
+{
+	char		conf_text[2048], big[201];
+	uint8_t		ag[255];
+	struct rq	r;
+
+	memset(big, 'x', 200);
+	big[200] = '\0';
+	snprintf(conf_text, sizeof(conf_text), "dhcp {\n"
+	    "  mode = server\n"
+	    "  option = { \"224=%s\", \"225=%s\" }\n"
+	    "  range \"b\" { start = 10.1.0.100 end = 10.1.0.199 "
+	    "netmask = 255.255.255.0 }\n"
+	    "}\n", big, big);
+	srv_setup(conf_text, NULL, "10.0.0.1");
+	memset(ag, 'c', sizeof(ag));
+	ag[0] = DHCP_AGENT_CIRCUIT_ID;
+	ag[1] = 253;
+	rq_relayed(&r, DHCPDISCOVER, 1, ag, sizeof(ag));
+	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPOFFER);
+	CU_ASSERT_EQUAL(out.dest, DHCP_DEST_RELAY);
+	CU_ASSERT_EQUAL(rpos(DHO_RELAY_AGENT_INFO), -1);
+	CU_ASSERT_TRUE(ropt_str(224, big));
+	CU_ASSERT_TRUE(out.agent_unechoed);
+	CU_ASSERT_FALSE(out.agent_malformed);
+
+	/* A small one fits. */
+	ag[1] = 6;
+	rq_relayed(&r, DHCPDISCOVER, 1, ag, 8);
+	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPOFFER);
+	CU_ASSERT_TRUE(agent_echoed(ag, 8));
+	CU_ASSERT_FALSE(out.agent_unechoed);
 	srv_teardown();
 }
 
@@ -1395,6 +1437,7 @@ test_agent_malformed(void)
 	CU_ASSERT_STRING_EQUAL((const char *)rep.file, "other.efi");
 	CU_ASSERT_PTR_NOT_NULL(strstr(sinkbuf, "option 82 from relay "
 	    "10.1.0.1 is malformed (a sub-option runs past the end)"));
+	CU_ASSERT_TRUE(out.agent_malformed);
 
 	rq_relayed(&r, DHCPDISCOVER, 2, badlink, sizeof(badlink));
 	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPOFFER);
@@ -2475,6 +2518,8 @@ test_dhcp_srv_register(void)
 	CU_add_test(s, "server identifier override (RFC 5107 4)",
 	    test_agent_override);
 	CU_add_test(s, "malformed option 82", test_agent_malformed);
+	CU_add_test(s, "option 82 without room (RFC 3046 2.2)",
+	    test_agent_no_room);
 	CU_add_test(s, "BOOTP", test_bootp);
 	CU_add_test(s, "client identifier echoed (RFC 6842 3)",
 	    test_client_id);
