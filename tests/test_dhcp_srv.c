@@ -1167,23 +1167,21 @@ static const char agent_rules[] =
 static size_t
 agent_of(uint8_t *b, const char *link, const char *sid)
 {
-	static const uint8_t	head[] = { 1, 6, 'e', 't', 'h', '0', '/', '7',
-				    2, 3, 0, 0x11, 0x22 };
-	size_t			n = sizeof(head);
-	in_addr_t		a;
+	static const uint8_t	 head[] = { 1, 6, 'e', 't', 'h', '0', '/',
+				    '7', 2, 3, 0, 0x11, 0x22 };
+	const char		*addr[2] = { link, sid };
+	static const uint8_t	 code[2] = { DHCP_AGENT_LINK_SELECTION,
+				    DHCP_AGENT_SERVER_ID_OVERRIDE };
+	size_t			 n = sizeof(head), i;
+	in_addr_t		 a;
 
 	memcpy(b, head, n);
-	if (link != NULL) {
-		b[n++] = DHCP_AGENT_LINK_SELECTION;
+	for (i = 0; i < 2; i++) {
+		if (addr[i] == NULL)
+			continue;
+		b[n++] = code[i];
 		b[n++] = 4;
-		a = inet_addr(link);
-		memcpy(b + n, &a, 4);
-		n += 4;
-	}
-	if (sid != NULL) {
-		b[n++] = DHCP_AGENT_SERVER_ID_OVERRIDE;
-		b[n++] = 4;
-		a = inet_addr(sid);
+		a = inet_addr(addr[i]);
 		memcpy(b + n, &a, 4);
 		n += 4;
 	}
@@ -1215,6 +1213,21 @@ rq_relayed(struct rq *r, int type, unsigned n, const uint8_t *ag,
 	rq_opt(r, DHO_RELAY_AGENT_INFO, ag, aglen);
 }
 
+/* The same with option 54 sid and option 50 want (NULL: none); sent. */
+static int
+relayed(int type, unsigned n, const uint8_t *ag, size_t aglen,
+    const char *sid, const char *want)
+{
+	struct rq	r;
+
+	rq_relayed(&r, type, n, ag, aglen);
+	if (sid != NULL)
+		rq_optip(&r, DHO_SERVER_IDENTIFIER, sid);
+	if (want != NULL)
+		rq_optip(&r, DHO_REQUESTED_ADDRESS, want);
+	return srv(&r);
+}
+
 /*
  * RFC 3046 2.2: every reply to the relay echoes option 82 unchanged, as
  * the last option; RFC 3046 2.1: with giaddr 0 it is the client's own,
@@ -1229,8 +1242,8 @@ test_agent_echo(void)
 	uint8_t		mac[6];
 
 	srv_setup(agent_conf, agent_rules, "10.0.0.1");
-	rq_relayed(&r, DHCPDISCOVER, 1, ag, n);
-	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPOFFER);
+	CU_ASSERT_EQUAL_FATAL(relayed(DHCPDISCOVER, 1, ag, n, NULL, NULL),
+	    DHCPOFFER);
 	CU_ASSERT_EQUAL(out.dest, DHCP_DEST_RELAY);
 	CU_ASSERT_TRUE(yiaddr_is("10.1.0.100"));
 	CU_ASSERT_TRUE(agent_echoed(ag, n));
@@ -1238,23 +1251,20 @@ test_agent_echo(void)
 	CU_ASSERT_STRING_EQUAL((const char *)rep.file, "port7.efi");
 	CU_ASSERT_TRUE(log_has("tags port7"));
 
-	rq_relayed(&r, DHCPREQUEST, 1, ag, n);
-	rq_optip(&r, DHO_SERVER_IDENTIFIER, "10.0.0.1");
-	rq_optip(&r, DHO_REQUESTED_ADDRESS, "10.1.0.100");
-	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPACK);
+	CU_ASSERT_EQUAL_FATAL(relayed(DHCPREQUEST, 1, ag, n,
+	    "10.0.0.1", "10.1.0.100"), DHCPACK);
 	CU_ASSERT_TRUE(agent_echoed(ag, n));
 	CU_ASSERT_STRING_EQUAL((const char *)rep.file, "port7.efi");
 
 	/* A NAK to the relay echoes it too. */
-	rq_relayed(&r, DHCPREQUEST, 1, ag, n);
-	rq_optip(&r, DHO_REQUESTED_ADDRESS, "10.0.0.150");
-	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPNAK);
+	CU_ASSERT_EQUAL_FATAL(relayed(DHCPREQUEST, 1, ag, n,
+	    NULL, "10.0.0.150"), DHCPNAK);
 	CU_ASSERT_TRUE(agent_echoed(ag, n));
 
 	/* Another circuit: another boot file. */
 	ag[7] = '8';
-	rq_relayed(&r, DHCPDISCOVER, 2, ag, n);
-	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPOFFER);
+	CU_ASSERT_EQUAL_FATAL(relayed(DHCPDISCOVER, 2, ag, n, NULL, NULL),
+	    DHCPOFFER);
 	CU_ASSERT_TRUE(agent_echoed(ag, n));
 	CU_ASSERT_STRING_EQUAL((const char *)rep.file, "other.efi");
 	ag[7] = '7';
@@ -1311,8 +1321,8 @@ test_agent_no_room(void)
 
 	/* A small one fits. */
 	ag[1] = 6;
-	rq_relayed(&r, DHCPDISCOVER, 1, ag, 8);
-	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPOFFER);
+	CU_ASSERT_EQUAL_FATAL(relayed(DHCPDISCOVER, 1, ag, 8, NULL, NULL),
+	    DHCPOFFER);
 	CU_ASSERT_TRUE(agent_echoed(ag, 8));
 	CU_ASSERT_FALSE(out.agent_unechoed);
 	srv_teardown();
@@ -1328,11 +1338,10 @@ test_agent_link(void)
 {
 	uint8_t		ag[64];
 	size_t		n = agent_of(ag, "10.2.0.0", NULL);
-	struct rq	r;
 
 	srv_setup(agent_conf, NULL, "10.0.0.1");
-	rq_relayed(&r, DHCPDISCOVER, 1, ag, n);
-	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPOFFER);
+	CU_ASSERT_EQUAL_FATAL(relayed(DHCPDISCOVER, 1, ag, n, NULL, NULL),
+	    DHCPOFFER);
 	CU_ASSERT_TRUE(yiaddr_is("10.2.0.100"));
 	CU_ASSERT_TRUE(ropt_ip(DHO_ROUTERS, "10.2.0.1"));
 	CU_ASSERT_EQUAL(out.dest, DHCP_DEST_RELAY);
@@ -1340,23 +1349,19 @@ test_agent_link(void)
 	CU_ASSERT_TRUE(agent_echoed(ag, n));
 
 	/* REQUEST: the address is checked against the selected subnet. */
-	rq_relayed(&r, DHCPREQUEST, 1, ag, n);
-	rq_optip(&r, DHO_SERVER_IDENTIFIER, "10.0.0.1");
-	rq_optip(&r, DHO_REQUESTED_ADDRESS, "10.2.0.100");
-	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPACK);
+	CU_ASSERT_EQUAL_FATAL(relayed(DHCPREQUEST, 1, ag, n,
+	    "10.0.0.1", "10.2.0.100"), DHCPACK);
 	CU_ASSERT_TRUE(yiaddr_is("10.2.0.100"));
 	CU_ASSERT_EQUAL(lease_pool_of(&L, unit_hip("10.2.0.100")), 2);
 	CU_ASSERT_TRUE(to_is("10.1.0.1", 67));
 	/* Without the sub-option, giaddr's subnet: the c address is NAKed. */
 	n = agent_of(ag, NULL, NULL);
-	rq_relayed(&r, DHCPREQUEST, 1, ag, n);
-	rq_optip(&r, DHO_REQUESTED_ADDRESS, "10.2.0.100");
-	CU_ASSERT_EQUAL(srv(&r), DHCPNAK);
+	CU_ASSERT_EQUAL(relayed(DHCPREQUEST, 1, ag, n, NULL, "10.2.0.100"),
+	    DHCPNAK);
 
 	/* A subnet without a range: no reply. */
 	n = agent_of(ag, "172.16.0.0", NULL);
-	rq_relayed(&r, DHCPDISCOVER, 2, ag, n);
-	CU_ASSERT_EQUAL(srv(&r), -1);
+	CU_ASSERT_EQUAL(relayed(DHCPDISCOVER, 2, ag, n, NULL, NULL), -1);
 	CU_ASSERT_TRUE(log_has("no range for this subnet"));
 	srv_teardown();
 }
@@ -1371,42 +1376,35 @@ test_agent_override(void)
 {
 	uint8_t		ag[64];
 	size_t		n = agent_of(ag, NULL, "10.1.0.254");
-	struct rq	r;
 
 	srv_setup(agent_conf, NULL, "10.0.0.1");
-	rq_relayed(&r, DHCPDISCOVER, 1, ag, n);
-	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPOFFER);
+	CU_ASSERT_EQUAL_FATAL(relayed(DHCPDISCOVER, 1, ag, n, NULL, NULL),
+	    DHCPOFFER);
 	CU_ASSERT_TRUE(ropt_ip(DHO_SERVER_IDENTIFIER, "10.1.0.254"));
 	CU_ASSERT_TRUE(agent_echoed(ag, n));
 
 	/* Naming our own address is now naming another server. */
-	rq_relayed(&r, DHCPREQUEST, 1, ag, n);
-	rq_optip(&r, DHO_SERVER_IDENTIFIER, "10.0.0.1");
-	rq_optip(&r, DHO_REQUESTED_ADDRESS, "10.1.0.100");
-	CU_ASSERT_EQUAL(srv(&r), -1);
+	CU_ASSERT_EQUAL(relayed(DHCPREQUEST, 1, ag, n, "10.0.0.1",
+	    "10.1.0.100"), -1);
 	CU_ASSERT_TRUE(log_has("client chose another server"));
 
-	rq_relayed(&r, DHCPDISCOVER, 1, ag, n);
-	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPOFFER);
-	rq_relayed(&r, DHCPREQUEST, 1, ag, n);
-	rq_optip(&r, DHO_SERVER_IDENTIFIER, "10.1.0.254");
-	rq_optip(&r, DHO_REQUESTED_ADDRESS, "10.1.0.100");
-	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPACK);
+	CU_ASSERT_EQUAL_FATAL(relayed(DHCPDISCOVER, 1, ag, n, NULL, NULL),
+	    DHCPOFFER);
+	CU_ASSERT_EQUAL_FATAL(relayed(DHCPREQUEST, 1, ag, n,
+	    "10.1.0.254", "10.1.0.100"), DHCPACK);
 	CU_ASSERT_TRUE(yiaddr_is("10.1.0.100"));
 	CU_ASSERT_TRUE(ropt_ip(DHO_SERVER_IDENTIFIER, "10.1.0.254"));
 	CU_ASSERT_TRUE(agent_echoed(ag, n));
 
 	/* DECLINE naming the override address is ours too. */
-	rq_relayed(&r, DHCPDECLINE, 1, ag, n);
-	rq_optip(&r, DHO_SERVER_IDENTIFIER, "10.1.0.254");
-	rq_optip(&r, DHO_REQUESTED_ADDRESS, "10.1.0.100");
-	CU_ASSERT_EQUAL(srv(&r), -1);
+	CU_ASSERT_EQUAL(relayed(DHCPDECLINE, 1, ag, n, "10.1.0.254",
+	    "10.1.0.100"), -1);
 	CU_ASSERT_TRUE(log_has("no reply (declined)"));
 
 	/* Without the sub-option, option 54 is ours again. */
 	n = agent_of(ag, NULL, NULL);
-	rq_relayed(&r, DHCPDISCOVER, 2, ag, n);
-	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPOFFER);
+	CU_ASSERT_EQUAL_FATAL(relayed(DHCPDISCOVER, 2, ag, n, NULL, NULL),
+	    DHCPOFFER);
 	CU_ASSERT_TRUE(ropt_ip(DHO_SERVER_IDENTIFIER, "10.0.0.1"));
 	srv_teardown();
 }
@@ -1446,8 +1444,8 @@ test_agent_malformed(void)
 	CU_ASSERT_STRING_EQUAL((const char *)rep.file, "other.efi");
 
 	/* Empty: one byte short of a sub-option header, echoed as sent. */
-	rq_relayed(&r, DHCPDISCOVER, 3, trunc, 0);
-	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPOFFER);
+	CU_ASSERT_EQUAL_FATAL(relayed(DHCPDISCOVER, 3, trunc, 0, NULL, NULL),
+	    DHCPOFFER);
 	CU_ASSERT_TRUE(agent_echoed(trunc, 0));
 	srv_teardown();
 }
