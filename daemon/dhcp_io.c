@@ -426,6 +426,8 @@ dhcp_handle(int fd, void *arg, const uint8_t *buf, size_t n,
 	in.src = from->peer.sin;
 	in.loglevel = log_getlevel();
 	dhcp_srv_handle(&in, buf, n, &h->out);
+	D.st.agent_malformed += h->out.agent_malformed;
+	D.st.agent_unechoed += h->out.agent_unechoed;
 	if (h->out.reqtype < 0) {
 		/* Malformed or not a request: logged, dropped. */
 		D.st.malformed++;
