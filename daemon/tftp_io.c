@@ -99,6 +99,7 @@ static struct {
 	unsigned		 active;
 	struct tftp_mtu		 mtus[16];
 	struct peerlim		*lim;		/* per client address */
+	size_t			 lim_cap;	/* its entries */
 	struct tftp_io_stats	 st;
 } T = { .lfd = -1, .lfd6 = -1 };
 
@@ -881,8 +882,8 @@ tftp_io_init(const struct conf *conf)
 		return -1;
 	T.hash_mask = size - 1;
 	/* Room for every transfer's address and as many gone quiet. */
-	if ((T.lim = peerlim_new(2 * (size_t)conf->tftp.max_transfers,
-	    tftp_seed())) == NULL)
+	T.lim_cap = 2 * (size_t)conf->tftp.max_transfers;
+	if ((T.lim = peerlim_new(T.lim_cap, tftp_seed())) == NULL)
 		return -1;
 	if (ev_fd_add(T.lfd, tftp_listen_read, NULL) == -1)
 		return -1;
@@ -892,6 +893,28 @@ tftp_io_init(const struct conf *conf)
 	    "to %u transfers", conf->tftp.root, T.port, T.lfd6 != -1 ?
 	    "IPv4 and IPv6" : "IPv4", T.nsocks, conf->tftp.max_transfers);
 	return 0;
+}
+
+/*
+ * A larger max-transfers: a larger table of client addresses, holding
+ * what each transfer in progress holds (the buckets start full again,
+ * which errs toward letting clients in).
+ */
+static void
+tftp_lim_grow(size_t cap)
+{
+	struct peerlim		*pl;
+	struct tftp_conn	*c;
+	size_t			 i;
+
+	if (cap <= T.lim_cap || (pl = peerlim_new(cap, tftp_seed())) == NULL)
+		return;
+	for (i = 0; i <= T.hash_mask; i++)
+		for (c = T.hash[i]; c != NULL; c = c->hnext)
+			c->held = peerlim_hold(pl, &c->addr, ev_now());
+	peerlim_free(T.lim);
+	T.lim = pl;
+	T.lim_cap = cap;
 }
 
 void
@@ -912,6 +935,7 @@ tftp_io_reload(const struct conf *conf)
 		    T.root.path);
 		return;
 	}
+	tftp_lim_grow(2 * (size_t)conf->tftp.max_transfers);
 	/* The hash table was sized for the old limit: grow it if needed. */
 	if (2 * (size_t)conf->tftp.max_transfers > T.hash_mask + 1) {
 		struct tftp_conn	**oh = T.hash, *c, *n;

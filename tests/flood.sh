@@ -33,12 +33,13 @@ LOG="$T/log"
 
 now_ms() { date +%s%3N; }
 
-# start TFTP-SETTINGS HTTP-SETTINGS: a fresh pxed.
+# start TFTP-SETTINGS HTTP-SETTINGS: a fresh pxed.  An unacknowledged
+# transfer lives 300 s: the flood's hold their slots to the end.
 start() {
 	cat > "$T/pxed.conf" <<EOC
 user = "nobody"
 dhcp { mode = off }
-tftp { root = "$R" $1 }
+tftp { root = "$R" max-idle = 300 retries = 100 $1 }
 http { root = "$R" $2 }
 EOC
 	pxed_start -n "$NS_SRV" -w "http: serving" "$LOG" -v -f "$T/pxed.conf"
@@ -166,6 +167,18 @@ check "all 300 answered: $NF not found, $RATE over the rate" \
     test $((NF + RATE)) -eq 300
 check "no more looked up than the bucket lets through in ${F1} s" \
     test "$NF" -le $((20 + 20 * F1))
+
+# A reload that raises max-transfers grows the table of addresses: what
+# each holds comes along ($BAD still holds its 8).
+sed -i 's/^tftp { /tftp { max-transfers = 5000 /' "$T/pxed.conf"
+kill -HUP "$PXPID"
+wait_log "$LOG" "reloaded in .* generation 2:" 5 || not_ok "reload"
+N0=$(metric "$LIM{limit=\"transfers\"}")
+in_cli python3 "$SRCDIR/tests/flood.py" tftp --server "$S" --bind "$BAD" \
+    --count 1 --spread 0 > /dev/null 2>&1
+one_more() { [ "$(metric "$LIM{limit=\"transfers\"}")" = $((N0 + 1)) ]; }
+check "after a reload to max-transfers 5000, $BAD still holds its 8" \
+    wait_for 5 one_more
 pxed_stop
 
 # Control: no per-client limits, max-transfers 100: the flood locks out.
