@@ -303,6 +303,8 @@ struct conf {
 		const char	*root;
 		uint16_t	 port;
 		unsigned	 max_transfers;
+		unsigned	 max_per_client; /* at once; 0: no limit */
+		unsigned	 max_rps;	/* RRQs a second; 0: no limit */
 		unsigned	 max_blksize;
 		unsigned	 max_windowsize;
 		unsigned	 rollover;	/* block after 65535: 0 or 1 */
@@ -319,7 +321,9 @@ struct conf {
 		struct netaddr	 address;	/* unset: every address */
 		const char	*root;
 		unsigned	 max_connections;
+		unsigned	 max_per_client; /* at once; 0: no limit */
 		unsigned	 idle_timeout;	/* seconds */
+		unsigned	 header_timeout; /* first request, seconds */
 		bool		 status;	/* /metrics and /state */
 		struct netaddr	 status_address;
 		uint16_t	 status_port;	/* 0: on the main port */
