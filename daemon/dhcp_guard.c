@@ -1,9 +1,10 @@
 /*
  * dhcp_guard.c: at most a bound of DHCP offers outstanding per link; see
- * dhcp_guard.h.  A link's offers are a ring as large as its bound: a new
- * offer that finds the ring full takes the oldest slot, and withdraws
+ * dhcp_guard.h.  A link's offers are a ring of up to its bound: a new
+ * offer that finds it at the bound takes the oldest slot, and withdraws
  * that offer when it is still outstanding (not taken up by a REQUEST,
- * not expired, not replaced).  Each DISCOVER costs O(1).
+ * not expired, not replaced).  Each DISCOVER costs O(1) (amortised over
+ * the ring's growth).
  */
 #include "config.h"
 
@@ -42,20 +43,24 @@ dhcp_guard_link(struct dhcp_guard *g, uint32_t key)
 	return k;
 }
 
-/* A new bound (a reload): keep the newest offers that fit. */
+/*
+ * The ring to cap slots: grown as offers come (a large pool's bound costs
+ * memory only when a flood reaches it), shrunk to a new bound (a reload)
+ * keeping the newest offers.
+ */
 static void
-dhcp_guard_resize(struct dhcp_guard_link *k, size_t bound)
+dhcp_guard_resize(struct dhcp_guard_link *k, size_t cap)
 {
 	struct dhcp_guard_offer	*r;
-	size_t			 i, keep = k->n < bound ? k->n : bound;
+	size_t			 i, keep = k->n < cap ? k->n : cap;
 
-	if ((r = calloc(bound, sizeof(*r))) == NULL)
+	if ((r = calloc(cap, sizeof(*r))) == NULL)
 		fatal("dhcp: guard");
 	for (i = 0; i < keep; i++)
 		r[i] = k->ring[(k->head + k->n - keep + i) % k->cap];
 	free(k->ring);
 	k->ring = r;
-	k->cap = bound;
+	k->cap = cap;
 	k->head = 0;
 	k->n = keep;
 }
@@ -84,9 +89,12 @@ dhcp_guard_offer(struct dhcp_guard *g, struct leases *L, uint32_t link,
 
 	if (bound == 0)
 		bound = 1;
-	if (k->cap != bound)
+	if (k->cap > bound)
 		dhcp_guard_resize(k, bound);
-	if (k->n == k->cap) {
+	else if (k->n == k->cap && k->cap < bound)
+		dhcp_guard_resize(k, k->cap == 0 ? (bound < 16 ? bound : 16) :
+		    (k->cap < bound / 2 ? k->cap * 2 : bound));
+	if (k->n == bound) {
 		o = &k->ring[k->head];
 		if ((l = dhcp_guard_live(L, o, now)) != NULL) {
 			l->expires = now;	/* no longer live */

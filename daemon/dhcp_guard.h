@@ -4,8 +4,10 @@
  * Each OFFER holds its address for DHCP_OFFER_SECS, so a burst of
  * DISCOVERs from random hardware addresses (the classic starvation
  * attack) could hold a whole pool with offers no client will take up.
- * The guard keeps, per link (the relay's giaddr, else the receiving
- * interface's address), the offers made in order; when a link holds
+ * The guard keeps, per link (the subnet the request came from: the
+ * relay's giaddr's, else the receiving interface's; keyed by subnet so
+ * that spoofed giaddrs cannot make links without end), the offers made
+ * in order; when a link holds
  * more than its bound, the oldest one still outstanding is withdrawn
  * (its address is free again), so offers never hold more than the bound
  * and a real client's DISCOVER is still answered during a flood.  Pure:
@@ -25,7 +27,7 @@ struct dhcp_guard_offer {
 };
 
 struct dhcp_guard_link {
-	uint32_t		 key;	/* giaddr or our address, host order */
+	uint32_t		 key;	/* the link's subnet, host order */
 	struct dhcp_guard_offer	*ring;	/* oldest at head */
 	size_t			 cap, head, n;
 };

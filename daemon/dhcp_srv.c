@@ -656,8 +656,10 @@ dhcp_hostname(const struct dhcp_tx *t, char *buf, size_t cap)
 
 /*
  * A new offer of addr, held until exp: into the link's bound on offers
- * outstanding (max-offers-per-link, else half the subnet's pool), which
- * withdraws the oldest one beyond it (dhcp_guard.c).
+ * outstanding (max-offers-per-link, else half the subnet's pool; never
+ * more than the pool), which withdraws the oldest one beyond it
+ * (dhcp_guard.c).  A link is a subnet: relays and interfaces on it share
+ * its pool, and so its bound.
  */
 static void
 dhcp_offer_note(struct dhcp_tx *t, uint32_t addr, int64_t exp)
@@ -668,20 +670,22 @@ dhcp_offer_note(struct dhcp_tx *t, uint32_t addr, int64_t exp)
 	uint64_t		 bound = in->conf->dhcp.max_offers;
 	char			 ls[INET_ADDRSTRLEN];
 
+	uint64_t		 pool;
+
 	if (in->guard == NULL)
 		return;
-	if (bound == 0) {
-		(void)dhcp_subnet_ranges(t, &bound);
-		bound /= 2;
-	}
-	link = t->m->giaddr.s_addr != 0 ? t->m->giaddr : in->ifaddr;
+	(void)dhcp_subnet_ranges(t, &pool);
+	if (bound == 0 || bound > pool)
+		bound = bound == 0 ? pool / 2 : pool;
+	/* The link is its subnet: every relay and interface address on it. */
+	link = t->range->subnet;
 	gone.s_addr = htonl(dhcp_guard_offer(in->guard, in->leases,
 	    ntohl(link.s_addr), (size_t)bound, addr, exp, in->now));
 	if (gone.s_addr == 0)
 		return;
 	inet_ntop(AF_INET, &link, ls, sizeof(ls));
 	log_rated(&rate, LOG_WARNING, "dhcp: %" PRIu64 " offers outstanding "
-	    "on link %s (max-offers-per-link): the oldest, of %s, withdrawn "
+	    "on subnet %s (max-offers-per-link): the oldest, of %s, withdrawn "
 	    "(a DISCOVER flood?)", bound > 0 ? bound : 1, ls, inet_ntoa(gone));
 }
 

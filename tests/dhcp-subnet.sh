@@ -180,8 +180,8 @@ check "/metrics counts the withdrawn offers: $WD >= $N - 20" \
 check "the pool was never exhausted" \
     sh -c "! grep -q 'is exhausted' '$LOG'"
 check "the withdrawals are logged, rate-limited" \
-    grep -q "offers outstanding on link 10.81.0.1 (max-offers-per-link): the oldest" "$LOG"
-W=$(count_log "$LOG" "offers outstanding on link")
+    grep -q "offers outstanding on subnet 10.81.0.0 (max-offers-per-link): the oldest" "$LOG"
+W=$(count_log "$LOG" "offers outstanding on subnet")
 check "at most a few lines of it for $WD withdrawals ($W lines)" \
     test "$W" -le 30
 pxed_stop

@@ -2377,8 +2377,11 @@ test_offer_bound(void)
 	struct dhcp_guard	g = { NULL, 0, 0 };
 	unsigned		i;
 	in_addr_t		a;
+	struct rq		r;
+	uint8_t			mac[6];
 
 	srv_timers("max-offers-per-link = 4", "");
+	mac_of(mac, 0);
 	in.guard = &g;
 	for (i = 1; i <= 10; i++)
 		CU_ASSERT_EQUAL(discover(i), DHCPOFFER);
@@ -2397,6 +2400,30 @@ test_offer_bound(void)
 	CU_ASSERT_EQUAL(dora(1), inet_addr("10.0.0.100"));
 	CU_ASSERT_EQUAL(g.withdrawn, 7);
 	CU_ASSERT_EQUAL(offers_live(), 3);
+	/* A relayed DISCOVER from the same subnet shares its bound. */
+	rq_new(&r, DHCPDISCOVER, mac, 0x77);
+	mac[5] = 0x77;
+	memcpy(r.b + 28, mac, 6);
+	rq_addr(&r, 24, "10.0.0.254");
+	CU_ASSERT_EQUAL(srv(&r), DHCPOFFER);
+	CU_ASSERT_EQUAL(g.nlinks, 1);
+	CU_ASSERT_EQUAL(g.withdrawn, 8);
+	CU_ASSERT_EQUAL(offers_live(), 3);
+	CU_ASSERT_EQUAL(discover(11), DHCPOFFER);
+	CU_ASSERT_EQUAL(g.withdrawn, 9);
+	CU_ASSERT_EQUAL(offers_live(), 3);
+	/*
+	 * A reload with a smaller bound keeps the newest offers noted (the
+	 * older ones run out their 60 s untracked).
+	 */
+	conf->dhcp.max_offers = 2;
+	CU_ASSERT_EQUAL(discover(12), DHCPOFFER);
+	CU_ASSERT_EQUAL(g.links[0].cap, 2);
+	CU_ASSERT_EQUAL(g.withdrawn, 10);
+	/* A bound over the pool is the pool. */
+	conf->dhcp.max_offers = 1000000;
+	CU_ASSERT_EQUAL(discover(13), DHCPOFFER);
+	CU_ASSERT_TRUE(g.links[0].cap <= 100);
 	dhcp_guard_fini(&g);
 
 	/* Unset, the bound is half the subnet's pool: 100 / 2. */
