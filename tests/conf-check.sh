@@ -103,6 +103,34 @@ if [ "$rc" -eq 1 ] && grep -qF "$T/bad-main.conf:5: range \"b\" overlaps range \
 then ok "overlapping ranges named with both lines"
 else not_ok "overlapping ranges: exit $rc"; sed 's/^/  | /' "$T/err"; fi
 
+# T1 not below T2: an error with its line; options never sent: warnings
+# with theirs, and exit 0.
+cat > "$T/timers.conf" <<EOC
+dhcp {
+  mode = server
+  lease-time = 100
+  renew-time = 80
+  range "a" { start = 10.0.0.50 end = 10.0.0.60 netmask = 255.255.255.0
+    rebind-time = 70 }
+}
+EOC
+"$PXED" -f "$T/timers.conf" -r "$T/root" -t >/dev/null 2>"$T/err"
+rc=$?
+if [ "$rc" -eq 1 ] && grep -qF "$T/timers.conf:4: range \"a\": renew-time 80 is not below its rebind time 70" "$T/err"
+then ok "renew-time not below rebind-time: exit 1 with its file:line"
+else not_ok "renew-time not below rebind-time: exit $rc"; sed 's/^/  | /' "$T/err"; fi
+cat > "$T/warn.conf" <<EOC
+dhcp {
+  mode = proxy
+  option = { "3=10.0.0.1" }
+}
+EOC
+"$PXED" -f "$T/warn.conf" -r "$T/root" -t >/dev/null 2>"$T/err"
+rc=$?
+if [ "$rc" -eq 0 ] && grep -qF "$T/warn.conf:3: warning: option 3 of the dhcp section is never sent: in proxy mode" "$T/err"
+then ok "pxed -t warns about an option never sent (proxy mode), exit 0"
+else not_ok "pxed -t warns about an option never sent: exit $rc"; sed 's/^/  | /' "$T/err"; fi
+
 # Exit codes of a real start: 3 root missing, 2 no such interface,
 # 1 bad option.
 "$PXED" -d -f "$T/pxed.conf" -r "$T/nonexistent" 2>"$T/err"
