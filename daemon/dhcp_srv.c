@@ -667,12 +667,11 @@ dhcp_offer_note(struct dhcp_tx *t, uint32_t addr, int64_t exp)
 	static struct log_rate	 rate;
 	const struct dhcp_srv_in *in = t->in;
 	struct in_addr		 link, gone;
-	uint64_t		 bound = in->conf->dhcp.max_offers;
+	uint64_t		 bound = in->conf->dhcp.max_offers, pool;
 	char			 ls[INET_ADDRSTRLEN];
 
-	uint64_t		 pool;
-
-	if (in->guard == NULL)
+	/* A host's fixed address is reserved: its offer starves no pool. */
+	if (in->guard == NULL || dhcp_static_addr(t) == addr)
 		return;
 	(void)dhcp_subnet_ranges(t, &pool);
 	if (bound == 0 || bound > pool)

@@ -2324,6 +2324,7 @@ static void
 test_no_pool(void)
 {
 	static const uint8_t	prl[] = { 1, 3 };
+	struct dhcp_guard	g = { NULL, 0, 0 };
 	uint8_t			mac[6];
 	struct rq		r;
 
@@ -2338,8 +2339,11 @@ test_no_pool(void)
 	CU_ASSERT_TRUE(log_has("no reply (no pool on this subnet)"));
 	CU_ASSERT_EQUAL(L.n, 0);
 	CU_ASSERT_EQUAL(request(1, "10.0.0.50", NULL, true), DHCPNAK);
-	/* The host with a fixed address gets it. */
+	/* The host with a fixed address gets it, outside the offer bound. */
+	in.guard = &g;
 	CU_ASSERT_EQUAL(dora(7), inet_addr("10.0.0.7"));
+	CU_ASSERT_EQUAL(g.nlinks, 0);
+	in.guard = NULL;
 	CU_ASSERT_TRUE(ropt_ip(DHO_ROUTERS, "10.0.0.1"));
 	/* INFORM (RFC 2131 3.4): options, no lease. */
 	mac_of(mac, 5);
