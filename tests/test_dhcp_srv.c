@@ -2219,6 +2219,13 @@ test_timers(void)
 	CU_ASSERT_EQUAL(request(1, NULL, "10.0.0.100", false), DHCPACK);
 	CU_ASSERT_EQUAL(lease_of(1)->expires, T0 + 2 + 4);
 
+	/* The shortest lease: the defaults round down to 1 and 1. */
+	srv_timers("lease-time = 2", "");
+	CU_ASSERT_EQUAL_FATAL(discover(1), DHCPOFFER);
+	CU_ASSERT_TRUE(ropt_u32(DHO_LEASE_TIME, 2));
+	CU_ASSERT_TRUE(ropt_u32(DHO_RENEWAL_TIME, 1));
+	CU_ASSERT_TRUE(ropt_u32(DHO_REBINDING_TIME, 1));
+
 	/* The dhcp section's, then the range's own. */
 	srv_timers("lease-time = 600 renew-time = 100 rebind-time = 500", "");
 	CU_ASSERT_EQUAL_FATAL(discover(1), DHCPOFFER);
