@@ -320,6 +320,10 @@ conf_warn_opts(const struct conf *c, const struct conf_optval *v, size_t nv,
 			conf_warn_at(out, n, o, what, "is sent only to clients "
 			    "that send none: the client's own is echoed "
 			    "(RFC 6842 3)");
+		if (o->code == DHO_RELAY_AGENT_INFO)
+			conf_warn_at(out, n, o, what, "is replaced by the "
+			    "relay's own in replies to a relay that sent one "
+			    "(RFC 3046 2.2)");
 		if (boot && o->code == DHO_VENDOR_CLASS_ID)
 			conf_warn_at(out, n, o, what, "is not sent to PXE and "
 			    "HTTP boot clients: they get PXEClient or "
