@@ -116,6 +116,9 @@ status_dhcp(struct status_buf *b)
 	    "pxed_dhcp_leases{state=\"offered\"} %u\n"
 	    "pxed_dhcp_leases{state=\"declined\"} %u\n", ds.leases_active,
 	    ds.leases_offered, ds.leases_declined);
+	status_one(b, "pxed_dhcp_offers_withdrawn_total", "counter",
+	    "DHCP offers withdrawn for a newer one on a link at its "
+	    "max-offers-per-link.", ds.offers_withdrawn);
 	status_one(b, "pxed_dhcp_proxy_offers_total", "counter",
 	    "proxyDHCP offers sent.", ds.proxy_offers);
 	status_one(b, "pxed_dhcp_proxy_offers_unanswered_total", "counter",
