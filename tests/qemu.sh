@@ -1,5 +1,6 @@
 # qemu.sh: real firmware under QEMU against pxed, shared by boot-qemu.sh
-# (IPv4) and boot-qemu6.sh (IPv6).  Source it after lib.sh:
+# (IPv4), boot-qemu6.sh (IPv6) and boot-arm.sh (arm64, riscv64).  Source
+# it after lib.sh:
 #
 #   qemu_require [TOOL...]   root, namespaces, /dev/net/tun, QEMU,
 #                            SeaBIOS' iPXE NIC ROM, OVMF, iPXE's programs
@@ -34,6 +35,18 @@
 #   ovmf_has_http            this OVMF has HTTP boot (HttpBootDxe): 0
 #                            yes, 1 no, 2 cannot tell (no python3).
 #
+# Other machines: qemu_boot CASE aarch64|riscv64 ... runs
+# qemu-system-aarch64 or -riscv64 with only the caller's ARGS, which name
+# the firmware and the NIC (on -netdev $QEMU_TAP).
+#
+# The IPv4 LAN (boot-qemu.sh, boot-arm.sh): pxed at $SRV_IP on br0,
+# udhcpd at $OTH_IP in $P-oth (addresses matching $UDHCPD_RANGE).
+#   qemu_conf CASE server|proxy   $T/CASE.conf, rules go in $T/CASE.d/.
+#   qemu_pxed CASE           pxed -v on br0 with it and root $R; $LOG.
+#   qemu_udhcpd [LINE...]    the PXE-unaware DHCP server for proxy mode,
+#                            each LINE added to its configuration; UDPID.
+#   served_to FILE ADDRESS-REGEX   FILE was sent to such an address.
+#
 # Every boot ends the same way: pxed's rules hand iPXE a script that makes
 # it fetch a marker URL naming what iPXE itself reports:
 #     marker/${platform}/${buildarch}/${net0/mac:hexhyp}/${net0/chip}
@@ -46,6 +59,7 @@ E1000_ROM=/usr/lib/ipxe/qemu/efi-e1000.rom
 OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
 IPXE_DIR=/usr/lib/ipxe
+QEMU_TAP=tap,id=n0,ifname=tap0,script=no,downscript=no
 
 qemu_require() {
 	netns_require
@@ -104,8 +118,15 @@ qemu_boot() {
 	shift 5
 	SER="$T/$_qb_case.serial"
 	RESULT=''
-	_qb_tap=tap,id=n0,ifname=tap0,script=no,downscript=no
-	if [ "$_qb_kind" = bios ]; then
+	_qb_tap=$QEMU_TAP
+	_qb_qemu=$QEMU
+	case $_qb_kind in
+	bios|uefi)	;;
+	*)	_qb_qemu=qemu-system-$_qb_kind;;
+	esac
+	if [ "$_qb_qemu" != "$QEMU" ]; then
+		:	# the caller's ARGS name the firmware and the NIC
+	elif [ "$_qb_kind" = bios ]; then
 		set -- -machine pc -boot n -netdev "$_qb_tap" -device \
 		    "e1000,netdev=n0,mac=$_qb_mac,romfile=$E1000_ROM" "$@"
 	else
@@ -122,8 +143,8 @@ qemu_boot() {
 	fi
 	_qb_t0=$(now_ms)
 	# ip execs QEMU: $! is QEMU's pid.
-	ip netns exec "$LAN" $QEMU -accel tcg -m 256 -nographic -monitor none \
-	    -serial "file:$SER" -no-reboot "$@" \
+	ip netns exec "$LAN" $_qb_qemu -accel tcg -m 256 -nographic \
+	    -monitor none -serial "file:$SER" -no-reboot "$@" \
 	    < /dev/null > "$T/$_qb_case.qemu" 2>&1 &
 	_qb_pid=$!
 	PIDS="$PIDS $_qb_pid"
@@ -208,4 +229,77 @@ for m in re.finditer(b'\x5d\x00\x00', d):
         sys.exit(0)
 sys.exit(1)
 EOP
+}
+
+# ---------- the IPv4 LAN of boot-qemu.sh and boot-arm.sh ----------
+# pxed on br0 ($SRV_IP), and for proxy mode busybox udhcpd ($OTH_IP, in
+# namespace $P-oth, addresses from $UDHCPD_RANGE).
+SRV_IP=10.83.0.1
+OTH_IP=10.83.0.2
+UDHCPD_RANGE='10\.83\.0\.(15[0-9]|160)'
+
+# qemu_conf CASE server|proxy: the main file of one case, $T/CASE.conf,
+# rules in $T/CASE.d/ (written by the caller).  HTTP is enabled: a pxed
+# that does not serve it yet loads and ignores the section.
+qemu_conf() {
+	mkdir -p "$T/$1.d"
+	if [ "$2" = server ]; then
+		cat > "$T/$1.conf" <<EOC
+conf-dir = "$T/$1.d"
+dhcp {
+  mode = server
+  lease-file = "$T/$1.leases"
+  lease-time = 600
+  range "lan" {
+    start = 10.83.0.100
+    end = 10.83.0.199
+    netmask = 255.255.255.0
+  }
+}
+http { enable = yes }
+EOC
+	else
+		cat > "$T/$1.conf" <<EOC
+conf-dir = "$T/$1.d"
+dhcp { mode = proxy }
+http { enable = yes }
+EOC
+	fi
+}
+
+# qemu_pxed CASE: pxed on br0 with $T/CASE.conf and root $R, log in
+# $LOG ($T/CASE.log).
+qemu_pxed() {
+	LOG="$T/$1.log"
+	pxed_start -n "$LAN" "$LOG" -v -f "$T/$1.conf" -i br0 -r "$R"
+}
+
+# qemu_udhcpd [LINE...]: udhcpd beside pxed for the proxy cases (-a: a
+# short ARP check), each LINE added to its configuration; its PID in UDPID.
+qemu_udhcpd() {
+	cat > "$T/udhcpd.conf" <<EOC
+start 10.83.0.150
+end 10.83.0.160
+interface lan0
+lease_file $T/udhcpd.leases
+option subnet 255.255.255.0
+option lease 600
+EOC
+	for _qu_l in "$@"; do
+		echo "$_qu_l" >> "$T/udhcpd.conf"
+	done
+	unset _qu_l
+	: > "$T/udhcpd.leases"
+	ip netns exec "$P-oth" busybox udhcpd -f -a 100 "$T/udhcpd.conf" \
+	    > "$T/udhcpd.log" 2>&1 &
+	UDPID=$!
+	PIDS="$PIDS $UDPID"
+	wait_for 5 udp_bound "$P-oth" 67 && kill -0 "$UDPID" 2>/dev/null ||
+	    { cat "$T/udhcpd.log"; exit 99; }
+}
+
+# served_to FILE ADDRESS-REGEX: FILE was sent to a client address matching.
+served_to() {
+	grep -Eq -- "tftp: sent $1 to $2:|http: $2:[0-9]+ GET /$1(\?[^ ]*)? 200 " \
+	    "$LOG"
 }
