@@ -44,8 +44,8 @@
 #
 # Needs root, /dev/net/tun, qemu-system-aarch64 (qemu-system-arm),
 # qemu-system-riscv64 (qemu-system-misc), AAVMF (qemu-efi-aarch64),
-# U-Boot (u-boot-qemu), OpenSBI (opensbi), mkimage (u-boot-tools) and
-# busybox: exit 77 without them, 99 when strict (see netns_fail);
+# U-Boot (u-boot-qemu), OpenSBI (opensbi), mkimage (u-boot-tools),
+# busybox and dnsmasq (the LAN's RAs): exit 77 without them, 99 when strict (see netns_fail);
 # tests/install-deps.sh installs them.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/qemu.sh"
@@ -64,7 +64,7 @@ UBOOT_LIMIT=90
 
 netns_require
 [ -c /dev/net/tun ] || pxed_skip "no /dev/net/tun (the tun module)"
-pxed_need qemu-system-aarch64 qemu-system-riscv64 mkimage busybox
+pxed_need qemu-system-aarch64 qemu-system-riscv64 mkimage busybox dnsmasq
 for f in "$AAVMF_CODE" "$AAVMF_VARS" "$UBOOT_ARM64" "$UBOOT_RISCV" \
     "$OPENSBI"; do
 	[ -r "$f" ] || pxed_skip "no $f" qemu-efi-aarch64 u-boot-qemu opensbi
@@ -72,11 +72,11 @@ done
 busybox udhcpd --help >/dev/null 2>&1 || pxed_skip "no busybox udhcpd" busybox
 
 # ---------- the LAN ----------
-# $P-lan ($LAN): bridge br0 (10.83.0.1, pxed) and tap0 (QEMU's NIC);
-# $P-oth: udhcpd (10.83.0.2) for the proxy cases.
-pxed_net_init lan oth
-qemu_lan "$SRV_IP/24"
-ip -n "$P-oth" addr add "$OTH_IP/24" dev lan0 || exit 99
+# boot-qemu.sh's (qemu_lan4): $P-lan ($LAN) with bridge br0 (pxed,
+# $SRV_IP) and tap0 (QEMU's NIC); $P-oth for udhcpd in the proxy cases;
+# $P-ra, router advertisements.
+pxed_net_init lan ra oth
+qemu_lan4
 
 # ---------- the root ----------
 # One marker per chain, and U-Boot's script and pxelinux.cfg files.
@@ -227,7 +227,7 @@ uboot_no_server() {
 
 # ---------- the cases ----------
 case_start() {	# CASE MODE
-	qemu_conf "$1" "$2"
+	qemu_conf4 "$1" "$2"
 	arm_rules "$1"
 	qemu_pxed "$1"
 	C=$1
@@ -360,10 +360,9 @@ want uboot-arm64-proxy &&
     uboot_proxy uboot-arm64-proxy arm64 52:54:00:83:01:11 22 11
 want uboot-riscv-proxy &&
     uboot_proxy uboot-riscv-proxy riscv64 52:54:00:83:01:12 '' 27
-pid_stop "$UDPID"
 
 # The workaround: udhcpd names pxed as next server (siaddr).
-qemu_udhcpd "siaddr $SRV_IP"
+qemu_udhcpd "$SRV_IP"
 want uboot-arm64-nextserver &&
     uboot uboot-arm64-nextserver proxy arm64 52:54:00:83:01:21 22
 want uboot-riscv-nextserver &&

@@ -47,19 +47,7 @@ busybox udhcpd --help >/dev/null 2>&1 || pxed_skip "no busybox udhcpd" busybox
 # $P-lan ($LAN): bridge br0 (10.83.0.1, pxed) and tap0 (QEMU's NIC);
 # $P-ra: the RA responder; $P-oth: udhcpd (10.83.0.2) for the proxy cases.
 pxed_net_init lan ra oth
-qemu_lan "$SRV_IP/24"
-ip -n "$P-oth" addr add "$OTH_IP/24" dev lan0 &&
-    ip -n "$P-ra" addr add fd83::2/64 dev lan0 nodad || exit 99
-
-# Router advertisements only (no DNS, no DHCPv4 or v6): iPXE configures
-# SLAAC from the first RA and stops waiting for IPv6 (gotcha 4).
-ip netns exec "$P-ra" dnsmasq --keep-in-foreground --port=0 \
-    --conf-file=/dev/null --pid-file= --leasefile-ro --interface=lan0 \
-    --enable-ra --dhcp-range=fd83::,ra-only --log-facility="$T/ra.log" \
-    > "$T/ra.out" 2>&1 &
-PIDS="$PIDS $!"
-wait_log "$T/ra.log" "router advertisement on fd83::" 5 ||
-    { cat "$T/ra.out"; exit 99; }
+qemu_lan4
 
 # The TFTP (and HTTP) root: iPXE's programs, copied (pxed refuses links
 # that leave its root), and the script.
@@ -75,6 +63,10 @@ echo pxed-test: \${net0/mac} \${platform} \${buildarch} \${net0/chip}
 chain $BOOT_PROTO://$SRV_IP/marker/\${platform}/\${buildarch}/\${net0/mac:hexhyp}/\${net0/chip}
 EOS
 chmod -R a+rX "$R"
+
+# ---------- pxed ----------
+# qemu_conf4 CASE MODE: the main file of one case, $T/CASE.conf, rules in
+# $T/CASE.d/ (written by the caller).
 
 # The chain every case but 6 and 8 uses: firmware PXE gets iPXE (NBP), and
 # iPXE, known by its user class, gets the script.
@@ -146,7 +138,7 @@ boot_done() {
 # SeaBIOS runs the e1000's ROM, which is iPXE itself (gotcha 2): its very
 # first DHCP carries user class iPXE and gets the script.
 C=bios-full MAC=52:54:00:83:00:01
-qemu_conf $C server
+qemu_conf4 $C server
 chain_rules $C ipxe.efi
 qemu_pxed $C
 boot $C bios $MAC
@@ -170,7 +162,7 @@ pxed_stop
 # the ROM's request, and only that one is sent to undionly.kpxe; the
 # marker's chip ("undionly") proves the script ran in undionly.kpxe.
 C=bios-undionly MAC=52:54:00:83:00:06
-qemu_conf $C server
+qemu_conf4 $C server
 cat > "$T/$C.d/10-undionly.conf" <<EOC
 match "ipxe" { userclass = "iPXE" }
 match "rom" { vendorclass = "PXEClient:Arch:00000" }
@@ -194,7 +186,7 @@ pxed_stop
 # undionly.kpxe again and again.  The harness must report this boot as
 # failed (loop seen, or no marker in time); the check passes only then.
 C=loop-control MAC=52:54:00:83:00:08
-qemu_conf $C server
+qemu_conf4 $C server
 cat > "$T/$C.d/10-noipxe.conf" <<EOC
 match "efi64" { arch = efi-x64 }
 boot "uefi" {
@@ -226,7 +218,7 @@ pxed_stop
 # OVMF's own PXE (virtio-net without an option ROM: gotcha 3) loads
 # ipxe.efi over TFTP; ipxe.efi then gets the script.
 C=uefi-full MAC=52:54:00:83:00:03
-qemu_conf $C server
+qemu_conf4 $C server
 chain_rules $C ipxe.efi
 qemu_pxed $C
 boot $C uefi $MAC
@@ -239,7 +231,7 @@ pxed_stop
 
 # ---------- 5. UEFI with snponly.efi ----------
 C=uefi-snponly MAC=52:54:00:83:00:05
-qemu_conf $C server
+qemu_conf4 $C server
 chain_rules $C snponly.efi
 qemu_pxed $C
 boot $C uefi $MAC
@@ -258,7 +250,7 @@ pxed_stop
 C=uefi-http MAC=52:54:00:83:00:07
 ovmf_has_http
 case $? in
-0)	qemu_conf $C server
+0)	qemu_conf4 $C server
 	chain_rules $C ipxe.efi
 	cat > "$T/$C.d/05-http.conf" <<EOC
 match "uefi-http" { vendorclass = "HTTPClient" }
@@ -295,7 +287,7 @@ qemu_udhcpd
 
 # ---------- 2. BIOS, proxy mode ----------
 C=bios-proxy MAC=52:54:00:83:00:02
-qemu_conf $C proxy
+qemu_conf4 $C proxy
 chain_rules $C ipxe.efi
 qemu_pxed $C
 boot $C bios $MAC
@@ -309,7 +301,7 @@ pxed_stop
 
 # ---------- 4. UEFI, proxy mode ----------
 C=uefi-proxy MAC=52:54:00:83:00:04
-qemu_conf $C proxy
+qemu_conf4 $C proxy
 chain_rules $C ipxe.efi
 qemu_pxed $C
 boot $C uefi $MAC

@@ -35,7 +35,8 @@ libconfuse-dev libmicrohttpd-dev libcunit1-dev libcap-dev libsystemd-dev"
 #   status-page.sh   chromium (headless, over the DevTools protocol)
 #   boot-arm.sh      qemu-system-arm (qemu-system-aarch64), qemu-efi-aarch64
 #                    (AAVMF), qemu-system-misc (qemu-system-riscv64),
-#                    u-boot-qemu, opensbi, u-boot-tools (mkimage), busybox
+#                    u-boot-qemu, opensbi, u-boot-tools (mkimage), busybox,
+#                    dnsmasq-base
 TEST="mandoc systemd iproute2 procps nftables tftp-hpa atftp curl
 busybox isc-dhcp-client kea-admin python3 dnsmasq-base
 qemu-system-x86 ipxe-qemu ipxe ovmf chromium ndisc6

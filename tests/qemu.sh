@@ -13,9 +13,13 @@
 #   qemu_root                $R: iPXE's programs, copied (pxed refuses
 #                            links that leave its root); the caller adds
 #                            its script.
-#   qemu_boot CASE bios|uefi MAC LIMIT DONE [QEMU ARGS...]
+#   qemu_boot CASE bios|uefi|secboot MAC LIMIT DONE [QEMU ARGS...]
 #                            boot one machine in $LAN (TCG; KVM does not
-#                            work here), calling the function DONE every
+#                            work here): SeaBIOS with iPXE's e1000 ROM,
+#                            OVMF, or OVMF with Secure Boot (SMM, secure
+#                            pflash, Microsoft's keys enrolled: the
+#                            OVMF_SB_* files, which qemu_require does not
+#                            look for), calling the function DONE every
 #                            0.1 s: DONE returns 0 when the boot is over,
 #                            with RESULT set.  RESULT is "died" when QEMU
 #                            exits first, "timeout" after LIMIT seconds.
@@ -35,17 +39,22 @@
 #   ovmf_has_http            this OVMF has HTTP boot (HttpBootDxe): 0
 #                            yes, 1 no, 2 cannot tell (no python3).
 #
-# Other machines: qemu_boot CASE aarch64|riscv64 ... runs
-# qemu-system-aarch64 or -riscv64 with only the caller's ARGS, which name
-# the firmware and the NIC (on -netdev $QEMU_TAP).
-#
-# The IPv4 LAN (boot-qemu.sh, boot-arm.sh): pxed at $SRV_IP on br0,
-# udhcpd at $OTH_IP in $P-oth (addresses matching $UDHCPD_RANGE).
-#   qemu_conf CASE server|proxy   $T/CASE.conf, rules go in $T/CASE.d/.
-#   qemu_pxed CASE           pxed -v on br0 with it and root $R; $LOG.
-#   qemu_udhcpd [LINE...]    the PXE-unaware DHCP server for proxy mode,
-#                            each LINE added to its configuration; UDPID.
-#   served_to FILE ADDRESS-REGEX   FILE was sent to such an address.
+# The IPv4 LAN of boot-qemu.sh and boot-chains.sh (needs dnsmasq, busybox):
+#   qemu_lan4                after `pxed_net_init lan ra oth`: qemu_lan
+#                            with pxed's $SRV_IP (10.83.0.1) on br0,
+#                            udhcpd's $OTH_IP (10.83.0.2) in $P-oth, and
+#                            in $P-ra a router-advertisement-only dnsmasq
+#                            (iPXE stops waiting for IPv6 at its first RA:
+#                            gotcha 4 of QEMU-BOOT-NOTES).
+#   qemu_conf4 CASE server|proxy   pxed's main file $T/CASE.conf, HTTP on,
+#                            the rules in $T/CASE.d/ (the caller's).
+#   qemu_pxed CASE           pxed on br0 with $T/CASE.conf, root $R, log
+#                            $LOG ($T/CASE.log).
+#   qemu_udhcpd [SIADDR]     (re)start busybox udhcpd, PXE-unaware, in
+#                            $P-oth (range $UDHCPD_RANGE), giving siaddr
+#                            (next-server) SIADDR when set.
+#   served_to FILE ADDRESS-REGEX   pxed sent FILE (TFTP or HTTP) to an
+#                            address matching.
 #
 # Every boot ends the same way: pxed's rules hand iPXE a script that makes
 # it fetch a marker URL naming what iPXE itself reports:
@@ -54,12 +63,18 @@
 # or answers 404 (HTTP) with the name as asked, and the test reads the
 # values back from pxed's log.
 
+# Other machines: qemu_boot CASE aarch64|riscv64 ... runs
+# qemu-system-aarch64 or -riscv64 with only the caller's ARGS, which name
+# the firmware and the NIC (on -netdev $QEMU_TAP).
+QEMU_TAP=tap,id=n0,ifname=tap0,script=no,downscript=no
+
 QEMU=qemu-system-x86_64
 E1000_ROM=/usr/lib/ipxe/qemu/efi-e1000.rom
 OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
+OVMF_SB_CODE=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd
+OVMF_SB_VARS=/usr/share/OVMF/OVMF_VARS_4M.ms.fd
 IPXE_DIR=/usr/lib/ipxe
-QEMU_TAP=tap,id=n0,ifname=tap0,script=no,downscript=no
 
 qemu_require() {
 	netns_require
@@ -121,7 +136,7 @@ qemu_boot() {
 	_qb_tap=$QEMU_TAP
 	_qb_qemu=$QEMU
 	case $_qb_kind in
-	bios|uefi)	;;
+	bios|uefi|secboot)	;;
 	*)	_qb_qemu=qemu-system-$_qb_kind;;
 	esac
 	if [ "$_qb_qemu" != "$QEMU" ]; then
@@ -132,10 +147,18 @@ qemu_boot() {
 	else
 		# OVMF's own PXE and HTTP boot: virtio-net without an option
 		# ROM (an iPXE ROM would take over), first in the boot order.
+		# Secure Boot needs SMM and a pflash only SMM code may write.
+		_qb_code=$OVMF_CODE _qb_vars=$OVMF_VARS _qb_m=q35
+		if [ "$_qb_kind" = secboot ]; then
+			_qb_code=$OVMF_SB_CODE _qb_vars=$OVMF_SB_VARS
+			_qb_m=q35,smm=on
+			set -- -global driver=cfi.pflash01,property=secure,value=on \
+			    "$@"
+		fi
 		[ -f "$T/$_qb_case.vars.fd" ] ||
-		    cp "$OVMF_VARS" "$T/$_qb_case.vars.fd"
-		set -- -machine q35 \
-		    -drive "if=pflash,format=raw,readonly=on,file=$OVMF_CODE" \
+		    cp "$_qb_vars" "$T/$_qb_case.vars.fd"
+		set -- -machine "$_qb_m" \
+		    -drive "if=pflash,format=raw,readonly=on,file=$_qb_code" \
 		    -drive "if=pflash,format=raw,file=$T/$_qb_case.vars.fd" \
 		    -netdev "$_qb_tap" -device \
 		    "virtio-net-pci,netdev=n0,mac=$_qb_mac,romfile=,bootindex=1" \
@@ -231,17 +254,27 @@ sys.exit(1)
 EOP
 }
 
-# ---------- the IPv4 LAN of boot-qemu.sh and boot-arm.sh ----------
-# pxed on br0 ($SRV_IP), and for proxy mode busybox udhcpd ($OTH_IP, in
-# namespace $P-oth, addresses from $UDHCPD_RANGE).
 SRV_IP=10.83.0.1
 OTH_IP=10.83.0.2
 UDHCPD_RANGE='10\.83\.0\.(15[0-9]|160)'
 
-# qemu_conf CASE server|proxy: the main file of one case, $T/CASE.conf,
-# rules in $T/CASE.d/ (written by the caller).  HTTP is enabled: a pxed
-# that does not serve it yet loads and ignores the section.
-qemu_conf() {
+qemu_lan4() {
+	qemu_lan "$SRV_IP/24"
+	ip -n "$P-oth" addr add "$OTH_IP/24" dev lan0 &&
+	    ip -n "$P-ra" addr add fd83::2/64 dev lan0 nodad || exit 99
+	# Router advertisements only (no DNS, no DHCPv4 or v6).
+	ip netns exec "$P-ra" dnsmasq --keep-in-foreground --port=0 \
+	    --conf-file=/dev/null --pid-file= --leasefile-ro --interface=lan0 \
+	    --enable-ra --dhcp-range=fd83::,ra-only --log-facility="$T/ra.log" \
+	    > "$T/ra.out" 2>&1 &
+	PIDS="$PIDS $!"
+	wait_log "$T/ra.log" "router advertisement on fd83::" 5 ||
+	    { cat "$T/ra.out"; exit 99; }
+}
+
+# HTTP is enabled: a pxed that does not serve it yet loads and ignores
+# the section.
+qemu_conf4() {
 	mkdir -p "$T/$1.d"
 	if [ "$2" = server ]; then
 		cat > "$T/$1.conf" <<EOC
@@ -252,7 +285,7 @@ dhcp {
   lease-time = 600
   range "lan" {
     start = 10.83.0.100
-    end = 10.83.0.199
+    end = 10.83.0.149
     netmask = 255.255.255.0
   }
 }
@@ -267,16 +300,15 @@ EOC
 	fi
 }
 
-# qemu_pxed CASE: pxed on br0 with $T/CASE.conf and root $R, log in
-# $LOG ($T/CASE.log).
 qemu_pxed() {
 	LOG="$T/$1.log"
 	pxed_start -n "$LAN" "$LOG" -v -f "$T/$1.conf" -i br0 -r "$R"
 }
 
-# qemu_udhcpd [LINE...]: udhcpd beside pxed for the proxy cases (-a: a
-# short ARP check), each LINE added to its configuration; its PID in UDPID.
+# -a: a short ARP check.
+UDPID=
 qemu_udhcpd() {
+	[ -n "$UDPID" ] && pid_stop "$UDPID"
 	cat > "$T/udhcpd.conf" <<EOC
 start 10.83.0.150
 end 10.83.0.160
@@ -284,11 +316,8 @@ interface lan0
 lease_file $T/udhcpd.leases
 option subnet 255.255.255.0
 option lease 600
+${1:+siaddr $1}
 EOC
-	for _qu_l in "$@"; do
-		echo "$_qu_l" >> "$T/udhcpd.conf"
-	done
-	unset _qu_l
 	: > "$T/udhcpd.leases"
 	ip netns exec "$P-oth" busybox udhcpd -f -a 100 "$T/udhcpd.conf" \
 	    > "$T/udhcpd.log" 2>&1 &
@@ -298,7 +327,6 @@ EOC
 	    { cat "$T/udhcpd.log"; exit 99; }
 }
 
-# served_to FILE ADDRESS-REGEX: FILE was sent to a client address matching.
 served_to() {
 	grep -Eq -- "tftp: sent $1 to $2:|http: $2:[0-9]+ GET /$1(\?[^ ]*)? 200 " \
 	    "$LOG"
