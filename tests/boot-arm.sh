@@ -32,9 +32,10 @@
 #                vendor class; the marker is uboot-riscv64/Image.
 #
 # Each runs in full mode (-full) and in proxy mode beside udhcpd (-proxy).
-# AAVMF boots in both.  U-Boot has no proxyDHCP: it takes udhcpd's offer
-# even when pxed's came first (seen on the wire), and with no server
-# address from udhcpd it fetches nothing.  The -proxy cases assert just
+# AAVMF boots in both.  U-Boot has no proxyDHCP: it drops every reply
+# whose yiaddr is 0 (dhcp_handler in U-Boot's net/bootp.c), so it takes
+# udhcpd's offer even when pxed's came first (seen on the wire), and with
+# no server address from udhcpd it fetches nothing.  The -proxy cases assert just
 # that, and that pxed warns; the -nextserver cases, with udhcpd naming
 # pxed as next server (siaddr), assert that U-Boot then boots, its
 # "pxe get" at the root finding default-arm / default-riscv.  See
