@@ -24,12 +24,16 @@
 #                U-Boot.armv8; the rule's boot file uboot-arm64/pxelinux.0
 #                sets the directory where "pxe get" searches
 #                pxelinux.cfg/01-<mac>, the hex IP and its prefixes,
-#                default-arm-..., default; "default" names the kernel
-#                uboot-arm64/Image, the marker.
+#                default-arm, default; "default" names the kernel
+#                uboot-arm64/Image, the marker.  In full mode the distro
+#                boot's UEFI DHCP then follows (arch 11, PXEClient) and
+#                must fetch efi-arm64/bootaa64.efi too.
 #   uboot-riscv  U-Boot (qemu-riscv64_smode, under OpenSBI): the same
 #                chain, but its DHCP sends vendor class "U-Boot" and no
 #                option 93 at all (seen on the wire): the rule matches the
-#                vendor class; the marker is uboot-riscv64/Image.
+#                vendor class; the marker is uboot-riscv64/Image; its
+#                UEFI DHCP sends arch 27 and gets efi-riscv64/
+#                bootriscv64.efi (the only riscv64 UEFI client here).
 #
 # Each runs in full mode (-full) and in proxy mode beside udhcpd (-proxy).
 # AAVMF boots in both.  U-Boot has no proxyDHCP: it drops every reply
@@ -100,11 +104,13 @@ pxelinux_cfg "$R/pxelinux.cfg/default-arm" uboot-arm64/Image
 pxelinux_cfg "$R/pxelinux.cfg/default-riscv" uboot-riscv64/Image
 # U-Boot's distro boot ("dhcp" target) sources this script (hush: no
 # quote characters in it); autoload no: the second DHCP only sets bootfile,
-# whose directory "pxe get" searches.
+# whose directory "pxe get" searches; then autoload is unset again (the
+# distro boot's UEFI DHCP that follows loads its boot file through it).
 cat > "$T/boot.cmd" <<EOC
 echo pxed-test: pxe boot from the directory of the boot file
 setenv autoload no
 dhcp
+setenv autoload
 pxe get
 pxe boot
 EOC
@@ -160,6 +166,13 @@ marker_served() {
 	grep -Eq -- "tftp: sent $MARKER to | GET /$MARKER 200 " "$LOG" ||
 	    return 1
 	RESULT=marker
+}
+# DONE: $MARKER and then $EFI_MARKER (when set) were sent.
+uboot_done() {
+	marker_served || return 1
+	[ -z "$EFI_MARKER" ] ||
+	    in_order "tftp: sent $MARKER to " "tftp: sent $EFI_MARKER to " ||
+	    { RESULT=''; return 1; }
 }
 # DONE: pxed warned that $MAC did not follow its proxy OFFER up.
 proxy_ignored() {
@@ -275,18 +288,24 @@ proxy_checks() {
 	    served_to "$MARKER" "$UDHCPD_RANGE"
 }
 
-# uboot CASE MODE arm64|riscv64 MAC [ARCH]: the distro boot fetched the
-# kernel that uboot-ARCH/pxelinux.cfg/default names, after asking for
-# 01-<mac> and the hex IP (full mode: in the rule's directory; beside
-# udhcpd naming pxed as next server: at the root, "default-arm" or
-# "default-riscv").  ARCH: the option 93 U-Boot's own DHCP sends.
+# uboot CASE MODE arm64|riscv64 MAC [ARCH EFINAME EFIARCH]: the distro
+# boot fetched the kernel that uboot-ARCH/pxelinux.cfg/default names,
+# after asking for 01-<mac> and the hex IP (full mode: in the rule's
+# directory; beside udhcpd naming pxed as next server: at the root,
+# "default-arm" or "default-riscv").  ARCH: the option 93 U-Boot's own
+# DHCP sends.  Full mode: then its UEFI DHCP (option 93 EFIARCH) got and
+# fetched efi-ARCH/bootEFINAME.efi.
 uboot() {
 	case_start "$1" "$2"
 	MAC=$4 MARKER=uboot-$3/Image
 	_ub_d=uboot-$3/
 	[ "$2" = server ] || _ub_d=
-	boot_uboot "$C" "$3" "$MAC" marker_served
-	marker_check "$C: U-Boot's pxe boot fetched the kernel $MARKER"
+	# Server mode: once "pxe boot" fails (the kernel is text), the
+	# distro boot's UEFI DHCP (arch 11 or 27) fetches the efi- file.
+	EFI_MARKER=
+	[ "$2" = server ] && EFI_MARKER=efi-$3/boot${6:-aa64}.efi
+	boot_uboot "$C" "$3" "$MAC" uboot_done
+	marker_check "$C: U-Boot's pxe boot fetched the kernel $MARKER${EFI_MARKER:+, its UEFI DHCP $EFI_MARKER}"
 	_ub_mac=$(echo "$MAC" | tr ':' '-')
 	_ub_dflt=default
 	[ "$2" = server ] || _ub_dflt=default-${3%64}
@@ -298,6 +317,9 @@ uboot() {
 	if [ "$2" = server ]; then
 		check "$C: U-Boot's DHCP${5:+ (arch $5)} got the rule's file" \
 		    grep -Eq "REQUEST\(br0\) $MAC xid [0-9a-f]+ ${5:+arch $5 }-> ACK .*file \"uboot-$3/pxelinux.0\"" \
+		    "$LOG"
+		check "$C: its UEFI DHCP (arch $7) got $EFI_MARKER" grep -Eq \
+		    "REQUEST\(br0\) $MAC xid [0-9a-f]+ arch $7 pxe -> ACK .*file \"$EFI_MARKER\"" \
 		    "$LOG"
 	else
 		check "$C: U-Boot's DHCP got no proxy answer (not PXEClient)" \
@@ -348,9 +370,9 @@ want() {
 }
 
 want uboot-arm64-full &&
-    uboot uboot-arm64-full server arm64 52:54:00:83:01:01 22
+    uboot uboot-arm64-full server arm64 52:54:00:83:01:01 22 aa64 11
 want uboot-riscv-full &&
-    uboot uboot-riscv-full server riscv64 52:54:00:83:01:02
+    uboot uboot-riscv-full server riscv64 52:54:00:83:01:02 '' riscv64 27
 want aavmf-pxe-full && aavmf_pxe aavmf-pxe-full server 52:54:00:83:01:03
 want aavmf-http-full && aavmf_http aavmf-http-full server 52:54:00:83:01:04
 
