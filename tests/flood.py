@@ -30,7 +30,10 @@ def tftp(a):
         if time.monotonic() > end:
             break
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind((a.bind, 0))
+        # A port of its own for each request: an ephemeral port, freed by
+        # close(), comes back, and pxed rightly takes a second RRQ from
+        # the same address and port as a retry of the first.
+        s.bind((a.bind, a.sport + i % 10000))
         s.sendto(rrq, (a.server, a.port))
         s.close()
         sent += 1
@@ -88,6 +91,8 @@ def main():
     p.add_argument("--server", required=True)
     p.add_argument("--bind", required=True)
     p.add_argument("--port", type=int)
+    p.add_argument("--sport", type=int, default=20000,
+                   help="TFTP: the first request's source port, then +1")
     p.add_argument("--file", default="big.bin")
     p.add_argument("--count", type=int, default=1000)
     p.add_argument("--spread", type=float, default=2.0)

@@ -120,15 +120,28 @@ check "the flood sent its 1,000 requests" \
 ADMITTED=$(lines "tftp: $BAD:[0-9]+ asks for")
 check "at most max-transfers-per-client (8) of the flood admitted \
 ($ADMITTED)" test "$ADMITTED" -le 8 -a "$ADMITTED" -ge 1
-# The held lines go out a second after the storm: wait for the sum.
+# The sender is done when its last datagram is sent, not when pxed has
+# read it: wait until pxed has counted all 1,000 (admitted + refused).
 LIM="pxed_tftp_requests_limited_total"
-NREF=$(( $(metric "$LIM{limit=\"transfers\"}") + \
-    $(metric "$LIM{limit=\"rate\"}") ))
+refused() {
+	NREF=$(( $(metric "$LIM{limit=\"transfers\"}") + \
+	    $(metric "$LIM{limit=\"rate\"}") ))
+}
+all_answered() {
+	ADMITTED=$(lines "tftp: $BAD:[0-9]+ asks for")
+	refused
+	[ $((ADMITTED + NREF)) -eq 1000 ]
+}
+if ! wait_for 20 all_answered; then
+	echo "# admitted $ADMITTED + refused $NREF; UDP counters of pxed's side:"
+	ip netns exec "$NS_SRV" cat /proc/net/snmp | grep '^Udp:' | sed 's/^/# /'
+fi
+check "and the flood was all answered: admitted + refused = 1000" \
+    test $((ADMITTED + NREF)) -eq 1000
+# The held lines go out a second after the storm: wait for the sum.
 RE="tftp: refused .* from $BAD:.*(max-transfers-per-client|max-requests)"
 check "pxed logged every refusal: the counts add up to /metrics ($NREF)" \
     wait_for 5 logged_eq "$RE" "$NREF"
-check "and the flood was all answered: admitted + refused = 1000" \
-    test $((ADMITTED + NREF)) -eq 1000
 NL=$(lines "$RE")
 check "at most a line a second for $BAD ($NL lines in ${F1} s)" \
     test "$NL" -le $((F1 + 2))
@@ -175,7 +188,7 @@ kill -HUP "$PXPID"
 wait_log "$LOG" "reloaded in .* generation 2:" 5 || not_ok "reload"
 N0=$(metric "$LIM{limit=\"transfers\"}")
 in_cli python3 "$SRCDIR/tests/flood.py" tftp --server "$S" --bind "$BAD" \
-    --count 1 --spread 0 > /dev/null 2>&1
+    --count 1 --spread 0 --sport 40000 > /dev/null 2>&1
 one_more() { [ "$(metric "$LIM{limit=\"transfers\"}")" = $((N0 + 1)) ]; }
 check "after a reload to max-transfers 5000, $BAD still holds its 8" \
     wait_for 5 one_more
