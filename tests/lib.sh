@@ -96,6 +96,7 @@ pxed_pkg() {
 	dnsmasq)		echo dnsmasq-base;;
 	qemu-system-*)		echo qemu-system-x86;;
 	systemd-analyze)	echo systemd;;
+	grub-mknetdir)		echo grub-common;;
 	ip|bridge|ss)		echo iproute2;;
 	*)			echo "$1";;
 	esac
