@@ -37,8 +37,9 @@
 # PXED_BOOT_PROTO=http in the environment tries HTTP without editing.
 BOOT_PROTO=${PXED_BOOT_PROTO:-http}
 
-BIOS_LIMIT=30		# seconds a BIOS boot may take (seen: 4-8 s)
-UEFI_LIMIT=60		# seconds a UEFI boot may take (seen: 16-20 s)
+BIOS_LIMIT=60		# seconds a BIOS boot may take (seen: 4-8 s; the loop
+			# control needs 3 rounds: 20-30+ s on a busy machine)
+UEFI_LIMIT=120		# seconds a UEFI boot may take (seen: 16-30 s)
 
 qemu_require dnsmasq busybox
 busybox udhcpd --help >/dev/null 2>&1 || pxed_skip "no busybox udhcpd" busybox

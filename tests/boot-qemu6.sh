@@ -109,11 +109,7 @@ dhcp {
 http { enable = yes }
 EOC
 	else
-		cat > "$T/$1.conf" <<EOC
-conf-dir = "$T/$1.d"
-dhcp { mode = proxy }
-http { enable = yes }
-EOC
+		qemu_conf4 "$1" proxy	# the same main file
 	fi
 	# iPXE (user class) gets the script, UEFI HTTP boot ipxe.efi by HTTP,
 	# UEFI PXE ipxe.efi by TFTP.  Both families, the same rules.

@@ -33,6 +33,9 @@ libconfuse-dev libmicrohttpd-dev libcunit1-dev libcap-dev libsystemd-dev"
 #                    dnsmasq-base, busybox
 #   notify.sh        libsystemd-dev (the build: Type=notify)
 #   boot-qemu6.sh    the same, kea-dhcp6-server (the foreign DHCPv6 server)
+#   boot-chains.sh   as boot-qemu.sh, and the loaders: shim-signed,
+#                    grub-efi-amd64-signed, grub-efi-amd64-bin, grub-pc-bin
+#                    (grub-mknetdir), pxelinux, syslinux-common, syslinux-efi
 #   dhcp6-net.sh     ndisc6 (rdisc6), isc-dhcp-client (dhclient -6)
 #   status-page.sh   chromium (headless, over the DevTools protocol)
 #   boot-arm.sh      qemu-system-arm (qemu-system-aarch64), qemu-efi-aarch64
@@ -42,8 +45,9 @@ libconfuse-dev libmicrohttpd-dev libcunit1-dev libcap-dev libsystemd-dev"
 TEST="mandoc systemd iproute2 procps nftables tftp-hpa atftp curl
 busybox isc-dhcp-client kea-admin python3 dnsmasq-base
 qemu-system-x86 ipxe-qemu ipxe ovmf chromium ndisc6
-kea-dhcp6-server qemu-system-arm qemu-efi-aarch64 qemu-system-misc
-u-boot-qemu opensbi u-boot-tools"
+kea-dhcp6-server shim-signed grub-efi-amd64-signed grub-efi-amd64-bin
+grub-pc-bin pxelinux syslinux-common syslinux-efi qemu-system-arm
+qemu-efi-aarch64 qemu-system-misc u-boot-qemu opensbi u-boot-tools"
 # The Debian package (debian/control's Build-Depends, and lintian).
 PACKAGE="debhelper lintian dpkg-dev"
 

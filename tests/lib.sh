@@ -100,6 +100,7 @@ pxed_pkg() {
 	qemu-system-riscv64)	echo qemu-system-misc;;
 	qemu-system-*)		echo qemu-system-x86;;
 	systemd-analyze)	echo systemd;;
+	grub-mknetdir)		echo grub-common;;
 	ip|bridge|ss)		echo iproute2;;
 	*)			echo "$1";;
 	esac

@@ -47,7 +47,8 @@
 #                            (iPXE stops waiting for IPv6 at its first RA:
 #                            gotcha 4 of QEMU-BOOT-NOTES).
 #   qemu_conf4 CASE server|proxy   pxed's main file $T/CASE.conf, HTTP on,
-#                            the rules in $T/CASE.d/ (the caller's).
+#                            the rules in $T/CASE.d/ (the caller's); its
+#                            proxy file serves boot-qemu6.sh too.
 #   qemu_pxed CASE           pxed on br0 with $T/CASE.conf, root $R, log
 #                            $LOG ($T/CASE.log).
 #   qemu_udhcpd [SIADDR]     (re)start busybox udhcpd, PXE-unaware, in
