@@ -571,9 +571,9 @@ conf_match_arch(struct conf_loader *L, struct cfg_t *sec, struct conf_cond *c)
 		else {
 			conf_error_where(L, &c->where, "arch: \"%s\" is "
 			    "neither a number from 0 to 65535 nor an "
-			    "architecture name (bios, efi-ia32, efi-x64, "
-			    "efi-arm32, efi-arm64, http-ia32, http-x64, "
-			    "http-arm32, http-arm64)", s);
+			    "architecture name of pxed.conf(5) (bios, "
+			    "efi-x64, efi-arm64, http-x64, uboot-arm64, "
+			    "efi-riscv64, ...)", s);
 			bad = 1;
 		}
 	}

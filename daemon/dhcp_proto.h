@@ -92,5 +92,7 @@ extern const struct dhcp_arch dhcp_arch_table[];
 const char *dhcp_proto_arch_name(uint16_t code);
 /* Entry for a name, or NULL. */
 const struct dhcp_arch *dhcp_proto_arch_lookup(const char *name);
+/* For a log line: " efi-x64 arch 7", " arch 300", "" for none (< 0). */
+void dhcp_proto_arch_str(int arch, char *buf, size_t cap);
 
 #endif

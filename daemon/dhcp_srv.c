@@ -475,7 +475,7 @@ dhcp_log_line(struct dhcp_tx *t)
 	char		via[INET_ADDRSTRLEN + 8] = "";
 	struct in_addr	a = t->o.yiaddr;
 	int		arch = rules_arch(&t->req);
-	char		archs[24] = "";
+	char		archs[40];
 	size_t		n;
 
 	dhcp_proto_mac_str(t->m->chaddr, t->m->hlen, mac, sizeof(mac));
@@ -489,8 +489,7 @@ dhcp_log_line(struct dhcp_tx *t)
 		inet_ntop(AF_INET, &t->m->giaddr, g, sizeof(g));
 		snprintf(via, sizeof(via), " via %s", g);
 	}
-	if (arch >= 0)
-		snprintf(archs, sizeof(archs), " arch %d", arch);
+	dhcp_proto_arch_str(arch, archs, sizeof(archs));
 	n = (size_t)snprintf(t->out->log, sizeof(t->out->log),
 	    "dhcp%s: %s(%s%s) %s xid %08" PRIx32 "%s%s%s", t->in->proxy_port ?
 	    "-proxy" : "", dhcp_proto_msgtype_name(t->type), t->in->ifname != NULL ?

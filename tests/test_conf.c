@@ -335,9 +335,8 @@ test_bad_rules(void)
 {
 	expect_error(NULL, "match \"a\" {\n  arch = { 7, efi-sparc }\n}\n",
 	    "conf.d/10-x.conf:2: arch: \"efi-sparc\" is neither a number from "
-	    "0 to 65535 nor an architecture name (bios, efi-ia32, efi-x64, "
-	    "efi-arm32, efi-arm64, http-ia32, http-x64, http-arm32, "
-	    "http-arm64)");
+	    "0 to 65535 nor an architecture name of pxed.conf(5) (bios, "
+	    "efi-x64, efi-arm64, http-x64, uboot-arm64, efi-riscv64, ...)");
 	expect_error(NULL, "match \"a\" { }\n",
 	    "conf.d/10-x.conf:1: match \"a\" has no condition");
 	expect_error(NULL, "match \"a\" {\n  mac = \"52:54:00:zz:*:*\"\n}\n",
