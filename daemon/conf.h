@@ -310,6 +310,8 @@ struct conf {
 		unsigned	 max_idle_ms;	/* abandon without progress */
 		unsigned	 sockets;	/* transfer sockets (TIDs) */
 		enum conf_unique_root unique_root;
+		struct conf_script *tmpls;	/* *.tmpl under the root */
+		size_t		 ntmpls;
 	} tftp;
 
 	struct {
@@ -324,6 +326,8 @@ struct conf {
 		uint16_t	 status_port;	/* 0: on the main port */
 		struct conf_script *scripts;	/* *.ipxe under the root */
 		size_t		 nscripts;
+		struct conf_script *tmpls;	/* *.tmpl (loadercfg.c) */
+		size_t		 ntmpls;
 	} http;
 
 	/* Chainload loop guard: one MAC fetching one boot file this often. */
@@ -393,12 +397,17 @@ const struct conf_range6 *conf_inet6_range_of(const struct conf *conf,
 const struct conf_boot *conf_boot_by_name(const struct conf *conf,
 		    const char *name);
 const char	*conf_dhcp_mode_name(enum conf_dhcp_mode mode);
+/* The compiled loader template at path, of the TFTP or the HTTP root. */
+const struct conf_script *conf_tmpl_find(const struct conf *c, bool tftp,
+	    const char *path);
 /* The compiled iPXE script at path (clean, relative to the root). */
 const struct conf_script *conf_script_find(const struct conf *c,
 		    const char *path);
 
 /* The parsers shared with --explain and the tests. */
 int		 conf_value_parse_mac(const char *s, uint8_t mac[6]);
+/* One hex digit's value (either case), -1 for any other character. */
+int		 conf_value_hexval(int c);
 int		 conf_value_parse_optval(struct arena *a, const char *s,
 		    const uint8_t **data, size_t *len, char *err, size_t errlen);
 /* A DUID in hex, colons or dashes allowed: its length, 0 if not one. */
