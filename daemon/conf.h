@@ -183,6 +183,10 @@ struct conf_expr {
 #define BS_DELAY	0x200
 #define BS_TFTP_ALIAS	0x400
 #define BS_BOOTPARAM6	0x800
+#define BS_PXL_MAGIC	0x1000		/* RFC 5071 208 */
+#define BS_PXL_CONFIG	0x2000		/* 209 */
+#define BS_PXL_PREFIX	0x4000		/* 210 */
+#define BS_PXL_REBOOT	0x8000		/* 211 */
 
 /* A TFTP path alias: a request for "from" is served "to". */
 struct conf_alias {
@@ -208,6 +212,10 @@ struct conf_bootset {
 	unsigned		 delay_ms;
 	const uint8_t		*param6;	/* DHCPv6 option 60 body */
 	size_t			 param6_len;
+	bool			 pxl_magic;	/* pxelinux, RFC 5071 */
+	const char		*pxl_config;
+	const char		*pxl_prefix;
+	uint32_t		 pxl_reboot;
 };
 
 struct conf_boot {

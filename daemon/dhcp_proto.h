@@ -61,6 +61,10 @@
 #define DHO_CLIENT_NDI		94
 #define DHO_CLIENT_UUID		97
 #define DHO_IPXE_ENCAP		175
+#define DHO_PXELINUX_MAGIC	208	/* RFC 5071 3, obsolete */
+#define DHO_PXELINUX_CONFIG	209	/* RFC 5071 4 */
+#define DHO_PXELINUX_PREFIX	210	/* RFC 5071 5 */
+#define DHO_PXELINUX_REBOOT	211	/* RFC 5071 6 */
 #define DHO_END			255
 
 /* Message types (option 53), RFC 2132 9.6. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dhcp_pkt.h"
+#include "dhcp_enc.h"
 #include "dhcp_proto.h"
 #include "unit.h"
 
@@ -424,6 +425,50 @@ test_arch_names(void)
 	CU_ASSERT_STRING_EQUAL(buf, "");
 }
 
+/* RFC 5071 3.2, 4.2, 5.2, 6.2: the four options' bytes. */
+static void
+test_pxelinux_enc(void)
+{
+	static const uint8_t	all[] = {
+		208, 4, 0xf1, 0x00, 0x74, 0x7e,
+		209, 6, 'm', 'y', '.', 'c', 'f', 'g',
+		210, 4, 'b', 'i', 'n', '/',
+		211, 4, 0x00, 0x01, 0x51, 0x80,
+	};
+	static const uint8_t	reboot0[] = { 211, 4, 0, 0, 0, 0 };
+	struct dhcp_pxelinux	p;
+	uint8_t			buf[600];
+	char			big[300];
+	size_t			n;
+
+	memset(&p, 0, sizeof(p));
+	CU_ASSERT_EQUAL(dhcp_enc_pxelinux(&p, buf, sizeof(buf)), 0);
+	p.magic = true;
+	p.config = "my.cfg";
+	p.prefix = "bin/";
+	p.has_reboot = true;
+	p.reboot = 86400;
+	n = dhcp_enc_pxelinux(&p, buf, sizeof(buf));
+	CU_ASSERT_EQUAL_FATAL(n, sizeof(all));
+	CU_ASSERT_EQUAL(memcmp(buf, all, sizeof(all)), 0);
+	/* Too small a buffer: nothing rather than part. */
+	CU_ASSERT_EQUAL(dhcp_enc_pxelinux(&p, buf, sizeof(all) - 1), 0);
+	/* 0 is "never reboot", sent as four zero octets; "" is no option. */
+	memset(&p, 0, sizeof(p));
+	p.has_reboot = true;
+	p.config = "";
+	n = dhcp_enc_pxelinux(&p, buf, sizeof(buf));
+	CU_ASSERT_EQUAL_FATAL(n, sizeof(reboot0));
+	CU_ASSERT_EQUAL(memcmp(buf, reboot0, sizeof(reboot0)), 0);
+	/* 256 bytes do not fit one option. */
+	memset(big, 'a', 256);
+	big[256] = '\0';
+	p.config = big;
+	CU_ASSERT_EQUAL(dhcp_enc_pxelinux(&p, buf, sizeof(buf)), 0);
+	big[254] = '\0';
+	CU_ASSERT_EQUAL(dhcp_enc_pxelinux(&p, buf, sizeof(buf)), 2 + 254 + 6);
+}
+
 void
 test_dhcp_pkt_register(void)
 {
@@ -431,6 +476,7 @@ test_dhcp_pkt_register(void)
 
 	CU_add_test(s, "the nine seed captures", test_seed);
 	CU_add_test(s, "architecture names, IANA 0 to 41", test_arch_names);
+	CU_add_test(s, "pxelinux options (RFC 5071)", test_pxelinux_enc);
 	CU_add_test(s, "malformed, each for its reason", test_malformed);
 	CU_add_test(s, "RFC 3396 concatenation, overload", test_concat_overload);
 	CU_add_test(s, "build: order, padding, round trip", test_build_order);
