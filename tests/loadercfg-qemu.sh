@@ -1,0 +1,108 @@
+#!/bin/sh
+# loadercfg-qemu.sh: a real pxelinux (Debian's pxelinux.0, loaded by
+# SeaBIOS' iPXE NIC ROM under QEMU) searching its config from pxed, with
+# only pxelinux.cfg/default.tmpl under the root: its first try, the
+# SMBIOS UUID, misses quietly (debug level, said as a search name), its
+# second, 01-<mac>, is rendered from the template for that machine, and
+# the kernel it names carries the host's own variables.  The "kernel"
+# does not exist: pxed logs the refused name, which the test reads back.
+# A second machine (another MAC, another host entry) gets its own.
+#
+# Needs what boot-qemu.sh needs (qemu.sh: qemu_require) plus pxelinux and
+# syslinux-common; exit 77 without them, 99 when strict.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/qemu.sh"
+
+LIMIT=60		# seconds a boot may take (iPXE, then pxelinux)
+PXELINUX=/usr/lib/PXELINUX/pxelinux.0
+LDLINUX=/usr/lib/syslinux/modules/bios/ldlinux.c32
+
+qemu_require dnsmasq
+[ -r "$PXELINUX" ] && [ -r "$LDLINUX" ] ||
+    pxed_skip "no $PXELINUX or $LDLINUX" pxelinux syslinux-common
+
+pxed_net_init lan ra
+SRV_IP=10.84.0.1
+qemu_lan "$SRV_IP/24"
+ip -n "$P-ra" addr add fd84::2/64 dev lan0 nodad || exit 99
+# Router advertisements only: iPXE stops waiting for IPv6 (QEMU notes, 4).
+ip netns exec "$P-ra" dnsmasq --keep-in-foreground --port=0 \
+    --conf-file=/dev/null --pid-file= --leasefile-ro --interface=lan0 \
+    --enable-ra --dhcp-range=fd84::,ra-only --log-facility="$T/ra.log" \
+    > "$T/ra.out" 2>&1 &
+PIDS="$PIDS $!"
+wait_log "$T/ra.log" "router advertisement on fd84::" 5 ||
+    { cat "$T/ra.out"; exit 99; }
+
+R="$T/root"
+mkdir -p "$R/pxelinux.cfg"
+cp -L "$PXELINUX" "$LDLINUX" "$R/" || exit 99
+cat > "$R/pxelinux.cfg/default.tmpl" <<'EOS'
+DEFAULT marker
+PROMPT 0
+LABEL marker
+  KERNEL marker/${hostname}/${role}/${mac}
+EOS
+chmod -R a+rX "$R"
+MAC1=52:54:00:84:00:01
+MAC2=52:54:00:84:00:02
+UUID1=6b8f3c1a-84a1-4c52-9d7e-2f0c84000001
+mkdir -p "$T/conf.d"
+cat > "$T/pxed.conf" <<EOC
+conf-dir = "$T/conf.d"
+dhcp {
+  mode = server
+  lease-file = "$T/leases"
+  range "lan" {
+    start = 10.84.0.100
+    end = 10.84.0.199
+    netmask = 255.255.255.0
+  }
+}
+http { enable = no }
+EOC
+cat > "$T/conf.d/10-pxelinux.conf" <<EOC
+boot "pxelinux" { filename = "pxelinux.0" }
+host "one" { mac = "$MAC1" hostname = "one" vars = { "role=compute" } }
+host "two" { mac = "$MAC2" hostname = "two" vars = { "role=storage" } }
+EOC
+LOG="$T/pxed.log"
+pxed_start -n "$LAN" "$LOG" -v -f "$T/pxed.conf" -i br0 -r "$R"
+
+marker_of() {	# the marker pxelinux asked for, from LOG_FROM on
+	tail -n "+$LOG_FROM" "$LOG" |
+	    sed -n 's|.*tftp: refused "\(marker/[^"]*\)".*|\1|p' | head -n 1
+}
+pxelinux_done() { [ -n "$(marker_of)" ]; }
+
+# boot_one CASE MAC HOST ROLE [QEMU ARGS]
+boot_one() {
+	bc=$1 bm=$2 bh=$3 br=$4
+	shift 4
+	LOG_FROM=$(($(wc -l < "$LOG") + 1))
+	qemu_boot "$bc" bios "$bm" "$LIMIT" pxelinux_done "$@"
+	set -- "$bc" "$bm" "$bh" "$br"
+	dash=$(echo "$2" | tr : -)
+	echo "# $1: $BOOT_S s"
+	check "$1: pxelinux fetched ldlinux.c32" \
+	    sh -c "tail -n +$LOG_FROM '$LOG' | grep -q 'tftp: sent ldlinux.c32 to '"
+	if [ "$(marker_of)" = "marker/$3/$4/$2" ]; then
+		ok "$1: pxelinux booted what the template said for $3 ($4)"
+	else
+		not_ok "$1: marker \"$(marker_of)\", want marker/$3/$4/$2"
+		show
+	fi
+	check "$1: pxelinux.cfg/01-$dash rendered from the template" \
+	    sh -c "tail -n +$LOG_FROM '$LOG' | grep -q '\"pxelinux.cfg/01-$dash\" rendered from pxelinux.cfg/default.tmpl'"
+	check "$1: nothing refused but the marker (no search name as a warning)" \
+	    sh -c "! tail -n +$LOG_FROM '$LOG' | grep 'tftp: refused' | grep -v '\"marker/'"
+}
+
+boot_one one "$MAC1" one compute -uuid "$UUID1"
+# pxelinux names the SMBIOS UUID with its first three fields byte-swapped
+# (6b8f3c1a-84a1-4c52-... is asked as 1a3c8f6b-a184-524c-...): any UUID.
+check "one: its UUID was tried first and missed quietly" \
+    grep -Eq "asks for \"pxelinux.cfg/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-9d7e-2f0c84000001\": not found \(a loader's search name\)" "$LOG"
+boot_one two "$MAC2" two storage
+
+pxed_test_done
