@@ -50,18 +50,11 @@ pxed_net_init lan ra oth
 SRV_IP=10.83.0.1
 OTH_IP=10.83.0.2
 qemu_lan "$SRV_IP/24"
-ip -n "$P-oth" addr add "$OTH_IP/24" dev lan0 &&
-    ip -n "$P-ra" addr add fd83::2/64 dev lan0 nodad || exit 99
+ip -n "$P-oth" addr add "$OTH_IP/24" dev lan0 || exit 99
 
 # Router advertisements only (no DNS, no DHCPv4 or v6): iPXE configures
 # SLAAC from the first RA and stops waiting for IPv6 (gotcha 4).
-ip netns exec "$P-ra" dnsmasq --keep-in-foreground --port=0 \
-    --conf-file=/dev/null --pid-file= --leasefile-ro --interface=lan0 \
-    --enable-ra --dhcp-range=fd83::,ra-only --log-facility="$T/ra.log" \
-    > "$T/ra.out" 2>&1 &
-PIDS="$PIDS $!"
-wait_log "$T/ra.log" "router advertisement on fd83::" 5 ||
-    { cat "$T/ra.out"; exit 99; }
+qemu_ra "$P-ra" fd83
 
 # The TFTP (and HTTP) root: iPXE's programs, copied (pxed refuses links
 # that leave its root), and the script.

@@ -24,15 +24,7 @@ qemu_require dnsmasq
 pxed_net_init lan ra
 SRV_IP=10.84.0.1
 qemu_lan "$SRV_IP/24"
-ip -n "$P-ra" addr add fd84::2/64 dev lan0 nodad || exit 99
-# Router advertisements only: iPXE stops waiting for IPv6 (QEMU notes, 4).
-ip netns exec "$P-ra" dnsmasq --keep-in-foreground --port=0 \
-    --conf-file=/dev/null --pid-file= --leasefile-ro --interface=lan0 \
-    --enable-ra --dhcp-range=fd84::,ra-only --log-facility="$T/ra.log" \
-    > "$T/ra.out" 2>&1 &
-PIDS="$PIDS $!"
-wait_log "$T/ra.log" "router advertisement on fd84::" 5 ||
-    { cat "$T/ra.out"; exit 99; }
+qemu_ra "$P-ra" fd84
 
 R="$T/root"
 mkdir -p "$R/pxelinux.cfg"
