@@ -5,8 +5,9 @@
  * command search a chain of names for their config, most specific
  * first, and take the first that exists:
  *
- *   GRUB      grub.cfg-01-<mac>, grub.cfg-<HEXIP>, ... shortened one
- *             digit at a time ..., (2.06: grub.cfg-<IPv6>), grub.cfg
+ *   GRUB      (Fedora's: grub.cfg-<uuid>), grub.cfg-01-<mac>,
+ *             grub.cfg-<HEXIP>, ... shortened one digit at a time ...,
+ *             (grub.cfg-<IPv6>, Fedora's grub.cfg-<aa:bb:..>), grub.cfg
  *   pxelinux  pxelinux.cfg/<uuid>, 01-<mac>, <HEXIP>, ... shortened ...,
  *             (U-Boot: default-<arch>-<soc>-<board>, ...), default
  *
@@ -149,8 +150,10 @@ loadercfg_parse(const char *path, struct loadercfg_name *n)
 			return n->kind = LOADERCFG_FINAL;
 		if (base[8] != '-')
 			return n->kind = LOADERCFG_OTHER;
+		/* Fedora's GRUB also tries the SMBIOS UUID and MAC:ADDR. */
 		if ((n->kind = loadercfg_host_part(base + 9, n)) ==
-		    LOADERCFG_OTHER && loadercfg_is_ip6ish(base + 9))
+		    LOADERCFG_OTHER && (loadercfg_is_ip6ish(base + 9) ||
+		    loadercfg_is_uuid(base + 9)))
 			n->kind = LOADERCFG_SEARCH;
 		return n->kind;
 	}

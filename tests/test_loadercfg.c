@@ -52,6 +52,10 @@ test_grub(void)
 	expect("grub.cfg-C0A8010", LOADERCFG_SEARCH, "grub.cfg.tmpl");
 	expect("grub.cfg-C", LOADERCFG_SEARCH, NULL);
 	expect("grub/grub.cfg-fd00::1", LOADERCFG_SEARCH, NULL);
+	/* Fedora's GRUB: the SMBIOS UUID first, the MAC with colons. */
+	expect("grub.cfg-b8945908-d6a6-41a9-611d-74a6ab80b83d",
+	    LOADERCFG_SEARCH, NULL);
+	expect("grub.cfg-52:54:00:12:34:56", LOADERCFG_SEARCH, NULL);
 	/* Not GRUB's: other names beside it. */
 	expect("grub.cfg.tmpl", LOADERCFG_OTHER, NULL);
 	expect("grub.cfg-", LOADERCFG_OTHER, NULL);
