@@ -8,6 +8,8 @@
  *   GRUB      (Fedora's: grub.cfg-<uuid>), grub.cfg-01-<mac>,
  *             grub.cfg-<HEXIP>, ... shortened one digit at a time ...,
  *             (grub.cfg-<IPv6>, Fedora's grub.cfg-<aa:bb:..>), grub.cfg
+ *   (GRUB also reads <platform>/command.lst, fs.lst, crypto.lst and
+ *   terminal.lst at every start; a netboot tree rarely has them.)
  *   pxelinux  pxelinux.cfg/<uuid>, 01-<mac>, <HEXIP>, ... shortened ...,
  *             (U-Boot: default-<arch>-<soc>-<board>, ...), default
  *
@@ -110,6 +112,28 @@ loadercfg_is_ip6ish(const char *s)
 	return colon;
 }
 
+/*
+ * The optional lists GRUB's normal mode reads from its platform
+ * directory at every start (<prefix>/x86_64-efi/command.lst, ...): a
+ * netboot tree without them is usual, so their misses are search names.
+ */
+static bool
+loadercfg_grub_list(const char *base, const char *dir, size_t dlen)
+{
+	static const char *const lists[] = {
+		"command.lst", "fs.lst", "crypto.lst", "terminal.lst", NULL
+	};
+	size_t	i;
+
+	/* The directory is a platform's: "x86_64-efi/", "i386-pc/", ... */
+	if (dir == NULL || dlen < 2 || memchr(dir, '-', dlen) == NULL)
+		return false;
+	for (i = 0; lists[i] != NULL; i++)
+		if (strcmp(base, lists[i]) == 0)
+			return true;
+	return false;
+}
+
 /* The part after the directory: MAC, hex IP, a shortening, or none. */
 static enum loadercfg_kind
 loadercfg_host_part(const char *s, struct loadercfg_name *n)
@@ -157,6 +181,8 @@ loadercfg_parse(const char *path, struct loadercfg_name *n)
 			n->kind = LOADERCFG_SEARCH;
 		return n->kind;
 	}
+	if (loadercfg_grub_list(base, dlen > 0 ? path : NULL, dlen))
+		return n->kind = LOADERCFG_SEARCH;
 	/* Only in a directory named pxelinux.cfg (at any depth). */
 	if (dlen < 13 || strncmp(base - 13, "pxelinux.cfg/", 13) != 0 ||
 	    (dlen > 13 && base[-14] != '/'))

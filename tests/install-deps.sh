@@ -34,11 +34,12 @@ libconfuse-dev libmicrohttpd-dev libcunit1-dev libcap-dev libsystemd-dev"
 #   dhcp6-net.sh     ndisc6 (rdisc6), isc-dhcp-client (dhclient -6)
 #   status-page.sh   chromium (headless, over the DevTools protocol)
 #   loadercfg-net.sh tftp-hpa, curl
-#   loadercfg-qemu.sh  boot-qemu.sh's, pxelinux, syslinux-common
+#   loadercfg-qemu.sh  boot-qemu.sh's, pxelinux, syslinux-common,
+#                    grub-efi-amd64-signed
 TEST="mandoc systemd iproute2 procps nftables tftp-hpa atftp curl
 busybox isc-dhcp-client kea-admin python3 dnsmasq-base
 qemu-system-x86 ipxe-qemu ipxe ovmf chromium ndisc6
-kea-dhcp6-server pxelinux syslinux-common"
+kea-dhcp6-server pxelinux syslinux-common grub-efi-amd64-signed"
 # The Debian package (debian/control's Build-Depends, and lintian).
 PACKAGE="debhelper lintian dpkg-dev"
 

@@ -1,21 +1,28 @@
 #!/bin/sh
-# loadercfg-qemu.sh: a real pxelinux (Debian's pxelinux.0, loaded by
-# SeaBIOS' iPXE NIC ROM under QEMU) searching its config from pxed, with
-# only pxelinux.cfg/default.tmpl under the root: its first try, the
-# SMBIOS UUID, misses quietly (debug level, said as a search name), its
-# second, 01-<mac>, is rendered from the template for that machine, and
-# the kernel it names carries the host's own variables.  The "kernel"
-# does not exist: pxed logs the refused name, which the test reads back.
-# A second machine (another MAC, another host entry) gets its own.
+# loadercfg-qemu.sh: real boot loaders searching their config from pxed,
+# with only templates under the root (pxelinux.cfg/default.tmpl,
+# grub/grub.cfg.tmpl):
+#   - Debian's pxelinux.0, loaded by SeaBIOS' iPXE NIC ROM: its first
+#     try, the SMBIOS UUID, misses quietly (debug level, said as a search
+#     name); its second, 01-<mac>, is rendered for that machine; a second
+#     machine (another MAC, another host entry) gets its own;
+#   - Debian's signed grubnetx64.efi (GRUB 2.06), loaded by OVMF's own
+#     PXE: it asks for /grub/grub.cfg only, rendered for the asking
+#     machine, and its x86_64-efi/command.lst, fs.lst, ... miss quietly.
+# Each config boots a "kernel" marker/<hostname>/<role>/<mac> that does
+# not exist: pxed logs the refused name, which the test reads back; no
+# other name may be refused (a warning) on the way.
 #
-# Needs what boot-qemu.sh needs (qemu.sh: qemu_require) plus pxelinux and
-# syslinux-common; exit 77 without them, 99 when strict.
+# Needs what boot-qemu.sh needs (qemu.sh: qemu_require) plus pxelinux,
+# syslinux-common and grub-efi-amd64-signed; exit 77 without them, 99
+# when strict.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/qemu.sh"
 
 LIMIT=60		# seconds a boot may take (iPXE, then pxelinux)
 PXELINUX=/usr/lib/PXELINUX/pxelinux.0
 LDLINUX=/usr/lib/syslinux/modules/bios/ldlinux.c32
+GRUBNET=/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed
 
 qemu_require dnsmasq
 [ -r "$PXELINUX" ] && [ -r "$LDLINUX" ] ||
@@ -35,6 +42,17 @@ PROMPT 0
 LABEL marker
   KERNEL marker/${hostname}/${role}/${mac}
 EOS
+# Debian's GRUB asks for /grub/grub.cfg only (no net search): the
+# template answers it for the asking machine, known by its DHCP lease.
+if [ -r "$GRUBNET" ]; then
+	cp "$GRUBNET" "$R/grubnetx64.efi" && mkdir -p "$R/grub" || exit 99
+	cat > "$R/grub/grub.cfg.tmpl" <<'EOS'
+set timeout=0
+menuentry "marker" {
+	linux /marker/${hostname}/${role}/${mac}
+}
+EOS
+fi
 chmod -R a+rX "$R"
 MAC1=52:54:00:84:00:01
 MAC2=52:54:00:84:00:02
@@ -54,16 +72,18 @@ dhcp {
 http { enable = no }
 EOC
 cat > "$T/conf.d/10-pxelinux.conf" <<EOC
-boot "pxelinux" { filename = "pxelinux.0" }
+match "efi64" { arch = efi-x64 }
+boot "pxelinux" { if = "!efi64" filename = "pxelinux.0" }
+boot "grub" { if = "efi64" filename = "grubnetx64.efi" }
 host "one" { mac = "$MAC1" hostname = "one" vars = { "role=compute" } }
 host "two" { mac = "$MAC2" hostname = "two" vars = { "role=storage" } }
 EOC
 LOG="$T/pxed.log"
 pxed_start -n "$LAN" "$LOG" -v -f "$T/pxed.conf" -i br0 -r "$R"
 
-marker_of() {	# the marker pxelinux asked for, from LOG_FROM on
+marker_of() {	# the marker the loader asked for, from LOG_FROM on
 	tail -n "+$LOG_FROM" "$LOG" |
-	    sed -n 's|.*tftp: refused "\(marker/[^"]*\)".*|\1|p' | head -n 1
+	    sed -n 's|.*tftp: refused "/*\(marker/[^"]*\)".*|\1|p' | head -n 1
 }
 pxelinux_done() { [ -n "$(marker_of)" ]; }
 
@@ -96,5 +116,26 @@ boot_one one "$MAC1" one compute -uuid "$UUID1"
 check "one: its UUID was tried first and missed quietly" \
     grep -Eq "asks for \"pxelinux.cfg/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-9d7e-2f0c84000001\": not found \(a loader's search name\)" "$LOG"
 boot_one two "$MAC2" two storage
+
+# ---- GRUB: OVMF's own PXE loads Debian's signed grubnetx64.efi ----
+if [ -r "$GRUBNET" ]; then
+	LOG_FROM=$(($(wc -l < "$LOG") + 1))
+	qemu_boot grub uefi "$MAC1" 90 pxelinux_done
+	echo "# grub: $BOOT_S s"
+	if [ "$(marker_of)" = "marker/one/compute/$MAC1" ]; then
+		ok "grub: GRUB booted what grub.cfg.tmpl said for one"
+	else
+		not_ok "grub: marker \"$(marker_of)\""
+		show
+	fi
+	check "grub: /grub/grub.cfg rendered from the template" \
+	    sh -c "tail -n +$LOG_FROM '$LOG' | grep -q '\"/grub/grub.cfg\" rendered from grub/grub.cfg.tmpl'"
+	check "grub: its command.lst, fs.lst, ... missed quietly" \
+	    sh -c "tail -n +$LOG_FROM '$LOG' | grep -q 'x86_64-efi/command.lst\": not found (a loader.s search name)'"
+	check "grub: nothing refused but the marker (no search name as a warning)" \
+	    sh -c "! tail -n +$LOG_FROM '$LOG' | grep 'tftp: refused' | grep -v '\"/marker/'"
+else
+	pxed_skip_case "grub" "no $GRUBNET" grub-efi-amd64-signed
+fi
 
 pxed_test_done

@@ -56,6 +56,12 @@ test_grub(void)
 	expect("grub.cfg-b8945908-d6a6-41a9-611d-74a6ab80b83d",
 	    LOADERCFG_SEARCH, NULL);
 	expect("grub.cfg-52:54:00:12:34:56", LOADERCFG_SEARCH, NULL);
+	/* The lists GRUB's normal mode reads at start (Debian 2.06). */
+	expect("grub/x86_64-efi/command.lst", LOADERCFG_SEARCH, NULL);
+	expect("boot/grub/i386-pc/terminal.lst", LOADERCFG_SEARCH, NULL);
+	expect("grub/x86_64-efi/moddep.lst", LOADERCFG_OTHER, NULL);
+	expect("command.lst", LOADERCFG_OTHER, NULL);
+	expect("grub/fs.lst", LOADERCFG_OTHER, NULL);
 	/* Not GRUB's: other names beside it. */
 	expect("grub.cfg.tmpl", LOADERCFG_OTHER, NULL);
 	expect("grub.cfg-", LOADERCFG_OTHER, NULL);
