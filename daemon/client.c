@@ -125,6 +125,10 @@ client_seen_fill(const struct dhcp_msg *m, struct in_addr addr,
 	s->ipxe175 = m->opt[DHO_IPXE_ENCAP].present;
 	s->addr = netaddr_v4(addr);
 	s->giaddr = m->giaddr;
+	s->agent_len = 0;
+	if (m->giaddr.s_addr != 0)
+		client_copy_opt(m, DHO_RELAY_AGENT_INFO, s->agent,
+		    &s->agent_len, sizeof(s->agent));
 	s->valid = true;
 }
 
@@ -238,8 +242,14 @@ client_req_dhcp(const struct dhcp_msg *m, struct rules_req *req)
 	req->mac_len = m->hlen;
 	memcpy(req->mac, m->chaddr, m->hlen);
 	req->giaddr = m->giaddr;
+	/*
+	 * Option 82 is a relay agent's (RFC 3046 2.1): one in a request
+	 * that no relay forwarded (giaddr 0) came from the client itself,
+	 * and no rule sees it.
+	 */
 	for (code = 1; code < DHO_END; code++)
-		if (m->opt[code].present)
+		if (m->opt[code].present && (code != DHO_RELAY_AGENT_INFO ||
+		    m->giaddr.s_addr != 0))
 			rules_req_setopt(req, (uint8_t)code,
 			    m->optbuf + m->opt[code].off, m->opt[code].len);
 }
@@ -263,6 +273,9 @@ client_req_seen(const struct client_seen *s, struct rules_req *req)
 		    s->uclass_len);
 	if (s->ipxe175)
 		rules_req_setopt(req, DHO_IPXE_ENCAP, present, 0);
+	if (s->agent_len > 0)
+		rules_req_setopt(req, DHO_RELAY_AGENT_INFO, s->agent,
+		    s->agent_len);
 }
 
 bool

@@ -40,6 +40,8 @@ struct client_seen {
 	bool			 ipxe175;
 	struct netaddr		 addr;		/* yiaddr, else ciaddr */
 	struct in_addr		 giaddr;	/* a DHCPv4 relay's */
+	uint8_t			 agent_len;	/* its option 82 */
+	uint8_t			 agent[255];
 };
 
 /* A proxyDHCP offer waiting for its follow-up (4011 or TFTP). */

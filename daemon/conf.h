@@ -111,6 +111,7 @@ enum conf_cond_kind {
 	COND_INTERFACE,
 	COND_RELAY,
 	COND_KNOWN,
+	COND_AGENT,		/* option 82 sub-option (code), op */
 };
 
 enum conf_optop {
@@ -139,7 +140,7 @@ struct conf_cond {
 	size_t			 n6;
 	const uint8_t		*data;		/* userclass, vendorclass, option */
 	size_t			 len;
-	uint8_t			 code;		/* COND_OPTION */
+	uint8_t			 code;		/* COND_OPTION, COND_AGENT */
 	enum conf_optop		 op;
 	bool			 known;
 };

@@ -253,6 +253,12 @@ static cfg_opt_t match_opts[] = {
 	OPT_S("prefix"),
 	OPT_L("interface"),
 	OPT_L("relay"),
+	OPT_S("circuit-id"),
+	OPT_S("circuit-id-prefix"),
+	OPT_S("remote-id"),
+	OPT_S("remote-id-prefix"),
+	OPT_S("subscriber-id"),
+	OPT_S("subscriber-id-prefix"),
 	OPT_S("known"),
 	OPT_L("tftp-refuse"),
 	CFG_END()

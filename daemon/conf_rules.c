@@ -736,6 +736,56 @@ conf_match_string(struct conf_loader *L, struct cfg_t *sec,
 	c->len = strlen(s);
 }
 
+/*
+ * circuit-id, remote-id, subscriber-id (option 82 sub-options 1, 2, 6):
+ * KEY = VALUE is equal, KEY-prefix = VALUE begins with; values as in
+ * option lists (text, hex:, 0x).
+ */
+static int
+conf_match_agent(struct conf_loader *L, struct cfg_t *sec, const char *title,
+    struct conf_cond *conds, size_t *n)
+{
+	const struct dhcp_agent_key	*k;
+	int				 bad = 0;
+
+	for (k = dhcp_agent_keys; k->name != NULL; k++) {
+		char			 pkey[32], err[256];
+		const char		*val = conf_confuse_str(sec, k->name);
+		const char		*pre, *key = k->name;
+		struct conf_cond	*c;
+
+		snprintf(pkey, sizeof(pkey), "%s-prefix", k->name);
+		pre = conf_confuse_str(sec, pkey);
+		if (val != NULL && pre != NULL) {
+			struct conf_where w = conf_confuse_at(L, sec, pkey);
+
+			conf_error_where(L, &w, "match \"%s\": give %s or %s, "
+			    "not both", title, k->name, pkey);
+			bad = 1;
+			continue;
+		}
+		if (val == NULL && pre == NULL)
+			continue;
+		if (val == NULL) {
+			key = pkey;
+			val = pre;
+		}
+		c = conf_cond_new(L, conds, n, COND_AGENT, sec, key);
+		c->code = k->code;
+		c->op = pre != NULL ? OPTOP_PREFIX : OPTOP_EQUAL;
+		if (conf_value_parse_optval(L->a, val, &c->data, &c->len, err,
+		    sizeof(err)) == -1) {
+			conf_error_where(L, &c->where, "%s: %s", key, err);
+			bad = 1;
+		} else if (c->len > 255) {
+			conf_error_where(L, &c->where, "%s: a sub-option holds "
+			    "at most 255 bytes", key);
+			bad = 1;
+		}
+	}
+	return bad;
+}
+
 /* Every condition of a match section; the count in *n. */
 static int
 conf_match_conds(struct conf_loader *L, struct cfg_t *sec, const char *title,
@@ -778,6 +828,7 @@ conf_match_conds(struct conf_loader *L, struct cfg_t *sec, const char *title,
 	if (conf_confuse_size(sec, "relay") > 0)
 		bad |= conf_match_relay(L, sec, conf_cond_new(L, conds, n,
 		    COND_RELAY, sec, "relay"));
+	bad |= conf_match_agent(L, sec, title, conds, n);
 	switch (conf_setting_bool(L, sec, "known", &b)) {
 	case -1:
 		bad = 1;
@@ -795,7 +846,7 @@ conf_match(struct conf_loader *L, struct cfg_t *sec, unsigned idx)
 {
 	struct conf		*conf = L->conf;
 	struct conf_match	 m;
-	struct conf_cond	 conds[8];
+	struct conf_cond	 conds[16];
 	const char		*title = conf_confuse_title(sec);
 	size_t			 n = 0;
 	int			 bad, t;

@@ -296,6 +296,25 @@ dhcp_hold(struct dhcp_held *h)
 	commit_held(&D.queue);
 }
 
+/*
+ * A binding no journal holds is never sent: in server mode without a lease
+ * file (it could not be opened at start-up or on reload) a durable reply
+ * is dropped, as dhcp6_io.c does, so that no ACK leaves that a restart
+ * would forget.
+ */
+static bool
+dhcp_unjournaled(const struct dhcp_held *h)
+{
+	static struct log_rate	 rate;
+
+	if (!h->out.durable || D.leases_open)
+		return false;
+	D.st.dropped_sync++;
+	log_rated(&rate, LOG_WARNING, "dhcp: no lease file is open: %s not "
+	    "sent", dhcp_proto_msgtype_name(h->out.type));
+	return true;
+}
+
 static void
 dhcp_delayed(void *arg)
 {
@@ -306,7 +325,11 @@ dhcp_delayed(void *arg)
 			*pp = h->next;
 			break;
 		}
-	if (h->out.durable && D.leases_open) {
+	if (dhcp_unjournaled(h)) {
+		free(h);
+		return;
+	}
+	if (h->out.durable) {
 		/* Its lease must be on disk: never if a sync failed since. */
 		if (D.leases.st.sync_errors != h->sync_errors) {
 			D.st.dropped_sync++;
@@ -403,6 +426,8 @@ dhcp_handle(int fd, void *arg, const uint8_t *buf, size_t n,
 	in.src = from->peer.sin;
 	in.loglevel = log_getlevel();
 	dhcp_srv_handle(&in, buf, n, &h->out);
+	D.st.agent_malformed += h->out.agent_malformed;
+	D.st.agent_unechoed += h->out.agent_unechoed;
 	if (h->out.reqtype < 0) {
 		/* Malformed or not a request: logged, dropped. */
 		D.st.malformed++;
@@ -445,7 +470,9 @@ dhcp_handle(int fd, void *arg, const uint8_t *buf, size_t n,
 		h->next = D.delayed;
 		D.delayed = h;
 		ev_timer_add(&h->timer, h->out.delay_ms);
-	} else if (h->out.durable && D.leases_open)
+	} else if (dhcp_unjournaled(h))
+		free(h);
+	else if (h->out.durable)
 		dhcp_hold(h);
 	else {
 		dhcp_send(h);

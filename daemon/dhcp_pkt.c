@@ -196,6 +196,60 @@ dhcp_pkt_msgtype(const struct dhcp_msg *m)
 	return p != NULL && len == 1 ? p[0] : 0;
 }
 
+/* ---------- option 82 ---------- */
+
+/*
+ * RFC 3046 2.0: option 82 is sub-options, each code, length (which may
+ * be 0) and value; at least one, so at least 2 bytes.  RFC 3527 3 and
+ * RFC 5107 4: sub-options 5 and 11 are one IPv4 address each.
+ */
+enum dhcp_aerr
+dhcp_pkt_agent(const uint8_t *p, size_t len, struct dhcp_agent *a)
+{
+	size_t	i, n;
+
+	memset(a, 0, sizeof(*a));
+	if (len < 2)
+		return DHCP_ASHORT;
+	for (i = 0; i < len; i += 2 + n) {
+		uint8_t	code = p[i];
+
+		if (i + 2 > len || i + 2 + (n = p[i + 1]) > len) {
+			memset(a, 0, sizeof(*a));
+			return DHCP_ATRUNC;
+		}
+		if ((code == DHCP_AGENT_LINK_SELECTION ||
+		    code == DHCP_AGENT_SERVER_ID_OVERRIDE) && n != 4) {
+			memset(a, 0, sizeof(*a));
+			return DHCP_ABADADDR;
+		}
+		if (code >= DHCP_AGENT_NSUB || a->sub[code].present)
+			continue;
+		a->sub[code].data = p + i + 2;
+		a->sub[code].len = (uint8_t)n;
+		a->sub[code].present = true;
+		if (code == DHCP_AGENT_LINK_SELECTION)
+			memcpy(&a->link, p + i + 2, 4);
+		else if (code == DHCP_AGENT_SERVER_ID_OVERRIDE)
+			memcpy(&a->sid, p + i + 2, 4);
+	}
+	return DHCP_AOK;
+}
+
+const char *
+dhcp_pkt_aerr_str(enum dhcp_aerr e)
+{
+	static const char *const names[] = {
+		[DHCP_AOK] = "ok",
+		[DHCP_ASHORT] = "shorter than one sub-option",
+		[DHCP_ATRUNC] = "a sub-option runs past the end",
+		[DHCP_ABADADDR] = "link selection (5) or server identifier "
+		    "override (11) is not 4 bytes",
+	};
+
+	return NAMES_GET(names, e);
+}
+
 /* ---------- building ---------- */
 
 int
@@ -219,6 +273,7 @@ dhcp_pkt_berr_str(enum dhcp_berr e)
 		    "the options do not fit in the client's maximum size",
 		[DHCP_BTOOMANY] = "too many options",
 		[DHCP_BBADNAME] = "server name or file name too long",
+		[DHCP_BNOAGENT] = "option 82 left out: no room for it",
 	};
 
 	return NAMES_GET(names, e);
@@ -270,7 +325,7 @@ dhcp_put(struct dhcp_area *areas, size_t nareas, size_t *ai,
 	return true;
 }
 
-/* The order: 53, 54, 51, then option 55's, then as added. */
+/* The order: 53, 54, 51, then option 55's, then as added; not 82. */
 static size_t
 dhcp_build_order(const struct dhcp_out *o, const uint8_t *prl,
     size_t prl_len, const struct dhcp_outopt **order)
@@ -280,7 +335,10 @@ dhcp_build_order(const struct dhcp_out *o, const uint8_t *prl,
 	bool			 used[DHCP_OUT_MAXOPTS];
 	size_t			 norder = 0, i, j;
 
-	memset(used, 0, sizeof(used));
+	/* An option 82 echoed replaces one added (RFC 3046 2.2: unchanged). */
+	for (i = 0; i < o->nopts; i++)
+		used[i] = o->agent != NULL &&
+		    o->opts[i].code == DHO_RELAY_AGENT_INFO;
 	for (j = 0; j < sizeof(first); j++)
 		for (i = 0; i < o->nopts; i++)
 			if (!used[i] && o->opts[i].code == first[j]) {
@@ -323,6 +381,27 @@ dhcp_build_header(const struct dhcp_out *o, uint8_t *buf)
 }
 
 /*
+ * RFC 3046 2.2: option 82 echoed as it came, the last option and never
+ * in file or sname; at p, in pieces of at most 255 bytes when it came
+ * split (RFC 3396).  Returns the bytes written.
+ */
+static size_t
+dhcp_build_agent(const struct dhcp_out *o, uint8_t *p)
+{
+	size_t	done = 0, n, len = 0;
+
+	do {
+		n = o->agent_len - done > 255 ? 255 : o->agent_len - done;
+		p[len++] = DHO_RELAY_AGENT_INFO;
+		p[len++] = (uint8_t)n;
+		memcpy(p + len, o->agent + done, n);
+		len += n;
+		done += n;
+	} while (done < o->agent_len);
+	return len;
+}
+
+/*
  * Lay the options in order into the options field of buf (limit bytes),
  * then into file and sname when o leaves them free; option 52 and END.
  * Returns the length so far, or 0 when they do not fit.
@@ -330,7 +409,7 @@ dhcp_build_header(const struct dhcp_out *o, uint8_t *buf)
 static size_t
 dhcp_build_options(const struct dhcp_out *o,
     const struct dhcp_outopt *const *order, size_t norder, uint8_t *buf,
-    size_t limit)
+    size_t limit, size_t agent_room)
 {
 	struct dhcp_area	 areas[3];
 	size_t			 nareas = 1, ai = 0, i, len;
@@ -338,10 +417,13 @@ dhcp_build_options(const struct dhcp_out *o,
 
 	/*
 	 * The options field keeps 3 bytes for option 52 in case it is
-	 * needed, and 1 for END; file and sname come next when free.
+	 * needed, 1 for END and agent_room for option 82; file and sname
+	 * come next when free.
 	 */
+	if (limit < DHCP_MIN_LEN + 1 + 3 + agent_room)
+		return 0;
 	areas[0].p = buf + DHCP_MIN_LEN;
-	areas[0].cap = limit - DHCP_MIN_LEN - 1 - 3;
+	areas[0].cap = limit - DHCP_MIN_LEN - 1 - 3 - agent_room;
 	areas[0].used = 0;
 	if (o->file == NULL) {
 		areas[nareas].p = buf + BOOTP_OFF_FILE;
@@ -368,8 +450,20 @@ dhcp_build_options(const struct dhcp_out *o,
 		buf[len++] = 1;
 		buf[len++] = ovl;
 	}
+	if (agent_room > 0)
+		len += dhcp_build_agent(o, buf + len);
 	buf[len++] = DHO_END;
 	return len;
+}
+
+/* Bytes option 82 takes, in pieces of at most 255 (RFC 3396). */
+static size_t
+dhcp_agent_room(const struct dhcp_out *o)
+{
+	if (o->agent == NULL)
+		return 0;
+	return o->agent_len + 2 * ((o->agent_len + 254) / 255 +
+	    (o->agent_len == 0));
 }
 
 size_t
@@ -402,7 +496,19 @@ dhcp_pkt_build(const struct dhcp_out *o, const uint8_t *prl, size_t prl_len,
 	norder = dhcp_build_order(o, prl, prl_len, order);
 	memset(buf, 0, limit);
 	dhcp_build_header(o, buf);
-	if ((len = dhcp_build_options(o, order, norder, buf, limit)) == 0) {
+	len = dhcp_build_options(o, order, norder, buf, limit,
+	    dhcp_agent_room(o));
+	if (len == 0 && o->agent != NULL) {
+		/*
+		 * RFC 3046 2.2: a server unable to copy the whole option 82
+		 * SHALL send the reply without it.
+		 */
+		*why = DHCP_BNOAGENT;
+		memset(buf, 0, limit);
+		dhcp_build_header(o, buf);
+		len = dhcp_build_options(o, order, norder, buf, limit, 0);
+	}
+	if (len == 0) {
 		*why = DHCP_BNOSPACE;
 		return 0;
 	}

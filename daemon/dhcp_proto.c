@@ -1,8 +1,8 @@
 /*
  * dhcp_proto.c: the architecture names pxed accepts in rules and shows
- * in logs.  RFC 4578 swapped 7 and 9 against what firmware sends
- * (dnsmasq renamed them in 2.76): both mean x64 UEFI here, and any
- * number can still be matched.
+ * in logs, and the names of the option 82 sub-options they match.  RFC
+ * 4578 swapped 7 and 9 against what firmware sends (dnsmasq renamed them
+ * in 2.76): both mean x64 UEFI here, and any number can still be matched.
  */
 #include "config.h"
 
@@ -62,6 +62,14 @@ const struct dhcp_arch dhcp_arch_table[] = {
 	{ "http-loongarch64",	{ 40 },		1 },
 	{ "rpiboot",		{ 41 },		1 },	/* arm rpiboot */
 	{ NULL,			{ 0 },		0 },
+};
+
+/* RFC 3046 3.1, 3.2 and RFC 3993 3. */
+const struct dhcp_agent_key dhcp_agent_keys[] = {
+	{ "circuit-id",		1 },
+	{ "remote-id",		2 },
+	{ "subscriber-id",	6 },
+	{ NULL,			0 },
 };
 
 const char *

@@ -57,6 +57,7 @@
 #define DHO_TFTP_SERVER_NAME	66
 #define DHO_BOOTFILE_NAME	67
 #define DHO_USER_CLASS		77
+#define DHO_RELAY_AGENT_INFO	82
 #define DHO_CLIENT_ARCH		93
 #define DHO_CLIENT_NDI		94
 #define DHO_CLIENT_UUID		97
@@ -98,5 +99,16 @@ const char *dhcp_proto_arch_name(uint16_t code);
 const struct dhcp_arch *dhcp_proto_arch_lookup(const char *name);
 /* For a log line: " efi-x64 arch 7", " arch 300", "" for none (< 0). */
 void dhcp_proto_arch_str(int arch, char *buf, size_t cap);
+
+/*
+ * The option 82 sub-options match sections and --explain name: circuit-id
+ * (1), remote-id (2), subscriber-id (6); the table ends with a NULL name.
+ */
+struct dhcp_agent_key {
+	const char	*name;
+	uint8_t		 code;
+};
+
+extern const struct dhcp_agent_key dhcp_agent_keys[];
 
 #endif

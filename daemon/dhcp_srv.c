@@ -44,6 +44,9 @@ struct dhcp_tx {
 	const struct conf_range		*range;		/* server mode */
 	int				 pool;
 	const char			*why;		/* no reply: why */
+	const uint8_t			*agent;		/* relayed 82, or NULL */
+	size_t				 agent_len;
+	struct dhcp_agent		 sub;		/* its sub-options */
 	char				 file[1024];	/* rendered */
 	struct dhcp_out			 o;
 	/* Values the options point at until the reply is built. */
@@ -187,6 +190,77 @@ dhcp_has(const struct dhcp_out *o, uint8_t code)
 	return false;
 }
 
+/* ---------- option 82 ---------- */
+
+/*
+ * Option 82 of the request (RFC 3046).  Only a relay agent adds it, and
+ * sets giaddr (2.1): one in a request with giaddr 0 came from the client
+ * itself and is not used nor echoed.  A malformed one is echoed whole,
+ * as 2.2 asks for the entire contents in all replies, but none of its
+ * sub-options is used; a warning says so.
+ */
+static void
+dhcp_agent_read(struct dhcp_tx *t)
+{
+	static struct log_rate	 rate;
+	enum dhcp_aerr		 e;
+	char			 g[INET_ADDRSTRLEN];
+
+	if (t->m->giaddr.s_addr == 0 || (t->agent = dhcp_pkt_opt(t->m,
+	    DHO_RELAY_AGENT_INFO, &t->agent_len)) == NULL)
+		return;
+	if ((e = dhcp_pkt_agent(t->agent, t->agent_len, &t->sub)) ==
+	    DHCP_AOK)
+		return;
+	t->out->agent_malformed = true;
+	inet_ntop(AF_INET, &t->m->giaddr, g, sizeof(g));
+	log_rated(&rate, LOG_WARNING, "dhcp: option 82 from relay %s is "
+	    "malformed (%s): echoed, its sub-options ignored", g,
+	    dhcp_pkt_aerr_str(e));
+}
+
+/*
+ * Where the client is: RFC 3527 3, the link selection sub-option when
+ * the relay sent one (the server MUST allocate on its subnet or one on
+ * the same link); else giaddr (RFC 2131 4.3.1); else the interface.
+ * Replies still go to giaddr (dhcp_reply_dest).
+ */
+static struct in_addr
+dhcp_agent_link(const struct dhcp_tx *t)
+{
+	if (t->sub.link.s_addr != 0)
+		return t->sub.link;
+	return t->m->giaddr.s_addr != 0 ? t->m->giaddr : t->in->ifaddr;
+}
+
+/*
+ * RFC 5107 4: with the server identifier override sub-option, the
+ * server MUST put its address in option 54 of its replies, and MUST take
+ * a REQUEST (and so a DECLINE) naming it in option 54 as sent to itself.
+ */
+static struct in_addr
+dhcp_agent_sid(const struct dhcp_tx *t)
+{
+	return t->sub.sid.s_addr != 0 ? t->sub.sid : t->in->ifaddr;
+}
+
+/* Whether option 54 of the request (host order) names this server. */
+static bool
+dhcp_sid_ours(const struct dhcp_tx *t, uint32_t sid)
+{
+	return sid == ntohl(dhcp_agent_sid(t).s_addr);
+}
+
+/* RFC 3046 2.2: a reply to the relay echoes its option 82. */
+static void
+dhcp_agent_echo(struct dhcp_tx *t)
+{
+	if (t->agent == NULL || t->out->dest != DHCP_DEST_RELAY)
+		return;
+	t->o.agent = t->agent;
+	t->o.agent_len = t->agent_len;
+}
+
 /* ---------- the reply ---------- */
 /* Whether an option list holds code. */
 static bool
@@ -243,7 +317,7 @@ dhcp_reply_init(struct dhcp_tx *t, int type)
 	o->flags = m->flags;
 	o->giaddr = m->giaddr;
 	memcpy(o->chaddr, m->chaddr, sizeof(o->chaddr));
-	t->sid = t->in->ifaddr;
+	t->sid = dhcp_agent_sid(t);
 	if (type != 0) {
 		const uint8_t	*p61;
 		size_t		 l61;
@@ -540,6 +614,7 @@ dhcp_log_line(struct dhcp_tx *t)
 static void
 dhcp_build(struct dhcp_tx *t)
 {
+	static struct log_rate	 agent_rate;
 	enum dhcp_berr	 why;
 	size_t		 prl_len = 0, len57 = 0, maxsize = 0;
 	const uint8_t	*prl = dhcp_pkt_opt(t->m, DHO_PARAMETER_REQUEST, &prl_len);
@@ -548,8 +623,14 @@ dhcp_build(struct dhcp_tx *t)
 	if (p57 != NULL && len57 == 2)
 		maxsize = (size_t)p57[0] << 8 | p57[1];
 	dhcp_reply_dest(t);
+	dhcp_agent_echo(t);
 	t->out->len = dhcp_pkt_build(&t->o, prl, prl != NULL ? prl_len : 0,
 	    maxsize, t->out->buf, sizeof(t->out->buf), &why);
+	/* RFC 3046 2.2: and SHOULD count it (pxed_dhcp_relay_agent_*). */
+	t->out->agent_unechoed = why == DHCP_BNOAGENT;
+	if (why == DHCP_BNOAGENT)
+		log_rated(&agent_rate, LOG_WARNING, "dhcp: reply to xid %08"
+		    PRIx32 ": %s", t->m->xid, dhcp_pkt_berr_str(why));
 	if (t->out->len == 0) {
 		t->out->type = -1;
 		t->why = dhcp_pkt_berr_str(why);
@@ -724,7 +805,7 @@ dhcp_request(struct dhcp_tx *t)
 
 	if (sid != 0) {
 		/* SELECTING: the client chose an offer. */
-		if (sid != ntohl(t->in->ifaddr.s_addr)) {
+		if (!dhcp_sid_ours(t, sid)) {
 			if (l != NULL && l->state == LEASE_OFFERED) {
 				l->expires = t->in->now;
 				lease_expire(L, t->in->now);
@@ -776,7 +857,7 @@ dhcp_server(struct dhcp_tx *t)
 
 	if (t->in->proxy_port)
 		return dhcp_proxy(t);
-	where = t->m->giaddr.s_addr != 0 ? t->m->giaddr : t->in->ifaddr;
+	where = dhcp_agent_link(t);
 	t->range = dhcp_range_for(t->in->conf, where, &t->pool);
 
 	switch (t->type) {
@@ -805,8 +886,8 @@ dhcp_server(struct dhcp_tx *t)
 	case DHCPREQUEST:
 		return dhcp_request(t);
 	case DHCPDECLINE:
-		if (dhcp_opt_addr(t->m, DHO_SERVER_IDENTIFIER) !=
-		    ntohl(t->in->ifaddr.s_addr))
+		if (!dhcp_sid_ours(t, dhcp_opt_addr(t->m,
+		    DHO_SERVER_IDENTIFIER)))
 			return dhcp_none(t, "DECLINE for another server");
 		a = dhcp_opt_addr(t->m, DHO_REQUESTED_ADDRESS);
 		if ((l = lease_by_id(L, t->id, t->idlen)) == NULL ||
@@ -922,6 +1003,7 @@ dhcp_srv_handle(const struct dhcp_srv_in *in, const uint8_t *pkt,
 	t->type = dhcp_pkt_msgtype(t->m);
 	out->reqtype = t->type;
 	dhcp_log_options(t->m);
+	dhcp_agent_read(t);
 	client_rules_req(&(struct client_src){ .msg = t->m,
 	    .ifname = in->ifname }, &t->req);
 	rules_eval(in->conf, &t->req, &t->res);

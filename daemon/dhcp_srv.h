@@ -53,6 +53,8 @@ struct dhcp_srv_out {
 	uint8_t			 hlen;
 	bool			 durable;	/* send after lease_sync() */
 	bool			 proxy_offer;	/* expect 4011 or TFTP */
+	bool			 agent_malformed; /* option 82 not used */
+	bool			 agent_unechoed;  /* no room to echo 82 */
 	unsigned		 delay_ms;
 	struct client_seen	 seen;		/* valid for Ethernet */
 	char			 hostname[48];	/* host's, else option 12 */

@@ -134,11 +134,56 @@ explain_opt(struct arena *a, const char *key, const char *val,
 	return 0;
 }
 
+/*
+ * circuit-id=, remote-id=, subscriber-id=: a sub-option appended to the
+ * request's option 82, its value as in option lists.  0 when key is none
+ * of them, 1 when done, -1 when bad.
+ */
+static int
+explain_agent(struct arena *a, const char *key, const char *val,
+    struct rules_req *req, FILE *err)
+{
+	const struct rules_opt		*o = &req->opt[DHO_RELAY_AGENT_INFO];
+	const struct dhcp_agent_key	*k;
+	const uint8_t			*data;
+	uint8_t				*b;
+	size_t				 len, old = o->present ? o->len : 0;
+	char				 msg[256];
+
+	for (k = dhcp_agent_keys; k->name != NULL; k++)
+		if (strcasecmp(key, k->name) == 0)
+			break;
+	if (k->name == NULL)
+		return 0;
+	if (conf_value_parse_optval(a, val, &data, &len, msg,
+	    sizeof(msg)) == -1) {
+		fprintf(err, "pxed: --explain: %s: %s\n", key, msg);
+		return -1;
+	}
+	if (old + 2 + len > 255) {
+		fprintf(err, "pxed: --explain: %s: option 82 would be over "
+		    "255 bytes\n", key);
+		return -1;
+	}
+	b = arena_alloc(a, old + 2 + len);
+	if (old > 0)
+		memcpy(b, o->data, old);
+	b[old] = k->code;
+	b[old + 1] = (uint8_t)len;
+	memcpy(b + old + 2, data, len);
+	rules_req_setopt(req, DHO_RELAY_AGENT_INFO, b, old + 2 + len);
+	return 1;
+}
+
 /* One KEY=VALUE word but packet= into req, server or ip; -1 if bad. */
 static int
 explain_word(struct arena *a, const char *key, const char *val,
     struct rules_req *req, const char **server, const char **ip, FILE *err)
 {
+	int	r;
+
+	if ((r = explain_agent(a, key, val, req, err)) != 0)
+		return r < 0 ? -1 : 0;
 	if (strcasecmp(key, "packet") == 0 ||
 	    strcasecmp(key, "packet4") == 0) {
 		return 0;		/* read before the others */
@@ -181,8 +226,9 @@ explain_word(struct arena *a, const char *key, const char *val,
 	else {
 		fprintf(err, "pxed: --explain: unknown key \"%s\" "
 		    "(family, packet, mac, arch, vendorclass, userclass, "
-		    "interface, giaddr, server, ip, optN; DHCPv6: "
-		    "pxed(8))\n", key);
+		    "interface, giaddr, circuit-id, remote-id, "
+		    "subscriber-id, server, ip, optN; DHCPv6: pxed(8))\n",
+		    key);
 		return -1;
 	}
 	return 0;
@@ -351,6 +397,45 @@ explain_arch_print(FILE *out, int arch)
 	    n ? ")" : "");
 }
 
+/* Option 82's sub-options that rules match, as text or hex. */
+static void
+explain_agent_print(const struct rules_req *req, FILE *out)
+{
+	const struct rules_opt		*o = &req->opt[DHO_RELAY_AGENT_INFO];
+	const struct dhcp_agent_key	*k;
+	struct dhcp_agent		 ag;
+	char				 s[256];
+	size_t				 i;
+
+	if (!o->present)
+		return;
+	if (dhcp_pkt_agent(o->data, o->len, &ag) != DHCP_AOK) {
+		fprintf(out, " option82=malformed");
+		return;
+	}
+	for (k = dhcp_agent_keys; k->name != NULL; k++) {
+		const struct dhcp_agent_sub	*sub = &ag.sub[k->code];
+		bool				 text = sub->len > 0;
+
+		if (!sub->present)
+			continue;
+		for (i = 0; i < sub->len; i++)
+			if (sub->data[i] < 0x20 || sub->data[i] > 0x7e ||
+			    sub->data[i] == '"')
+				text = false;
+		if (text) {
+			fprintf(out, " %s=\"%s\"", k->name, log_sanitize(s,
+			    sizeof(s), sub->data, sub->len));
+			continue;
+		}
+		fprintf(out, " %s=hex:", k->name);
+		for (i = 0; i < sub->len; i++)
+			fprintf(out, "%02x", sub->data[i]);
+	}
+	if (ag.link.s_addr != 0)
+		fprintf(out, " link-selection=%s", inet_ntoa(ag.link));
+}
+
 void
 explain_print(const struct conf *conf, const struct rules_req *req,
     const char *server, const char *ip, FILE *out)
@@ -379,6 +464,7 @@ explain_print(const struct conf *conf, const struct rules_req *req,
 		fprintf(out, " interface=%s", req->ifname);
 	if (req->giaddr.s_addr != 0)
 		fprintf(out, " giaddr=%s", inet_ntoa(req->giaddr));
+	explain_agent_print(req, out);
 	fprintf(out, "\n");
 
 	explain_rules(conf, req, &res, out);

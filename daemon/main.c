@@ -77,7 +77,8 @@ usage(FILE *fp)
 	    "  -h, --help            print this help and exit\n"
 	    "  --explain KEY=VALUE.. show tags, host and boot entry for a machine:\n"
 	    "                        mac= arch= vendorclass= userclass= interface=\n"
-	    "                        giaddr= server= ip= optN= packet=FILE\n"
+	    "                        giaddr= circuit-id= remote-id= subscriber-id=\n"
+	    "                        server= ip= optN= packet=FILE\n"
 	    "                        DHCPv6: family=6 duid= link= src= packet6=\n"
 	    "  --leases [--json]     list the leases in the lease file\n",
 	    PXED_SYSCONFDIR);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "dhcp6_proto.h"
+#include "dhcp_pkt.h"
 #include "dhcp_proto.h"
 #include "rules.h"
 #include "wire.h"
@@ -158,6 +159,28 @@ rules_relay6_holds(const struct conf_cond *c, const struct rules_req *req)
 	return false;
 }
 
+/*
+ * A sub-option of option 82 (RFC 3046 3): equal to the condition's value
+ * or beginning with it.  client.c drops an option 82 that did not come
+ * through a relay; a malformed one holds no sub-option.
+ */
+static bool
+rules_agent_holds(const struct conf_cond *c, const struct rules_req *req)
+{
+	const struct rules_opt		*o = &req->opt[DHO_RELAY_AGENT_INFO];
+	const struct dhcp_agent_sub	*sub;
+	struct dhcp_agent		 a;
+
+	if (RULES_V6(req) || !o->present ||
+	    dhcp_pkt_agent(o->data, o->len, &a) != DHCP_AOK)
+		return false;
+	sub = &a.sub[c->code];
+	if (!sub->present || sub->len < c->len ||
+	    (c->op == OPTOP_EQUAL && sub->len != c->len))
+		return false;
+	return memcmp(sub->data, c->data, c->len) == 0;
+}
+
 static bool
 rules_cond_holds(const struct conf_cond *c, const struct rules_req *req,
     const struct conf_host *host)
@@ -219,6 +242,8 @@ rules_cond_holds(const struct conf_cond *c, const struct rules_req *req,
 		return false;
 	case COND_KNOWN:
 		return (host != NULL) == c->known;
+	case COND_AGENT:
+		return rules_agent_holds(c, req);
 	}
 	return false;
 }

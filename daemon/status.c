@@ -121,6 +121,13 @@ status_dhcp(struct status_buf *b)
 	status_one(b, "pxed_dhcp_proxy_offers_unanswered_total", "counter",
 	    "proxyDHCP offers not followed by a 4011 or TFTP request.",
 	    ds.proxy_no_followup);
+	status_metric(b, "pxed_dhcp_relay_agent_errors_total", "counter",
+	    "Relay agent information (option 82): malformed (echoed, not "
+	    "used), or not echoed for want of room (RFC 3046 2.2).");
+	status_printf(b, "pxed_dhcp_relay_agent_errors_total"
+	    "{reason=\"malformed\"} %" PRIu64 "\n"
+	    "pxed_dhcp_relay_agent_errors_total{reason=\"not_echoed\"} %"
+	    PRIu64 "\n", ds.agent_malformed, ds.agent_unechoed);
 }
 
 /* DHCPv6 and router advertisements, as pxed_dhcp6_* and pxed_ra_*. */

@@ -3,7 +3,8 @@
 # the shipped main config with every shipped example enabled loads; each
 # example alone loads; broken configurations exit 1 with file:line; the
 # exit codes for a missing root (3) and interface (2); --explain on the
-# seed-capture identities, and for DHCPv6 on the OVMF and iPXE captures.
+# seed-capture identities, with option 82 sub-options, and for DHCPv6 on
+# the OVMF and iPXE captures.
 . "$(dirname "$0")/lib.sh"
 pxed_test_init
 
@@ -199,6 +200,28 @@ check "explain packet= with a malformed packet exits 1 and says why" \
 "$PXED" -f "$T/pxed.conf" -r "$T/root" --explain arch=0 colour=red \
     >/dev/null 2>&1
 check "explain with an unknown key exits 1" test $? -eq 1
+
+# --explain with option 82 sub-options: booting by switch port.
+mkdir -p "$T/agent.d"
+echo "conf-dir = \"$T/agent.d\"" > "$T/agent.conf"
+cat > "$T/agent.d/10-port.conf" <<EOC
+match "port7" { circuit-id = "Gi1/0/7" }
+match "sw4" { remote-id-prefix = "hex:00:11" }
+boot "port7" { if = "port7 & sw4" filename = "port7.efi" }
+EOC
+"$PXED" -f "$T/agent.conf" -r "$T/root" --explain mac=52:54:00:00:00:07 \
+    giaddr=10.1.0.1 circuit-id=Gi1/0/7 remote-id=hex:001122334455 \
+    > "$T/out" 2>&1
+grep -qx 'request: mac=52:54:00:00:00:07 giaddr=10.1.0.1 circuit-id="Gi1/0/7" remote-id=hex:001122334455' "$T/out" &&
+grep -qx "tags: port7,sw4" "$T/out" &&
+grep -q "^  port7      set by match at $T/agent.d/10-port.conf:1" "$T/out" &&
+grep -qx "  filename: port7.efi" "$T/out"
+check "explain circuit-id= remote-id=: shown, port7 and sw4, port7.efi" \
+    test $? -eq 0 || sed 's/^/  | /' "$T/out"
+"$PXED" -f "$T/agent.conf" -r "$T/root" --explain circuit-id=hex:0g \
+    > "$T/out" 2>&1
+check "explain circuit-id= with bad hex exits 1 and says why" \
+    sh -c "test $? -eq 1 && grep -q 'circuit-id: .*bad hex digits' '$T/out'"
 
 # --explain for DHCPv6: the real OVMF and iPXE captures, against rules
 # that give each a different file, through the DHCPv6 engine.

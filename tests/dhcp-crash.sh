@@ -10,7 +10,7 @@
 # address is held by two clients (MACs, or DUID/IAID pairs), neither in
 # the records nor in the file.
 . "$(dirname "$0")/lib.sh"
-pxed_need python3
+pxed_need python3 busybox
 pxed_net_init lan srv cli
 SRV="$P-srv" CLI="$P-cli"
 ip -n "$SRV" addr add 10.77.0.1/16 dev lan0
@@ -125,4 +125,33 @@ check "no IPv6 address bound to two DUID/IAIDs in the lease file" \
     dups 2 "$T/final6.pairs"
 check "no DUID/IAID replied two IPv6 addresses" dups 1 "$T/replies6.sorted"
 echo "# torn or bad journal lines skipped on the way: $(grep -c 'skipped' "$T/dump.err")"
+
+# No journal, no ACK: reloaded from proxy into server mode with a lease
+# file that cannot be opened, pxed answers a known host's REQUEST with
+# nothing (an ACK that a restart would forget) and says why.
+mkdir -p "$T/nolf.d"
+: > "$T/notadir"
+cat > "$T/nolf.d/host.conf" <<'EOC'
+host "fixed" {
+  mac = "02:00:00:00:00:50"
+  ip = 10.77.0.50
+}
+EOC
+sed -e 's/mode = server/mode = proxy/' -e '/lease-file/d' \
+    -e "1i conf-dir = \"$T/nolf.d\"" "$T/pxed.conf" > "$T/nolf.conf"
+pxed_start -n "$SRV" -a -w "" "$LOG" -f "$T/nolf.conf" -i lan0 -r "$T/root"
+wait_for 5 udp_bound "$SRV" 67 || { echo "pxed did not come up"; exit 99; }
+sed -i -e 's/mode = proxy/mode = server/' \
+    -e "/mode = server/a lease-file = \"$T/notadir/leases\"" "$T/nolf.conf"
+kill -HUP "$PXPID"
+wait_log "$LOG" "answering nothing until it can be opened" 10 ||
+    not_ok "the reload into server mode without a lease file"
+ip -n "$CLI" link set lan0 address 02:00:00:00:00:50
+ip netns exec "$CLI" timeout 15 busybox udhcpc -i lan0 -n -q -f -t 3 -T 1 \
+    -r 10.77.0.50 -s /bin/true > "$T/nolf.out" 2>&1
+check "no lease is obtained while no lease file is open" \
+    grep -q "no lease, failing" "$T/nolf.out"
+check "pxed said the ACK was not sent" \
+    grep -q "no lease file is open: ACK not sent" "$LOG"
+pxed_stop
 pxed_test_done

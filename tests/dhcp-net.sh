@@ -3,15 +3,18 @@
 # one bridged LAN of network namespaces:
 #   full mode: busybox udhcpc and ISC dhclient obtain, renew and release
 #   a lease; a static host gets its fixed address; perfdhcp acting as a
-#   relay gets addresses from the relay's pool; a restart keeps every
-#   lease; the lease file lists them (pxed --leases, text and JSON);
+#   relay gets addresses from the relay's pool; a relay's option 82 is
+#   echoed (a malformed one too), its circuit id picks the boot file, its
+#   link selection the subnet, its server identifier override option 54;
+#   a restart keeps every lease; the lease file lists them (pxed --leases,
+#   text and JSON);
 #   proxy mode beside a PXE-unaware busybox udhcpd: replayed seed-capture
 #   DISCOVERs get the proxy OFFER on 67, their REQUEST the ACK on 4011
 #   (from ports 4011 and 68), the client's address comes from udhcpd,
 #   pxed-probe lists both servers, and an OFFER nobody follows up is
 #   warned about.
 . "$(dirname "$0")/lib.sh"
-pxed_need busybox dhclient perfdhcp python3
+pxed_need busybox dhclient perfdhcp python3 curl
 pxed_net_init lan srv cli cl2 sta rel oth
 pxed_at_exit 'kill_pidfiles "$T"/dhc*.pid'
 SRV="$P-srv" CLI="$P-cli" CL2="$P-cl2" STA="$P-sta" REL="$P-rel"
@@ -76,9 +79,15 @@ dhcp {
     netmask = 255.255.255.0
     router = 10.80.0.1
   }
+  range "linked" {
+    start = 10.81.0.100
+    end = 10.81.0.109
+    netmask = 255.255.255.0
+    router = 10.81.0.1
+  }
 }
 tftp { enable = no }
-http { enable = no }
+http { status-address = "127.0.0.1:9100" }
 EOC
 cat > "$T/conf.d/10-hosts.conf" <<EOC
 host "fixed" {
@@ -86,6 +95,10 @@ host "fixed" {
   ip = 10.79.0.50
   hostname = "fixed"
 }
+EOC
+cat > "$T/conf.d/20-agent.conf" <<EOC
+match "port7" { circuit-id = "eth0/7" }
+boot "port7" { if = "port7" filename = "port7.efi" }
 EOC
 LOG="$T/log"
 
@@ -204,6 +217,55 @@ wait_log "$LOG" "dhcp: leases: [0-9]+ active" 3 &&
 check "SIGUSR1 lists the static lease" \
     grep -q "lease: 10.79.0.50 02:00:00:00:00:50 .* acked" "$LOG"
 
+# A relay (the DISCOVER of the seed capture, giaddr 10.80.0.1, from port
+# 67) adds option 82: circuit id "eth0/7", remote id 00:00:00:00:aa:01.
+A82=0106657468302f37020600000000aa01
+relay82() {	# MAC OPTION82 OUT
+	ip netns exec "$REL" $SEND "$FIX/01-dhcpd-msg-discover.bin" \
+	    --iface lan0 --to 10.79.0.1:67 --sport 67 --giaddr 10.80.0.1 \
+	    --chaddr "$1" --option "82=$2" --wait 2 --count 1 > "$3" 2>&1
+}
+relay82 02:00:00:00:00:82 "$A82" "$T/agent.out"
+check "relayed DISCOVER with option 82: OFFER to the relay from its pool" \
+    grep -q "from=10.79.0.1:67 .*type=OFFER .*yiaddr=10\.80\.0\.10[0-9] .*giaddr=10.80.0.1 " "$T/agent.out"
+check "the OFFER echoes option 82 byte for byte, as its last option" \
+    grep -q "last=82 .* 82=$A82\( \|\$\)" "$T/agent.out"
+check "circuit-id \"eth0/7\" picks port7.efi" \
+    grep -q "type=OFFER .*file=port7.efi " "$T/agent.out"
+check "pxed logged the match" grep -q \
+    'DISCOVER(lan0 via 10.80.0.1) 02:00:00:00:00:82 .* -> OFFER 10\.80\.0\.10[0-9] tags port7 file "port7.efi"' "$LOG"
+relay82 02:00:00:00:00:83 0106657468302f38 "$T/agent8.out"
+check "circuit-id \"eth0/8\": not port7.efi, 82 echoed" \
+    sh -c "grep 'type=OFFER' '$T/agent8.out' | grep -v 'file=port7.efi' |
+	grep -q ' 82=0106657468302f38'"
+# Link selection 10.81.0.0 (RFC 3527) and server identifier override
+# 10.80.0.254 (RFC 5107).
+L82=${A82}05040a5100000b040a5000fe
+relay82 02:00:00:00:00:84 "$L82" "$T/link.out"
+check "link selection: an address of 10.81.0.0/24, sent to the relay" \
+    grep -q "from=10.79.0.1:67 .*type=OFFER .*yiaddr=10\.81\.0\.10[0-9] .*giaddr=10.80.0.1 " "$T/link.out"
+check "link selection: router 10.81.0.1, 82 echoed, last" \
+    grep -q "last=82 .* 3=0a510001 .* 82=$L82" "$T/link.out"
+check "server identifier override: option 54 is 10.80.0.254" \
+    grep -q "type=OFFER .* 54=0a5000fe " "$T/link.out"
+# Malformed (a sub-option past the end): echoed as it came, not used.
+relay82 02:00:00:00:00:86 0106657468 "$T/bad82.out"
+check "a malformed option 82: OFFER from giaddr's pool, 82 echoed as sent" \
+    grep -q "type=OFFER .*yiaddr=10\.80\.0\.10[0-9] .*last=82 .* 82=0106657468\( \|\$\)" "$T/bad82.out"
+check "a malformed option 82 is warned about, naming the relay" grep -q \
+    "option 82 from relay 10.80.0.1 is malformed (a sub-option runs past the end)" "$LOG"
+ip netns exec "$SRV" curl -s http://127.0.0.1:9100/metrics > "$T/metrics" 2>&1
+check "/metrics counts it: relay agent errors, malformed 1, not echoed 0" \
+    sh -c "grep -qx 'pxed_dhcp_relay_agent_errors_total{reason=\"malformed\"} 1' '$T/metrics' &&
+	grep -qx 'pxed_dhcp_relay_agent_errors_total{reason=\"not_echoed\"} 0' '$T/metrics'"
+# Sent by the client itself (giaddr 0): not echoed, not matched.
+ip netns exec "$CLI" $SEND "$FIX/01-dhcpd-msg-discover.bin" --iface lan0 \
+    --chaddr 02:00:00:00:00:85 --option "82=$A82" --wait 2 --count 1 \
+    > "$T/own82.out" 2>&1
+check "a client's own option 82: OFFER without 82 and without port7.efi" \
+    sh -c "grep 'type=OFFER .*yiaddr=10\.79\.0\.' '$T/own82.out' |
+	grep -v ' 82=' | grep -vq 'file=port7.efi'"
+
 # A packet that is not DHCP is logged and dropped; the server goes on.
 head -c 100 /dev/urandom > "$T/junk.bin"
 ip netns exec "$CLI" $SEND "$T/junk.bin" --iface lan0 --wait 0.5 \
@@ -254,9 +316,11 @@ check "a plain client gets its address from udhcpd, not from the proxy" \
 check "the proxy ignored the plain client" \
     sh -c "! grep -q 'DISCOVER(lan0).*-> OFFER' '$LOG'"
 
-# The UEFI DISCOVER of the seed capture, as its machine sent it.
+# The UEFI DISCOVER of the seed capture, as its machine sent it.  Both
+# OFFERs (--count 2) end the wait, so that the REQUEST below follows the
+# proxy's OFFER well within proxy-followup even on a loaded machine.
 ip netns exec "$CLI" $SEND "$FIX/01-dhcpd-msg-discover.bin" --iface lan0 \
-    --wait 2 > "$T/uefi.out" 2>&1
+    --wait 4 --count 2 > "$T/uefi.out" 2>&1
 grep "from=10.79.0.1:67" "$T/uefi.out" > "$T/uefi.proxy"
 check "UEFI DISCOVER: the proxy OFFERs from 10.79.0.1" test -s "$T/uefi.proxy"
 check "UEFI DISCOVER: proxy OFFER has yiaddr 0, siaddr, ipxe.efi, 60, 54, 43=060108ff" \

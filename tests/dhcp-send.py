@@ -4,14 +4,16 @@
 A test tool for pxed's integration tests (run inside a test network
 namespace).  It sends the packet in FILE (a captured UDP payload such as
 tests/fixtures/01-dhcpd-msg-discover.bin), optionally with a new chaddr,
-xid or ciaddr, from --sport to --to, and prints one line per reply
-received within --wait seconds:
+xid, ciaddr or giaddr and with options added before END (--option
+CODE=HEX, as a relay adds option 82), from --sport to --to, and prints
+one line per reply received within --wait seconds:
 
   from=10.0.0.1:67 op=2 type=OFFER xid=0000abcd yiaddr=0.0.0.0
-  siaddr=10.0.0.1 ciaddr=0.0.0.0 file=ipxe.efi sname= 54=0a000001
-  60=PXEClient 43=060108ff ...
+  siaddr=10.0.0.1 ciaddr=0.0.0.0 file=ipxe.efi sname= len=300 last=43
+  54=0a000001 60=PXEClient 43=060108ff ...
 
-Option values are hex, except 60, 66 and 67, which are text.  Exits 0
+last= is the code of the last option of the options field.  Option
+values are hex, except 60, 66 and 67, which are text.  Exits 0
 when at least one reply came, 1 otherwise.
 """
 import argparse
@@ -24,6 +26,18 @@ import time
 TYPES = {1: "DISCOVER", 2: "OFFER", 3: "REQUEST", 4: "DECLINE", 5: "ACK",
          6: "NAK", 7: "RELEASE", 8: "INFORM"}
 TEXT = (60, 66, 67, 12, 15, 56)
+
+
+def last_option(area):
+    """The code of the last option before END in the options field."""
+    last, i = 0, 0
+    while i + 1 < len(area) and area[i] != 255:
+        if area[i] == 0:
+            i += 1
+            continue
+        last = area[i]
+        i += 2 + area[i + 1]
+    return last
 
 
 def options(area):
@@ -57,7 +71,8 @@ def describe(pkt, peer):
     words = ["from=%s:%d" % peer, "op=%d" % op, "type=%s" % typ,
              "xid=%08x" % xid, "flags=%04x" % flags, "yiaddr=%s" % yi,
              "siaddr=%s" % si, "ciaddr=%s" % ci, "giaddr=%s" % gi,
-             "file=%s" % fname, "sname=%s" % sname, "len=%d" % len(pkt)]
+             "file=%s" % fname, "sname=%s" % sname, "len=%d" % len(pkt),
+             "last=%d" % last_option(pkt[240:])]
     for code in sorted(opts):
         v = opts[code]
         if code in TEXT:
@@ -76,6 +91,9 @@ def main():
     ap.add_argument("--chaddr")
     ap.add_argument("--xid", type=lambda s: int(s, 16))
     ap.add_argument("--ciaddr")
+    ap.add_argument("--giaddr")
+    ap.add_argument("--option", action="append", default=[],
+                    help="CODE=HEX: add this option before END")
     ap.add_argument("--wait", type=float, default=2.0)
     ap.add_argument("--count", type=int, default=0,
                     help="stop after this many replies (0: wait it out)")
@@ -98,6 +116,15 @@ def main():
         pkt[4:8] = struct.pack("!I", a.xid)
     if a.ciaddr:
         pkt[12:16] = socket.inet_aton(a.ciaddr)
+    if a.giaddr:
+        pkt[24:28] = socket.inet_aton(a.giaddr)
+    for o in a.option:
+        code, val = o.split("=", 1)
+        val = bytes.fromhex(val)
+        i = 240
+        while i < len(pkt) and pkt[i] != 255:
+            i += 1 if pkt[i] == 0 else 2 + pkt[i + 1]
+        pkt[i:i] = bytes([int(code), len(val)]) + val
 
     host, port = a.to.rsplit(":", 1)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

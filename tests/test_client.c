@@ -21,34 +21,51 @@
 static const uint8_t	mac_a[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 static const uint8_t	mac_b[6] = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef };
 
-/* A DISCOVER from mac_a, relayed, with options 60 and 93. */
-static struct dhcp_msg *
-discover(void)
+/* A DISCOVER from mac_a, relayed when relayed, without options. */
+static void
+discover_base(struct dhcp_out *o, bool relayed)
 {
 	static const uint8_t	 t53[] = { DHCPDISCOVER };
-	static const uint8_t	 arch[] = { 0, 7 };
-	struct dhcp_out		 o;
+
+	memset(o, 0, sizeof(*o));
+	o->op = BOOTREQUEST;
+	o->htype = 1;
+	o->hlen = 6;
+	o->xid = 0x1234;
+	memcpy(o->chaddr, mac_a, 6);
+	if (relayed)
+		inet_pton(AF_INET, "10.1.0.1", &o->giaddr);
+	dhcp_pkt_out_add(o, DHO_MESSAGE_TYPE, t53, sizeof(t53));
+}
+
+/* o built and parsed back, in a message to free. */
+static struct dhcp_msg *
+parsed(const struct dhcp_out *o)
+{
 	struct dhcp_msg		*m;
 	enum dhcp_berr		 why;
 	uint8_t			 buf[1024];
 	size_t			 n;
 
-	memset(&o, 0, sizeof(o));
-	o.op = BOOTREQUEST;
-	o.htype = 1;
-	o.hlen = 6;
-	o.xid = 0x1234;
-	memcpy(o.chaddr, mac_a, 6);
-	inet_pton(AF_INET, "10.1.0.1", &o.giaddr);
-	dhcp_pkt_out_add(&o, DHO_MESSAGE_TYPE, t53, sizeof(t53));
-	dhcp_pkt_out_add(&o, DHO_VENDOR_CLASS_ID, "PXEClient", 9);
-	dhcp_pkt_out_add(&o, DHO_CLIENT_ARCH, arch, sizeof(arch));
-	n = dhcp_pkt_build(&o, NULL, 0, 0, buf, sizeof(buf), &why);
+	n = dhcp_pkt_build(o, NULL, 0, 0, buf, sizeof(buf), &why);
 	CU_ASSERT_FATAL(n > 0);
 	m = malloc(sizeof(*m));
 	CU_ASSERT_FATAL(m != NULL);
 	CU_ASSERT_EQUAL_FATAL(dhcp_pkt_parse(buf, n, m), DHCP_POK);
 	return m;
+}
+
+/* A DISCOVER from mac_a, relayed, with options 60 and 93. */
+static struct dhcp_msg *
+discover(void)
+{
+	static const uint8_t	 arch[] = { 0, 7 };
+	struct dhcp_out		 o;
+
+	discover_base(&o, true);
+	dhcp_pkt_out_add(&o, DHO_VENDOR_CLASS_ID, "PXEClient", 9);
+	dhcp_pkt_out_add(&o, DHO_CLIENT_ARCH, arch, sizeof(arch));
+	return parsed(&o);
 }
 
 static void
@@ -95,6 +112,60 @@ test_from_mac(void)
 	CU_ASSERT_EQUAL(memcmp(req.mac, mac_b, 6), 0);
 	CU_ASSERT_EQUAL(rules_arch(&req), -1);
 	CU_ASSERT_FALSE(req.opt[DHO_VENDOR_CLASS_ID].present);
+	free(m);
+}
+
+/* A DISCOVER from mac_a with option 82 (circuit id "eth0/7"). */
+static struct dhcp_msg *
+discover82(bool relayed)
+{
+	static const uint8_t	 ag[] = { 1, 6, 'e', 't', 'h', '0', '/', '7' };
+	struct dhcp_out		 o;
+
+	discover_base(&o, relayed);
+	o.agent = ag;
+	o.agent_len = sizeof(ag);
+	return parsed(&o);
+}
+
+/*
+ * Option 82 is the relay's (RFC 3046 2.1): the rules see it only in a
+ * relayed request, and TFTP and HTTP see the last relayed request's.
+ */
+static void
+test_agent(void)
+{
+	struct dhcp_msg		*m = discover82(true);
+	struct client_seen	 s;
+	struct rules_req	 req;
+
+	client_clear();
+	CU_ASSERT_TRUE(client_rules_req(&(struct client_src){ .msg = m },
+	    &req));
+	CU_ASSERT_TRUE(req.opt[DHO_RELAY_AGENT_INFO].present);
+	CU_ASSERT_EQUAL(req.opt[DHO_RELAY_AGENT_INFO].len, 8);
+	memset(&s, 0, sizeof(s));
+	client_seen_fill(m, m->ciaddr, &s);
+	client_seen_put(&s);
+	CU_ASSERT_TRUE(client_rules_req(&(struct client_src){ .mac = mac_a },
+	    &req));
+	CU_ASSERT_TRUE(req.opt[DHO_RELAY_AGENT_INFO].present);
+	CU_ASSERT_EQUAL(req.opt[DHO_RELAY_AGENT_INFO].len, 8);
+	CU_ASSERT_EQUAL(memcmp(req.opt[DHO_RELAY_AGENT_INFO].data,
+	    "\x01\x06" "eth0/7", 8), 0);
+	free(m);
+
+	/* Not relayed: the client's own option 82 is not seen. */
+	m = discover82(false);
+	CU_ASSERT_TRUE(client_rules_req(&(struct client_src){ .msg = m },
+	    &req));
+	CU_ASSERT_FALSE(req.opt[DHO_RELAY_AGENT_INFO].present);
+	memset(&s, 0, sizeof(s));
+	client_seen_fill(m, m->ciaddr, &s);
+	client_seen_put(&s);
+	CU_ASSERT_TRUE(client_rules_req(&(struct client_src){ .mac = mac_a },
+	    &req));
+	CU_ASSERT_FALSE(req.opt[DHO_RELAY_AGENT_INFO].present);
 	free(m);
 }
 
@@ -259,6 +330,8 @@ test_client_register(void)
 	CU_add_test(s, "request summary from DHCP", test_from_dhcp);
 	CU_add_test(s, "request summary from a MAC", test_from_mac);
 	CU_add_test(s, "request summary from an address", test_from_addr);
+	CU_add_test(s, "option 82 only from a relay (RFC 3046 2.1)",
+	    test_agent);
 	CU_add_test(s, "only Ethernet is remembered", test_seen_ethernet_only);
 	CU_add_test(s, "DHCPv6 keeps the DHCPv4 record's address, relay, "
 	    "options", test_seen_merge6);

@@ -294,6 +294,24 @@ expect_error(const char *main_text, const char *rules_text, const char *msg)
 	unit_tree_free();
 }
 
+/* circuit-id, remote-id, subscriber-id: bad values name file:line. */
+static void
+test_bad_agent(void)
+{
+	expect_error(NULL, "\nmatch \"a\" {\n  circuit-id = \"x\"\n"
+	    "  circuit-id-prefix = \"y\"\n}\n",
+	    "conf.d/10-x.conf:4: match \"a\": give circuit-id or "
+	    "circuit-id-prefix, not both");
+	expect_error(NULL, "match \"a\" {\n  remote-id = \"hex:0g\"\n}\n",
+	    "conf.d/10-x.conf:2: remote-id: \"hex:0g\": bad hex digits "
+	    "(write byte pairs such as hex:0a0b)");
+	expect_error(NULL, "match \"a\" {\n\n  subscriber-id-prefix = "
+	    "\"u16:70000\"\n}\n", "conf.d/10-x.conf:3: subscriber-id-prefix: "
+	    "\"u16:70000\": not a number from 0 to 65535");
+	expect_error(NULL, "match \"a\" { circuit-ids = \"x\" }\n",
+	    "conf.d/10-x.conf:1: no such option 'circuit-ids'");
+}
+
 static void
 test_bad_syntax(void)
 {
@@ -720,6 +738,7 @@ test_conf_register(void)
 	CU_add_test(s, "option 43/175 encoding", test_pxe_encoding);
 	CU_add_test(s, "broken syntax", test_bad_syntax);
 	CU_add_test(s, "broken rules", test_bad_rules);
+	CU_add_test(s, "broken option 82 conditions", test_bad_agent);
 	CU_add_test(s, "broken across files", test_bad_crossfile);
 	CU_add_test(s, "every error reported", test_all_errors);
 	CU_add_test(s, "option values", test_optval);

@@ -469,6 +469,162 @@ test_pxelinux_enc(void)
 	CU_ASSERT_EQUAL(dhcp_enc_pxelinux(&p, buf, sizeof(buf)), 2 + 254 + 6);
 }
 
+/* Option 82's sub-options (RFC 3046 2.0, RFC 3527 3, RFC 5107 4). */
+static void
+test_agent_parse(void)
+{
+	static const uint8_t	 good[] = { 1, 6, 'e', 't', 'h', '0', '/', '7',
+				    2, 0, 5, 4, 10, 1, 0, 0, 6, 3, 'c',
+				    'u', '1', 11, 4, 10, 1, 0, 254, 1, 1,
+				    'x', 150, 1, 'y' };
+	static const uint8_t	 trunc[] = { 1, 6, 'e', 't', 'h' };
+	static const uint8_t	 half[] = { 1, 1, 'a', 2 };
+	static const uint8_t	 link3[] = { 5, 3, 10, 1, 0 };
+	static const uint8_t	 sid5[] = { 11, 5, 10, 1, 0, 254, 0 };
+	struct dhcp_agent	 a;
+
+	CU_ASSERT_EQUAL_FATAL(dhcp_pkt_agent(good, sizeof(good), &a),
+	    DHCP_AOK);
+	CU_ASSERT_TRUE(a.sub[DHCP_AGENT_CIRCUIT_ID].present);
+	CU_ASSERT_EQUAL(a.sub[DHCP_AGENT_CIRCUIT_ID].len, 6);
+	CU_ASSERT_EQUAL(memcmp(a.sub[DHCP_AGENT_CIRCUIT_ID].data, "eth0/7",
+	    6), 0);
+	/* RFC 3046 2.0: a sub-option may have length 0. */
+	CU_ASSERT_TRUE(a.sub[DHCP_AGENT_REMOTE_ID].present);
+	CU_ASSERT_EQUAL(a.sub[DHCP_AGENT_REMOTE_ID].len, 0);
+	CU_ASSERT_EQUAL(a.link.s_addr, inet_addr("10.1.0.0"));
+	CU_ASSERT_EQUAL(a.sid.s_addr, inet_addr("10.1.0.254"));
+	CU_ASSERT_EQUAL(a.sub[DHCP_AGENT_SUBSCRIBER_ID].len, 3);
+	/* The first of a repeated sub-option; unknown ones skipped. */
+	CU_ASSERT_EQUAL(a.sub[DHCP_AGENT_CIRCUIT_ID].data[0], 'e');
+	CU_ASSERT_FALSE(a.sub[3].present);
+
+	/* Malformed: each for its reason, and nothing kept. */
+	CU_ASSERT_EQUAL(dhcp_pkt_agent(good, 1, &a), DHCP_ASHORT);
+	CU_ASSERT_EQUAL(dhcp_pkt_agent(good, 0, &a), DHCP_ASHORT);
+	CU_ASSERT_EQUAL(dhcp_pkt_agent(trunc, sizeof(trunc), &a),
+	    DHCP_ATRUNC);
+	CU_ASSERT_FALSE(a.sub[DHCP_AGENT_CIRCUIT_ID].present);
+	CU_ASSERT_EQUAL(dhcp_pkt_agent(half, sizeof(half), &a), DHCP_ATRUNC);
+	CU_ASSERT_FALSE(a.sub[DHCP_AGENT_CIRCUIT_ID].present);
+	CU_ASSERT_EQUAL(dhcp_pkt_agent(link3, sizeof(link3), &a),
+	    DHCP_ABADADDR);
+	CU_ASSERT_EQUAL(a.link.s_addr, 0);
+	CU_ASSERT_EQUAL(dhcp_pkt_agent(sid5, sizeof(sid5), &a),
+	    DHCP_ABADADDR);
+	CU_ASSERT_EQUAL(a.sid.s_addr, 0);
+	CU_ASSERT_STRING_EQUAL(dhcp_pkt_aerr_str(DHCP_ATRUNC),
+	    "a sub-option runs past the end");
+}
+
+/* Offset of the first option code in b's options field, or 0. */
+static size_t
+opt_at(const uint8_t *b, size_t n, uint8_t code)
+{
+	size_t	i = DHCP_MIN_LEN;
+
+	while (i < n && b[i] != DHO_END) {
+		if (b[i] == DHO_PAD) {
+			i++;
+			continue;
+		}
+		if (b[i] == code)
+			return i;
+		i += 2 + (size_t)b[i + 1];
+	}
+	return 0;
+}
+
+static void
+out_agent(struct dhcp_out *o, const uint8_t *agent, size_t len)
+{
+	out_base(o);
+	o->agent = agent;
+	o->agent_len = len;
+}
+
+/* Whether m's option 82 is agent, whole. */
+static bool
+agent_reads_back(const uint8_t *agent, size_t len)
+{
+	size_t		 l;
+	const uint8_t	*p = dhcp_pkt_opt(&m, DHO_RELAY_AGENT_INFO, &l);
+
+	return p != NULL && l == len && memcmp(p, agent, len) == 0;
+}
+
+/*
+ * RFC 3046 2.2: option 82 echoed whole, the last option, never in the
+ * overloaded file or sname; without room, the reply goes without it.
+ */
+static void
+test_build_agent(void)
+{
+	struct dhcp_out	 o;
+	uint8_t		 b[1500], big[700], agent[300];
+	static const uint8_t	 prl[] = { 82, 3 };
+	enum dhcp_berr	 why;
+	size_t		 n, len, at;
+	int		 i;
+
+	for (i = 0; i < (int)sizeof(big); i++)
+		big[i] = (uint8_t)i;
+	for (i = 0; i < (int)sizeof(agent); i++)
+		agent[i] = (uint8_t)(255 - i);
+	agent[0] = 1;
+	agent[1] = 20;
+
+	/*
+	 * Last, even when the client's option 55 asks for 82 first; an 82
+	 * added (configured) gives way to the one echoed.
+	 */
+	out_agent(&o, agent, 22);
+	dhcp_pkt_out_add(&o, 60, "PXEClient", 9);
+	dhcp_pkt_out_add(&o, DHO_RELAY_AGENT_INFO, "\x01\x01x", 3);
+	n = dhcp_pkt_build(&o, prl, sizeof(prl), 0, b, sizeof(b), &why);
+	CU_ASSERT_EQUAL(why, DHCP_BOK);
+	at = opt_at(b, n, DHO_RELAY_AGENT_INFO);
+	CU_ASSERT_FATAL(at > 0);
+	CU_ASSERT_EQUAL(b[at + 1], 22);
+	CU_ASSERT_EQUAL(memcmp(b + at + 2, agent, 22), 0);
+	CU_ASSERT_EQUAL(b[at + 2 + 22], DHO_END);
+	CU_ASSERT_TRUE(opt_at(b, n, 60) < at);
+	CU_ASSERT_EQUAL_FATAL(dhcp_pkt_parse(b, n, &m), DHCP_POK);
+	CU_ASSERT_TRUE(agent_reads_back(agent, 22));
+
+	/* Overloaded: 52 and the rest before it, 82 in the options field. */
+	out_agent(&o, agent, 22);
+	dhcp_pkt_out_add(&o, 43, big, 250);
+	dhcp_pkt_out_add(&o, 209, big, 100);
+	n = dhcp_pkt_build(&o, NULL, 0, 576, b, sizeof(b), &why);
+	CU_ASSERT_EQUAL(why, DHCP_BOK);
+	CU_ASSERT_EQUAL_FATAL(dhcp_pkt_parse(b, n, &m), DHCP_POK);
+	CU_ASSERT_EQUAL(m.overload, 1);
+	at = opt_at(b, n, DHO_RELAY_AGENT_INFO);
+	CU_ASSERT_FATAL(at > 0);
+	CU_ASSERT_EQUAL(b[at + 2 + 22], DHO_END);
+	CU_ASSERT_TRUE(opt_at(b, n, DHO_OPTION_OVERLOAD) < at);
+	CU_ASSERT_TRUE(agent_reads_back(agent, 22));
+
+	/* One that came split (over 255 bytes) goes back split, whole. */
+	out_agent(&o, agent, sizeof(agent));
+	n = dhcp_pkt_build(&o, NULL, 0, 1500, b, sizeof(b), &why);
+	CU_ASSERT_EQUAL(why, DHCP_BOK);
+	CU_ASSERT_EQUAL_FATAL(dhcp_pkt_parse(b, n, &m), DHCP_POK);
+	CU_ASSERT_TRUE(agent_reads_back(agent, sizeof(agent)));
+
+	/* No room for it in 576: the reply, without 82, and why says so. */
+	out_agent(&o, agent, 255);
+	dhcp_pkt_out_add(&o, 43, big, 250);
+	dhcp_pkt_out_add(&o, 209, big, 150);
+	n = dhcp_pkt_build(&o, NULL, 0, 576, b, sizeof(b), &why);
+	CU_ASSERT_EQUAL(why, DHCP_BNOAGENT);
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL_FATAL(dhcp_pkt_parse(b, n, &m), DHCP_POK);
+	CU_ASSERT_PTR_NULL(dhcp_pkt_opt(&m, DHO_RELAY_AGENT_INFO, &len));
+	CU_ASSERT_PTR_NOT_NULL(dhcp_pkt_opt(&m, 209, &len));
+}
+
 void
 test_dhcp_pkt_register(void)
 {
@@ -481,4 +637,8 @@ test_dhcp_pkt_register(void)
 	CU_add_test(s, "RFC 3396 concatenation, overload", test_concat_overload);
 	CU_add_test(s, "build: order, padding, round trip", test_build_order);
 	CU_add_test(s, "build: 576 floor, split, overload", test_build_space);
+	CU_add_test(s, "option 82 sub-options (RFC 3046 2.0, 3527 3, 5107 4)",
+	    test_agent_parse);
+	CU_add_test(s, "option 82 echoed last, never overloaded (RFC 3046 2.2)",
+	    test_build_agent);
 }

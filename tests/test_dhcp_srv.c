@@ -1145,6 +1145,311 @@ test_relay(void)
 	srv_teardown();
 }
 
+/* ---------- option 82 ---------- */
+
+static const char agent_conf[] =
+	"dhcp {\n"
+	"  mode = server\n"
+	"  range \"a\" { start = 10.0.0.100 end = 10.0.0.199 "
+	    "netmask = 255.255.255.0 router = 10.0.0.1 }\n"
+	"  range \"b\" { start = 10.1.0.100 end = 10.1.0.199 "
+	    "netmask = 255.255.255.0 router = 10.1.0.1 }\n"
+	"  range \"c\" { start = 10.2.0.100 end = 10.2.0.199 "
+	    "netmask = 255.255.255.0 router = 10.2.0.1 }\n"
+	"}\n";
+
+static const char agent_rules[] =
+	"match \"port7\" { circuit-id = \"eth0/7\" }\n"
+	"boot \"p7\" { if = \"port7\" filename = \"port7.efi\" }\n"
+	"boot \"other\" { filename = \"other.efi\" }\n";
+
+/* circuit id "eth0/7", remote id 00 11 22, then what follows. */
+static size_t
+agent_of(uint8_t *b, const char *link, const char *sid)
+{
+	static const uint8_t	 head[] = { 1, 6, 'e', 't', 'h', '0', '/',
+				    '7', 2, 3, 0, 0x11, 0x22 };
+	const char		*addr[2] = { link, sid };
+	static const uint8_t	 code[2] = { DHCP_AGENT_LINK_SELECTION,
+				    DHCP_AGENT_SERVER_ID_OVERRIDE };
+	size_t			 n = sizeof(head), i;
+	in_addr_t		 a;
+
+	memcpy(b, head, n);
+	for (i = 0; i < 2; i++) {
+		if (addr[i] == NULL)
+			continue;
+		b[n++] = code[i];
+		b[n++] = 4;
+		a = inet_addr(addr[i]);
+		memcpy(b + n, &a, 4);
+		n += 4;
+	}
+	return n;
+}
+
+/* Whether the reply's option 82 is ag, byte for byte, last before END. */
+static bool
+agent_echoed(const uint8_t *ag, size_t len)
+{
+	int	k = rpos(DHO_RELAY_AGENT_INFO), last = -1, i;
+
+	for (i = 1; i < 255; i++)
+		if (rpos((uint8_t)i) > last)
+			last = rpos((uint8_t)i);
+	return k >= 0 && k == last && ropt_is(DHO_RELAY_AGENT_INFO, ag, len);
+}
+
+/* A relayed (giaddr 10.1.0.1) request of client n with option 82 ag. */
+static void
+rq_relayed(struct rq *r, int type, unsigned n, const uint8_t *ag,
+    size_t aglen)
+{
+	uint8_t	mac[6];
+
+	mac_of(mac, n);
+	rq_new(r, type, mac, 0x4000 + n);
+	rq_addr(r, 24, "10.1.0.1");
+	rq_opt(r, DHO_RELAY_AGENT_INFO, ag, aglen);
+}
+
+/* The same with option 54 sid and option 50 want (NULL: none); sent. */
+static int
+relayed(int type, unsigned n, const uint8_t *ag, size_t aglen,
+    const char *sid, const char *want)
+{
+	struct rq	r;
+
+	rq_relayed(&r, type, n, ag, aglen);
+	if (sid != NULL)
+		rq_optip(&r, DHO_SERVER_IDENTIFIER, sid);
+	if (want != NULL)
+		rq_optip(&r, DHO_REQUESTED_ADDRESS, want);
+	return srv(&r);
+}
+
+/*
+ * RFC 3046 2.2: every reply to the relay echoes option 82 unchanged, as
+ * the last option; RFC 3046 2.1: with giaddr 0 it is the client's own,
+ * neither echoed nor matched.  A rule on the circuit id picks the file.
+ */
+static void
+test_agent_echo(void)
+{
+	uint8_t		ag[64];
+	size_t		n = agent_of(ag, NULL, NULL);
+	struct rq	r;
+	uint8_t		mac[6];
+
+	srv_setup(agent_conf, agent_rules, "10.0.0.1");
+	CU_ASSERT_EQUAL_FATAL(relayed(DHCPDISCOVER, 1, ag, n, NULL, NULL),
+	    DHCPOFFER);
+	CU_ASSERT_EQUAL(out.dest, DHCP_DEST_RELAY);
+	CU_ASSERT_TRUE(yiaddr_is("10.1.0.100"));
+	CU_ASSERT_TRUE(agent_echoed(ag, n));
+	CU_ASSERT_FALSE(out.agent_malformed);
+	CU_ASSERT_STRING_EQUAL((const char *)rep.file, "port7.efi");
+	CU_ASSERT_TRUE(log_has("tags port7"));
+
+	CU_ASSERT_EQUAL_FATAL(relayed(DHCPREQUEST, 1, ag, n,
+	    "10.0.0.1", "10.1.0.100"), DHCPACK);
+	CU_ASSERT_TRUE(agent_echoed(ag, n));
+	CU_ASSERT_STRING_EQUAL((const char *)rep.file, "port7.efi");
+
+	/* A NAK to the relay echoes it too. */
+	CU_ASSERT_EQUAL_FATAL(relayed(DHCPREQUEST, 1, ag, n,
+	    NULL, "10.0.0.150"), DHCPNAK);
+	CU_ASSERT_TRUE(agent_echoed(ag, n));
+
+	/* Another circuit: another boot file. */
+	ag[7] = '8';
+	CU_ASSERT_EQUAL_FATAL(relayed(DHCPDISCOVER, 2, ag, n, NULL, NULL),
+	    DHCPOFFER);
+	CU_ASSERT_TRUE(agent_echoed(ag, n));
+	CU_ASSERT_STRING_EQUAL((const char *)rep.file, "other.efi");
+	ag[7] = '7';
+
+	/* Not relayed: the client's own 82 is not echoed nor matched. */
+	mac_of(mac, 3);
+	rq_new(&r, DHCPDISCOVER, mac, 3);
+	rq_opt(&r, DHO_RELAY_AGENT_INFO, ag, n);
+	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPOFFER);
+	CU_ASSERT_EQUAL(rpos(DHO_RELAY_AGENT_INFO), -1);
+	CU_ASSERT_STRING_EQUAL((const char *)rep.file, "other.efi");
+	CU_ASSERT_TRUE(yiaddr_is("10.0.0.100"));
+
+	/* Relayed without 82: none in the reply. */
+	mac_of(mac, 4);
+	rq_new(&r, DHCPDISCOVER, mac, 4);
+	rq_addr(&r, 24, "10.1.0.1");
+	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPOFFER);
+	CU_ASSERT_EQUAL(rpos(DHO_RELAY_AGENT_INFO), -1);
+	CU_ASSERT_FALSE(out.agent_unechoed);
+	srv_teardown();
+}
+
+/*
+ * RFC 3046 2.2: a server unable to copy the whole option 82 into a reply
+ * SHALL send the reply without it (and SHOULD count it).
+ */
+static void
+test_agent_no_room(void)
+{
+	char		conf_text[2048], big[201];
+	uint8_t		ag[255];
+	struct rq	r;
+
+	memset(big, 'x', 200);
+	big[200] = '\0';
+	snprintf(conf_text, sizeof(conf_text), "dhcp {\n"
+	    "  mode = server\n"
+	    "  option = { \"224=%s\", \"225=%s\" }\n"
+	    "  range \"b\" { start = 10.1.0.100 end = 10.1.0.199 "
+	    "netmask = 255.255.255.0 }\n"
+	    "}\n", big, big);
+	srv_setup(conf_text, NULL, "10.0.0.1");
+	memset(ag, 'c', sizeof(ag));
+	ag[0] = DHCP_AGENT_CIRCUIT_ID;
+	ag[1] = 253;
+	rq_relayed(&r, DHCPDISCOVER, 1, ag, sizeof(ag));
+	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPOFFER);
+	CU_ASSERT_EQUAL(out.dest, DHCP_DEST_RELAY);
+	CU_ASSERT_EQUAL(rpos(DHO_RELAY_AGENT_INFO), -1);
+	CU_ASSERT_TRUE(ropt_str(224, big));
+	CU_ASSERT_TRUE(out.agent_unechoed);
+	CU_ASSERT_FALSE(out.agent_malformed);
+
+	/* A small one fits. */
+	ag[1] = 6;
+	CU_ASSERT_EQUAL_FATAL(relayed(DHCPDISCOVER, 1, ag, 8, NULL, NULL),
+	    DHCPOFFER);
+	CU_ASSERT_TRUE(agent_echoed(ag, 8));
+	CU_ASSERT_FALSE(out.agent_unechoed);
+	srv_teardown();
+}
+
+/*
+ * RFC 3527 3: with the link selection sub-option the server MUST
+ * allocate on the subnet it names (or one on its link), not giaddr's;
+ * the reply still goes to giaddr.
+ */
+static void
+test_agent_link(void)
+{
+	uint8_t		ag[64];
+	size_t		n = agent_of(ag, "10.2.0.0", NULL);
+
+	srv_setup(agent_conf, NULL, "10.0.0.1");
+	CU_ASSERT_EQUAL_FATAL(relayed(DHCPDISCOVER, 1, ag, n, NULL, NULL),
+	    DHCPOFFER);
+	CU_ASSERT_TRUE(yiaddr_is("10.2.0.100"));
+	CU_ASSERT_TRUE(ropt_ip(DHO_ROUTERS, "10.2.0.1"));
+	CU_ASSERT_EQUAL(out.dest, DHCP_DEST_RELAY);
+	CU_ASSERT_TRUE(to_is("10.1.0.1", 67));
+	CU_ASSERT_TRUE(agent_echoed(ag, n));
+
+	/* REQUEST: the address is checked against the selected subnet. */
+	CU_ASSERT_EQUAL_FATAL(relayed(DHCPREQUEST, 1, ag, n,
+	    "10.0.0.1", "10.2.0.100"), DHCPACK);
+	CU_ASSERT_TRUE(yiaddr_is("10.2.0.100"));
+	CU_ASSERT_EQUAL(lease_pool_of(&L, unit_hip("10.2.0.100")), 2);
+	CU_ASSERT_TRUE(to_is("10.1.0.1", 67));
+	/* Without the sub-option, giaddr's subnet: the c address is NAKed. */
+	n = agent_of(ag, NULL, NULL);
+	CU_ASSERT_EQUAL(relayed(DHCPREQUEST, 1, ag, n, NULL, "10.2.0.100"),
+	    DHCPNAK);
+
+	/* A subnet without a range: no reply. */
+	n = agent_of(ag, "172.16.0.0", NULL);
+	CU_ASSERT_EQUAL(relayed(DHCPDISCOVER, 2, ag, n, NULL, NULL), -1);
+	CU_ASSERT_TRUE(log_has("no range for this subnet"));
+	srv_teardown();
+}
+
+/*
+ * RFC 5107 4: with the server identifier override sub-option, option 54
+ * of the replies is its address, and a REQUEST (or DECLINE) naming that
+ * address is for this server.
+ */
+static void
+test_agent_override(void)
+{
+	uint8_t		ag[64];
+	size_t		n = agent_of(ag, NULL, "10.1.0.254");
+
+	srv_setup(agent_conf, NULL, "10.0.0.1");
+	CU_ASSERT_EQUAL_FATAL(relayed(DHCPDISCOVER, 1, ag, n, NULL, NULL),
+	    DHCPOFFER);
+	CU_ASSERT_TRUE(ropt_ip(DHO_SERVER_IDENTIFIER, "10.1.0.254"));
+	CU_ASSERT_TRUE(agent_echoed(ag, n));
+
+	/* Naming our own address is now naming another server. */
+	CU_ASSERT_EQUAL(relayed(DHCPREQUEST, 1, ag, n, "10.0.0.1",
+	    "10.1.0.100"), -1);
+	CU_ASSERT_TRUE(log_has("client chose another server"));
+
+	CU_ASSERT_EQUAL_FATAL(relayed(DHCPDISCOVER, 1, ag, n, NULL, NULL),
+	    DHCPOFFER);
+	CU_ASSERT_EQUAL_FATAL(relayed(DHCPREQUEST, 1, ag, n,
+	    "10.1.0.254", "10.1.0.100"), DHCPACK);
+	CU_ASSERT_TRUE(yiaddr_is("10.1.0.100"));
+	CU_ASSERT_TRUE(ropt_ip(DHO_SERVER_IDENTIFIER, "10.1.0.254"));
+	CU_ASSERT_TRUE(agent_echoed(ag, n));
+
+	/* DECLINE naming the override address is ours too. */
+	CU_ASSERT_EQUAL(relayed(DHCPDECLINE, 1, ag, n, "10.1.0.254",
+	    "10.1.0.100"), -1);
+	CU_ASSERT_TRUE(log_has("no reply (declined)"));
+
+	/* Without the sub-option, option 54 is ours again. */
+	n = agent_of(ag, NULL, NULL);
+	CU_ASSERT_EQUAL_FATAL(relayed(DHCPDISCOVER, 2, ag, n, NULL, NULL),
+	    DHCPOFFER);
+	CU_ASSERT_TRUE(ropt_ip(DHO_SERVER_IDENTIFIER, "10.0.0.1"));
+	srv_teardown();
+}
+
+/*
+ * Malformed option 82 (RFC 3046 2.0: sub-options must fit; RFC 3527 3,
+ * RFC 5107 4: 5 and 11 are 4 bytes): echoed whole (2.2), none of its
+ * sub-options used, a warning.
+ */
+static void
+test_agent_malformed(void)
+{
+	static const uint8_t	trunc[] = { 1, 6, 'e', 't', 'h', '0', '/', '7',
+				    5, 4, 10, 2, 0, 0, 11, 4, 10, 1 };
+	static const uint8_t	badlink[] = { 1, 6, 'e', 't', 'h', '0', '/',
+				    '7', 5, 3, 10, 2, 0 };
+	struct rq		r;
+
+	srv_setup(agent_conf, agent_rules, "10.0.0.1");
+	log_set_sink(sink);
+	log_setlevel(LOG_WARNING);
+	sinkbuf[0] = '\0';
+	rq_relayed(&r, DHCPDISCOVER, 1, trunc, sizeof(trunc));
+	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPOFFER);
+	CU_ASSERT_TRUE(yiaddr_is("10.1.0.100"));
+	CU_ASSERT_TRUE(ropt_ip(DHO_SERVER_IDENTIFIER, "10.0.0.1"));
+	CU_ASSERT_TRUE(agent_echoed(trunc, sizeof(trunc)));
+	CU_ASSERT_STRING_EQUAL((const char *)rep.file, "other.efi");
+	CU_ASSERT_PTR_NOT_NULL(strstr(sinkbuf, "option 82 from relay "
+	    "10.1.0.1 is malformed (a sub-option runs past the end)"));
+	CU_ASSERT_TRUE(out.agent_malformed);
+
+	rq_relayed(&r, DHCPDISCOVER, 2, badlink, sizeof(badlink));
+	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPOFFER);
+	CU_ASSERT_TRUE(yiaddr_is("10.1.0.101"));
+	CU_ASSERT_TRUE(agent_echoed(badlink, sizeof(badlink)));
+	CU_ASSERT_STRING_EQUAL((const char *)rep.file, "other.efi");
+
+	/* Empty: one byte short of a sub-option header, echoed as sent. */
+	CU_ASSERT_EQUAL_FATAL(relayed(DHCPDISCOVER, 3, trunc, 0, NULL, NULL),
+	    DHCPOFFER);
+	CU_ASSERT_TRUE(agent_echoed(trunc, 0));
+	srv_teardown();
+}
+
 static void
 test_bootp(void)
 {
@@ -2247,6 +2552,14 @@ test_dhcp_srv_register(void)
 	CU_add_test(s, "static host", test_static_host);
 	CU_add_test(s, "network and broadcast addresses", test_net_bcast);
 	CU_add_test(s, "relayed requests", test_relay);
+	CU_add_test(s, "option 82 echoed, circuit id rule (RFC 3046 2.2)",
+	    test_agent_echo);
+	CU_add_test(s, "link selection (RFC 3527 3)", test_agent_link);
+	CU_add_test(s, "server identifier override (RFC 5107 4)",
+	    test_agent_override);
+	CU_add_test(s, "malformed option 82", test_agent_malformed);
+	CU_add_test(s, "option 82 without room (RFC 3046 2.2)",
+	    test_agent_no_room);
 	CU_add_test(s, "BOOTP", test_bootp);
 	CU_add_test(s, "client identifier echoed (RFC 6842 3)",
 	    test_client_id);

@@ -249,6 +249,72 @@ test_conditions(void)
 	CU_ASSERT_FALSE(conf_tag_isset(&res.tags, tag_remote));
 }
 
+/* match conditions on option 82's sub-options (RFC 3046 3, RFC 3993). */
+static void
+test_agent_conditions(void)
+{
+	static const char	 rules[] =
+		"match \"c-eq\" { circuit-id = \"eth0/7\" }\n"
+		"match \"c-pre\" { circuit-id-prefix = \"eth0/\" }\n"
+		"match \"r-hex\" { remote-id = \"hex:00:11:22\" }\n"
+		"match \"r-pre\" { remote-id-prefix = \"0x0011\" }\n"
+		"match \"s-eq\" { subscriber-id = \"cust-1\" }\n"
+		"match \"both\" { circuit-id = \"eth0/7\" "
+		    "relay = { \"10.1.0.0/16\" } }\n"
+		"boot \"p7\" { if = \"c-eq\" filename = \"p7.efi\" }\n";
+	static const uint8_t	 ag[] = { 1, 6, 'e', 't', 'h', '0', '/', '7',
+				    2, 3, 0, 0x11, 0x22, 6, 6, 'c', 'u',
+				    's', 't', '-', '1' };
+	static const uint8_t	 ag2[] = { 1, 7, 'e', 't', 'h', '0', '/', '7',
+				    '7', 2, 4, 0, 0x11, 0x22, 0x33 };
+	static const uint8_t	 bad[] = { 1, 6, 'e', 't', 'h', '0', '/', '7',
+				    2, 9, 0 };
+	struct conf		*c;
+	struct rules_req	 req;
+	struct rules_result	 res;
+	char			 tags[256];
+
+	unit_tree_new();
+	unit_tree_file("conf.d/10-ag.conf", rules);
+	c = unit_tree_load();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+
+	rules_req_init(&req);
+	req.giaddr.s_addr = inet_addr("10.1.0.1");
+	rules_req_setopt(&req, DHO_RELAY_AGENT_INFO, ag, sizeof(ag));
+	rules_eval(c, &req, &res);
+	rules_tags_string(c, &res, tags, sizeof(tags));
+	CU_ASSERT_STRING_EQUAL(tags, "c-eq,c-pre,r-hex,r-pre,s-eq,both");
+	CU_ASSERT_STRING_EQUAL(res.boot->name, "p7");
+
+	/* Longer values: prefixes hold, equality does not. */
+	rules_req_setopt(&req, DHO_RELAY_AGENT_INFO, ag2, sizeof(ag2));
+	rules_eval(c, &req, &res);
+	rules_tags_string(c, &res, tags, sizeof(tags));
+	CU_ASSERT_STRING_EQUAL(tags, "c-pre,r-pre");
+	/* The built-in entry, not p7. */
+	CU_ASSERT_TRUE(res.boot == NULL || strcmp(res.boot->name, "p7") != 0);
+
+	/* Malformed: no sub-option holds. */
+	rules_req_setopt(&req, DHO_RELAY_AGENT_INFO, bad, sizeof(bad));
+	rules_eval(c, &req, &res);
+	rules_tags_string(c, &res, tags, sizeof(tags));
+	CU_ASSERT_STRING_EQUAL(tags, "");
+
+	/* No option 82, or a DHCPv6 request: none. */
+	rules_req_init(&req);
+	rules_eval(c, &req, &res);
+	rules_tags_string(c, &res, tags, sizeof(tags));
+	CU_ASSERT_STRING_EQUAL(tags, "");
+	req.family = AF_INET6;
+	rules_req_setopt(&req, DHO_RELAY_AGENT_INFO, ag, sizeof(ag));
+	rules_eval(c, &req, &res);
+	rules_tags_string(c, &res, tags, sizeof(tags));
+	CU_ASSERT_STRING_EQUAL(tags, "");
+	conf_free(c);
+	unit_tree_free();
+}
+
 static void
 test_hosts(void)
 {
@@ -397,6 +463,7 @@ test_rules_register(void)
 	CU_add_test(s, "seed capture: server replies", test_seed_replies);
 	CU_add_test(s, "user class raw and RFC 3004", test_userclass_forms);
 	CU_add_test(s, "conditions", test_conditions);
+	CU_add_test(s, "option 82 conditions", test_agent_conditions);
 	CU_add_test(s, "hosts: tags, pin, overrides", test_hosts);
 	s = CU_add_suite("rules-order", NULL, NULL);
 	CU_add_test(s, "first boot entry wins", test_first_match);
