@@ -5,8 +5,9 @@
 # grub.cfg.tmpl and pxelinux.cfg/default.tmpl, the asking machine's
 # grub.cfg, a machine by its hex IP, a real file beating the template,
 # the names a loader searches missing quietly (debug only, never at the
-# default level, while a chain's final miss stays visible), and a bad
-# variable in a template refused at load with file:line.
+# default level, while a chain's final miss stays visible), a bad
+# variable in a template refused at load with file:line; and --explain
+# naming an architecture and showing pxelinux's options (RFC 5071).
 . "$(dirname "$0")/lib.sh"
 pxed_need tftp curl
 pxed_net_init pair
@@ -162,5 +163,28 @@ case $out in
 	ok "the error names file:line" ;;
 *)	not_ok "unexpected: $out" ;;
 esac
+
+# ---- pxed --explain: an architecture by name, RFC 5071's options ----
+mkdir -p "$T/ex.d" "$T/exroot"
+printf 'conf-dir = "%s"\ndhcp { mode = proxy }\n' "$T/ex.d" > "$T/ex.conf"
+cat > "$T/ex.d/10.conf" <<'EOC'
+match "pi" { arch = rpiboot }
+boot "pxelinux" {
+  if = "pi"
+  filename = "pxelinux.0"
+  pxelinux-config-file = "pxelinux.cfg/lab"
+  pxelinux-reboot-time = 60
+}
+host "alpha" { mac = "52:54:00:00:00:0a" pxelinux-reboot-time = 0 pxelinux-path-prefix = "pi/" }
+EOC
+"$PXED" -f "$T/ex.conf" -r "$T/exroot" --explain mac=52:54:00:00:00:0a arch=41 \
+    server=10.0.0.1 > "$T/ex.out" 2>&1
+grep -qx 'request: mac=52:54:00:00:00:0a arch=41 (rpiboot)' "$T/ex.out" &&
+grep -qx '  pxelinux-config-file (209): pxelinux.cfg/lab' "$T/ex.out" &&
+grep -qx '  pxelinux-path-prefix (210): pi/' "$T/ex.out" &&
+grep -qx '  pxelinux-reboot-time (211): 0 s' "$T/ex.out"
+rc=$?
+check "explain: arch 41 is rpiboot; the host's 210 and 211 over the entry's" \
+    test $rc -eq 0 || sed 's/^/  | /' "$T/ex.out"
 
 pxed_test_done
