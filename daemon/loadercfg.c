@@ -123,10 +123,14 @@ loadercfg_grub_list(const char *base, const char *dir, size_t dlen)
 	static const char *const lists[] = {
 		"command.lst", "fs.lst", "crypto.lst", "terminal.lst", NULL
 	};
-	size_t	i;
+	size_t	i, start;
 
-	/* The directory is a platform's: "x86_64-efi/", "i386-pc/", ... */
-	if (dir == NULL || dlen < 2 || memchr(dir, '-', dlen) == NULL)
+	/* The last directory is a platform's: "x86_64-efi/", "i386-pc/". */
+	if (dir == NULL || dlen < 2)
+		return false;
+	for (start = dlen - 1; start > 0 && dir[start - 1] != '/'; start--)
+		;
+	if (memchr(dir + start, '-', dlen - start) == NULL)
 		return false;
 	for (i = 0; lists[i] != NULL; i++)
 		if (strcmp(base, lists[i]) == 0)

@@ -62,6 +62,7 @@ test_grub(void)
 	expect("grub/x86_64-efi/moddep.lst", LOADERCFG_OTHER, NULL);
 	expect("command.lst", LOADERCFG_OTHER, NULL);
 	expect("grub/fs.lst", LOADERCFG_OTHER, NULL);
+	expect("my-tree/grub/fs.lst", LOADERCFG_OTHER, NULL);
 	/* Not GRUB's: other names beside it. */
 	expect("grub.cfg.tmpl", LOADERCFG_OTHER, NULL);
 	expect("grub.cfg-", LOADERCFG_OTHER, NULL);
