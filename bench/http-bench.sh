@@ -299,7 +299,8 @@ dhcp {
   range "b" { start = 10.77.0.100 end = 10.77.0.200 netmask = 255.255.255.0 }
 }
 tftp { enable = yes }
-http { port = 80 max-connections = 900 }
+# The load generator is one address: no per-client limit.
+http { port = 80 max-connections = 900 max-connections-per-client = 0 }
 EOC
 }
 

@@ -406,6 +406,9 @@ tftp {
   port = 69
   max-transfers = $((CLIENTS + 1000 > 2000 ? CLIENTS + 1000 : 2000))
   max-windowsize = 64
+  # The clients share one address: no per-client limits.
+  max-transfers-per-client = 0
+  max-requests-per-second = 0
 }
 EOC
 		timeout -k 5 $life ip netns exec "$NS_SRV" \

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "arena.h"
 #include "netaddr.h"
@@ -73,6 +74,9 @@ struct conf_optval {
 	struct conf_where	 where;
 };
 
+/* The shortest lease, s: labs test renewal with leases of seconds. */
+#define CONF_LEASE_MIN		2
+
 struct conf_range {
 	const char		*name;
 	struct conf_where	 where;
@@ -82,6 +86,8 @@ struct conf_range {
 	size_t			 ndns;
 	const char		*domain;
 	uint32_t		 lease_time;
+	uint32_t		 t1, t2;	/* options 58, 59: s */
+	bool			 nopool;	/* subnet only: INFORM, hosts */
 };
 
 /* An IPv6 range (dhcp.range6): addresses of start..end, on prefix. */
@@ -287,7 +293,11 @@ struct conf {
 		size_t			 noptions;
 		const char		*lease_file;
 		bool			 bootp;		/* answer BOOTP */
-		bool			 authoritative;	/* NAK unknown */
+		bool			 authoritative;	/* ACK unknown */
+		uint32_t		 renew_time;	/* T1, 0: lease / 2 */
+		uint32_t		 rebind_time;	/* T2, 0: lease * 7/8 */
+		uint32_t		 decline_time;	/* quarantine, s */
+		unsigned		 max_offers;	/* per link, 0: auto */
 		unsigned		 proxy_followup; /* s, 0: off */
 		uint16_t		 port;		/* 67 */
 		uint16_t		 proxy_port;	/* 4011, 0: off */
@@ -311,6 +321,8 @@ struct conf {
 		const char	*root;
 		uint16_t	 port;
 		unsigned	 max_transfers;
+		unsigned	 max_per_client; /* at once; 0: no limit */
+		unsigned	 max_rps;	/* RRQs a second; 0: no limit */
 		unsigned	 max_blksize;
 		unsigned	 max_windowsize;
 		unsigned	 rollover;	/* block after 65535: 0 or 1 */
@@ -329,7 +341,9 @@ struct conf {
 		struct netaddr	 address;	/* unset: every address */
 		const char	*root;
 		unsigned	 max_connections;
+		unsigned	 max_per_client; /* at once; 0: no limit */
 		unsigned	 idle_timeout;	/* seconds */
+		unsigned	 header_timeout; /* first request, seconds */
 		bool		 status;	/* /metrics and /state */
 		struct netaddr	 status_address;
 		uint16_t	 status_port;	/* 0: on the main port */
@@ -388,6 +402,11 @@ struct conf	*conf_ref(struct conf *conf);
 void		 conf_unref(struct conf *conf);
 /* One line: counts of files, matches, boot entries, hosts, tags, ranges. */
 void		 conf_summary(const struct conf *conf, char *buf, size_t len);
+/*
+ * Print to out, as "file:line: warning: ...", each configured option that
+ * is never sent, or not to every client (pxed -t).  Returns how many.
+ */
+size_t		 conf_check_warn(const struct conf *conf, FILE *out);
 void		 conf_errors_free(struct conf_errors *errs);
 
 const struct conf_host *conf_host_by_mac(const struct conf *conf,

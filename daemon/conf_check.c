@@ -13,8 +13,15 @@
 #include <string.h>
 
 #include "conf_int.h"
+#include "dhcp_proto.h"
 #include "hash.h"
 #include "log.h"
+
+/*
+ * The options field of a 576-byte reply (RFC 2131 2: what a client that
+ * sends no option 57 takes), less 53, 54, 51, 58, 59 and END.
+ */
+#define CONF_OPTS_576	(576 - 28 - 240 - 28)
 
 /* Tags that an expression uses but no match or host sets. */
 static void
@@ -147,15 +154,18 @@ conf_check_ranges(struct conf_loader *L)
 {
 	const struct conf	*c = L->conf;
 	struct conf_range	*r;
-	size_t			 i;
+	size_t			 i, n = 0;
 
 	if (c->dhcp.nranges < 2)
 		return;
 	if ((r = calloc(c->dhcp.nranges, sizeof(*r))) == NULL)
 		fatal("conf: ranges");
-	memcpy(r, c->dhcp.ranges, c->dhcp.nranges * sizeof(*r));
-	qsort(r, c->dhcp.nranges, sizeof(*r), conf_range_cmp);
-	for (i = 1; i < c->dhcp.nranges; i++)
+	/* A subnet without a pool has no addresses to overlap. */
+	for (i = 0; i < c->dhcp.nranges; i++)
+		if (!c->dhcp.ranges[i].nopool)
+			r[n++] = c->dhcp.ranges[i];
+	qsort(r, n, sizeof(*r), conf_range_cmp);
+	for (i = 1; i < n; i++)
 		if (ntohl(r[i].start.s_addr) <= ntohl(r[i - 1].end.s_addr))
 			conf_error_where(L, &r[i].where, "range \"%s\" "
 			    "overlaps range \"%s\" at %s:%d", r[i].name,
@@ -278,4 +288,77 @@ conf_check_all(struct conf_loader *L)
 	conf_check_ranges(L);
 	conf_check_hosts(L);
 	conf_inet6_check(L);
+}
+
+/* ---------- pxed -t: options never sent, or not to every client ---------- */
+
+static void
+conf_warn_at(FILE *out, size_t *n, const struct conf_optval *o,
+    const char *what, const char *why)
+{
+	fprintf(out, "%s:%d: warning: option %u of %s %s\n", o->where.file,
+	    o->where.line, o->code, what, why);
+	(*n)++;
+}
+
+/* What any configured option may run into; boot: a boot entry's, a host's. */
+static void
+conf_warn_opts(const struct conf *c, const struct conf_optval *v, size_t nv,
+    const char *what, bool boot, FILE *out, size_t *n)
+{
+	size_t	i, wire;
+
+	for (i = 0; i < nv; i++) {
+		const struct conf_optval	*o = &v[i];
+
+		wire = o->len + 2 * (o->len / 255 + 1);
+		if (wire > CONF_OPTS_576)
+			conf_warn_at(out, n, o, what, "does not fit in a "
+			    "576-byte reply (RFC 2131 2): a client that sends "
+			    "no larger option 57 may get no reply at all");
+		if (o->code == DHO_CLIENT_IDENTIFIER)
+			conf_warn_at(out, n, o, what, "is sent only to clients "
+			    "that send none: the client's own is echoed "
+			    "(RFC 6842 3)");
+		if (o->code == DHO_RELAY_AGENT_INFO)
+			conf_warn_at(out, n, o, what, "is replaced by the "
+			    "relay's own in replies to a relay that sent one "
+			    "(RFC 3046 2.2)");
+		if (boot && o->code == DHO_VENDOR_CLASS_ID)
+			conf_warn_at(out, n, o, what, "is not sent to PXE and "
+			    "HTTP boot clients: they get PXEClient or "
+			    "HTTPClient");
+		if ((o->code == DHO_RENEWAL_TIME && c->dhcp.renew_time != 0) ||
+		    (o->code == DHO_REBINDING_TIME && c->dhcp.rebind_time != 0))
+			conf_warn_at(out, n, o, what, "replaces the dhcp "
+			    "section's renew-time or rebind-time");
+	}
+}
+
+size_t
+conf_check_warn(const struct conf *c, FILE *out)
+{
+	char	what[160];
+	size_t	i, n = 0;
+
+	if (c->dhcp.mode == CONF_DHCP_SERVER)
+		conf_warn_opts(c, c->dhcp.options, c->dhcp.noptions, "the dhcp "
+		    "section", false, out, &n);
+	for (i = 0; c->dhcp.mode != CONF_DHCP_SERVER &&
+	    i < c->dhcp.noptions; i++)
+		conf_warn_at(out, &n, &c->dhcp.options[i], "the dhcp section",
+		    c->dhcp.mode == CONF_DHCP_PROXY ? "is never sent: in "
+		    "proxy mode only a boot entry's or a host's options are" :
+		    "is never sent: dhcp mode is off");
+	for (i = 0; i < c->nboots; i++) {
+		snprintf(what, sizeof(what), "boot \"%s\"", c->boots[i].name);
+		conf_warn_opts(c, c->boots[i].bs.options,
+		    c->boots[i].bs.noptions, what, true, out, &n);
+	}
+	for (i = 0; i < c->nhosts; i++) {
+		snprintf(what, sizeof(what), "host \"%s\"", c->hosts[i].name);
+		conf_warn_opts(c, c->hosts[i].bs.options,
+		    c->hosts[i].bs.noptions, what, true, out, &n);
+	}
+	return n;
 }

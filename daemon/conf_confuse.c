@@ -291,11 +291,14 @@ static cfg_opt_t host_opts[] = {
 static cfg_opt_t range_opts[] = {
 	OPT_S("start"),
 	OPT_S("end"),
+	OPT_S("subnet"),
 	OPT_S("netmask"),
 	OPT_S("router"),
 	OPT_L("dns"),
 	OPT_S("domain"),
 	OPT_S("lease-time"),
+	OPT_S("renew-time"),
+	OPT_S("rebind-time"),
 	CFG_END()
 };
 

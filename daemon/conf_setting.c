@@ -98,8 +98,15 @@ static const struct conf_setting conf_settings[] = {
 	ROW_UINT(NULL, "watch-delay", 10, 60000, 200, watch_delay_ms),
 
 	ROW_ENUM("dhcp", "mode", conf_modes, CONF_DHCP_PROXY, dhcp.mode),
-	ROW_UINT("dhcp", "lease-time", 60, 0xfffffffeUL, 3600,
+	ROW_UINT("dhcp", "lease-time", CONF_LEASE_MIN, 0xfffffffeUL, 3600,
 	    dhcp.lease_time),
+	/* RFC 2131 4.4.5: 0 is its default, half and 7/8 of the lease. */
+	ROW_UINT("dhcp", "renew-time", 0, 0xfffffffdUL, 0, dhcp.renew_time),
+	ROW_UINT("dhcp", "rebind-time", 0, 0xfffffffdUL, 0, dhcp.rebind_time),
+	ROW_UINT("dhcp", "decline-time", 1, 0xfffffffeUL, 600,
+	    dhcp.decline_time),
+	ROW_UINT("dhcp", "max-offers-per-link", 0, 16777216, 0,
+	    dhcp.max_offers),
 	ROW_PATH("dhcp", "lease-file", PXED_LEASEFILE, dhcp.lease_file),
 	ROW_BOOL("dhcp", "bootp", 0, dhcp.bootp),
 	ROW_BOOL("dhcp", "authoritative", 1, dhcp.authoritative),
@@ -124,6 +131,10 @@ static const struct conf_setting conf_settings[] = {
 	ROW_UINT("tftp", "port", 1, 65535, 69, tftp.port),
 	ROW_UINT("tftp", "max-transfers", 1, 100000, 1000,
 	    tftp.max_transfers),
+	ROW_UINT("tftp", "max-transfers-per-client", 0, 100000, 8,
+	    tftp.max_per_client),
+	ROW_UINT("tftp", "max-requests-per-second", 0, 100000, 20,
+	    tftp.max_rps),
 	ROW_UINT("tftp", "max-blksize", 8, 65464, 65464, tftp.max_blksize),
 	ROW_UINT("tftp", "max-windowsize", 1, 65535, 64, tftp.max_windowsize),
 	ROW_UINT("tftp", "rollover", 0, 1, 0, tftp.rollover),
@@ -140,7 +151,10 @@ static const struct conf_setting conf_settings[] = {
 	ROW_IP("http", "address", http.address),
 	ROW_UINT("http", "max-connections", 1, 900, 512,
 	    http.max_connections),
+	ROW_UINT("http", "max-connections-per-client", 0, 900, 16,
+	    http.max_per_client),
 	ROW_UINT("http", "idle-timeout", 1, 3600, 30, http.idle_timeout),
+	ROW_UINT("http", "header-timeout", 1, 3600, 10, http.header_timeout),
 	ROW_BOOL("http", "status", 1, http.status),
 	ROW_ADDRPORT("http", "status-address", http.status_address,
 	    http.status_port),
@@ -383,6 +397,7 @@ conf_range_addrs(struct conf_loader *L, struct cfg_t *sec,
 
 	if (conf_setting_ip(L, sec, "start", &r->start) < 0 ||
 	    conf_setting_ip(L, sec, "end", &r->end) < 0 ||
+	    conf_setting_ip(L, sec, "subnet", &r->subnet) < 0 ||
 	    conf_setting_ip(L, sec, "netmask", &r->netmask) < 0 ||
 	    conf_setting_ip(L, sec, "router", &r->router) < 0)
 		return -1;
@@ -390,6 +405,22 @@ conf_range_addrs(struct conf_loader *L, struct cfg_t *sec,
 	if (m != 0 && (~m & (~m + 1)) != 0) {
 		conf_error(L, conf_confuse_optline(L, sec, "netmask"),
 		    "netmask: %s is not a contiguous netmask", mask);
+		return -1;
+	}
+	if (r->subnet.s_addr != 0 &&
+	    (r->subnet.s_addr & r->netmask.s_addr) != r->subnet.s_addr) {
+		conf_error(L, conf_confuse_optline(L, sec, "subnet"), "range "
+		    "\"%s\": subnet %s is not the network address of netmask "
+		    "%s", r->name, conf_confuse_str(sec, "subnet"), mask);
+		return -1;
+	}
+	if (r->nopool)
+		r->start = r->end = r->subnet;
+	else if (r->subnet.s_addr != 0 && r->subnet.s_addr !=
+	    (r->start.s_addr & r->netmask.s_addr)) {
+		conf_error(L, conf_confuse_optline(L, sec, "subnet"), "range "
+		    "\"%s\": start %s is not in subnet %s", r->name, start,
+		    conf_confuse_str(sec, "subnet"));
 		return -1;
 	}
 	r->subnet.s_addr = r->start.s_addr & r->netmask.s_addr;
@@ -414,10 +445,60 @@ conf_range_addrs(struct conf_loader *L, struct cfg_t *sec,
 	return 0;
 }
 
+/*
+ * T1 and T2 (options 58 and 59) of a range: its own renew-time and
+ * rebind-time, else the dhcp section's, else RFC 2131 4.4.5's defaults,
+ * half and seven eighths of the lease.  T1 < T2 < lease time, checked
+ * here with the line of the setting that breaks it (for a lease of 2 s
+ * the defaults round to T1 = T2 = 1).
+ */
+static int
+conf_range_timers(struct conf_loader *L, struct cfg_t *dsec,
+    struct cfg_t *sec, struct conf_range *r)
+{
+	const struct conf	*c = L->conf;
+	unsigned long		 v;
+	uint32_t		 t1 = c->dhcp.renew_time, t2 = c->dhcp.rebind_time;
+	int			 line1, line2;
+
+	line1 = conf_confuse_optline(L, dsec, "renew-time");
+	line2 = conf_confuse_optline(L, dsec, "rebind-time");
+	if (conf_setting_ulong(L, sec, "renew-time", 1, 0xfffffffdUL, &v) < 0)
+		return -1;
+	if (conf_confuse_str(sec, "renew-time") != NULL) {
+		t1 = (uint32_t)v;
+		line1 = conf_confuse_optline(L, sec, "renew-time");
+	}
+	if (conf_setting_ulong(L, sec, "rebind-time", 1, 0xfffffffdUL, &v) < 0)
+		return -1;
+	if (conf_confuse_str(sec, "rebind-time") != NULL) {
+		t2 = (uint32_t)v;
+		line2 = conf_confuse_optline(L, sec, "rebind-time");
+	}
+	r->t1 = t1 != 0 ? t1 : r->lease_time / 2;
+	r->t2 = t2 != 0 ? t2 : (uint32_t)((uint64_t)r->lease_time * 7 / 8);
+	if (t2 != 0 && r->t2 >= r->lease_time) {
+		conf_error(L, line2, "range \"%s\": rebind-time %u is not "
+		    "below its lease time %u", r->name, r->t2, r->lease_time);
+		return -1;
+	}
+	if (t1 != 0 && r->t1 >= r->t2) {
+		conf_error(L, line1, "range \"%s\": renew-time %u is not "
+		    "below its rebind time %u", r->name, r->t1, r->t2);
+		return -1;
+	}
+	if (t2 != 0 && r->t1 >= r->t2) {
+		conf_error(L, line2, "range \"%s\": rebind-time %u is not "
+		    "above its renew time %u", r->name, r->t2, r->t1);
+		return -1;
+	}
+	return 0;
+}
+
 /* What the clients of a range are told: DNS servers, domain, lease. */
 static int
-conf_range_client(struct conf_loader *L, struct cfg_t *sec,
-    struct conf_range *r)
+conf_range_client(struct conf_loader *L, struct cfg_t *dsec,
+    struct cfg_t *sec, struct conf_range *r)
 {
 	const char	*s;
 	unsigned long	 v;
@@ -443,16 +524,17 @@ conf_range_client(struct conf_loader *L, struct cfg_t *sec,
 		}
 		r->domain = arena_strdup(L->a, s);
 	}
-	if (conf_setting_ulong(L, sec, "lease-time", 60, 0xfffffffeUL, &v) < 0)
+	if (conf_setting_ulong(L, sec, "lease-time", CONF_LEASE_MIN,
+	    0xfffffffeUL, &v) < 0)
 		return -1;
 	if (conf_confuse_str(sec, "lease-time") != NULL)
 		r->lease_time = (uint32_t)v;
-	return 0;
+	return conf_range_timers(L, dsec, sec, r);
 }
 
 static void
-conf_range(struct conf_loader *L, struct cfg_t *sec, unsigned idx,
-    uint32_t deflease)
+conf_range(struct conf_loader *L, struct cfg_t *dsec, struct cfg_t *sec,
+    unsigned idx, uint32_t deflease)
 {
 	static const char *const need[] = { "start", "end", "netmask" };
 	struct conf		*conf = L->conf;
@@ -464,14 +546,18 @@ conf_range(struct conf_loader *L, struct cfg_t *sec, unsigned idx,
 	r.name = arena_strdup(L->a, conf_confuse_title(sec));
 	r.where = conf_confuse_sec_at(L, sec, KIND_RANGE, idx);
 	r.lease_time = deflease;
-	for (i = 0; i < 3; i++)
+	/* A subnet without a pool: INFORM and hosts' fixed addresses. */
+	r.nopool = conf_confuse_str(sec, "start") == NULL &&
+	    conf_confuse_str(sec, "end") == NULL &&
+	    conf_confuse_str(sec, "subnet") != NULL;
+	for (i = r.nopool ? 2 : 0; i < 3; i++)
 		if (conf_confuse_str(sec, need[i]) == NULL) {
 			conf_error_where(L, &r.where, "range \"%s\" has no %s",
 			    r.name, need[i]);
 			bad = 1;
 		}
 	if (bad || conf_range_addrs(L, sec, &r) == -1 ||
-	    conf_range_client(L, sec, &r) == -1)
+	    conf_range_client(L, dsec, sec, &r) == -1)
 		return;
 	CONF_GROW(conf->dhcp.ranges, conf->dhcp.nranges, L->cap_ranges);
 	conf->dhcp.ranges[conf->dhcp.nranges++] = r;
@@ -507,7 +593,7 @@ conf_setting_main(struct conf_loader *L, struct cfg_t *cfg,
 		conf->dhcp.noptions = n > 0 ? (size_t)n : 0;
 	}
 	for (i = 0; i < conf_confuse_size(sec, "range"); i++)
-		conf_range(L, conf_confuse_nsec(sec, "range", i), i,
+		conf_range(L, sec, conf_confuse_nsec(sec, "range", i), i,
 		    conf->dhcp.lease_time);
 	conf_inet6_dhcp(L, sec);
 	if (conf->dhcp.mode == CONF_DHCP_SERVER && conf->dhcp.nranges == 0 &&

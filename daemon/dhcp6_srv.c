@@ -730,10 +730,10 @@ dhcp6_give_back(struct dhcp6_tx *t, bool decline)
 		t->shown = l->addr;
 		if (decline) {
 			lease6_decline(L, &ia->addr[0].addr, t->in->now +
-			    DHCP6_DECLINE_SECS);
+			    t->in->conf->dhcp.decline_time);
 			log_warnx("dhcp6: address declined by a client (in "
-			    "use by another machine?), quarantined for %d s",
-			    DHCP6_DECLINE_SECS);
+			    "use by another machine?), quarantined for %" PRIu32
+			    " s", t->in->conf->dhcp.decline_time);
 		} else
 			lease6_release(L, l, t->in->now);
 		t->out->durable = true;

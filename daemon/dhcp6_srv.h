@@ -27,7 +27,6 @@
 #include "rules.h"
 
 #define DHCP6_OFFER_SECS	60	/* an Advertise holds its address */
-#define DHCP6_DECLINE_SECS	600	/* quarantine of a declined address */
 #define DHCP6_PROXY_PORT	4011	/* PXE boot server discovery */
 #define DHCP6_OUT_MAX		1452	/* 1500 - IPv6 - UDP */
 

@@ -78,6 +78,7 @@ static struct {
 	uint16_t		 port, pport;
 	bool			 leases_open;
 	struct leases		 leases;
+	struct dhcp_guard	 guard;		/* offers per link */
 	struct dhcp_ifaddr	 ifs[DHCP_IFCACHE];
 	size_t			 nifs;
 	uint64_t		 ifs_at;	/* monotonic ms of the last scan */
@@ -418,6 +419,7 @@ dhcp_handle(int fd, void *arg, const uint8_t *buf, size_t n,
 	memset(&in, 0, sizeof(in));
 	in.conf = D.conf;
 	in.leases = &D.leases;
+	in.guard = &D.guard;
 	in.now = dhcp_wallclock();
 	in.ifname = ifname;
 	in.ifaddr = ifa.addr;
@@ -757,6 +759,7 @@ dhcp_io_fini(void)
 	client_leases(NULL);
 	commit_leases(NULL);
 	lease_fini(&D.leases);
+	dhcp_guard_fini(&D.guard);
 	D.leases_open = false;
 	D.up = false;
 }
@@ -780,6 +783,7 @@ dhcp_io_stats(struct dhcp_io_stats *st)
 	struct lease_stats	ls;
 
 	*st = D.st;
+	st->offers_withdrawn = D.guard.withdrawn;
 	if (D.leases_open) {
 		lease_stats(&D.leases, &ls);
 		st->leases_active = (unsigned)ls.acked;

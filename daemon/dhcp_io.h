@@ -17,6 +17,7 @@ struct dhcp_io_stats {
 	uint64_t	 malformed, ignored, dropped_sync;
 	uint64_t	 proxy_offers, proxy_no_followup;
 	uint64_t	 arp_fallbacks;
+	uint64_t	 offers_withdrawn;	/* max-offers-per-link */
 	uint64_t	 agent_malformed, agent_unechoed;	/* option 82 */
 	unsigned	 leases_active, leases_offered, leases_declined;
 };

@@ -116,16 +116,28 @@ dhcp_range_of(struct dhcp_tx *t, uint32_t addr)
 	t->pool = pi;
 }
 
-/* How many ranges share the client's subnet. */
+/*
+ * How many ranges with a pool share the client's subnet, and how many
+ * addresses they hold (*size, when not NULL).
+ */
 static size_t
-dhcp_subnet_ranges(const struct dhcp_tx *t)
+dhcp_subnet_ranges(const struct dhcp_tx *t, uint64_t *size)
 {
 	const struct conf	*conf = t->in->conf;
+	const struct conf_range	*r;
 	size_t			 i, n = 0;
 
-	for (i = 0; i < conf->dhcp.nranges; i++)
-		if (dhcp_same_subnet(t->range, &conf->dhcp.ranges[i]))
-			n++;
+	if (size != NULL)
+		*size = 0;
+	for (i = 0; i < conf->dhcp.nranges; i++) {
+		r = &conf->dhcp.ranges[i];
+		if (r->nopool || !dhcp_same_subnet(t->range, r))
+			continue;
+		n++;
+		if (size != NULL)
+			*size += (uint64_t)ntohl(r->end.s_addr) -
+			    ntohl(r->start.s_addr) + 1;
+	}
 	return n;
 }
 
@@ -401,11 +413,15 @@ dhcp_reply_net(struct dhcp_tx *t, uint32_t lease_secs)
 	if (lease_secs != 0) {
 		t->lease_be = htonl(lease_secs);
 		dhcp_pkt_out_add(o, DHO_LEASE_TIME, &t->lease_be, 4);
-		/* RFC 2132 9.11 and 9.12: T1 and T2, unless configured. */
+		/*
+		 * RFC 2132 9.11 and 9.12: T1 and T2, unless configured; the
+		 * range's renew-time and rebind-time, else RFC 2131 4.4.5's
+		 * half and seven eighths of the lease (conf_range_timers).
+		 */
 		if (lease_secs != 0xffffffffU) {
-			t->t1_be = htonl(lease_secs / 2);
-			t->t2_be = htonl((uint32_t)((uint64_t)lease_secs *
-			    7 / 8));
+			t->t1_be = htonl(r != NULL ? r->t1 : lease_secs / 2);
+			t->t2_be = htonl(r != NULL ? r->t2 :
+			    (uint32_t)((uint64_t)lease_secs * 7 / 8));
 			if (!dhcp_configured(t, DHO_RENEWAL_TIME))
 				dhcp_pkt_out_add(o, DHO_RENEWAL_TIME,
 				    &t->t1_be, 4);
@@ -745,6 +761,40 @@ dhcp_hostname(const struct dhcp_tx *t, char *buf, size_t cap)
 	return buf;
 }
 
+/*
+ * A new offer of addr, held until exp: into the link's bound on offers
+ * outstanding (max-offers-per-link, else half the subnet's pool; never
+ * more than the pool), which withdraws the oldest one beyond it
+ * (dhcp_guard.c).  A link is a subnet: relays and interfaces on it share
+ * its pool, and so its bound.
+ */
+static void
+dhcp_offer_note(struct dhcp_tx *t, uint32_t addr, int64_t exp)
+{
+	static struct log_rate	 rate;
+	const struct dhcp_srv_in *in = t->in;
+	struct in_addr		 link, gone;
+	uint64_t		 bound = in->conf->dhcp.max_offers, pool;
+	char			 ls[INET_ADDRSTRLEN];
+
+	/* A host's fixed address is reserved: its offer starves no pool. */
+	if (in->guard == NULL || dhcp_static_addr(t) == addr)
+		return;
+	(void)dhcp_subnet_ranges(t, &pool);
+	if (bound == 0 || bound > pool)
+		bound = bound == 0 ? pool / 2 : pool;
+	/* The link is its subnet: every relay and interface address on it. */
+	link = t->range->subnet;
+	gone.s_addr = htonl(dhcp_guard_offer(in->guard, in->leases,
+	    ntohl(link.s_addr), (size_t)bound, addr, exp, in->now));
+	if (gone.s_addr == 0)
+		return;
+	inet_ntop(AF_INET, &link, ls, sizeof(ls));
+	log_rated(&rate, LOG_WARNING, "dhcp: %" PRIu64 " offers outstanding "
+	    "on subnet %s (max-offers-per-link): the oldest, of %s, withdrawn "
+	    "(a DISCOVER flood?)", bound > 0 ? bound : 1, ls, inet_ntoa(gone));
+}
+
 static void
 dhcp_grant(struct dhcp_tx *t, uint32_t addr, int type)
 {
@@ -752,6 +802,7 @@ dhcp_grant(struct dhcp_tx *t, uint32_t addr, int type)
 	int64_t		 exp;
 	char		 hn[64];
 	struct lease	*l;
+	bool		 mine;
 
 	dhcp_range_of(t, addr);
 	secs = dhcp_lease_secs(t);
@@ -762,15 +813,23 @@ dhcp_grant(struct dhcp_tx *t, uint32_t addr, int type)
 		    dhcp_hostname(t, hn, sizeof(hn)));
 		t->out->durable = true;
 	} else {
-		/* An offer never downgrades the client's own lease. */
+		/*
+		 * An offer never downgrades the client's own lease; one
+		 * made again to the same client keeps its expiry (and its
+		 * place among the link's offers outstanding).
+		 */
 		l = lease_by_addr(t->in->leases, addr);
-		if (l == NULL || l->state != LEASE_ACKED ||
-		    !lease_is_live(l, t->in->now) || l->idlen != t->idlen ||
-		    memcmp(l->id, t->id, t->idlen) != 0)
+		mine = l != NULL && lease_is_live(l, t->in->now) &&
+		    l->idlen == t->idlen && memcmp(l->id, t->id, t->idlen) == 0;
+		if (!mine || l->state != LEASE_ACKED) {
+			exp = mine && l->state == LEASE_OFFERED ? l->expires :
+			    t->in->now + DHCP_OFFER_SECS;
+			if (!mine || l->state != LEASE_OFFERED)
+				dhcp_offer_note(t, addr, exp);
 			lease_bind(t->in->leases, addr, t->id, t->idlen,
 			    t->m->htype, t->m->chaddr, t->m->hlen,
-			    LEASE_OFFERED, t->in->now + DHCP_OFFER_SECS,
-			    NULL);
+			    LEASE_OFFERED, exp, NULL);
+		}
 	}
 	dhcp_reply_init(t, type);
 	t->o.yiaddr.s_addr = htonl(addr);
@@ -873,7 +932,9 @@ dhcp_server(struct dhcp_tx *t)
 		if (t->range == NULL)
 			return dhcp_none(t, "no range for this subnet");
 		if ((a = dhcp_choose(t)) == 0) {
-			if (dhcp_subnet_ranges(t) > 1)
+			if (dhcp_subnet_ranges(t, NULL) == 0)
+				return dhcp_none(t, "no pool on this subnet");
+			if (dhcp_subnet_ranges(t, NULL) > 1)
 				log_warnx("dhcp: range \"%s\" and the other "
 				    "ranges of its subnet are exhausted",
 				    t->range->name);
@@ -894,11 +955,12 @@ dhcp_server(struct dhcp_tx *t)
 		    l->addr != a)
 			return dhcp_none(t, "DECLINE of an address not leased "
 			    "to the client");
-		lease_decline(L, a, t->in->now + DHCP_DECLINE_SECS);
+		lease_decline(L, a, t->in->now +
+		    t->in->conf->dhcp.decline_time);
 		t->o.yiaddr.s_addr = htonl(a);
 		log_warnx("dhcp: address %s declined by a client (in use by "
-		    "another machine?), quarantined for %d s",
-		    inet_ntoa(t->o.yiaddr), DHCP_DECLINE_SECS);
+		    "another machine?), quarantined for %" PRIu32 " s",
+		    inet_ntoa(t->o.yiaddr), t->in->conf->dhcp.decline_time);
 		return dhcp_none(t, "declined");
 	case DHCPRELEASE:
 		a = ntohl(t->m->ciaddr.s_addr);

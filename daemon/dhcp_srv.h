@@ -16,11 +16,11 @@
 
 #include "client.h"
 #include "conf.h"
+#include "dhcp_guard.h"
 #include "lease.h"
 #include "rules.h"
 
 #define DHCP_CLIENT_PORT	68
-#define DHCP_DECLINE_SECS	600	/* quarantine of a declined address */
 #define DHCP_OFFER_SECS		60	/* an offer holds its address */
 
 struct dhcp_srv_in {
@@ -33,6 +33,7 @@ struct dhcp_srv_in {
 	bool			 proxy_port;	/* arrived on port 4011 */
 	struct sockaddr_in	 src;
 	int			 loglevel;	/* 0: always write the line */
+	struct dhcp_guard	*guard;		/* NULL: offers unbounded */
 };
 
 enum dhcp_dest {

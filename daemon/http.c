@@ -42,6 +42,7 @@
 #include "ev.h"
 #include "fsroot.h"
 #include "http.h"
+#include "http_conn.h"
 #include "loadercfg.h"
 #include "log.h"
 #include "loopguard.h"
@@ -709,6 +710,7 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url,
 			snprintf(r->client, sizeof(r->client), "?:0");
 		r->head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 		*con_cls = r;
+		http_conn_heard(c);
 		/*
 		 * Answer on the next call, once the whole request is in: a
 		 * response queued before that closes the connection.
@@ -864,11 +866,18 @@ http_start_at(const union netaddr_sock *sa, unsigned flags, unsigned conns,
 	struct netaddr	a;
 
 	netaddr_from_sock(&sa->sa, &a, &port);
-	return MHD_start_daemon(MHD_USE_ERROR_LOG | flags, port, NULL, NULL,
-	    http_handler, cls,
+	/*
+	 * The main daemon's connections are counted and limited by
+	 * http_conn.c, which logs what it refuses; libmicrohttpd's limit,
+	 * one above, is a backstop.
+	 */
+	return MHD_start_daemon(MHD_USE_ERROR_LOG | flags, port,
+	    cls == NULL ? http_conn_accept : NULL, NULL, http_handler, cls,
 	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, NULL,
 	    MHD_OPTION_SOCK_ADDR, &sa->sa,
-	    MHD_OPTION_CONNECTION_LIMIT, conns,
+	    MHD_OPTION_CONNECTION_LIMIT, cls == NULL ? conns + 1 : conns,
+	    MHD_OPTION_NOTIFY_CONNECTION, cls == NULL ? http_conn_notify : NULL,
+	    NULL,
 	    MHD_OPTION_CONNECTION_TIMEOUT, idle,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
 	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
@@ -930,6 +939,8 @@ http_init(const struct conf *conf)
 		log_warn("http: root %s", conf->http.root);
 		return -1;
 	}
+	if (http_conn_init(conf) == -1)
+		return -1;
 	if ((H.d = http_start(&conf->http.address, conf->http.port,
 	    conf->http.max_connections, conf->http.idle_timeout,
 	    NULL, H.where, sizeof(H.where))) == NULL) {
@@ -949,8 +960,9 @@ http_init(const struct conf *conf)
 	ev_hook_add(&H.hook);
 	H.up = true;
 	log_info("http: serving %s on %s, %zu iPXE script%s, up to %u "
-	    "connections", conf->http.root, H.where, conf->http.nscripts,
-	    conf->http.nscripts == 1 ? "" : "s", conf->http.max_connections);
+	    "connections, %u per client", conf->http.root, H.where,
+	    conf->http.nscripts, conf->http.nscripts == 1 ? "" : "s",
+	    conf->http.max_connections, conf->http.max_per_client);
 	return 0;
 }
 
@@ -974,6 +986,7 @@ http_reload(const struct conf *conf)
 	    conf->http.idle_timeout != old->http.idle_timeout)
 		log_warnx("http: a new enable, port, address, status-address, "
 		    "max-connections or idle-timeout takes a restart");
+	http_conn_reload(conf);
 	if (fsroot_switch(&H.root, conf->http.root) == -1)
 		log_warn("http: new root %s, keeping %s", conf->http.root,
 		    H.root.path);
@@ -990,6 +1003,7 @@ http_fini(void)
 	if (H.sd != NULL)
 		MHD_stop_daemon(H.sd);
 	H.d = H.sd = NULL;
+	http_conn_fini();
 	fsroot_fini(&H.root);
 	H.up = false;
 }
@@ -998,6 +1012,7 @@ void
 http_stats(struct http_stats *st)
 {
 	*st = H.st;
+	http_conn_stats(st);
 }
 
 void

@@ -13,6 +13,9 @@ struct http_stats {
 	uint64_t	 by_code[6];	/* 1xx .. 5xx; [0] unused */
 	uint64_t	 c200, c206, c304, c403, c404, c416;
 	uint64_t	 scripts;	/* iPXE scripts rendered */
+	uint64_t	 refused_client; /* max-connections-per-client */
+	uint64_t	 refused_full;	/* max-connections */
+	uint64_t	 header_timeouts;
 };
 
 /* Bind the port(s); -1 on error (logged). */

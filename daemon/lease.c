@@ -290,6 +290,10 @@ lease_pools(struct leases *L, const struct conf *conf, int64_t now)
 		struct lease_pool	*p = &L->pools[i];
 		size_t			 words;
 
+		if (r->nopool) {
+			p->start = 1;	/* empty: holds no address */
+			continue;
+		}
 		p->start = ntohl(r->start.s_addr);
 		p->end = ntohl(r->end.s_addr);
 		p->net = ntohl(r->start.s_addr) & ntohl(r->netmask.s_addr);
@@ -348,7 +352,8 @@ lease_alloc(struct leases *L, int pool, int64_t now)
 	uint32_t		 size, words, w, tries, first;
 	int			 pass;
 
-	if (pool < 0 || (size_t)pool >= L->npools)
+	if (pool < 0 || (size_t)pool >= L->npools ||
+	    L->pools[pool].used == NULL)
 		return 0;
 	p = &L->pools[pool];
 	size = p->end - p->start + 1;

@@ -287,7 +287,14 @@ log_rate_slot(struct log_rate tab[LOG_RATE_SLOTS], const void *key,
 	size_t		 h = hash_bytes(key, len);
 	struct log_rate	*r = &tab[h % LOG_RATE_SLOTS];
 
-	/* Another client's slot: say what it held, start afresh. */
+	/*
+	 * Another client's slot that spoke within the second: share it, so
+	 * that a flood from many addresses still makes at most a line a
+	 * second per slot (the count then covers both).  Else say what it
+	 * held and start afresh.
+	 */
+	if (r->used && r->key != h && log_now_ms() - r->last_ms < LOG_RATE_MS)
+		return r;
 	if (!r->used || r->key != h) {
 		if (r->held != NULL) {
 			log_rate_out(r, r->prio, r->held, r->suppressed - 1,

@@ -34,7 +34,10 @@ void	fatalx(const char *fmt, ...) LOG_FMT(1, 2) __attribute__((noreturn));
  * writes the last line held back with that count, so none goes unsaid.
  * Kinds that are per client use a table of LOG_RATE_SLOTS and
  * log_rate_slot() with the client's key (its address, plus what it asked
- * for where repeats of one request are the noise).
+ * for where repeats of one request are the noise).  A slot that spoke for
+ * another key within the second is shared rather than taken over, so a
+ * table writes at most LOG_RATE_SLOTS lines a second however many
+ * addresses flood it.
  */
 struct log_rate {
 	size_t		 key;		/* log_rate_slot()'s hash */

@@ -256,6 +256,7 @@ main_oneshot(const struct main_opts *o, int argc, char *argv[])
 		    pxed.conf->tftp.root, pxed.conf->tftp.port,
 		    pxed.conf->http.enable ? "on" : "off",
 		    pxed.conf->http.root, pxed.conf->http.port);
+		(void)conf_check_warn(pxed.conf, stderr);
 		/* Not a configuration error, but a start would fail. */
 		if (pxed_check_runtime(pxed.conf, true) != PXED_EXIT_OK)
 			fprintf(stderr, "pxed: warning: pxed would not start "

@@ -52,7 +52,7 @@ netaddr_eq(const struct netaddr *a, const struct netaddr *b)
 }
 
 /* The family and the address bytes (not the union's padding). */
-static uint64_t
+uint64_t
 netaddr_hash_feed(uint64_t h, const struct netaddr *a)
 {
 	h = hash_update(h, &a->family, sizeof(a->family));

@@ -40,6 +40,8 @@ bool		netaddr_is_set(const struct netaddr *a);
 bool		netaddr_eq(const struct netaddr *a, const struct netaddr *b);
 /* A hash of the address (family and bytes), for hash tables. */
 size_t		netaddr_hash(const struct netaddr *a);
+/* Feed what netaddr_eq compares into a running hash (hash.h). */
+uint64_t	netaddr_hash_feed(uint64_t h, const struct netaddr *a);
 /* "10.0.0.1" or "2001:db8::1" into buf (>= NETADDR_STRLEN); buf. */
 const char	*netaddr_ntop(const struct netaddr *a, char *buf, size_t len);
 /*

@@ -116,6 +116,9 @@ status_dhcp(struct status_buf *b)
 	    "pxed_dhcp_leases{state=\"offered\"} %u\n"
 	    "pxed_dhcp_leases{state=\"declined\"} %u\n", ds.leases_active,
 	    ds.leases_offered, ds.leases_declined);
+	status_one(b, "pxed_dhcp_offers_withdrawn_total", "counter",
+	    "DHCP offers withdrawn for a newer one on a link at its "
+	    "max-offers-per-link.", ds.offers_withdrawn);
 	status_one(b, "pxed_dhcp_proxy_offers_total", "counter",
 	    "proxyDHCP offers sent.", ds.proxy_offers);
 	status_one(b, "pxed_dhcp_proxy_offers_unanswered_total", "counter",
@@ -189,6 +192,11 @@ status_tftp(struct status_buf *b)
 	    ts.completed, ts.failed, ts.probes, ts.refused, ts.busy);
 	status_one(b, "pxed_tftp_sent_bytes_total", "counter",
 	    "Bytes of files sent over TFTP.", ts.bytes);
+	status_metric(b, "pxed_tftp_requests_limited_total", "counter",
+	    "TFTP requests refused by a per-client limit, by limit.");
+	status_printf(b, "pxed_tftp_requests_limited_total{limit=\"transfers"
+	    "\"} %" PRIu64 "\npxed_tftp_requests_limited_total{limit=\"rate\"} "
+	    "%" PRIu64 "\n", ts.client_limit, ts.rate_limit);
 }
 
 static void
@@ -207,6 +215,15 @@ status_http(struct status_buf *b)
 	    "Bytes of HTTP bodies sent.", hs.bytes);
 	status_one(b, "pxed_http_scripts_total", "counter",
 	    "iPXE scripts rendered.", hs.scripts);
+	status_metric(b, "pxed_http_connections_refused_total", "counter",
+	    "HTTP connections refused at accept, by limit.");
+	status_printf(b, "pxed_http_connections_refused_total{limit=\"per-"
+	    "client\"} %" PRIu64 "\npxed_http_connections_refused_total{limit="
+	    "\"max-connections\"} %" PRIu64 "\n", hs.refused_client,
+	    hs.refused_full);
+	status_one(b, "pxed_http_header_timeouts_total", "counter",
+	    "Connections closed for a first request not complete within "
+	    "header-timeout.", hs.header_timeouts);
 }
 
 /* The daemon as a whole: loop warnings, then the configuration. */

@@ -16,7 +16,9 @@
  * (address and port) has at most one transfer; a repeated RRQ from it is
  * the client retrying and is ignored, a different one replaces it.
  * Beyond max-transfers, or when no descriptor is left, a request gets
- * ERROR 0 "server busy" and a log line.
+ * ERROR 0 "server busy" and a log line.  Per client address (peerlim.c),
+ * max-transfers-per-client at once and max-requests-per-second new
+ * requests: one host cannot take the slots of all the others.
  *
  * Windows go out with one sendmmsg(2); ACKs come in with recvmmsg(2).
  * Per client, the rule engine decides which TFTP options to refuse and
@@ -50,6 +52,7 @@
 #include "hash.h"
 #include "loadercfg.h"
 #include "log.h"
+#include "peerlim.h"
 #include "rules.h"
 #include "tftp_xfer.h"
 #include "tftp_io.h"
@@ -74,6 +77,8 @@ struct tftp_conn {
 	char			 rule[200];	/* the boot entry, for loops */
 	uint8_t			 mac[6];
 	bool			 has_mac;
+	bool			 held;		/* counted by peerlim */
+	struct netaddr		 addr;		/* the peer's, for peerlim */
 	struct tftp_conn	*hnext;
 };
 
@@ -95,6 +100,8 @@ static struct {
 	size_t			 hash_mask;
 	unsigned		 active;
 	struct tftp_mtu		 mtus[16];
+	struct peerlim		*lim;		/* per client address */
+	size_t			 lim_cap;	/* its entries */
 	struct tftp_io_stats	 st;
 } T = { .lfd = -1, .lfd6 = -1 };
 
@@ -374,6 +381,8 @@ tftp_conn_end(struct tftp_xfer *x)
 	}
 	T.st.bytes += bytes;
 	T.active--;
+	if (c->held)
+		peerlim_release(T.lim, &c->addr);
 	tftp_unhash(c);
 	tftp_file_put(x->file);
 	free(x->na);
@@ -469,6 +478,47 @@ tftp_busy(const struct tftp_ask *a, const char *why)
 	/* At most one line a second in a storm, with the count. */
 	log_rated(&rate, LOG_WARNING, "tftp: busy, refused %s (%s)", a->who,
 	    why);
+}
+
+/*
+ * Fair shares (peerlim.c): per client address, max-transfers-per-client
+ * at once and max-requests-per-second new requests (a bucket as deep as
+ * one second's worth, so a firmware's tsize probe, its download and a
+ * retry or two pass at once).  A refusal is ERROR 0 with a message that
+ * says why: code 0 is "see the message", which every client shows as it
+ * is and takes for a failure of this attempt, while codes 1 to 7 each
+ * claim something false (1 sends iPXE and GRUB on to other names, 2 and
+ * 3 blame permissions or a disk).  An older transfer still waiting for
+ * its first ACK keeps its slot until it ends by itself (retries,
+ * max-idle): taking it for the newcomer would let a flood turn every
+ * request into a data packet, where a refusal costs one small datagram.
+ */
+static bool
+tftp_admit(const struct tftp_ask *a)
+{
+	static struct log_rate	 rate[LOG_RATE_SLOTS];
+	struct peerlim_limits	 lim;
+	enum peerlim_verdict	 v;
+	bool			 many;
+
+	lim.max_active = T.conf->tftp.max_per_client;
+	lim.rate = lim.burst = T.conf->tftp.max_rps;
+	if ((v = peerlim_admit(T.lim, &a->addr, &lim, ev_now())) ==
+	    PEERLIM_OK)
+		return true;
+	many = v == PEERLIM_ACTIVE;
+	if (many)
+		T.st.client_limit++;
+	else
+		T.st.rate_limit++;
+	tftp_senderr(a->lfd, a->peer, &a->local, a->ifindex, TFTP_ENOTDEFINED,
+	    many ? "too many transfers from your address" :
+	    "too many requests from your address");
+	log_rated(log_rate_client(rate, a->who, NULL), LOG_WARNING,
+	    "tftp: refused \"%s\" from %s: %s (%s %u)", a->safe, a->who,
+	    peerlim_verdict_str(v), many ? "max-transfers-per-client" :
+	    "max-requests-per-second", many ? lim.max_active : lim.rate);
+	return false;
 }
 
 /* Parse the datagram; false when it is no read request (answered). */
@@ -630,6 +680,8 @@ tftp_ask_start(struct tftp_ask *a)
 	    c->x.p.fixed_timeout ? " timeout" : "",
 	    a->res.tftp_refuse ? " (options refused by rule)" : "");
 	c->sock = sock;
+	c->addr = a->addr;
+	c->held = peerlim_hold(T.lim, &a->addr, ev_now());
 	T.next_sock++;
 	c->x.send = tftp_conn_send;
 	c->x.end = tftp_conn_end;
@@ -747,6 +799,8 @@ tftp_request(const uint8_t *pkt, size_t len, int lfd,
 		tftp_busy(a, "max-transfers reached");
 		return;
 	}
+	if (!tftp_admit(a))
+		return;
 	tftp_ask_identify(a);
 	if (a->ferr != FSROOT_OK) {
 		tftp_refuse(a, a->ferr);
@@ -847,6 +901,15 @@ tftp_listen6(const struct conf *conf)
 	}
 }
 
+static uint64_t
+tftp_seed(void)
+{
+	uint64_t	seed;
+
+	arc4random_buf(&seed, sizeof(seed));
+	return seed;
+}
+
 int
 tftp_io_init(const struct conf *conf)
 {
@@ -884,6 +947,10 @@ tftp_io_init(const struct conf *conf)
 	if ((T.hash = calloc(size, sizeof(*T.hash))) == NULL)
 		return -1;
 	T.hash_mask = size - 1;
+	/* Room for every transfer's address and as many gone quiet. */
+	T.lim_cap = 2 * (size_t)conf->tftp.max_transfers;
+	if ((T.lim = peerlim_new(T.lim_cap, tftp_seed())) == NULL)
+		return -1;
 	if (ev_fd_add(T.lfd, tftp_listen_read, NULL) == -1)
 		return -1;
 	tftp_listen6(conf);
@@ -892,6 +959,28 @@ tftp_io_init(const struct conf *conf)
 	    "to %u transfers", conf->tftp.root, T.port, T.lfd6 != -1 ?
 	    "IPv4 and IPv6" : "IPv4", T.nsocks, conf->tftp.max_transfers);
 	return 0;
+}
+
+/*
+ * A larger max-transfers: a larger table of client addresses, holding
+ * what each transfer in progress holds (the buckets start full again,
+ * which errs toward letting clients in).
+ */
+static void
+tftp_lim_grow(size_t cap)
+{
+	struct peerlim		*pl;
+	struct tftp_conn	*c;
+	size_t			 i;
+
+	if (cap <= T.lim_cap || (pl = peerlim_new(cap, tftp_seed())) == NULL)
+		return;
+	for (i = 0; i <= T.hash_mask; i++)
+		for (c = T.hash[i]; c != NULL; c = c->hnext)
+			c->held = peerlim_hold(pl, &c->addr, ev_now());
+	peerlim_free(T.lim);
+	T.lim = pl;
+	T.lim_cap = cap;
 }
 
 void
@@ -912,6 +1001,7 @@ tftp_io_reload(const struct conf *conf)
 		    T.root.path);
 		return;
 	}
+	tftp_lim_grow(2 * (size_t)conf->tftp.max_transfers);
 	/* The hash table was sized for the old limit: grow it if needed. */
 	if (2 * (size_t)conf->tftp.max_transfers > T.hash_mask + 1) {
 		struct tftp_conn	**oh = T.hash, *c, *n;
@@ -964,6 +1054,8 @@ tftp_io_fini(void)
 	tftp_close(&T.lfd6);
 	free(T.hash);
 	T.hash = NULL;
+	peerlim_free(T.lim);
+	T.lim = NULL;
 	fsroot_fini(&T.root);
 	T.up = false;
 }
@@ -996,9 +1088,11 @@ tftp_io_summary(void)
 	if (!T.up)
 		return;
 	log_info("state: tftp %u active, %llu completed, %llu failed, %llu "
-	    "size probes, %llu refused, %llu busy, %llu bytes", T.active,
+	    "size probes, %llu refused, %llu busy, %llu over a client's "
+	    "limits, %llu bytes", T.active,
 	    (unsigned long long)T.st.completed,
 	    (unsigned long long)T.st.failed, (unsigned long long)T.st.probes,
 	    (unsigned long long)T.st.refused, (unsigned long long)T.st.busy,
+	    (unsigned long long)(T.st.client_limit + T.st.rate_limit),
 	    (unsigned long long)T.st.bytes);
 }

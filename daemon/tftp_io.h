@@ -11,6 +11,8 @@
 struct tftp_io_stats {
 	unsigned	 active;
 	uint64_t	 started, completed, failed, probes, refused, busy;
+	uint64_t	 client_limit;	/* max-transfers-per-client */
+	uint64_t	 rate_limit;	/* max-requests-per-second */
 	uint64_t	 strangers, bytes, packets;
 };
 

@@ -98,11 +98,41 @@ dhcp {
   }
 }
 EOC
-"$PXED" -f "$T/bad-main.conf" -r "$T/root" -t >/dev/null 2>"$T/err"
-rc=$?
-if [ "$rc" -eq 1 ] && grep -qF "$T/bad-main.conf:5: range \"b\" overlaps range \"a\" at $T/bad-main.conf:4" "$T/err"
-then ok "overlapping ranges named with both lines"
-else not_ok "overlapping ranges: exit $rc"; sed 's/^/  | /' "$T/err"; fi
+# main_t FILE RC TEXT DESC: pxed -t -f FILE exits RC, TEXT on stderr.
+main_t() {
+	"$PXED" -f "$1" -r "$T/root" -t >/dev/null 2>"$T/err"
+	rc=$?
+	if [ "$rc" -eq "$2" ] && grep -qF -- "$3" "$T/err"
+	then ok "$4"
+	else not_ok "$4: exit $rc"; sed 's/^/  | /' "$T/err"; fi
+}
+main_t "$T/bad-main.conf" 1 \
+    "$T/bad-main.conf:5: range \"b\" overlaps range \"a\" at $T/bad-main.conf:4" \
+    "overlapping ranges named with both lines"
+
+# T1 not below T2: an error with its line; options never sent: warnings
+# with theirs, and exit 0.
+cat > "$T/timers.conf" <<EOC
+dhcp {
+  mode = server
+  lease-time = 100
+  renew-time = 80
+  range "a" { start = 10.0.0.50 end = 10.0.0.60 netmask = 255.255.255.0
+    rebind-time = 70 }
+}
+EOC
+main_t "$T/timers.conf" 1 \
+    "$T/timers.conf:4: range \"a\": renew-time 80 is not below its rebind time 70" \
+    "renew-time not below rebind-time: exit 1 with its file:line"
+cat > "$T/warn.conf" <<EOC
+dhcp {
+  mode = proxy
+  option = { "3=10.0.0.1" }
+}
+EOC
+main_t "$T/warn.conf" 0 \
+    "$T/warn.conf:3: warning: option 3 of the dhcp section is never sent: in proxy mode" \
+    "pxed -t warns about an option never sent (proxy mode), exit 0"
 
 # Exit codes of a real start: 3 root missing, 2 no such interface,
 # 1 bad option.

@@ -29,35 +29,7 @@ FIX="$SRCDIR/tests/fixtures"
 chmod 755 "$T"
 mkdir -p "$T/root" "$T/conf.d" "$T/lib"
 
-# The udhcpc script: record each event, configure the address.
-cat > "$T/udhcpc.sh" <<'EOS'
-#!/bin/sh
-echo "$1 ${ip:-} ${serverid:-} ${lease:-}" >> "$EVENTS"
-case $1 in
-bound|renew)
-	ip addr flush dev "$interface"
-	ip addr add "$ip/${subnet:-255.255.255.0}" dev "$interface";;
-deconfig)
-	ip addr flush dev "$interface";;
-esac
-exit 0
-EOS
-# dhclient runs its script with an environment of its own: no $EVENTS.
-cat > "$T/dhclient.sh" <<EOS
-#!/bin/sh
-echo "\$reason \${new_ip_address:-} \${new_dhcp_server_identifier:-}" \
-    >> "$T/dhclient.events"
-EOS
-cat >> "$T/dhclient.sh" <<'EOS'
-case $reason in
-BOUND|RENEW|REBIND|REBOOT)
-	ip addr flush dev "$interface"
-	ip addr add "$new_ip_address/${new_subnet_mask:-255.255.255.0}" \
-	    dev "$interface";;
-esac
-exit 0
-EOS
-chmod 755 "$T/udhcpc.sh" "$T/dhclient.sh"
+pxed_dhcp_scripts
 
 cat > "$T/server.conf" <<EOC
 conf-dir = "$T/conf.d"

@@ -26,6 +26,8 @@ libconfuse-dev libmicrohttpd-dev libcunit1-dev libcap-dev libsystemd-dev"
 #                    kea-admin (perfdhcp), python3
 #   probe-net.sh     dnsmasq-base, busybox
 #   http-net.sh, hostile.sh, reload-load.sh, dhcp-crash.sh   curl, python3
+#   flood.sh         tftp-hpa, curl, python3
+#   dhcp-subnet.sh   busybox (udhcpc), python3, curl
 #   boot-qemu.sh     qemu-system-x86, ipxe-qemu (SeaBIOS' NIC ROMs), ipxe
 #                    (undionly.kpxe, ipxe.efi, snponly.efi), ovmf,
 #                    dnsmasq-base, busybox

@@ -48,6 +48,7 @@
 #   wait_for SECONDS CMD...  wait until CMD succeeds.
 #   count_log FILE REGEX     how many lines match.
 #   udp_bound NS PORT        a UDP socket is bound to PORT in namespace NS.
+#   pxed_dhcp_scripts        $T/udhcpc.sh and $T/dhclient.sh for clients.
 #   pxed_conf_proxy [LINE...] $T/root, $T/conf.d and $T/pxed.conf: conf.d
 #                            there, proxyDHCP, and each LINE added.
 #
@@ -193,6 +194,40 @@ lladdr_ready() {
 # count_log FILE PATTERN: how many lines match.
 count_log() {
 	grep -Ec -- "$2" "$1" 2>/dev/null || true
+}
+
+# pxed_dhcp_scripts: $T/udhcpc.sh (each event appended to $EVENTS) and
+# $T/dhclient.sh (each reason to $T/dhclient.events): both configure the
+# address they get on the interface.
+pxed_dhcp_scripts() {
+	cat > "$T/udhcpc.sh" <<'EOS'
+#!/bin/sh
+echo "$1 ${ip:-} ${serverid:-} ${lease:-}" >> "$EVENTS"
+case $1 in
+bound|renew)
+	ip addr flush dev "$interface"
+	ip addr add "$ip/${subnet:-255.255.255.0}" dev "$interface";;
+deconfig)
+	ip addr flush dev "$interface";;
+esac
+exit 0
+EOS
+	# dhclient runs its script with an environment of its own.
+	cat > "$T/dhclient.sh" <<EOS
+#!/bin/sh
+echo "\$reason \${new_ip_address:-} \${new_dhcp_server_identifier:-}" \
+    >> "$T/dhclient.events"
+EOS
+	cat >> "$T/dhclient.sh" <<'EOS'
+case $reason in
+BOUND|RENEW|REBIND|REBOOT)
+	ip addr flush dev "$interface"
+	ip addr add "$new_ip_address/${new_subnet_mask:-255.255.255.0}" \
+	    dev "$interface";;
+esac
+exit 0
+EOS
+	chmod 755 "$T/udhcpc.sh" "$T/dhclient.sh"
 }
 
 pxed_conf_proxy() {

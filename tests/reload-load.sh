@@ -25,7 +25,10 @@ dhcp {
   lease-file = "$T/lib/leases"
   range "r" { start = 10.77.1.0 end = 10.77.40.255 netmask = 255.255.0.0 }
 }
-tftp { max-transfers = 1000 sockets = 16 }
+# One address plays every client here: no per-client limits.
+tftp { max-transfers = 1000 sockets = 16 max-transfers-per-client = 0
+  max-requests-per-second = 0 }
+http { max-connections-per-client = 0 }
 EOC
 rule() {	# N: the rule file of generation N
 	cat > "$T/conf.d/10-rule.conf" <<EOC

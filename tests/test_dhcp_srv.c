@@ -790,7 +790,7 @@ test_decline(void)
 	l = lease_by_addr(&L, unit_hip("10.0.0.100"));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
 	CU_ASSERT_EQUAL(l->state, LEASE_DECLINED);
-	CU_ASSERT_EQUAL(l->expires, T0 + DHCP_DECLINE_SECS);
+	CU_ASSERT_EQUAL(l->expires, T0 + conf->dhcp.decline_time);
 	CU_ASSERT_PTR_NULL(lease_of(1));
 
 	/* Quarantined: neither client gets it, nor may request it. */
@@ -799,10 +799,10 @@ test_decline(void)
 	CU_ASSERT_TRUE(log_has("pool exhausted"));
 	CU_ASSERT_EQUAL(discover(1), -1);
 	CU_ASSERT_EQUAL(request(2, "10.0.0.100", NULL, true), DHCPNAK);
-	in.now = T0 + DHCP_DECLINE_SECS - 1;
+	in.now = T0 + conf->dhcp.decline_time - 1;
 	CU_ASSERT_EQUAL(discover(2), -1);
 	/* Then it is offered again. */
-	in.now = T0 + DHCP_DECLINE_SECS;
+	in.now = T0 + conf->dhcp.decline_time;
 	CU_ASSERT_EQUAL_FATAL(discover(2), DHCPOFFER);
 	CU_ASSERT_TRUE(yiaddr_is("10.0.0.100"));
 	srv_teardown();
@@ -1625,7 +1625,7 @@ test_restart(void)
 	CU_ASSERT_EQUAL(lease_by_addr(&L, unit_hip("10.0.0.101"))->state,
 	    LEASE_DECLINED);
 	CU_ASSERT_EQUAL(lease_by_addr(&L, unit_hip("10.0.0.101"))->expires,
-	    T0 + 10 + DHCP_DECLINE_SECS);
+	    T0 + 10 + conf->dhcp.decline_time);
 	CU_ASSERT_TRUE(lease_by_addr(&L, unit_hip("10.0.0.100")) == NULL ||
 	    !lease_is_live(lease_by_addr(&L, unit_hip("10.0.0.100")), in.now));
 	CU_ASSERT_EQUAL(L.pools[0].nused, 1);
@@ -2530,6 +2530,301 @@ suite_clean(void)
 	return 0;
 }
 
+/* ---------- subnet settings, the offer bound, pxed -t ---------- */
+
+/* One range on 10.0.0.0/24 with the dhcp section's extra and the range's. */
+static void
+srv_timers(const char *extra, const char *rextra)
+{
+	char	text[1024];
+
+	snprintf(text, sizeof(text), "dhcp {\n mode = server\n %s\n"
+	    " range \"lan\" {\n  start = 10.0.0.100\n  end = 10.0.0.199\n"
+	    "  netmask = 255.255.255.0\n  %s\n }\n}\n", extra, rextra);
+	srv_setup(text, NULL, "10.0.0.1");
+}
+
+/* RFC 2131 4.4.5: T1 = 0.5, T2 = 0.875 of the lease unless configured. */
+static void
+test_timers(void)
+{
+	srv_timers("lease-time = 3600", "");
+	CU_ASSERT_EQUAL_FATAL(discover(1), DHCPOFFER);
+	CU_ASSERT_TRUE(ropt_u32(DHO_LEASE_TIME, 3600));
+	CU_ASSERT_TRUE(ropt_u32(DHO_RENEWAL_TIME, 1800));
+	CU_ASSERT_TRUE(ropt_u32(DHO_REBINDING_TIME, 3150));
+
+	/* A lease of seconds, as labs test renewal with. */
+	srv_timers("lease-time = 4", "");
+	CU_ASSERT_NOT_EQUAL(dora(1), 0);
+	CU_ASSERT_TRUE(ropt_u32(DHO_LEASE_TIME, 4));
+	CU_ASSERT_TRUE(ropt_u32(DHO_RENEWAL_TIME, 2));
+	CU_ASSERT_TRUE(ropt_u32(DHO_REBINDING_TIME, 3));
+	CU_ASSERT_EQUAL(lease_of(1)->expires, T0 + 4);
+	/* The client renews at T1 and gets its address again. */
+	in.now = T0 + 2;
+	CU_ASSERT_EQUAL(request(1, NULL, "10.0.0.100", false), DHCPACK);
+	CU_ASSERT_EQUAL(lease_of(1)->expires, T0 + 2 + 4);
+
+	/* The shortest lease: the defaults round down to 1 and 1. */
+	srv_timers("lease-time = 2", "");
+	CU_ASSERT_EQUAL_FATAL(discover(1), DHCPOFFER);
+	CU_ASSERT_TRUE(ropt_u32(DHO_LEASE_TIME, 2));
+	CU_ASSERT_TRUE(ropt_u32(DHO_RENEWAL_TIME, 1));
+	CU_ASSERT_TRUE(ropt_u32(DHO_REBINDING_TIME, 1));
+
+	/* The dhcp section's, then the range's own. */
+	srv_timers("lease-time = 600 renew-time = 100 rebind-time = 500", "");
+	CU_ASSERT_EQUAL_FATAL(discover(1), DHCPOFFER);
+	CU_ASSERT_TRUE(ropt_u32(DHO_RENEWAL_TIME, 100));
+	CU_ASSERT_TRUE(ropt_u32(DHO_REBINDING_TIME, 500));
+	srv_timers("lease-time = 600 renew-time = 100",
+	    "lease-time = 60 renew-time = 20 rebind-time = 40");
+	CU_ASSERT_EQUAL_FATAL(discover(1), DHCPOFFER);
+	CU_ASSERT_TRUE(ropt_u32(DHO_LEASE_TIME, 60));
+	CU_ASSERT_TRUE(ropt_u32(DHO_RENEWAL_TIME, 20));
+	CU_ASSERT_TRUE(ropt_u32(DHO_REBINDING_TIME, 40));
+	/* A configured option 58 still wins (pxed.conf(5)). */
+	srv_timers("lease-time = 600 renew-time = 100 "
+	    "option = { \"58=u32:77\" }", "");
+	CU_ASSERT_EQUAL_FATAL(discover(1), DHCPOFFER);
+	CU_ASSERT_TRUE(ropt_u32(DHO_RENEWAL_TIME, 77));
+	srv_teardown();
+}
+
+/* Load text as pxed.conf expecting one error, err, in it. */
+static void
+bad_main(const char *text, const char *err)
+{
+	struct conf	*c;
+	size_t		 i;
+	bool		 found = false;
+
+	srv_teardown();
+	unit_tree_new();
+	unit_tree_file("pxed.conf", text);
+	c = unit_tree_load();
+	CU_ASSERT_PTR_NULL(c);
+	conf_free(c);
+	for (i = 0; i < unit_nerrors(); i++)
+		found = found || strstr(unit_error(i), err) != NULL;
+	if (!found) {
+		fprintf(stderr, "\n  no error \"%s\"; got:\n", err);
+		for (i = 0; i < unit_nerrors(); i++)
+			fprintf(stderr, "  %s\n", unit_error(i));
+	}
+	CU_ASSERT_TRUE(found);
+	unit_tree_free();
+}
+
+/* T1 < T2 < lease time, named by file and line; the lease time's floor. */
+static void
+test_timers_bad(void)
+{
+	char	text[512];
+
+	snprintf(text, sizeof(text), "dhcp {\n mode = server\n"
+	    " lease-time = 100\n renew-time = 60\n rebind-time = 50\n"
+	    " range \"lan\" { start = 10.0.0.100 end = 10.0.0.199 "
+	    "netmask = 255.255.255.0 }\n}\n");
+	bad_main(text, "pxed.conf:4: range \"lan\": renew-time 60 is not "
+	    "below its rebind time 50");
+	snprintf(text, sizeof(text), "dhcp {\n mode = server\n"
+	    " lease-time = 100\n" " range \"lan\" { start = 10.0.0.100 "
+	    "end = 10.0.0.199 netmask = 255.255.255.0\n"
+	    " rebind-time = 100 }\n}\n");
+	bad_main(text, "pxed.conf:5: range \"lan\": rebind-time 100 is not "
+	    "below its lease time 100");
+	snprintf(text, sizeof(text), "dhcp {\n mode = server\n"
+	    " lease-time = 1\n" " range \"lan\" { start = 10.0.0.100 "
+	    "end = 10.0.0.199 netmask = 255.255.255.0 }\n}\n");
+	bad_main(text, "pxed.conf:3: lease-time: \"1\" is not a number from "
+	    "2 to");
+	snprintf(text, sizeof(text), "dhcp {\n mode = server\n"
+	    " range \"lan\" { subnet = 10.0.0.1\n"
+	    " netmask = 255.255.255.0 }\n}\n");
+	bad_main(text, "pxed.conf:3: range \"lan\": subnet 10.0.0.1 is not "
+	    "the network address");
+}
+
+/* decline-time: the quarantine of a declined address. */
+static void
+test_decline_time(void)
+{
+	uint8_t		mac[6];
+	struct rq	r;
+	in_addr_t	a;
+
+	srv_timers("decline-time = 30", "");
+	CU_ASSERT_EQUAL(conf->dhcp.decline_time, 30);
+	a = dora(1);
+	CU_ASSERT_NOT_EQUAL_FATAL(a, 0);
+	mac_of(mac, 1);
+	rq_new(&r, DHCPDECLINE, mac, 9);
+	rq_opt(&r, DHO_SERVER_IDENTIFIER, &in.ifaddr, 4);
+	rq_opt(&r, DHO_REQUESTED_ADDRESS, &a, 4);
+	CU_ASSERT_EQUAL(srv(&r), -1);
+	CU_ASSERT_EQUAL(lease_by_addr(&L, ntohl(a))->expires, T0 + 30);
+	in.now = T0 + 29;
+	CU_ASSERT_FALSE(lease_addr_free(&L, ntohl(a), NULL, 0, false,
+	    in.now));
+	in.now = T0 + 30;
+	CU_ASSERT_TRUE(lease_addr_free(&L, ntohl(a), NULL, 0, false, in.now));
+	srv_teardown();
+}
+
+/* A subnet without a pool: INFORM and fixed addresses, no DISCOVER. */
+static void
+test_no_pool(void)
+{
+	static const uint8_t	prl[] = { 1, 3 };
+	struct dhcp_guard	g = { NULL, 0, 0 };
+	uint8_t			mac[6];
+	struct rq		r;
+
+	srv_setup("dhcp {\n mode = server\n range \"lab\" {\n"
+	    "  subnet = 10.0.0.0\n  netmask = 255.255.255.0\n"
+	    "  router = 10.0.0.1\n }\n}\n",
+	    "host \"fixed\" { mac = 52:54:00:00:00:07 ip = 10.0.0.7 }\n",
+	    "10.0.0.1");
+	CU_ASSERT_TRUE(conf->dhcp.ranges[0].nopool);
+	/* An unknown client: no offer, said at debug, not a warning. */
+	CU_ASSERT_EQUAL(discover(1), -1);
+	CU_ASSERT_TRUE(log_has("no reply (no pool on this subnet)"));
+	CU_ASSERT_EQUAL(L.n, 0);
+	CU_ASSERT_EQUAL(request(1, "10.0.0.50", NULL, true), DHCPNAK);
+	/* The host with a fixed address gets it, outside the offer bound. */
+	in.guard = &g;
+	CU_ASSERT_EQUAL(dora(7), inet_addr("10.0.0.7"));
+	CU_ASSERT_EQUAL(g.nlinks, 0);
+	in.guard = NULL;
+	CU_ASSERT_TRUE(ropt_ip(DHO_ROUTERS, "10.0.0.1"));
+	/* INFORM (RFC 2131 3.4): options, no lease. */
+	mac_of(mac, 5);
+	rq_new(&r, DHCPINFORM, mac, 12);
+	rq_addr(&r, 12, "10.0.0.50");
+	rq_opt(&r, DHO_PARAMETER_REQUEST, prl, sizeof(prl));
+	CU_ASSERT_EQUAL_FATAL(srv(&r), DHCPACK);
+	CU_ASSERT_TRUE(ropt_ip(DHO_SUBNET_MASK, "255.255.255.0"));
+	CU_ASSERT_TRUE(ropt_ip(DHO_ROUTERS, "10.0.0.1"));
+	CU_ASSERT_FALSE(ropt_has(DHO_LEASE_TIME));
+	srv_teardown();
+}
+
+static void
+count_offer(const struct lease *l, void *arg)
+{
+	if (l->state == LEASE_OFFERED && lease_is_live(l, in.now))
+		(*(size_t *)arg)++;
+}
+
+/* Offers outstanding now. */
+static size_t
+offers_live(void)
+{
+	size_t	n = 0;
+
+	lease_foreach(&L, count_offer, &n);
+	return n;
+}
+
+/* A DISCOVER flood cannot hold more than max-offers-per-link offers. */
+static void
+test_offer_bound(void)
+{
+	struct dhcp_guard	g = { NULL, 0, 0 };
+	unsigned		i;
+	in_addr_t		a;
+	struct rq		r;
+	uint8_t			mac[6];
+
+	srv_timers("max-offers-per-link = 4", "");
+	mac_of(mac, 0);
+	in.guard = &g;
+	for (i = 1; i <= 10; i++)
+		CU_ASSERT_EQUAL(discover(i), DHCPOFFER);
+	CU_ASSERT_EQUAL(offers_live(), 4);
+	CU_ASSERT_EQUAL(g.withdrawn, 6);
+	/* A client that DISCOVERs again gets its same offer, not a slot. */
+	a = lease_of(10)->addr;
+	CU_ASSERT_EQUAL(discover(10), DHCPOFFER);
+	CU_ASSERT_EQUAL(ntohl(rep.yiaddr.s_addr), a);
+	CU_ASSERT_EQUAL(g.withdrawn, 6);
+	/*
+	 * A client whose offer was withdrawn gets the address back while it
+	 * is free, and a REQUEST for it is granted.
+	 */
+	CU_ASSERT_FALSE(lease_is_live(lease_of(1), in.now));
+	CU_ASSERT_EQUAL(dora(1), inet_addr("10.0.0.100"));
+	CU_ASSERT_EQUAL(g.withdrawn, 7);
+	CU_ASSERT_EQUAL(offers_live(), 3);
+	/* A relayed DISCOVER from the same subnet shares its bound. */
+	rq_new(&r, DHCPDISCOVER, mac, 0x77);
+	mac[5] = 0x77;
+	memcpy(r.b + 28, mac, 6);
+	rq_addr(&r, 24, "10.0.0.254");
+	CU_ASSERT_EQUAL(srv(&r), DHCPOFFER);
+	CU_ASSERT_EQUAL(g.nlinks, 1);
+	CU_ASSERT_EQUAL(g.withdrawn, 8);
+	CU_ASSERT_EQUAL(offers_live(), 3);
+	CU_ASSERT_EQUAL(discover(11), DHCPOFFER);
+	CU_ASSERT_EQUAL(g.withdrawn, 9);
+	CU_ASSERT_EQUAL(offers_live(), 3);
+	/*
+	 * A reload with a smaller bound keeps the newest offers noted (the
+	 * older ones run out their 60 s untracked).
+	 */
+	conf->dhcp.max_offers = 2;
+	CU_ASSERT_EQUAL(discover(12), DHCPOFFER);
+	CU_ASSERT_EQUAL(g.links[0].cap, 2);
+	CU_ASSERT_EQUAL(g.withdrawn, 10);
+	/* A bound over the pool is the pool. */
+	conf->dhcp.max_offers = 1000000;
+	CU_ASSERT_EQUAL(discover(13), DHCPOFFER);
+	CU_ASSERT_TRUE(g.links[0].cap <= 100);
+	dhcp_guard_fini(&g);
+
+	/* Unset, the bound is half the subnet's pool: 100 / 2. */
+	srv_timers("", "");
+	in.guard = &g;
+	for (i = 1; i <= 100; i++)
+		CU_ASSERT_EQUAL(discover(i), DHCPOFFER);
+	CU_ASSERT_EQUAL(offers_live(), 50);
+	CU_ASSERT_EQUAL(g.withdrawn, 50);
+	dhcp_guard_fini(&g);
+	in.guard = NULL;
+	srv_teardown();
+}
+
+/* pxed -t: options configured that are never sent, or not to all. */
+static void
+test_warn_options(void)
+{
+	char	*buf = NULL;
+	size_t	 len = 0, n;
+	FILE	*f;
+
+	srv_setup("dhcp {\n mode = proxy\n option = { \"1=255.0.0.0\" }\n}\n",
+	    "boot \"b\" {\n filename = \"x\"\n"
+	    " option = { \"60=PXEClient:x\", \"61=hex:0102\", "
+	    "\"82=hex:0102\" }\n}\n",
+	    "10.0.0.1");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f = open_memstream(&buf, &len));
+	n = conf_check_warn(conf, f);
+	fclose(f);
+	CU_ASSERT_EQUAL(n, 4);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "pxed.conf:3: warning: option 1 "
+	    "of the dhcp section is never sent: in proxy mode"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "10-rules.conf:3: warning: option "
+	    "60 of boot \"b\" is not sent to PXE"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "option 61 of boot \"b\" is sent "
+	    "only to clients that send none"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "10-rules.conf:3: warning: option "
+	    "82 of boot \"b\" is replaced by the relay's own"));
+	free(buf);
+	srv_teardown();
+}
+
 void
 test_dhcp_srv_register(void)
 {
@@ -2581,4 +2876,11 @@ test_dhcp_srv_register(void)
 	CU_add_test(s, "templates", test_template);
 	CU_add_test(s, "malformed input", test_malformed);
 	CU_add_test(s, "seed capture in proxy mode", test_seed_proxy);
+	CU_add_test(s, "T1 and T2 (RFC 2131 4.4.5), leases of seconds",
+	    test_timers);
+	CU_add_test(s, "T1 < T2 < lease time at load", test_timers_bad);
+	CU_add_test(s, "decline-time", test_decline_time);
+	CU_add_test(s, "a subnet without a pool", test_no_pool);
+	CU_add_test(s, "max-offers-per-link", test_offer_bound);
+	CU_add_test(s, "pxed -t: options never sent", test_warn_options);
 }

@@ -56,17 +56,35 @@ sink(int prio, const char *line)
 	nlines++;
 }
 
+static int	saved_level;
+
+/* Lines go to sink(), the clock is fake_ms, the level info. */
+static void
+capture_begin(void)
+{
+	saved_level = log_getlevel();
+	log_setlevel(LOG_INFO);
+	log_set_sink(sink);
+	log_set_clock(fake_clock);
+	nlines = 0;
+}
+
+static void
+capture_end(void)
+{
+	log_set_clock(NULL);
+	log_set_sink(NULL);
+	log_setlevel(saved_level);
+}
+
 static void
 test_rated(void)
 {
 	static struct log_rate	 disk, tab[LOG_RATE_SLOTS];
 	struct log_rate		*a, *b;
-	int			 i, saved = log_getlevel();
+	int			 i;
 
-	log_setlevel(LOG_INFO);
-	log_set_sink(sink);
-	log_set_clock(fake_clock);
-	nlines = 0;
+	capture_begin();
 	fake_ms = 5000;
 	/* A storm: one line, then the count with the next one. */
 	for (i = 0; i < 38; i++)
@@ -111,9 +129,34 @@ test_rated(void)
 	CU_ASSERT_STRING_EQUAL(lines[1], "busy 4 (3 more suppressed)");
 	log_rate_flush(0);
 	CU_ASSERT_EQUAL(nlines, 2);
-	log_set_clock(NULL);
-	log_set_sink(NULL);
-	log_setlevel(saved);
+	capture_end();
+}
+
+/* A flood from many addresses: a table's lines stay bounded. */
+static void
+test_rated_many(void)
+{
+	static struct log_rate	 tab[LOG_RATE_SLOTS];
+	char			 who[32];
+	int			 i;
+
+	capture_begin();
+	fake_ms = 100000;
+	for (i = 0; i < 10000; i++) {
+		snprintf(who, sizeof(who), "10.%d.%d.%d:69", i >> 16,
+		    (i >> 8) & 255, i & 255);
+		log_rated(log_rate_client(tab, who, NULL), LOG_WARNING,
+		    "refused %s", who);
+	}
+	CU_ASSERT(nlines <= LOG_RATE_SLOTS);
+	CU_ASSERT(nlines >= LOG_RATE_SLOTS / 2);
+	/* A second on, the held lines go out, once, with their counts. */
+	fake_ms += 1000;
+	log_rate_flush(0);
+	CU_ASSERT(nlines <= 2 * LOG_RATE_SLOTS);
+	log_rate_flush(1);
+	CU_ASSERT(nlines <= 2 * LOG_RATE_SLOTS);
+	capture_end();
 }
 
 void
@@ -124,4 +167,5 @@ test_log_register(void)
 	CU_add_test(s, "sanitize client strings", test_sanitize);
 	CU_add_test(s, "levels", test_levels);
 	CU_add_test(s, "repeated messages rate-limited", test_rated);
+	CU_add_test(s, "a flood from many addresses", test_rated_many);
 }

@@ -44,7 +44,9 @@ user = "nobody"
 conf-dir = "$T/conf.d"
 dhcp { mode = off }
 http { enable = no }
-tftp { root = "$R" timeout = 200 retries = 20 max-transfers = 1000 sockets = 16 }
+tftp { root = "$R" timeout = 200 retries = 20 max-transfers = 1000 sockets = 16
+  # One address plays 500 clients here: no per-client limits.
+  max-transfers-per-client = 0 max-requests-per-second = 0 }
 EOC
 mkdir -p "$T/conf.d"
 cat > "$T/conf.d/10-client.conf" <<EOC
