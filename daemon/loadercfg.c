@@ -17,7 +17,8 @@
  * asking (as iPXE scripts are, by the client table); the template of a
  * chain's last name (grub.cfg.tmpl, pxelinux.cfg/default.tmpl) also
  * answers the chain's host names, 01-<mac> and the full hex IP, for
- * the machine the name carries.  The other names of a chain are search
+ * the machine the name carries (a hex IP: the machine DHCP knows at that
+ * address, else the host entry with that fixed ip).  The other names of a chain are search
  * names: they miss quietly, since a loader tries them all on every boot.
  * A real file always wins: callers come here only when there is none.
  */
@@ -200,6 +201,18 @@ loadercfg_parse(const char *path, struct loadercfg_name *n)
 	return n->kind = loadercfg_host_part(base, n);
 }
 
+/* The MAC of the host entry with this fixed address, or NULL. */
+static const uint8_t *
+loadercfg_host_mac(const struct conf *c, struct in_addr ip)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nhosts; i++)
+		if (c->hosts[i].has_mac && c->hosts[i].ip.s_addr == ip.s_addr)
+			return c->hosts[i].mac;
+	return NULL;
+}
+
 /* Render t for the machine req; *out malloc'd. */
 static enum loadercfg_answer
 loadercfg_render(struct loadercfg_ask *q, const struct conf_script *t,
@@ -264,7 +277,11 @@ loadercfg_answer(struct loadercfg_ask *q, char **out, size_t *outlen)
 	sin.sin_family = AF_INET;
 	sin.sin_addr = n.ip;
 	src.peer = (const struct sockaddr *)&sin;
-	client_rules_req(&src, &req);
+	if (!client_rules_req(&src, &req) &&
+	    (src.mac = loadercfg_host_mac(q->conf, n.ip)) != NULL) {
+		src.peer = NULL;
+		client_rules_req(&src, &req);
+	}
 	inet_ntop(AF_INET, &n.ip, ip, sizeof(ip));
 	return loadercfg_render(q, t, &req, ip, out, outlen);
 }

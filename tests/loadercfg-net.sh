@@ -45,7 +45,7 @@ http { port = 8080 }
 EOC
 cat > "$T/conf.d/10-hosts.conf" <<EOC
 host "alpha" { mac = "52:54:00:00:00:0a" hostname = "alpha" vars = { "role=compute" } tags = { "lab" } }
-host "beta"  { mac = "52:54:00:00:00:0b" hostname = "beta"  vars = { "role=storage" } }
+host "beta"  { mac = "52:54:00:00:00:0b" hostname = "beta"  vars = { "role=storage" } ip = 10.77.0.50 }
 host "self"  { mac = "$CLIMAC" hostname = "self" vars = { "role=client" } }
 EOC
 LOG="$T/log"
@@ -112,6 +112,12 @@ HEX=$(printf '%02X' $(echo "$C" | tr . ' '))
 tget "pxelinux.cfg/$HEX" "$T/out/hex" >/dev/null
 check "tftp: pxelinux.cfg/$HEX rendered with that address" \
     grep -q "^  APPEND .* ip=$C tags=" "$T/out/hex"
+
+# A host entry's fixed address (no DHCP seen): its hex IP names it.
+tget "pxelinux.cfg/0A4D0032" "$T/out/hexhost" >/dev/null
+check "tftp: pxelinux.cfg/0A4D0032 is beta's, by its fixed ip" \
+    grep -q '^  APPEND host=beta role=storage mac=52:54:00:00:00:0b ip=10.77.0.50 ' \
+    "$T/out/hexhost"
 
 # ---- search names: quick misses, quiet at the default level ----
 UUID=12345678-abcd-ef01-2345-6789abcdef01
