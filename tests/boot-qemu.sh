@@ -47,14 +47,7 @@ busybox udhcpd --help >/dev/null 2>&1 || pxed_skip "no busybox udhcpd" busybox
 # $P-lan ($LAN): bridge br0 (10.83.0.1, pxed) and tap0 (QEMU's NIC);
 # $P-ra: the RA responder; $P-oth: udhcpd (10.83.0.2) for the proxy cases.
 pxed_net_init lan ra oth
-SRV_IP=10.83.0.1
-OTH_IP=10.83.0.2
-qemu_lan "$SRV_IP/24"
-ip -n "$P-oth" addr add "$OTH_IP/24" dev lan0 || exit 99
-
-# Router advertisements only (no DNS, no DHCPv4 or v6): iPXE configures
-# SLAAC from the first RA and stops waiting for IPv6 (gotcha 4).
-qemu_ra "$P-ra" fd83
+qemu_lan4
 
 # The TFTP (and HTTP) root: iPXE's programs, copied (pxed refuses links
 # that leave its root), and the script.
@@ -72,34 +65,8 @@ EOS
 chmod -R a+rX "$R"
 
 # ---------- pxed ----------
-# write_conf CASE MODE: the main file of one case, $T/CASE.conf, rules in
-# $T/CASE.d/ (written by the caller).  HTTP is enabled: a pxed that does
-# not serve it yet loads and ignores the section.
-write_conf() {
-	mkdir -p "$T/$1.d"
-	if [ "$2" = server ]; then
-		cat > "$T/$1.conf" <<EOC
-conf-dir = "$T/$1.d"
-dhcp {
-  mode = server
-  lease-file = "$T/$1.leases"
-  lease-time = 600
-  range "lan" {
-    start = 10.83.0.100
-    end = 10.83.0.199
-    netmask = 255.255.255.0
-  }
-}
-http { enable = yes }
-EOC
-	else
-		cat > "$T/$1.conf" <<EOC
-conf-dir = "$T/$1.d"
-dhcp { mode = proxy }
-http { enable = yes }
-EOC
-	fi
-}
+# qemu_conf4 CASE MODE: the main file of one case, $T/CASE.conf, rules in
+# $T/CASE.d/ (written by the caller).
 
 # The chain every case but 6 and 8 uses: firmware PXE gets iPXE (NBP), and
 # iPXE, known by its user class, gets the script.
@@ -123,39 +90,7 @@ boot "bios" {
 EOC
 }
 
-# start_pxed CASE: pxed on br0 with $T/CASE.conf, log in $T/CASE.log.
-start_pxed() {
-	LOG="$T/$1.log"
-	pxed_start -n "$LAN" "$LOG" -v -f "$T/$1.conf" -i br0 -r "$R"
-}
-
-# udhcpd beside pxed for the proxy cases (-a: a short ARP check).
-start_udhcpd() {
-	cat > "$T/udhcpd.conf" <<EOC
-start 10.83.0.150
-end 10.83.0.160
-interface lan0
-lease_file $T/udhcpd.leases
-option subnet 255.255.255.0
-option lease 600
-EOC
-	: > "$T/udhcpd.leases"
-	ip netns exec "$P-oth" busybox udhcpd -f -a 100 "$T/udhcpd.conf" \
-	    > "$T/udhcpd.log" 2>&1 &
-	UDPID=$!
-	PIDS="$PIDS $UDPID"
-	wait_for 5 udp_bound "$P-oth" 67 && kill -0 "$UDPID" 2>/dev/null ||
-	    { cat "$T/udhcpd.log"; exit 99; }
-}
-
 # ---------- the boot harness ----------
-# served_to FILE ADDRESS-REGEX: FILE was sent to a client address matching.
-served_to() {
-	grep -Eq -- "tftp: sent $1 to $2:|http: $2:[0-9]+ GET /$1(\?[^ ]*)? 200 " \
-	    "$LOG"
-}
-UDHCPD_RANGE='10\.83\.0\.(15[0-9]|160)'
-
 # loop_file MAC: the boot program (a name, not a URL) that pxed handed to
 # MAC in 3 or more DHCP transactions (distinct xids) and served 3 or more
 # times; empty when there is none.
@@ -203,9 +138,9 @@ boot_done() {
 # SeaBIOS runs the e1000's ROM, which is iPXE itself (gotcha 2): its very
 # first DHCP carries user class iPXE and gets the script.
 C=bios-full MAC=52:54:00:83:00:01
-write_conf $C server
+qemu_conf4 $C server
 chain_rules $C ipxe.efi
-start_pxed $C
+qemu_pxed $C
 boot $C bios $MAC
 expect $C pcbios i386 $MAC 82540em
 check "$C: the script came from pxed (boot.ipxe served)" \
@@ -227,7 +162,7 @@ pxed_stop
 # the ROM's request, and only that one is sent to undionly.kpxe; the
 # marker's chip ("undionly") proves the script ran in undionly.kpxe.
 C=bios-undionly MAC=52:54:00:83:00:06
-write_conf $C server
+qemu_conf4 $C server
 cat > "$T/$C.d/10-undionly.conf" <<EOC
 match "ipxe" { userclass = "iPXE" }
 match "rom" { vendorclass = "PXEClient:Arch:00000" }
@@ -240,7 +175,7 @@ boot "script" {
   filename = "$SCRIPT_URL"
 }
 EOC
-start_pxed $C
+qemu_pxed $C
 boot $C bios $MAC
 expect $C pcbios i386 $MAC undionly
 check "$C: undionly.kpxe was served once" test "$(served undionly.kpxe)" -eq 1
@@ -251,7 +186,7 @@ pxed_stop
 # undionly.kpxe again and again.  The harness must report this boot as
 # failed (loop seen, or no marker in time); the check passes only then.
 C=loop-control MAC=52:54:00:83:00:08
-write_conf $C server
+qemu_conf4 $C server
 cat > "$T/$C.d/10-noipxe.conf" <<EOC
 match "efi64" { arch = efi-x64 }
 boot "uefi" {
@@ -263,7 +198,7 @@ boot "bios" {
   filename = "undionly.kpxe"
 }
 EOC
-start_pxed $C
+qemu_pxed $C
 boot $C bios $MAC
 echo "# $C: $BOOT_S s"
 case $RESULT in
@@ -283,9 +218,9 @@ pxed_stop
 # OVMF's own PXE (virtio-net without an option ROM: gotcha 3) loads
 # ipxe.efi over TFTP; ipxe.efi then gets the script.
 C=uefi-full MAC=52:54:00:83:00:03
-write_conf $C server
+qemu_conf4 $C server
 chain_rules $C ipxe.efi
-start_pxed $C
+qemu_pxed $C
 boot $C uefi $MAC
 expect $C efi x86_64 $MAC
 check "$C: OVMF's PXE (arch 7, not iPXE) was handed ipxe.efi" grep -Eq \
@@ -296,9 +231,9 @@ pxed_stop
 
 # ---------- 5. UEFI with snponly.efi ----------
 C=uefi-snponly MAC=52:54:00:83:00:05
-write_conf $C server
+qemu_conf4 $C server
 chain_rules $C snponly.efi
-start_pxed $C
+qemu_pxed $C
 boot $C uefi $MAC
 expect $C efi x86_64 $MAC SNP
 check "$C: snponly.efi was served, ipxe.efi was not" \
@@ -315,7 +250,7 @@ pxed_stop
 C=uefi-http MAC=52:54:00:83:00:07
 ovmf_has_http
 case $? in
-0)	write_conf $C server
+0)	qemu_conf4 $C server
 	chain_rules $C ipxe.efi
 	cat > "$T/$C.d/05-http.conf" <<EOC
 match "uefi-http" { vendorclass = "HTTPClient" }
@@ -324,7 +259,7 @@ boot "uefi-http" {
   filename = "\${http}/ipxe.efi"
 }
 EOC
-	start_pxed $C
+	qemu_pxed $C
 	if ip netns exec "$LAN" timeout 5 busybox wget -q -O /dev/null \
 	    "http://$SRV_IP/boot.ipxe" 2>/dev/null; then
 		boot $C uefi $MAC \
@@ -348,13 +283,13 @@ EOC
 esac
 
 # ---------- proxy mode beside udhcpd ----------
-start_udhcpd
+qemu_udhcpd
 
 # ---------- 2. BIOS, proxy mode ----------
 C=bios-proxy MAC=52:54:00:83:00:02
-write_conf $C proxy
+qemu_conf4 $C proxy
 chain_rules $C ipxe.efi
-start_pxed $C
+qemu_pxed $C
 boot $C bios $MAC
 expect $C pcbios i386 $MAC 82540em
 check "$C: pxed's proxy OFFER had no address and the script URL" grep -Eq \
@@ -366,9 +301,9 @@ pxed_stop
 
 # ---------- 4. UEFI, proxy mode ----------
 C=uefi-proxy MAC=52:54:00:83:00:04
-write_conf $C proxy
+qemu_conf4 $C proxy
 chain_rules $C ipxe.efi
-start_pxed $C
+qemu_pxed $C
 boot $C uefi $MAC
 expect $C efi x86_64 $MAC
 check "$C: OVMF's PXE got the proxy OFFER with ipxe.efi" grep -Eq \

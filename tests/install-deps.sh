@@ -35,13 +35,19 @@ libconfuse-dev libmicrohttpd-dev libcunit1-dev libcap-dev libsystemd-dev"
 #   boot-qemu6.sh    the same, kea-dhcp6-server (the foreign DHCPv6 server)
 #   dhcp6-net.sh     ndisc6 (rdisc6), isc-dhcp-client (dhclient -6)
 #   status-page.sh   chromium (headless, over the DevTools protocol)
+#   boot-arm.sh      qemu-system-arm (qemu-system-aarch64), qemu-efi-aarch64
+#                    (AAVMF), qemu-system-misc (qemu-system-riscv64),
+#                    u-boot-qemu, opensbi, u-boot-tools (mkimage), busybox,
+#                    dnsmasq-base
 #   loadercfg-net.sh tftp-hpa, curl
 #   loadercfg-qemu.sh  boot-qemu.sh's, pxelinux, syslinux-common,
 #                    grub-efi-amd64-signed
 TEST="mandoc systemd iproute2 procps nftables tftp-hpa atftp curl
 busybox isc-dhcp-client kea-admin python3 dnsmasq-base
 qemu-system-x86 ipxe-qemu ipxe ovmf chromium ndisc6
-kea-dhcp6-server pxelinux syslinux-common grub-efi-amd64-signed"
+kea-dhcp6-server qemu-system-arm qemu-efi-aarch64 qemu-system-misc
+u-boot-qemu opensbi u-boot-tools pxelinux syslinux-common
+grub-efi-amd64-signed"
 # The Debian package (debian/control's Build-Depends, and lintian).
 PACKAGE="debhelper lintian dpkg-dev"
 

@@ -95,6 +95,9 @@ pxed_pkg() {
 	dhclient)		echo isc-dhcp-client;;
 	perfdhcp)		echo kea-admin;;
 	dnsmasq)		echo dnsmasq-base;;
+	mkimage)		echo u-boot-tools;;
+	qemu-system-aarch64)	echo qemu-system-arm;;
+	qemu-system-riscv64)	echo qemu-system-misc;;
 	qemu-system-*)		echo qemu-system-x86;;
 	systemd-analyze)	echo systemd;;
 	ip|bridge|ss)		echo iproute2;;

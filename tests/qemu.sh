@@ -1,5 +1,6 @@
 # qemu.sh: real firmware under QEMU against pxed, shared by boot-qemu.sh
-# (IPv4) and boot-qemu6.sh (IPv6).  Source it after lib.sh:
+# (IPv4), boot-qemu6.sh (IPv6) and boot-arm.sh (arm64, riscv64).  Source
+# it after lib.sh:
 #
 #   qemu_require [TOOL...]   root, namespaces, /dev/net/tun, QEMU,
 #                            SeaBIOS' iPXE NIC ROM, OVMF, iPXE's programs
@@ -16,9 +17,13 @@
 #   qemu_root                $R: iPXE's programs, copied (pxed refuses
 #                            links that leave its root); the caller adds
 #                            its script.
-#   qemu_boot CASE bios|uefi MAC LIMIT DONE [QEMU ARGS...]
+#   qemu_boot CASE bios|uefi|secboot MAC LIMIT DONE [QEMU ARGS...]
 #                            boot one machine in $LAN (TCG; KVM does not
-#                            work here), calling the function DONE every
+#                            work here): SeaBIOS with iPXE's e1000 ROM,
+#                            OVMF, or OVMF with Secure Boot (SMM, secure
+#                            pflash, Microsoft's keys enrolled: the
+#                            OVMF_SB_* files, which qemu_require does not
+#                            look for), calling the function DONE every
 #                            0.1 s: DONE returns 0 when the boot is over,
 #                            with RESULT set.  RESULT is "died" when QEMU
 #                            exits first, "timeout" after LIMIT seconds.
@@ -38,6 +43,23 @@
 #   ovmf_has_http            this OVMF has HTTP boot (HttpBootDxe): 0
 #                            yes, 1 no, 2 cannot tell (no python3).
 #
+# The IPv4 LAN of boot-qemu.sh and boot-chains.sh (needs dnsmasq, busybox):
+#   qemu_lan4                after `pxed_net_init lan ra oth`: qemu_lan
+#                            with pxed's $SRV_IP (10.83.0.1) on br0,
+#                            udhcpd's $OTH_IP (10.83.0.2) in $P-oth, and
+#                            in $P-ra a router-advertisement-only dnsmasq
+#                            (iPXE stops waiting for IPv6 at its first RA:
+#                            gotcha 4 of QEMU-BOOT-NOTES).
+#   qemu_conf4 CASE server|proxy   pxed's main file $T/CASE.conf, HTTP on,
+#                            the rules in $T/CASE.d/ (the caller's).
+#   qemu_pxed CASE           pxed on br0 with $T/CASE.conf, root $R, log
+#                            $LOG ($T/CASE.log).
+#   qemu_udhcpd [SIADDR]     (re)start busybox udhcpd, PXE-unaware, in
+#                            $P-oth (range $UDHCPD_RANGE), giving siaddr
+#                            (next-server) SIADDR when set.
+#   served_to FILE ADDRESS-REGEX   pxed sent FILE (TFTP or HTTP) to an
+#                            address matching.
+#
 # Every boot ends the same way: pxed's rules hand iPXE a script that makes
 # it fetch a marker URL naming what iPXE itself reports:
 #     marker/${platform}/${buildarch}/${net0/mac:hexhyp}/${net0/chip}
@@ -45,10 +67,17 @@
 # or answers 404 (HTTP) with the name as asked, and the test reads the
 # values back from pxed's log.
 
+# Other machines: qemu_boot CASE aarch64|riscv64 ... runs
+# qemu-system-aarch64 or -riscv64 with only the caller's ARGS, which name
+# the firmware and the NIC (on -netdev $QEMU_TAP).
+QEMU_TAP=tap,id=n0,ifname=tap0,script=no,downscript=no
+
 QEMU=qemu-system-x86_64
 E1000_ROM=/usr/lib/ipxe/qemu/efi-e1000.rom
 OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
+OVMF_SB_CODE=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd
+OVMF_SB_VARS=/usr/share/OVMF/OVMF_VARS_4M.ms.fd
 IPXE_DIR=/usr/lib/ipxe
 
 qemu_require() {
@@ -119,17 +148,32 @@ qemu_boot() {
 	shift 5
 	SER="$T/$_qb_case.serial"
 	RESULT=''
-	_qb_tap=tap,id=n0,ifname=tap0,script=no,downscript=no
-	if [ "$_qb_kind" = bios ]; then
+	_qb_tap=$QEMU_TAP
+	_qb_qemu=$QEMU
+	case $_qb_kind in
+	bios|uefi|secboot)	;;
+	*)	_qb_qemu=qemu-system-$_qb_kind;;
+	esac
+	if [ "$_qb_qemu" != "$QEMU" ]; then
+		:	# the caller's ARGS name the firmware and the NIC
+	elif [ "$_qb_kind" = bios ]; then
 		set -- -machine pc -boot n -netdev "$_qb_tap" -device \
 		    "e1000,netdev=n0,mac=$_qb_mac,romfile=$E1000_ROM" "$@"
 	else
 		# OVMF's own PXE and HTTP boot: virtio-net without an option
 		# ROM (an iPXE ROM would take over), first in the boot order.
+		# Secure Boot needs SMM and a pflash only SMM code may write.
+		_qb_code=$OVMF_CODE _qb_vars=$OVMF_VARS _qb_m=q35
+		if [ "$_qb_kind" = secboot ]; then
+			_qb_code=$OVMF_SB_CODE _qb_vars=$OVMF_SB_VARS
+			_qb_m=q35,smm=on
+			set -- -global driver=cfi.pflash01,property=secure,value=on \
+			    "$@"
+		fi
 		[ -f "$T/$_qb_case.vars.fd" ] ||
-		    cp "$OVMF_VARS" "$T/$_qb_case.vars.fd"
-		set -- -machine q35 \
-		    -drive "if=pflash,format=raw,readonly=on,file=$OVMF_CODE" \
+		    cp "$_qb_vars" "$T/$_qb_case.vars.fd"
+		set -- -machine "$_qb_m" \
+		    -drive "if=pflash,format=raw,readonly=on,file=$_qb_code" \
 		    -drive "if=pflash,format=raw,file=$T/$_qb_case.vars.fd" \
 		    -netdev "$_qb_tap" -device \
 		    "virtio-net-pci,netdev=n0,mac=$_qb_mac,romfile=,bootindex=1" \
@@ -137,8 +181,8 @@ qemu_boot() {
 	fi
 	_qb_t0=$(now_ms)
 	# ip execs QEMU: $! is QEMU's pid.
-	ip netns exec "$LAN" $QEMU -accel tcg -m 256 -nographic -monitor none \
-	    -serial "file:$SER" -no-reboot "$@" \
+	ip netns exec "$LAN" $_qb_qemu -accel tcg -m 256 -nographic \
+	    -monitor none -serial "file:$SER" -no-reboot "$@" \
 	    < /dev/null > "$T/$_qb_case.qemu" 2>&1 &
 	_qb_pid=$!
 	PIDS="$PIDS $_qb_pid"
@@ -223,4 +267,75 @@ for m in re.finditer(b'\x5d\x00\x00', d):
         sys.exit(0)
 sys.exit(1)
 EOP
+}
+
+SRV_IP=10.83.0.1
+OTH_IP=10.83.0.2
+UDHCPD_RANGE='10\.83\.0\.(15[0-9]|160)'
+
+qemu_lan4() {
+	qemu_lan "$SRV_IP/24"
+	ip -n "$P-oth" addr add "$OTH_IP/24" dev lan0 || exit 99
+	# Router advertisements only (no DNS, no DHCPv4 or v6).
+	qemu_ra "$P-ra" fd83
+}
+
+# HTTP is enabled: a pxed that does not serve it yet loads and ignores
+# the section.
+qemu_conf4() {
+	mkdir -p "$T/$1.d"
+	if [ "$2" = server ]; then
+		cat > "$T/$1.conf" <<EOC
+conf-dir = "$T/$1.d"
+dhcp {
+  mode = server
+  lease-file = "$T/$1.leases"
+  lease-time = 600
+  range "lan" {
+    start = 10.83.0.100
+    end = 10.83.0.149
+    netmask = 255.255.255.0
+  }
+}
+http { enable = yes }
+EOC
+	else
+		cat > "$T/$1.conf" <<EOC
+conf-dir = "$T/$1.d"
+dhcp { mode = proxy }
+http { enable = yes }
+EOC
+	fi
+}
+
+qemu_pxed() {
+	LOG="$T/$1.log"
+	pxed_start -n "$LAN" "$LOG" -v -f "$T/$1.conf" -i br0 -r "$R"
+}
+
+# -a: a short ARP check.
+UDPID=
+qemu_udhcpd() {
+	[ -n "$UDPID" ] && pid_stop "$UDPID"
+	cat > "$T/udhcpd.conf" <<EOC
+start 10.83.0.150
+end 10.83.0.160
+interface lan0
+lease_file $T/udhcpd.leases
+option subnet 255.255.255.0
+option lease 600
+${1:+siaddr $1}
+EOC
+	: > "$T/udhcpd.leases"
+	ip netns exec "$P-oth" busybox udhcpd -f -a 100 "$T/udhcpd.conf" \
+	    > "$T/udhcpd.log" 2>&1 &
+	UDPID=$!
+	PIDS="$PIDS $UDPID"
+	wait_for 5 udp_bound "$P-oth" 67 && kill -0 "$UDPID" 2>/dev/null ||
+	    { cat "$T/udhcpd.log"; exit 99; }
+}
+
+served_to() {
+	grep -Eq -- "tftp: sent $1 to $2:|http: $2:[0-9]+ GET /$1(\?[^ ]*)? 200 " \
+	    "$LOG"
 }
