@@ -38,6 +38,7 @@
 
 #include "conf_int.h"
 #include "hash.h"
+#include "loadercfg.h"
 #include "log.h"
 
 #ifndef PXED_SYSCONFDIR
@@ -164,9 +165,18 @@ conf_is_var(void *ctx, const char *name, size_t len)
 	return false;
 }
 
+/* Where a walk of a root puts what it compiles. */
+struct conf_walk {
+	bool			 ipxe;		/* *.ipxe into http.scripts */
+	struct conf_script	**tmpls;	/* *.tmpl here */
+	size_t			*ntmpls;
+	size_t			 seen;		/* entries looked at */
+	size_t			 cap, tcap;
+};
+
 static void
 conf_script_file(struct conf_loader *L, const char *full, const char *rel,
-    size_t *cap)
+    bool loader, struct conf_walk *W)
 {
 	struct conf		*c = L->conf;
 	struct conf_script	 sc;
@@ -174,37 +184,52 @@ conf_script_file(struct conf_loader *L, const char *full, const char *rel,
 	char			*text, err[256];
 	size_t			 len;
 	bool			 missing;
-	int			 line = 0;
+	int			 line = 0, r;
 
 	if ((text = conf_readfile(L, full, &len, &missing)) == NULL)
 		return;
 	memset(&sc, 0, sizeof(sc));
 	sc.path = arena_strdup(L->a, rel);
-	if (tmpl_compile_script(L->a, arena_strndup(L->a, text, len),
-	    conf_is_var, c, &sc.t, &line, err, sizeof(err)) == -1) {
+	if (loader)
+		r = tmpl_compile_loader(L->a, arena_strndup(L->a, text, len),
+		    conf_is_var, c, &sc.t, &line, err, sizeof(err));
+	else
+		r = tmpl_compile_script(L->a, arena_strndup(L->a, text, len),
+		    conf_is_var, c, &sc.t, &line, err, sizeof(err));
+	if (r == -1) {
 		w.file = arena_strdup(L->a, full);
 		w.line = line;
 		conf_error_where(L, &w, "%s", err);
+	} else if (loader) {
+		CONF_GROW(*W->tmpls, *W->ntmpls, W->tcap);
+		(*W->tmpls)[(*W->ntmpls)++] = sc;
 	} else {
-		CONF_GROW(c->http.scripts, c->http.nscripts, *cap);
+		CONF_GROW(c->http.scripts, c->http.nscripts, W->cap);
 		c->http.scripts[c->http.nscripts++] = sc;
 	}
 	free(text);
 }
 
+static bool
+conf_suffix(const char *name, const char *suffix)
+{
+	size_t	n = strlen(name), k = strlen(suffix);
+
+	return n > k && strcmp(name + n - k, suffix) == 0;
+}
+
 static void
 conf_script_dir(struct conf_loader *L, const char *dir, const char *rel,
-    int depth, size_t *seen, size_t *cap)
+    int depth, struct conf_walk *W)
 {
 	DIR		*d;
 	struct dirent	*e;
 	struct stat	 st;
 	char		 full[4096], sub[4096];
-	size_t		 n;
 
 	if (depth > CONF_SCRIPT_DEPTH || (d = opendir(dir)) == NULL)
 		return;
-	while ((e = readdir(d)) != NULL && (*seen)++ < CONF_SCRIPT_ENTRIES) {
+	while ((e = readdir(d)) != NULL && W->seen++ < CONF_SCRIPT_ENTRIES) {
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(full, sizeof(full), "%s/%s", dir, e->d_name);
@@ -212,26 +237,74 @@ conf_script_dir(struct conf_loader *L, const char *dir, const char *rel,
 		    e->d_name);
 		if (lstat(full, &st) == -1)
 			continue;
-		n = strlen(e->d_name);
 		if (S_ISDIR(st.st_mode))
-			conf_script_dir(L, full, sub, depth + 1, seen, cap);
-		else if (S_ISREG(st.st_mode) && n > 5 &&
-		    strcmp(e->d_name + n - 5, ".ipxe") == 0 &&
-		    st.st_size <= CONF_SCRIPT_MAX)
-			conf_script_file(L, full, sub, cap);
+			conf_script_dir(L, full, sub, depth + 1, W);
+		else if (!S_ISREG(st.st_mode) || st.st_size > CONF_SCRIPT_MAX)
+			continue;
+		else if (W->ipxe && conf_suffix(e->d_name, ".ipxe"))
+			conf_script_file(L, full, sub, false, W);
+		else if (W->tmpls != NULL &&
+		    conf_suffix(e->d_name, LOADERCFG_SUFFIX))
+			conf_script_file(L, full, sub, true, W);
 	}
 	closedir(d);
+}
+
+static const struct conf_script *
+conf_script_in(const struct conf_script *v, size_t n, const char *path)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].path, path) == 0)
+			return &v[i];
+	return NULL;
 }
 
 const struct conf_script *
 conf_script_find(const struct conf *c, const char *path)
 {
-	size_t	i;
+	return conf_script_in(c->http.scripts, c->http.nscripts, path);
+}
 
-	for (i = 0; i < c->http.nscripts; i++)
-		if (strcmp(c->http.scripts[i].path, path) == 0)
-			return &c->http.scripts[i];
-	return NULL;
+const struct conf_script *
+conf_tmpl_find(const struct conf *c, bool tftp, const char *path)
+{
+	if (tftp)
+		return conf_script_in(c->tftp.tmpls, c->tftp.ntmpls, path);
+	return conf_script_in(c->http.tmpls, c->http.ntmpls, path);
+}
+
+/*
+ * iPXE scripts and loader templates: their variables are checked now,
+ * not at boot.  One walk when TFTP and HTTP share the root.
+ */
+static void
+conf_load_scripts(struct conf_loader *L)
+{
+	struct conf		*c = L->conf;
+	struct conf_walk	 W;
+	bool			 same = c->tftp.root != NULL &&
+				    strcmp(c->tftp.root, c->http.root) == 0;
+
+	if (L->errs->n > 0)
+		return;
+	if (c->http.enable) {
+		memset(&W, 0, sizeof(W));
+		W.ipxe = true;
+		W.tmpls = &c->http.tmpls;
+		W.ntmpls = &c->http.ntmpls;
+		conf_script_dir(L, c->http.root, "", 0, &W);
+	}
+	if (c->tftp.enable && c->http.enable && same) {
+		c->tftp.tmpls = c->http.tmpls;
+		c->tftp.ntmpls = c->http.ntmpls;
+	} else if (c->tftp.enable && c->tftp.root != NULL) {
+		memset(&W, 0, sizeof(W));
+		W.tmpls = &c->tftp.tmpls;
+		W.ntmpls = &c->tftp.ntmpls;
+		conf_script_dir(L, c->tftp.root, "", 0, &W);
+	}
 }
 
 /* ---------- files ---------- */
@@ -396,12 +469,7 @@ conf_load_args(struct conf_loader *L, const struct conf_args *args)
 		c->tftp.root = c->http.root = arena_strdup(L->a, args->root);
 	if (c->http.root == NULL)
 		c->http.root = c->tftp.root;
-	/* iPXE scripts: their variables are checked now, not at boot. */
-	if (L->errs->n == 0 && c->http.enable) {
-		size_t	seen = 0, cap = 0;
-
-		conf_script_dir(L, c->http.root, "", 0, &seen, &cap);
-	}
+	conf_load_scripts(L);
 	if (args->user != NULL)
 		c->user = arena_strdup(L->a, args->user);
 	if (args->pidfile != NULL)
@@ -472,6 +540,9 @@ conf_free(struct conf *c)
 	free(c->dhcp.ranges);
 	free(c->dhcp.ranges6);
 	free(c->http.scripts);
+	if (c->tftp.tmpls != c->http.tmpls)
+		free(c->tftp.tmpls);
+	free(c->http.tmpls);
 	arena_free(&c->arena);
 	free(c);
 }

@@ -190,6 +190,10 @@ struct conf_expr {
 #define BS_DELAY	0x200
 #define BS_TFTP_ALIAS	0x400
 #define BS_BOOTPARAM6	0x800
+#define BS_PXL_MAGIC	0x1000		/* RFC 5071 208 */
+#define BS_PXL_CONFIG	0x2000		/* 209 */
+#define BS_PXL_PREFIX	0x4000		/* 210 */
+#define BS_PXL_REBOOT	0x8000		/* 211 */
 
 /* A TFTP path alias: a request for "from" is served "to". */
 struct conf_alias {
@@ -215,6 +219,10 @@ struct conf_bootset {
 	unsigned		 delay_ms;
 	const uint8_t		*param6;	/* DHCPv6 option 60 body */
 	size_t			 param6_len;
+	bool			 pxl_magic;	/* pxelinux, RFC 5071 */
+	const char		*pxl_config;
+	const char		*pxl_prefix;
+	uint32_t		 pxl_reboot;
 };
 
 struct conf_boot {
@@ -323,6 +331,8 @@ struct conf {
 		unsigned	 max_idle_ms;	/* abandon without progress */
 		unsigned	 sockets;	/* transfer sockets (TIDs) */
 		enum conf_unique_root unique_root;
+		struct conf_script *tmpls;	/* *.tmpl under the root */
+		size_t		 ntmpls;
 	} tftp;
 
 	struct {
@@ -339,6 +349,8 @@ struct conf {
 		uint16_t	 status_port;	/* 0: on the main port */
 		struct conf_script *scripts;	/* *.ipxe under the root */
 		size_t		 nscripts;
+		struct conf_script *tmpls;	/* *.tmpl (loadercfg.c) */
+		size_t		 ntmpls;
 	} http;
 
 	/* Chainload loop guard: one MAC fetching one boot file this often. */
@@ -413,12 +425,17 @@ const struct conf_range6 *conf_inet6_range_of(const struct conf *conf,
 const struct conf_boot *conf_boot_by_name(const struct conf *conf,
 		    const char *name);
 const char	*conf_dhcp_mode_name(enum conf_dhcp_mode mode);
+/* The compiled loader template at path, of the TFTP or the HTTP root. */
+const struct conf_script *conf_tmpl_find(const struct conf *c, bool tftp,
+	    const char *path);
 /* The compiled iPXE script at path (clean, relative to the root). */
 const struct conf_script *conf_script_find(const struct conf *c,
 		    const char *path);
 
 /* The parsers shared with --explain and the tests. */
 int		 conf_value_parse_mac(const char *s, uint8_t mac[6]);
+/* One hex digit's value (either case), -1 for any other character. */
+int		 conf_value_hexval(int c);
 int		 conf_value_parse_optval(struct arena *a, const char *s,
 		    const uint8_t **data, size_t *len, char *err, size_t errlen);
 /* A DUID in hex, colons or dashes allowed: its length, 0 if not one. */

@@ -237,7 +237,11 @@ static cfg_opt_t pxe_opts[] = {
 	OPT_L("tftp-refuse"), \
 	OPT_L("tftp-alias"), \
 	OPT_S("delay"), \
-	OPT_L("bootfile-param")
+	OPT_L("bootfile-param"), \
+	OPT_S("pxelinux-magic"), \
+	OPT_S("pxelinux-config-file"), \
+	OPT_S("pxelinux-path-prefix"), \
+	OPT_S("pxelinux-reboot-time")
 
 static cfg_opt_t match_opts[] = {
 	OPT_L("arch"),

@@ -488,6 +488,70 @@ conf_bootset_scalars(struct conf_loader *L, struct cfg_t *sec,
 	return bad;
 }
 
+/* A pxelinux text option (209, 210): 1 to 255 bytes. */
+static int
+conf_bootset_pxltext(struct conf_loader *L, struct cfg_t *sec,
+    const char *name, const char **out)
+{
+	const char	*s = conf_confuse_str(sec, name);
+
+	if (s == NULL)
+		return 0;
+	if (*s == '\0' || strlen(s) > 255) {
+		conf_error(L, conf_confuse_optline(L, sec, name), "%s: \"%s\" "
+		    "must be 1 to 255 bytes (one DHCP option)", name, s);
+		return -1;
+	}
+	*out = arena_strdup(L->a, s);
+	return 1;
+}
+
+/*
+ * pxelinux's options, RFC 5071: 209 configuration file, 210 path prefix,
+ * 211 reboot time; 208, the magic number, only when asked for (RFC 5071
+ * 3.3: obsolete; pxelinux 3.55 and later do not need it).
+ */
+static int
+conf_bootset_pxelinux(struct conf_loader *L, struct cfg_t *sec,
+    struct conf_bootset *bs)
+{
+	unsigned long	v;
+	int		bad = 0, r;
+
+	bad |= conf_bootset_flag(L, sec, "pxelinux-magic", &bs->pxl_magic, bs,
+	    BS_PXL_MAGIC);
+	if ((r = conf_bootset_pxltext(L, sec, "pxelinux-config-file",
+	    &bs->pxl_config)) < 0)
+		bad = 1;
+	else if (r > 0)
+		bs->set |= BS_PXL_CONFIG;
+	if ((r = conf_bootset_pxltext(L, sec, "pxelinux-path-prefix",
+	    &bs->pxl_prefix)) < 0)
+		bad = 1;
+	else if (r > 0)
+		bs->set |= BS_PXL_PREFIX;
+	if ((r = conf_setting_ulong(L, sec, "pxelinux-reboot-time", 0,
+	    UINT32_MAX, &v)) < 0)
+		bad = 1;
+	else if (r > 0) {
+		bs->pxl_reboot = (uint32_t)v;
+		bs->set |= BS_PXL_REBOOT;
+	}
+	if (bs->set & BS_PXL_MAGIC)
+		bad |= conf_bootset_twice(L, sec, bs, DHO_PXELINUX_MAGIC,
+		    "pxelinux-magic");
+	if (bs->set & BS_PXL_CONFIG)
+		bad |= conf_bootset_twice(L, sec, bs, DHO_PXELINUX_CONFIG,
+		    "pxelinux-config-file");
+	if (bs->set & BS_PXL_PREFIX)
+		bad |= conf_bootset_twice(L, sec, bs, DHO_PXELINUX_PREFIX,
+		    "pxelinux-path-prefix");
+	if (bs->set & BS_PXL_REBOOT)
+		bad |= conf_bootset_twice(L, sec, bs, DHO_PXELINUX_REBOOT,
+		    "pxelinux-reboot-time");
+	return bad;
+}
+
 static int
 conf_bootset(struct conf_loader *L, struct cfg_t *sec,
     struct conf_bootset *bs)
@@ -533,6 +597,7 @@ conf_bootset(struct conf_loader *L, struct cfg_t *sec,
 	}
 	if (conf_inet6_bootparam(L, sec, bs) < 0)
 		bad = 1;
+	bad |= conf_bootset_pxelinux(L, sec, bs);
 	return bad ? -1 : 0;
 }
 
@@ -571,9 +636,9 @@ conf_match_arch(struct conf_loader *L, struct cfg_t *sec, struct conf_cond *c)
 		else {
 			conf_error_where(L, &c->where, "arch: \"%s\" is "
 			    "neither a number from 0 to 65535 nor an "
-			    "architecture name (bios, efi-ia32, efi-x64, "
-			    "efi-arm32, efi-arm64, http-ia32, http-x64, "
-			    "http-arm32, http-arm64)", s);
+			    "architecture name of pxed.conf(5) (bios, "
+			    "efi-x64, efi-arm64, http-x64, uboot-arm64, "
+			    "efi-riscv64, ...)", s);
 			bad = 1;
 		}
 	}

@@ -174,8 +174,8 @@ conf_value_parse_addrport(const char *s, struct netaddr *ip, uint16_t *port)
 	return true;
 }
 
-static int
-conf_hexval(int c)
+int
+conf_value_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -198,8 +198,9 @@ conf_optval_hex(const char *s, uint8_t *buf, size_t cap, size_t *n,
 			p++;
 			continue;
 		}
-		hi = conf_hexval((unsigned char)p[0]);
-		lo = p[1] != '\0' ? conf_hexval((unsigned char)p[1]) : -1;
+		hi = conf_value_hexval((unsigned char)p[0]);
+		lo = p[1] != '\0' ? conf_value_hexval((unsigned char)p[1]) :
+		    -1;
 		if (hi < 0 || lo < 0) {
 			snprintf(err, errlen, "\"%s\": bad hex digits "
 			    "(write byte pairs such as hex:0a0b)", s);

@@ -862,7 +862,7 @@ static void
 dhcp6_log_line(struct dhcp6_tx *t)
 {
 	char	via[INET6_ADDRSTRLEN + 8] = "", duid[41] = "-", mac[18] = "-";
-	char	addr[INET6_ADDRSTRLEN] = "-", tags[256], archs[24] = "";
+	char	addr[INET6_ADDRSTRLEN] = "-", tags[256], archs[40];
 	size_t	n;
 	int	arch = rules_arch(&t->req);
 	const struct in6_addr *link = dhcp6_link(&t->m);
@@ -878,8 +878,7 @@ dhcp6_log_line(struct dhcp6_tx *t)
 		dhcp_proto_mac_str(t->req.mac, 6, mac, sizeof(mac));
 	if (!IN6_IS_ADDR_UNSPECIFIED(&t->shown))
 		inet_ntop(AF_INET6, &t->shown, addr, sizeof(addr));
-	if (arch >= 0)
-		snprintf(archs, sizeof(archs), " arch %d", arch);
+	dhcp_proto_arch_str(arch, archs, sizeof(archs));
 	rules_tags_string(t->in->conf, &t->res, tags, sizeof(tags));
 	n = (size_t)snprintf(t->out->log, sizeof(t->out->log), "dhcp6%s: "
 	    "%s(%s%s) duid %s mac %s xid %06" PRIx32 "%s%s%s",

@@ -1,11 +1,14 @@
 /*
- * dhcp_enc.c: PXE option 43 and iPXE option 175 encoders.
+ * dhcp_enc.c: PXE option 43, iPXE option 175 and pxelinux (RFC 5071)
+ * encoders.
  */
 #include "config.h"
 
 #include <string.h>
 
 #include "dhcp_enc.h"
+#include "dhcp_proto.h"
+#include "wire.h"
 
 bool
 dhcp_enc_sub_put(uint8_t *buf, size_t cap, size_t *off, uint8_t code,
@@ -104,5 +107,35 @@ dhcp_enc_ipxe(const struct dhcp_sub *subs, size_t n, uint8_t *buf,
 		if (!dhcp_enc_sub_put(buf, cap, &off, subs[i].code, subs[i].data,
 		    subs[i].len))
 			return 0;
+	return off;
+}
+
+size_t
+dhcp_enc_pxelinux(const struct dhcp_pxelinux *p, uint8_t *buf, size_t cap)
+{
+	/* RFC 5071 3.2: four octets, the magic number. */
+	static const uint8_t	magic[4] = { 0xf1, 0x00, 0x74, 0x7e };
+	uint8_t			reboot[4];
+	size_t			off = 0;
+
+	if (p->magic && !dhcp_enc_sub_put(buf, cap, &off, DHO_PXELINUX_MAGIC,
+	    magic, sizeof(magic)))
+		return 0;
+	/* RFC 5071 4.2, 5.2: NVT ASCII text, no terminating NUL. */
+	if (p->config != NULL && *p->config != '\0' &&
+	    !dhcp_enc_sub_put(buf, cap, &off, DHO_PXELINUX_CONFIG, p->config,
+	    strlen(p->config)))
+		return 0;
+	if (p->prefix != NULL && *p->prefix != '\0' &&
+	    !dhcp_enc_sub_put(buf, cap, &off, DHO_PXELINUX_PREFIX, p->prefix,
+	    strlen(p->prefix)))
+		return 0;
+	/* RFC 5071 6.2: a 32-bit unsigned integer, network byte order. */
+	if (p->has_reboot) {
+		wire_put32(reboot, p->reboot);
+		if (!dhcp_enc_sub_put(buf, cap, &off, DHO_PXELINUX_REBOOT,
+		    reboot, sizeof(reboot)))
+			return 0;
+	}
 	return off;
 }

@@ -47,6 +47,15 @@ struct dhcp_pxe {
 	const char			*prompt_text;	/* NULL: "" */
 };
 
+/* pxelinux's options (RFC 5071), top-level options, not encapsulated. */
+struct dhcp_pxelinux {
+	bool		 magic;		/* 208 F1:00:74:7E (obsolete) */
+	const char	*config;	/* 209; NULL: none */
+	const char	*prefix;	/* 210; NULL: none */
+	bool		 has_reboot;
+	uint32_t	 reboot;	/* 211, seconds; 0: never */
+};
+
 /* Append a sub-option; false when it is over 255 bytes or has no room. */
 bool	dhcp_enc_sub_put(uint8_t *buf, size_t cap, size_t *off, uint8_t code,
 	    const void *data, size_t len);
@@ -60,6 +69,12 @@ bool	dhcp_enc_sub_has(const uint8_t *body, size_t len, uint8_t code);
 size_t	dhcp_enc_pxe(const struct dhcp_pxe *p, uint8_t *buf, size_t cap);
 /* Option 175 for iPXE: the sub-options in order; 0 when they do not fit. */
 size_t	dhcp_enc_ipxe(const struct dhcp_sub *subs, size_t n, uint8_t *buf,
+	    size_t cap);
+/*
+ * Options 208 to 211 as code, length, value each, in that order, those
+ * given (an empty string is none); 0 when none is or they do not fit.
+ */
+size_t	dhcp_enc_pxelinux(const struct dhcp_pxelinux *p, uint8_t *buf,
 	    size_t cap);
 
 #endif

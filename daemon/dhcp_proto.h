@@ -62,6 +62,10 @@
 #define DHO_CLIENT_NDI		94
 #define DHO_CLIENT_UUID		97
 #define DHO_IPXE_ENCAP		175
+#define DHO_PXELINUX_MAGIC	208	/* RFC 5071 3, obsolete */
+#define DHO_PXELINUX_CONFIG	209	/* RFC 5071 4 */
+#define DHO_PXELINUX_PREFIX	210	/* RFC 5071 5 */
+#define DHO_PXELINUX_REBOOT	211	/* RFC 5071 6 */
 #define DHO_END			255
 
 /* Message types (option 53), RFC 2132 9.6. */
@@ -93,6 +97,8 @@ extern const struct dhcp_arch dhcp_arch_table[];
 const char *dhcp_proto_arch_name(uint16_t code);
 /* Entry for a name, or NULL. */
 const struct dhcp_arch *dhcp_proto_arch_lookup(const char *name);
+/* For a log line: " efi-x64 arch 7", " arch 300", "" for none (< 0). */
+void dhcp_proto_arch_str(int arch, char *buf, size_t cap);
 
 /*
  * The option 82 sub-options match sections and --explain name: circuit-id

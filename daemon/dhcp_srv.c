@@ -350,6 +350,32 @@ dhcp_reply_init(struct dhcp_tx *t, int type)
 }
 
 /*
+ * pxelinux's options of the boot entry and host (RFC 5071 4-6), sent
+ * when configured as any configured option is (RFC 5071 4.5 lets a
+ * server send them unasked, for a second stage that will use them).
+ */
+static void
+dhcp_reply_pxelinux(struct dhcp_tx *t)
+{
+	const struct conf_bootset	*bs = &t->res.eff;
+	struct dhcp_pxelinux		 p;
+	uint8_t				 buf[4 * (2 + 255)];
+	size_t				 n, off;
+
+	memset(&p, 0, sizeof(p));
+	p.magic = bs->pxl_magic;
+	p.config = bs->pxl_config;
+	p.prefix = bs->pxl_prefix;
+	p.has_reboot = (bs->set & BS_PXL_REBOOT) != 0;
+	p.reboot = bs->pxl_reboot;
+	n = dhcp_enc_pxelinux(&p, buf, sizeof(buf));
+	for (off = 0; off + 2 <= n; off += 2 + (size_t)buf[off + 1])
+		if (!dhcp_has(&t->o, buf[off]))
+			dhcp_pkt_out_add(&t->o, buf[off], buf + off + 2,
+			    buf[off + 1]);
+}
+
+/*
  * Configured options, after the computed ones and never twice (a client
  * would concatenate both, RFC 3396): the boot entry's and the host's,
  * then, with all, the dhcp section's.
@@ -365,6 +391,7 @@ dhcp_reply_opts(struct dhcp_tx *t, bool all)
 		if (!dhcp_has(&t->o, bs->options[i].code))
 			dhcp_pkt_out_add(&t->o, bs->options[i].code,
 			    bs->options[i].data, bs->options[i].len);
+	dhcp_reply_pxelinux(t);
 	for (i = 0; all && i < conf->dhcp.noptions; i++)
 		if (!dhcp_has(&t->o, conf->dhcp.options[i].code))
 			dhcp_pkt_out_add(&t->o, conf->dhcp.options[i].code,
@@ -565,7 +592,7 @@ dhcp_log_line(struct dhcp_tx *t)
 	char		via[INET_ADDRSTRLEN + 8] = "";
 	struct in_addr	a = t->o.yiaddr;
 	int		arch = rules_arch(&t->req);
-	char		archs[24] = "";
+	char		archs[40];
 	size_t		n;
 
 	dhcp_proto_mac_str(t->m->chaddr, t->m->hlen, mac, sizeof(mac));
@@ -579,8 +606,7 @@ dhcp_log_line(struct dhcp_tx *t)
 		inet_ntop(AF_INET, &t->m->giaddr, g, sizeof(g));
 		snprintf(via, sizeof(via), " via %s", g);
 	}
-	if (arch >= 0)
-		snprintf(archs, sizeof(archs), " arch %d", arch);
+	dhcp_proto_arch_str(arch, archs, sizeof(archs));
 	n = (size_t)snprintf(t->out->log, sizeof(t->out->log),
 	    "dhcp%s: %s(%s%s) %s xid %08" PRIx32 "%s%s%s", t->in->proxy_port ?
 	    "-proxy" : "", dhcp_proto_msgtype_name(t->type), t->in->ifname != NULL ?

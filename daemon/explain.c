@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
@@ -279,6 +280,23 @@ explain_key(const char *word, char *key, size_t cap, const char **val,
 	return 0;
 }
 
+/* pxelinux's options (RFC 5071) of the effective entry. */
+static void
+explain_pxelinux(const struct conf_bootset *bs, FILE *out)
+{
+	if (bs->pxl_magic)
+		fprintf(out, "  pxelinux-magic (208): f1:00:74:7e\n");
+	if (bs->pxl_config != NULL)
+		fprintf(out, "  pxelinux-config-file (209): %s\n",
+		    bs->pxl_config);
+	if (bs->pxl_prefix != NULL)
+		fprintf(out, "  pxelinux-path-prefix (210): %s\n",
+		    bs->pxl_prefix);
+	if (bs->set & BS_PXL_REBOOT)
+		fprintf(out, "  pxelinux-reboot-time (211): %" PRIu32 " s\n",
+		    bs->pxl_reboot);
+}
+
 static void
 explain_bootset(const struct conf *conf, const struct rules_req *req,
     const struct rules_result *res, const char *server, const char *ip,
@@ -337,6 +355,7 @@ explain_bootset(const struct conf *conf, const struct rules_req *req,
 		    " windowsize" : "");
 	if (bs->delay_ms > 0)
 		fprintf(out, "  delay: %u ms\n", bs->delay_ms);
+	explain_pxelinux(bs, out);
 }
 
 void

@@ -43,6 +43,7 @@
 #include "fsroot.h"
 #include "http.h"
 #include "http_conn.h"
+#include "loadercfg.h"
 #include "log.h"
 #include "loopguard.h"
 #include "rules.h"
@@ -71,6 +72,7 @@ struct http_req {
 	char		 rule[200];
 	bool		 staged;	/* the live view follows it */
 	uint8_t		 smac[6];
+	bool		 quiet;		/* a loader's search name: debug */
 };
 
 static struct {
@@ -85,18 +87,6 @@ static struct {
 
 /* ---------- small pieces ---------- */
 
-static int
-http_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 http_pct_decode(const char *in, char *out, size_t cap)
 {
@@ -106,8 +96,8 @@ http_pct_decode(const char *in, char *out, size_t cap)
 	for (; *in != '\0'; in++) {
 		c = (unsigned char)*in;
 		if (c == '%') {
-			if ((hi = http_hexval(in[1])) < 0 ||
-			    (lo = http_hexval(in[2])) < 0)
+			if ((hi = conf_value_hexval(in[1])) < 0 ||
+			    (lo = conf_value_hexval(in[2])) < 0)
 				return -1;
 			c = hi * 16 + lo;
 			in += 2;
@@ -260,10 +250,11 @@ http_parse_mac(const char *s, uint8_t mac[6])
 		return false;
 	for (i = 0; i < 6; i++) {
 		if ((i < 5 && s[3 * i + 2] != sep) ||
-		    http_hexval(s[3 * i]) < 0 || http_hexval(s[3 * i + 1]) < 0)
+		    conf_value_hexval(s[3 * i]) < 0 ||
+		    conf_value_hexval(s[3 * i + 1]) < 0)
 			return false;
-		v[i] = (unsigned)(http_hexval(s[3 * i]) * 16 +
-		    http_hexval(s[3 * i + 1]));
+		v[i] = (unsigned)(conf_value_hexval(s[3 * i]) * 16 +
+		    conf_value_hexval(s[3 * i + 1]));
 		mac[i] = (uint8_t)v[i];
 	}
 	return true;
@@ -417,6 +408,22 @@ http_stage(struct MHD_Connection *c, struct http_req *r,
 	client_stage_file(r->smac, CLIENT_VIA_HTTP, path, size, script);
 }
 
+/* The machine asking, pxed's address for it and the asking address. */
+static void
+http_asker(struct MHD_Connection *c, const union netaddr_sock *peer,
+    struct rules_req *req, char server[NETADDR_STRLEN],
+    char ip[NETADDR_STRLEN])
+{
+	struct netaddr	pa;
+	uint8_t		mac[6];
+
+	(void)http_who(c, peer, req, mac);
+	http_local(c, server, NETADDR_STRLEN);
+	ip[0] = '\0';
+	if (peer != NULL && netaddr_from_sock(&peer->sa, &pa, NULL) == 0)
+		netaddr_ntop(&pa, ip, NETADDR_STRLEN);
+}
+
 static enum MHD_Result
 http_script(struct MHD_Connection *c, struct http_req *r,
     const struct conf_script *sc, const union netaddr_sock *peer)
@@ -424,18 +431,12 @@ http_script(struct MHD_Connection *c, struct http_req *r,
 	struct rules_req	 req;
 	struct rules_result	 res;
 	struct rules_vars	 v;
-	struct netaddr		 pa;
 	char			 server[NETADDR_STRLEN], ip[NETADDR_STRLEN];
 	char			*out;
 	size_t			 need;
-	uint8_t			 mac[6];
 
-	(void)http_who(c, peer, &req, mac);
+	http_asker(c, peer, &req, server, ip);
 	rules_eval(H.conf, &req, &res);
-	http_local(c, server, sizeof(server));
-	ip[0] = '\0';
-	if (peer != NULL && netaddr_from_sock(&peer->sa, &pa, NULL) == 0)
-		netaddr_ntop(&pa, ip, sizeof(ip));
 	memset(&v, 0, sizeof(v));
 	v.conf = H.conf;
 	v.req = &req;
@@ -546,6 +547,49 @@ http_file_loop(struct MHD_Connection *c, struct http_req *r,
 	r->loop = true;
 }
 
+/*
+ * No such file: a loader config rendered from its template, or a search
+ * name that misses quietly (loadercfg.c).  0: not found as usual; 1:
+ * answered; -1: answered with MHD_NO.
+ */
+static int
+http_loader(struct MHD_Connection *c, struct http_req *r, const char *canon,
+    const union netaddr_sock *peer)
+{
+	struct loadercfg_ask	 q;
+	struct rules_req	 req;
+	char			 server[NETADDR_STRLEN], ip[NETADDR_STRLEN];
+	char			*out;
+	size_t			 len;
+	enum MHD_Result		 ret;
+
+	http_asker(c, peer, &req, server, ip);
+	memset(&q, 0, sizeof(q));
+	q.conf = H.conf;
+	q.path = canon;
+	q.req = &req;
+	q.server = server;
+	q.ip = ip;
+	switch (loadercfg_answer(&q, &out, &len)) {
+	case LOADERCFG_MISS:
+		return 0;
+	case LOADERCFG_QUIET:
+		r->quiet = true;
+		ret = http_error(c, r, MHD_HTTP_NOT_FOUND, "Not Found");
+		break;
+	case LOADERCFG_TOOBIG:
+		ret = http_error(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "Config Too Large");
+		break;
+	default:
+		H.st.scripts++;
+		http_stage(c, r, peer, canon, len, true);
+		ret = http_text(c, r, out, len, http_type(canon));
+		break;
+	}
+	return ret == MHD_YES ? 1 : -1;
+}
+
 static enum MHD_Result
 http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
     const union netaddr_sock *peer)
@@ -561,6 +605,9 @@ http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
 	bool			 ioerr;
 
 	if ((e = fsroot_open(&H.root, NULL, canon, &fd, &st)) != FSROOT_OK) {
+		if (e == FSROOT_NOTFOUND && (rg = http_loader(c, r, canon,
+		    peer)) != 0)
+			return rg > 0 ? MHD_YES : MHD_NO;
 		if (!r->head && http_mac(c, peer, r->smac))
 			client_stage_refused(r->smac, CLIENT_VIA_HTTP, canon,
 			    fsroot_strerror(e));
@@ -736,9 +783,10 @@ http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		H.st.by_code[r->status / 100]++;
 	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK) {
 		H.st.bytes += r->bytes;
-		log_info("http: %s %s %s %u %" PRIu64 " bytes %.3f s",
-		    r->client, r->method, r->url, r->status, r->bytes,
-		    ms / 1000.0);
+		log_emit(r->quiet ? LOG_DEBUG : LOG_INFO, "http: %s %s %s %u %"
+		    PRIu64 " bytes %.3f s%s", r->client, r->method, r->url,
+		    r->status, r->bytes, ms / 1000.0, r->quiet ? " (a "
+		    "loader's search name)" : "");
 		if (r->loop)
 			loopguard_note(H.conf, r->mac, r->path, "http", r->rule);
 	} else {

@@ -321,6 +321,14 @@ rules_overlay(struct conf_bootset *dst, const struct conf_bootset *src)
 		dst->tftp_refuse = src->tftp_refuse;
 	if (src->set & BS_DELAY)
 		dst->delay_ms = src->delay_ms;
+	if (src->set & BS_PXL_MAGIC)
+		dst->pxl_magic = src->pxl_magic;
+	if (src->set & BS_PXL_CONFIG)
+		dst->pxl_config = src->pxl_config;
+	if (src->set & BS_PXL_PREFIX)
+		dst->pxl_prefix = src->pxl_prefix;
+	if (src->set & BS_PXL_REBOOT)
+		dst->pxl_reboot = src->pxl_reboot;
 	if (src->set & BS_BOOTPARAM6) {
 		dst->param6 = src->param6;
 		dst->param6_len = src->param6_len;

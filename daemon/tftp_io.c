@@ -40,6 +40,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -49,6 +50,7 @@
 #include "ev.h"
 #include "fsroot.h"
 #include "hash.h"
+#include "loadercfg.h"
 #include "log.h"
 #include "peerlim.h"
 #include "rules.h"
@@ -715,6 +717,62 @@ tftp_refuse(const struct tftp_ask *a, enum fsroot_err ferr)
 	    "file not found" : "access violation");
 }
 
+/*
+ * No such file: a loader config rendered from its template (into a
+ * memfd, so it travels as a file does), or a search name that misses
+ * quietly.  1: a->fd is ready; 0: not found as usual; -1: answered.
+ */
+static int
+tftp_ask_loader(struct tftp_ask *a)
+{
+	struct loadercfg_ask	 q;
+	char			 server[NETADDR_STRLEN], ip[NETADDR_STRLEN];
+	char			*text;
+	size_t			 len;
+	int			 fd;
+
+	netaddr_ntop(&a->local, server, sizeof(server));
+	netaddr_ntop(&a->addr, ip, sizeof(ip));
+	memset(&q, 0, sizeof(q));
+	q.conf = T.conf;
+	q.tftp = true;
+	q.path = a->path;
+	q.req = &a->req;
+	q.server = server;
+	q.ip = ip;
+	switch (loadercfg_answer(&q, &text, &len)) {
+	case LOADERCFG_MISS:
+		return 0;
+	case LOADERCFG_QUIET:
+		/* A name the loader tries before its own: no warning. */
+		T.st.refused++;
+		log_debug("tftp: %s asks for \"%s\": not found (a loader's "
+		    "search name)", a->who, a->safe);
+		tftp_senderr(a->lfd, a->peer, &a->local, a->ifindex,
+		    TFTP_ENOTFOUND, "file not found");
+		return -1;
+	case LOADERCFG_TOOBIG:
+		tftp_busy(a, "loader config over 256 KiB or out of memory");
+		return -1;
+	case LOADERCFG_TEXT:
+		break;
+	}
+	if ((fd = memfd_create("pxed-loadercfg", MFD_CLOEXEC)) == -1 ||
+	    write(fd, text, len) != (ssize_t)len || fstat(fd, &a->st) == -1) {
+		log_warn("tftp: loader config %s", q.used->path);
+		if (fd != -1)
+			close(fd);
+		free(text);
+		tftp_busy(a, "no memory file");
+		return -1;
+	}
+	free(text);
+	a->fd = fd;
+	log_debug("tftp: \"%s\" rendered from %s (%zu bytes)", a->safe,
+	    q.used->path, len);
+	return 1;
+}
+
 /* A datagram on port 69: parse, identify, resolve, start. */
 static void
 tftp_request(const uint8_t *pkt, size_t len, int lfd,
@@ -749,6 +807,14 @@ tftp_request(const uint8_t *pkt, size_t len, int lfd,
 		return;
 	}
 	ferr = tftp_ask_resolve(a);
+	if (ferr == FSROOT_NOTFOUND)
+		switch (tftp_ask_loader(a)) {
+		case 1:
+			ferr = FSROOT_OK;
+			break;
+		case -1:
+			return;
+		}
 	if (ferr == FSROOT_IO && (errno == EMFILE || errno == ENFILE))
 		tftp_busy(a, "no file descriptor left");
 	else if (ferr != FSROOT_OK)

@@ -171,9 +171,15 @@ tmpl_is_ipxe_setting(const char *name, size_t len)
 	return false;
 }
 
-int
-tmpl_compile_script(struct arena *a, const char *src, tmpl_isvar_fn is_var,
-    void *ctx, struct tmpl *out, int *line, char *err, size_t errlen)
+/*
+ * The one compiler of scripts and loader configs: ${name} is a variable
+ * when is_var says so; otherwise it stays as written when pass (iPXE
+ * scripts: tmpl_is_ipxe_setting) says so, and is an error when not.
+ */
+static int
+tmpl_compile_text(struct arena *a, const char *src, tmpl_isvar_fn is_var,
+    tmpl_pass_fn pass, void *ctx, struct tmpl *out, int *line, char *err,
+    size_t errlen)
 {
 	size_t		 n = strlen(src), i, start = 0, nsegs = 0, cap = 1, end;
 	struct tmpl_seg	*segs;
@@ -217,7 +223,14 @@ tmpl_compile_script(struct arena *a, const char *src, tmpl_isvar_fn is_var,
 			segs[nsegs].len = end - i - 2;
 			segs[nsegs++].var = true;
 			start = end + 1;
-		} else if (!tmpl_is_ipxe_setting(src + i + 2, end - i - 2)) {
+		} else if (pass == NULL) {
+			*line = ln;
+			snprintf(err, errlen, "${%.*s} is not a pxed variable "
+			    "(write $${%.*s} to leave it to the loader)",
+			    (int)(end - i - 2), src + i + 2,
+			    (int)(end - i - 2), src + i + 2);
+			return -1;
+		} else if (!pass(src + i + 2, end - i - 2)) {
 			*line = ln;
 			snprintf(err, errlen, "${%.*s} is neither a pxed "
 			    "variable nor an iPXE setting (write $${%.*s} to "
@@ -228,4 +241,20 @@ tmpl_compile_script(struct arena *a, const char *src, tmpl_isvar_fn is_var,
 		i = end + 1;
 	}
 	return tmpl_finish(src, start, n, segs, nsegs, out);
+}
+
+int
+tmpl_compile_script(struct arena *a, const char *src, tmpl_isvar_fn is_var,
+    void *ctx, struct tmpl *out, int *line, char *err, size_t errlen)
+{
+	return tmpl_compile_text(a, src, is_var, tmpl_is_ipxe_setting, ctx,
+	    out, line, err, errlen);
+}
+
+int
+tmpl_compile_loader(struct arena *a, const char *src, tmpl_isvar_fn is_var,
+    void *ctx, struct tmpl *out, int *line, char *err, size_t errlen)
+{
+	return tmpl_compile_text(a, src, is_var, NULL, ctx, out, line, err,
+	    errlen);
 }

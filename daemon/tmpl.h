@@ -44,6 +44,17 @@ int	 tmpl_compile_script(struct arena *a, const char *src,
 	    tmpl_isvar_fn is_var, void *ctx, struct tmpl *out, int *line,
 	    char *err, size_t errlen);
 bool	 tmpl_is_ipxe_setting(const char *name, size_t len);
+typedef bool (*tmpl_pass_fn)(const char *name, size_t len);
+
+/*
+ * Compile a boot loader's config (grub.cfg, pxelinux.cfg/default, ...):
+ * as a script, but every ${name} must be a pxed variable; "$${" writes
+ * "${" (GRUB's own variables), and "$" before anything but "{" or "$"
+ * is itself ($root needs no escape).
+ */
+int	 tmpl_compile_loader(struct arena *a, const char *src,
+	    tmpl_isvar_fn is_var, void *ctx, struct tmpl *out, int *line,
+	    char *err, size_t errlen);
 
 /* Look a variable up; NULL means "not mine": it is written back as ${name}. */
 typedef const char *(*tmpl_lookup_fn)(void *ctx, const char *name, size_t len);

@@ -309,21 +309,23 @@ uboot() {
 	_ub_mac=$(echo "$MAC" | tr ':' '-')
 	_ub_dflt=default
 	[ "$2" = server ] || _ub_dflt=default-${3%64}
-	check "$C: pxe get asked for 01-$_ub_mac, the hex IP, then $_ub_dflt" \
-	    in_order "refused \"${_ub_d}pxelinux.cfg/01-$_ub_mac\"" \
-	    "refused \"${_ub_d}pxelinux.cfg/[0-9A-F]{8}\"" \
+	# pxed answers the names pxe get searches at once and logs them at
+	# debug level only, as search names (pxed.conf(5) Loader configs).
+	check "$C: pxe get asked for 01-$_ub_mac, the hex IP (quiet misses), then $_ub_dflt" \
+	    in_order "asks for \"${_ub_d}pxelinux.cfg/01-$_ub_mac\": not found \(a loader's search name\)" \
+	    "asks for \"${_ub_d}pxelinux.cfg/[0-9A-F]{8}\": not found \(a loader's search name\)" \
 	    "tftp: sent ${_ub_d}pxelinux.cfg/$_ub_dflt to " \
 	    "tftp: sent $MARKER to "
 	if [ "$2" = server ]; then
 		check "$C: U-Boot's DHCP${5:+ (arch $5)} got the rule's file" \
-		    grep -Eq "REQUEST\(br0\) $MAC xid [0-9a-f]+ ${5:+arch $5 }-> ACK .*file \"uboot-$3/pxelinux.0\"" \
+		    grep -Eq "REQUEST\(br0\) $MAC xid [0-9a-f]+ ${5:+([a-z0-9-]+ )?arch $5 }-> ACK .*file \"uboot-$3/pxelinux.0\"" \
 		    "$LOG"
 		check "$C: its UEFI DHCP (arch $7) got $EFI_MARKER" grep -Eq \
-		    "REQUEST\(br0\) $MAC xid [0-9a-f]+ arch $7 pxe -> ACK .*file \"$EFI_MARKER\"" \
+		    "REQUEST\(br0\) $MAC xid [0-9a-f]+ ([a-z0-9-]+ )?arch $7 pxe -> ACK .*file \"$EFI_MARKER\"" \
 		    "$LOG"
 	else
 		check "$C: U-Boot's DHCP got no proxy answer (not PXEClient)" \
-		    grep -Eq "DISCOVER\(br0\) $MAC xid [0-9a-f]+${5:+ arch $5}: no reply \(not a PXE or HTTP boot client\)" \
+		    grep -Eq "DISCOVER\(br0\) $MAC xid [0-9a-f]+${5:+ ([a-z0-9-]+ )?arch $5}: no reply \(not a PXE or HTTP boot client\)" \
 		    "$LOG"
 		check "$C: the files went to udhcpd's address" \
 		    served_to "$MARKER" "$UDHCPD_RANGE"
@@ -349,10 +351,10 @@ uboot_proxy() {
 		show
 	fi
 	check "$C: U-Boot's own DHCP${4:+ (arch $4)} got no proxy answer" \
-	    grep -Eq "DISCOVER\(br0\) $MAC xid [0-9a-f]+${4:+ arch $4}: no reply \(not a PXE or HTTP boot client\)" \
+	    grep -Eq "DISCOVER\(br0\) $MAC xid [0-9a-f]+${4:+ ([a-z0-9-]+ )?arch $4}: no reply \(not a PXE or HTTP boot client\)" \
 	    "$LOG"
 	check "$C: its EFI DHCP (arch $5) got a proxy OFFER" grep -Eq \
-	    "DISCOVER\(br0\) $MAC xid [0-9a-f]+ arch $5 pxe -> OFFER 0\.0\.0\.0 " \
+	    "DISCOVER\(br0\) $MAC xid [0-9a-f]+ ([a-z0-9-]+ )?arch $5 pxe -> OFFER 0\.0\.0\.0 " \
 	    "$LOG"
 	check "$C: U-Boot took udhcpd's address, knew no TFTP server" \
 	    uboot_no_server

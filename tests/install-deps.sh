@@ -42,6 +42,9 @@ libconfuse-dev libmicrohttpd-dev libcunit1-dev libcap-dev libsystemd-dev"
 #                    (AAVMF), qemu-system-misc (qemu-system-riscv64),
 #                    u-boot-qemu, opensbi, u-boot-tools (mkimage), busybox,
 #                    dnsmasq-base
+#   loadercfg-net.sh tftp-hpa, curl
+#   loadercfg-qemu.sh  boot-qemu.sh's, pxelinux, syslinux-common,
+#                    grub-efi-amd64-signed
 TEST="mandoc systemd iproute2 procps nftables tftp-hpa atftp curl
 busybox isc-dhcp-client kea-admin python3 dnsmasq-base
 qemu-system-x86 ipxe-qemu ipxe ovmf chromium ndisc6

@@ -10,6 +10,10 @@
 #                            on br0 (pxed's interface, no DAD), and tap0,
 #                            QEMU's NIC, on the bridge.  The BOOT_QEMU_KEEP
 #                            copy at exit.
+#   qemu_ra NS PREFIX        router advertisements only (dnsmasq, no DNS,
+#                            no DHCP) for PREFIX:: from namespace NS's
+#                            lan0, which holds PREFIX::2/64: iPXE then
+#                            stops waiting for IPv6 (QEMU notes, gotcha 4).
 #   qemu_root                $R: iPXE's programs, copied (pxed refuses
 #                            links that leave its root); the caller adds
 #                            its script.
@@ -116,6 +120,17 @@ qemu_lan() {
 	ip -n "$LAN" tuntap add dev tap0 mode tap &&
 	    ip -n "$LAN" link set tap0 master br0 &&
 	    ip -n "$LAN" link set tap0 up || exit 99
+}
+
+qemu_ra() {
+	ip -n "$1" addr add "$2::2/64" dev lan0 nodad || exit 99
+	ip netns exec "$1" dnsmasq --keep-in-foreground --port=0 \
+	    --conf-file=/dev/null --pid-file= --leasefile-ro --interface=lan0 \
+	    --enable-ra --dhcp-range="$2::,ra-only" --log-facility="$T/ra.log" \
+	    > "$T/ra.out" 2>&1 &
+	PIDS="$PIDS $!"
+	wait_log "$T/ra.log" "router advertisement on $2::" 5 ||
+	    { cat "$T/ra.out"; exit 99; }
 }
 
 qemu_root() {
@@ -261,16 +276,9 @@ UDHCPD_RANGE='10\.83\.0\.(15[0-9]|160)'
 
 qemu_lan4() {
 	qemu_lan "$SRV_IP/24"
-	ip -n "$P-oth" addr add "$OTH_IP/24" dev lan0 &&
-	    ip -n "$P-ra" addr add fd83::2/64 dev lan0 nodad || exit 99
+	ip -n "$P-oth" addr add "$OTH_IP/24" dev lan0 || exit 99
 	# Router advertisements only (no DNS, no DHCPv4 or v6).
-	ip netns exec "$P-ra" dnsmasq --keep-in-foreground --port=0 \
-	    --conf-file=/dev/null --pid-file= --leasefile-ro --interface=lan0 \
-	    --enable-ra --dhcp-range=fd83::,ra-only --log-facility="$T/ra.log" \
-	    > "$T/ra.out" 2>&1 &
-	PIDS="$PIDS $!"
-	wait_log "$T/ra.log" "router advertisement on fd83::" 5 ||
-	    { cat "$T/ra.out"; exit 99; }
+	qemu_ra "$P-ra" fd83
 }
 
 # HTTP is enabled: a pxed that does not serve it yet loads and ignores

@@ -353,9 +353,21 @@ test_bad_rules(void)
 {
 	expect_error(NULL, "match \"a\" {\n  arch = { 7, efi-sparc }\n}\n",
 	    "conf.d/10-x.conf:2: arch: \"efi-sparc\" is neither a number from "
-	    "0 to 65535 nor an architecture name (bios, efi-ia32, efi-x64, "
-	    "efi-arm32, efi-arm64, http-ia32, http-x64, http-arm32, "
-	    "http-arm64)");
+	    "0 to 65535 nor an architecture name of pxed.conf(5) (bios, "
+	    "efi-x64, efi-arm64, http-x64, uboot-arm64, efi-riscv64, ...)");
+	expect_error(NULL, "boot \"b\" {\n  filename = \"x\"\n"
+	    "  pxelinux-reboot-time = 4294967296\n}\n",
+	    "conf.d/10-x.conf:3: pxelinux-reboot-time: \"4294967296\" is not "
+	    "a number from 0 to 4294967295");
+	expect_error(NULL, "boot \"b\" {\n  filename = \"x\"\n"
+	    "  pxelinux-path-prefix = \"\"\n}\n",
+	    "conf.d/10-x.conf:3: pxelinux-path-prefix: \"\" must be 1 to 255 "
+	    "bytes (one DHCP option)");
+	expect_error(NULL, "boot \"b\" {\n  filename = \"x\"\n"
+	    "  option = { \"209=text:a\" }\n"
+	    "  pxelinux-config-file = \"b\"\n}\n",
+	    "conf.d/10-x.conf:3: option 209 is given both raw and as "
+	    "pxelinux-config-file: keep one");
 	expect_error(NULL, "match \"a\" { }\n",
 	    "conf.d/10-x.conf:1: match \"a\" has no condition");
 	expect_error(NULL, "match \"a\" {\n  mac = \"52:54:00:zz:*:*\"\n}\n",

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dhcp_pkt.h"
+#include "dhcp_enc.h"
 #include "dhcp_proto.h"
 #include "unit.h"
 
@@ -361,6 +362,113 @@ test_build_space(void)
 	CU_ASSERT_EQUAL(why, DHCP_BNOSPACE);
 }
 
+/*
+ * The IANA "Processor Architecture Types" registry, 0 to 41: every code
+ * has its name, every name its codes, and a log line shows both.
+ */
+static void
+test_arch_names(void)
+{
+	static const struct {
+		uint16_t	 code;
+		const char	*name;
+	} v[] = {
+		{ 0, "bios" }, { 1, "nec-pc98" }, { 2, "efi-itanium" },
+		{ 3, "dec-alpha" }, { 4, "arc-x86" }, { 5, "intel-lean" },
+		{ 6, "efi-ia32" }, { 7, "efi-x64" }, { 8, "efi-xscale" },
+		{ 9, "efi-x64" }, { 10, "efi-arm32" }, { 11, "efi-arm64" },
+		{ 12, "ppc-openfirmware" }, { 13, "ppc-epapr" },
+		{ 14, "power-opal" }, { 15, "http-ia32" }, { 16, "http-x64" },
+		{ 17, "http-ebc" }, { 18, "http-arm32" }, { 19, "http-arm64" },
+		{ 20, "http-bios" }, { 21, "uboot-arm32" },
+		{ 22, "uboot-arm64" }, { 23, "uboot-http-arm32" },
+		{ 24, "uboot-http-arm64" }, { 25, "efi-riscv32" },
+		{ 26, "http-riscv32" }, { 27, "efi-riscv64" },
+		{ 28, "http-riscv64" }, { 29, "efi-riscv128" },
+		{ 30, "http-riscv128" }, { 31, "s390-basic" },
+		{ 32, "s390-extended" }, { 33, "efi-mips32" },
+		{ 34, "efi-mips64" }, { 35, "efi-sunway32" },
+		{ 36, "efi-sunway64" }, { 37, "efi-loongarch32" },
+		{ 38, "http-loongarch32" }, { 39, "efi-loongarch64" },
+		{ 40, "http-loongarch64" }, { 41, "rpiboot" },
+	};
+	const struct dhcp_arch	*a;
+	char			 buf[40];
+	size_t			 i, k;
+	bool			 has;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		CU_ASSERT_EQUAL(v[i].code, i);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(dhcp_proto_arch_name(v[i].code));
+		CU_ASSERT_STRING_EQUAL(dhcp_proto_arch_name(v[i].code),
+		    v[i].name);
+		a = dhcp_proto_arch_lookup(v[i].name);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+		for (has = false, k = 0; k < a->ncodes; k++)
+			has |= a->codes[k] == v[i].code;
+		CU_ASSERT_TRUE(has);
+	}
+	/* efi-x64 is both 7 and 9 (RFC 4578's swap); names ignore case. */
+	a = dhcp_proto_arch_lookup("EFI-X64");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_EQUAL(a->ncodes, 2);
+	CU_ASSERT_EQUAL(a->codes[0], 7);
+	CU_ASSERT_EQUAL(a->codes[1], 9);
+	CU_ASSERT_PTR_NULL(dhcp_proto_arch_name(42));
+	CU_ASSERT_PTR_NULL(dhcp_proto_arch_lookup("efi-sparc"));
+	CU_ASSERT_PTR_NULL(dhcp_proto_arch_lookup("7"));
+	dhcp_proto_arch_str(22, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, " uboot-arm64 arch 22");
+	dhcp_proto_arch_str(300, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, " arch 300");
+	dhcp_proto_arch_str(-1, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "");
+}
+
+/* RFC 5071 3.2, 4.2, 5.2, 6.2: the four options' bytes. */
+static void
+test_pxelinux_enc(void)
+{
+	static const uint8_t	all[] = {
+		208, 4, 0xf1, 0x00, 0x74, 0x7e,
+		209, 6, 'm', 'y', '.', 'c', 'f', 'g',
+		210, 4, 'b', 'i', 'n', '/',
+		211, 4, 0x00, 0x01, 0x51, 0x80,
+	};
+	static const uint8_t	reboot0[] = { 211, 4, 0, 0, 0, 0 };
+	struct dhcp_pxelinux	p;
+	uint8_t			buf[600];
+	char			big[300];
+	size_t			n;
+
+	memset(&p, 0, sizeof(p));
+	CU_ASSERT_EQUAL(dhcp_enc_pxelinux(&p, buf, sizeof(buf)), 0);
+	p.magic = true;
+	p.config = "my.cfg";
+	p.prefix = "bin/";
+	p.has_reboot = true;
+	p.reboot = 86400;
+	n = dhcp_enc_pxelinux(&p, buf, sizeof(buf));
+	CU_ASSERT_EQUAL_FATAL(n, sizeof(all));
+	CU_ASSERT_EQUAL(memcmp(buf, all, sizeof(all)), 0);
+	/* Too small a buffer: nothing rather than part. */
+	CU_ASSERT_EQUAL(dhcp_enc_pxelinux(&p, buf, sizeof(all) - 1), 0);
+	/* 0 is "never reboot", sent as four zero octets; "" is no option. */
+	memset(&p, 0, sizeof(p));
+	p.has_reboot = true;
+	p.config = "";
+	n = dhcp_enc_pxelinux(&p, buf, sizeof(buf));
+	CU_ASSERT_EQUAL_FATAL(n, sizeof(reboot0));
+	CU_ASSERT_EQUAL(memcmp(buf, reboot0, sizeof(reboot0)), 0);
+	/* 256 bytes do not fit one option. */
+	memset(big, 'a', 256);
+	big[256] = '\0';
+	p.config = big;
+	CU_ASSERT_EQUAL(dhcp_enc_pxelinux(&p, buf, sizeof(buf)), 0);
+	big[254] = '\0';
+	CU_ASSERT_EQUAL(dhcp_enc_pxelinux(&p, buf, sizeof(buf)), 2 + 254 + 6);
+}
+
 /* Option 82's sub-options (RFC 3046 2.0, RFC 3527 3, RFC 5107 4). */
 static void
 test_agent_parse(void)
@@ -523,6 +631,8 @@ test_dhcp_pkt_register(void)
 	CU_pSuite	s = CU_add_suite("dhcp-pkt", NULL, NULL);
 
 	CU_add_test(s, "the nine seed captures", test_seed);
+	CU_add_test(s, "architecture names, IANA 0 to 41", test_arch_names);
+	CU_add_test(s, "pxelinux options (RFC 5071)", test_pxelinux_enc);
 	CU_add_test(s, "malformed, each for its reason", test_malformed);
 	CU_add_test(s, "RFC 3396 concatenation, overload", test_concat_overload);
 	CU_add_test(s, "build: order, padding, round trip", test_build_order);

@@ -2043,6 +2043,48 @@ test_proxy_pxe_settings(void)
 	srv_teardown();
 }
 
+/* RFC 5071: 209, 210 and 211 from a boot entry, a host's overriding. */
+static void
+test_pxelinux_options(void)
+{
+	static const uint8_t	reboot[] = { 0, 0, 0x0e, 0x10 };
+	static const uint8_t	never[] = { 0, 0, 0, 0 };
+	static const uint8_t	magic[] = { 0xf1, 0x00, 0x74, 0x7e };
+
+	srv_proxy(
+	    "match \"efi64\" { arch = efi-x64 }\n"
+	    "boot \"pxelinux\" {\n"
+	    "  if = \"efi64\"\n"
+	    "  filename = \"syslinux.efi\"\n"
+	    "  pxelinux-config-file = \"pxelinux.cfg/lab\"\n"
+	    "  pxelinux-path-prefix = \"efi64/\"\n"
+	    "  pxelinux-reboot-time = 3600\n"
+	    "}\n");
+	CU_ASSERT_EQUAL_FATAL(srv_fixture("01-dhcpd-msg-discover.bin"),
+	    DHCPOFFER);
+	CU_ASSERT_TRUE(ropt_str(DHO_PXELINUX_CONFIG, "pxelinux.cfg/lab"));
+	CU_ASSERT_TRUE(ropt_str(DHO_PXELINUX_PREFIX, "efi64/"));
+	CU_ASSERT_TRUE(ropt_is(DHO_PXELINUX_REBOOT, reboot, sizeof(reboot)));
+	/* RFC 5071 3.3: the magic number only when asked for. */
+	CU_ASSERT_FALSE(ropt_has(DHO_PXELINUX_MAGIC));
+
+	srv_proxy(
+	    "match \"efi64\" { arch = efi-x64 }\n"
+	    "boot \"pxelinux\" {\n"
+	    "  if = \"efi64\"\n"
+	    "  filename = \"syslinux.efi\"\n"
+	    "  pxelinux-reboot-time = 0\n"
+	    "  pxelinux-magic = yes\n"
+	    "}\n");
+	CU_ASSERT_EQUAL_FATAL(srv_fixture("01-dhcpd-msg-discover.bin"),
+	    DHCPOFFER);
+	CU_ASSERT_TRUE(ropt_is(DHO_PXELINUX_REBOOT, never, sizeof(never)));
+	CU_ASSERT_TRUE(ropt_is(DHO_PXELINUX_MAGIC, magic, sizeof(magic)));
+	CU_ASSERT_FALSE(ropt_has(DHO_PXELINUX_CONFIG));
+	CU_ASSERT_FALSE(ropt_has(DHO_PXELINUX_PREFIX));
+	srv_teardown();
+}
+
 static void
 test_proxy_http(void)
 {
@@ -2826,6 +2868,8 @@ test_dhcp_srv_register(void)
 	CU_add_test(s, "proxy OFFER", test_proxy_offer);
 	CU_add_test(s, "proxy port 4011", test_proxy_4011);
 	CU_add_test(s, "proxy pxe { } and option 43", test_proxy_pxe_settings);
+	CU_add_test(s, "pxelinux options 208-211 (RFC 5071)",
+	    test_pxelinux_options);
 	CU_add_test(s, "proxy UEFI HTTP boot", test_proxy_http);
 	CU_add_test(s, "iPXE no-pxedhcp", test_ipxe);
 	CU_add_test(s, "iPXE settings", test_ipxe_settings);
