@@ -68,6 +68,7 @@ struct dhcp_held {
 	int			 ifindex;
 	struct in_addr		 local;
 	uint64_t		 sync_errors;	/* the store's, when made */
+	uint64_t		 seq;		/* its record (0: none) */
 	struct dhcp_srv_out	 out;
 };
 
@@ -254,16 +255,25 @@ dhcp_send(struct dhcp_held *h)
 		udp_send(h->fd, &u.to, &u.local, u.ifindex, u.buf, u.len);
 }
 
-/* Send every held reply once the journal is synced (commit.c). */
+/*
+ * Send the replies of a batch once the store made it durable (commit.c),
+ * except those whose address another server claimed first.
+ */
 static void
 dhcp_flush(struct commit_queue *q, bool synced)
 {
-	struct dhcp_held	*h, *next = NULL;
+	struct dhcp_held	*h, *next = NULL, *last;
+	size_t			 b = q->batch;
 
-	(void)q;
-	h = D.held;
-	D.held = NULL;
-	D.held_tail = &D.held;
+	/* The first b held replies are the batch; the rest wait. */
+	if (b == 0 || (h = D.held) == NULL)
+		return;
+	for (last = h; b > 1 && last->next != NULL; b--)
+		last = last->next;
+	D.held = last->next;
+	if (D.held == NULL)
+		D.held_tail = &D.held;
+	last->next = NULL;
 	while (h != NULL) {
 		struct udp_out		 u[UDP_BATCH];
 		struct dhcp_held	*sent[UDP_BATCH];
@@ -272,7 +282,9 @@ dhcp_flush(struct commit_queue *q, bool synced)
 		/* Batches of replies from one socket, one sendmmsg() each. */
 		for (; h != NULL && n < UDP_BATCH && h->fd == fd; h = next) {
 			next = h->next;
-			if (synced && dhcp_prep(h, &u[n])) {
+			if (synced && commit_lost(h->seq))
+				D.st.dropped_lost++;
+			else if (synced && dhcp_prep(h, &u[n])) {
 				sent[n++] = h;	/* u[] points into it */
 				continue;
 			}
@@ -285,6 +297,15 @@ dhcp_flush(struct commit_queue *q, bool synced)
 		for (i = 0; i < n; i++)
 			free(sent[i]);
 	}
+}
+
+/* An ACK, or an OFFER whose address a shared store claims first. */
+static bool
+dhcp_must_hold(const struct dhcp_held *h)
+{
+	if (!D.leases_open)
+		return false;
+	return h->out.durable || (h->seq != 0 && h->out.type == DHCPOFFER);
 }
 
 static void
@@ -306,7 +327,7 @@ dhcp_delayed(void *arg)
 			*pp = h->next;
 			break;
 		}
-	if (h->out.durable && D.leases_open) {
+	if (dhcp_must_hold(h)) {
 		/* Its lease must be on disk: never if a sync failed since. */
 		if (D.leases.st.sync_errors != h->sync_errors) {
 			D.st.dropped_sync++;
@@ -370,6 +391,7 @@ dhcp_handle(int fd, void *arg, const uint8_t *buf, size_t n,
 	struct dhcp_held	*h;
 	char			 ifname[IF_NAMESIZE];
 	const char		*name;
+	uint64_t		 seq;
 
 	if (udp_from_port(from) == 0 || from->peer.sa.sa_family != AF_INET ||
 	    !udp_iface_allowed(D.conf, from->ifindex))
@@ -402,7 +424,10 @@ dhcp_handle(int fd, void *arg, const uint8_t *buf, size_t n,
 	in.proxy_port = proxy_port;
 	in.src = from->peer.sin;
 	in.loglevel = log_getlevel();
+	seq = commit_seq();
 	dhcp_srv_handle(&in, buf, n, &h->out);
+	/* The store's record of this reply, if the engine made one. */
+	h->seq = commit_seq() != seq ? commit_seq() : 0;
 	if (h->out.reqtype < 0) {
 		/* Malformed or not a request: logged, dropped. */
 		D.st.malformed++;
@@ -445,7 +470,7 @@ dhcp_handle(int fd, void *arg, const uint8_t *buf, size_t n,
 		h->next = D.delayed;
 		D.delayed = h;
 		ev_timer_add(&h->timer, h->out.delay_ms);
-	} else if (h->out.durable && D.leases_open)
+	} else if (dhcp_must_hold(h))
 		dhcp_hold(h);
 	else {
 		dhcp_send(h);

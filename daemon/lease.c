@@ -43,6 +43,7 @@
 
 /* A full disk fails every group commit: one line a second. */
 static struct log_rate	lease_io_rate, lease_trunc_rate;
+static const struct lease_store_ops lease_journal_ops;
 
 size_t
 lease_client_id(const uint8_t *opt61, size_t len61, uint8_t htype,
@@ -66,6 +67,9 @@ lease_init(struct leases *L)
 {
 	memset(L, 0, sizeof(*L));
 	L->fd = -1;
+	L->journal.ops = &lease_journal_ops;
+	L->journal.ctx = L;
+	L->store = &L->journal;
 	L->mask = LEASE_HASH_MIN - 1;
 	if ((L->byid = calloc(LEASE_HASH_MIN, sizeof(*L->byid))) == NULL ||
 	    (L->byaddr = calloc(LEASE_HASH_MIN, sizeof(*L->byaddr))) == NULL)
@@ -543,15 +547,60 @@ lease_line(const struct lease *l, char *buf, size_t len)
 	return b.full ? 0 : b.len;
 }
 
+/* The store records l (the journal: a line for lease_sync()). */
 static void
 lease_queue(struct leases *L, const struct lease *l)
 {
-	char	line[2 * LEASE_ID_MAX + 200];
-	size_t	n;
+	if (L->store == NULL)
+		return;			/* loading */
+	L->store->seq++;
+	L->store->ops->record(L->store, l);
+}
+
+static void
+lease_journal_record(struct lease_store *s, const struct lease *l)
+{
+	struct leases	*L = s->ctx;
+	char		 line[2 * LEASE_ID_MAX + 200];
+	size_t		 n;
 
 	if (L->path == NULL || (n = lease_line(l, line, sizeof(line))) == 0)
 		return;
 	lease_journal_add(L, line, n);
+}
+
+static bool
+lease_journal_pending(const struct lease_store *s)
+{
+	return lease_pending(s->ctx);
+}
+
+static void
+lease_journal_sync(struct lease_store *s)
+{
+	bool	ok = lease_sync(s->ctx) == 0;
+
+	if (s->done != NULL)
+		s->done(s, ok);
+}
+
+static bool
+lease_journal_lost(const struct lease_store *s, uint64_t seq)
+{
+	(void)s;
+	(void)seq;
+	return false;		/* one server owns the journal's pool */
+}
+
+static const struct lease_store_ops lease_journal_ops = {
+	"journal", lease_journal_record, lease_journal_pending,
+	lease_journal_sync, lease_journal_lost
+};
+
+void
+lease_use_store(struct leases *L, struct lease_store *s)
+{
+	L->store = s != NULL ? s : &L->journal;
 }
 
 void
@@ -706,7 +755,9 @@ lease_bind(struct leases *L, uint32_t addr, const uint8_t *id, size_t idlen,
 		l->hostname = lease_hostname(hostname);
 	}
 	lease_mark(L, addr, true);
-	if (st == LEASE_ACKED)
+	/* A shared store claims the address when it is offered. */
+	if (st == LEASE_ACKED || (st == LEASE_OFFERED && L->store != NULL &&
+	    L->store->shared))
 		lease_queue(L, l);
 	return l;
 }
@@ -734,6 +785,23 @@ lease_decline(struct leases *L, uint32_t addr, int64_t until)
 	l = lease_bind(L, addr, declined, 0, 0, NULL, 0, LEASE_DECLINED,
 	    until, NULL);
 	lease_queue(L, l);
+}
+
+void
+lease_foreign(struct leases *L, uint32_t addr, int64_t until)
+{
+	static const uint8_t	foreign[] = { 0 };
+	struct lease_store	*s = L->store;
+	struct lease		*l;
+
+	if ((l = lease_by_addr(L, addr)) != NULL) {
+		lease_unlink(L, l);
+		lease_free_one(l);
+	}
+	L->store = NULL;	/* the cache only */
+	lease_bind(L, addr, foreign, 0, 0, NULL, 0, LEASE_DECLINED, until,
+	    NULL);
+	L->store = s;
 }
 
 /* ---------- loading and compaction ---------- */

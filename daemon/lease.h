@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "conf.h"
+#include "lease_store.h"
 
 #define LEASE_ID_MAX		255
 #define LEASE_ID_INLINE		20
@@ -80,6 +81,8 @@ struct leases {
 	uint64_t	 lines;			/* in the journal file */
 	struct lease_stats st;
 	struct lease6_store *v6;		/* lease6.c: IPv6 bindings */
+	struct lease_store journal;		/* the journal as a store */
+	struct lease_store *store;		/* journal, or lease_pg.c */
 };
 
 /* Client identity: option 61 when sent, else htype followed by chaddr. */
@@ -132,6 +135,14 @@ void		 lease_release(struct leases *L, struct lease *l, int64_t now);
 void		 lease_decline(struct leases *L, uint32_t addr, int64_t until);
 /* Clear expired bindings out of the pools' bitmaps. */
 size_t		 lease_expire(struct leases *L, int64_t now);
+
+/*
+ * A cache-only binding: addr is held by another server's client until
+ * until (a shared store lost the claim); nothing is recorded.
+ */
+void		 lease_foreign(struct leases *L, uint32_t addr, int64_t until);
+/* Bindings are recorded in s (NULL: the journal). */
+void		 lease_use_store(struct leases *L, struct lease_store *s);
 
 /* Queue one journal line (with its newline) for lease_sync(). */
 void		 lease_journal_add(struct leases *L, const char *line,

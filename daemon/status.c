@@ -111,6 +111,8 @@ status_dhcp(struct status_buf *b)
 	    PRIu64 "\n", ds.ignored);
 	status_printf(b, "pxed_dhcp_dropped_total{reason=\"not_durable\"} %"
 	    PRIu64 "\n", ds.dropped_sync);
+	status_printf(b, "pxed_dhcp_dropped_total{reason=\"claimed_elsewhere\"}"
+	    " %" PRIu64 "\n", ds.dropped_lost);
 	status_metric(b, "pxed_dhcp_leases", "gauge", "Leases by state.");
 	status_printf(b, "pxed_dhcp_leases{state=\"active\"} %u\n"
 	    "pxed_dhcp_leases{state=\"offered\"} %u\n"
