@@ -277,6 +277,7 @@ struct conf {
 		struct conf_optval	*options;
 		size_t			 noptions;
 		const char		*lease_file;
+		const char		*lease_database; /* NULL: journal */
 		bool			 bootp;		/* answer BOOTP */
 		bool			 authoritative;	/* NAK unknown */
 		unsigned		 proxy_followup; /* s, 0: off */

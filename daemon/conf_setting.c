@@ -101,6 +101,7 @@ static const struct conf_setting conf_settings[] = {
 	ROW_UINT("dhcp", "lease-time", 60, 0xfffffffeUL, 3600,
 	    dhcp.lease_time),
 	ROW_PATH("dhcp", "lease-file", PXED_LEASEFILE, dhcp.lease_file),
+	ROW_STR("dhcp", "lease-database", NULL, dhcp.lease_database),
 	ROW_BOOL("dhcp", "bootp", 0, dhcp.bootp),
 	ROW_BOOL("dhcp", "authoritative", 1, dhcp.authoritative),
 	ROW_UINT("dhcp", "proxy-followup", 0, 3600, 10, dhcp.proxy_followup),

@@ -49,6 +49,7 @@
 #include "dhcp_srv.h"
 #include "ev.h"
 #include "lease.h"
+#include "lease_pg.h"
 #include "log.h"
 #include "udp.h"
 
@@ -617,12 +618,36 @@ dhcp_socket(uint16_t port)
 	return fd;
 }
 
+/* lease-database: the pool is shared in PostgreSQL (lease_pg.c). */
+static int
+dhcp_open_database(const struct conf *conf)
+{
+#ifdef HAVE_LIBPQ
+	lease_pools(&D.leases, conf, dhcp_wallclock());
+	dhcp_server_addrs();
+	if (lease_pg_open(&D.leases, conf->dhcp.lease_database) == -1)
+		return -1;
+	D.leases_open = true;
+	commit_leases(&D.leases);
+	client_leases(&D.leases);
+	log_info("dhcp: leases in lease-database (PostgreSQL), shared with "
+	    "any other server on it");
+	return 0;
+#else
+	(void)conf;
+	log_warnx("dhcp: lease-database: built without libpq");
+	return -1;
+#endif
+}
+
 static int
 dhcp_open_leases(const struct conf *conf)
 {
 	struct stat	 st;
 	char		*dir, *slash;
 
+	if (conf->dhcp.lease_database != NULL)
+		return dhcp_open_database(conf);
 	if ((dir = strdup(conf->dhcp.lease_file)) == NULL)
 		return -1;
 	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
@@ -711,7 +736,12 @@ dhcp_io_reload(const struct conf *conf)
 			    "answering nothing until it can be opened");
 		return;
 	}
-	if (D.leases_open && strcmp(old->dhcp.lease_file,
+	if (D.leases_open && (old->dhcp.lease_database == NULL) !=
+	    (conf->dhcp.lease_database == NULL || (conf->dhcp.lease_database
+	    != NULL && strcmp(old->dhcp.lease_database,
+	    conf->dhcp.lease_database) != 0)))
+		log_warnx("dhcp: a new lease-database takes a restart");
+	else if (D.leases_open && strcmp(old->dhcp.lease_file,
 	    conf->dhcp.lease_file) != 0)
 		log_warnx("dhcp: a new lease-file takes a restart; still "
 		    "using %s", old->dhcp.lease_file);
@@ -754,6 +784,9 @@ dhcp_io_fini(void)
 	}
 	client_leases(NULL);
 	commit_leases(NULL);
+#ifdef HAVE_LIBPQ
+	lease_pg_close(&D.leases);
+#endif
 	lease_fini(&D.leases);
 	D.leases_open = false;
 	D.up = false;

@@ -597,6 +597,12 @@ static const struct lease_store_ops lease_journal_ops = {
 	lease_journal_sync, lease_journal_lost
 };
 
+bool
+lease_shared(const struct leases *L)
+{
+	return L->store != NULL && L->store->shared;
+}
+
 void
 lease_use_store(struct leases *L, struct lease_store *s)
 {
@@ -1104,7 +1110,6 @@ int
 lease_dump(const char *path, int64_t now, bool json, FILE *out)
 {
 	struct leases		L;
-	struct lease_dumpctx	d = { out, now, json, true };
 	struct stat		st;
 
 	if (stat(path, &st) == -1) {
@@ -1117,14 +1122,22 @@ lease_dump(const char *path, int64_t now, bool json, FILE *out)
 		lease_fini(&L);
 		return -1;
 	}
-	if (json)
-		fprintf(out, "[");
-	lease_foreach(&L, lease_dump_one, &d);
-	lease6_dump(&L, now, json, &d.first, out);
-	if (json)
-		fprintf(out, "%s]\n", d.first ? "" : "\n");
+	lease_dump_leases(&L, now, json, out);
 	lease_fini(&L);
 	return 0;
+}
+
+void
+lease_dump_leases(const struct leases *L, int64_t now, bool json, FILE *out)
+{
+	struct lease_dumpctx	d = { out, now, json, true };
+
+	if (json)
+		fprintf(out, "[");
+	lease_foreach(L, lease_dump_one, &d);
+	lease6_dump(L, now, json, &d.first, out);
+	if (json)
+		fprintf(out, "%s]\n", d.first ? "" : "\n");
 }
 
 void

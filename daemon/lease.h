@@ -143,6 +143,8 @@ size_t		 lease_expire(struct leases *L, int64_t now);
 void		 lease_foreign(struct leases *L, uint32_t addr, int64_t until);
 /* Bindings are recorded in s (NULL: the journal). */
 void		 lease_use_store(struct leases *L, struct lease_store *s);
+/* Whether other servers share the pool (the claim decides). */
+bool		 lease_shared(const struct leases *L);
 
 /* Queue one journal line (with its newline) for lease_sync(). */
 void		 lease_journal_add(struct leases *L, const char *line,
@@ -170,6 +172,9 @@ size_t		 lease_format(const struct lease *l, int64_t now, char *buf,
 /* Load path read-only and print the live bindings (pxed --leases). */
 int		 lease_dump(const char *path, int64_t now, bool json,
 		    FILE *out);
+/* Print L's live bindings, as pxed --leases does. */
+void		 lease_dump_leases(const struct leases *L, int64_t now,
+		    bool json, FILE *out);
 void		 lease_stats(const struct leases *L, struct lease_stats *st);
 
 #endif
