@@ -605,10 +605,8 @@ lease_pg_check(const char *url, FILE *out, FILE *err)
 }
 
 int
-lease_pg_dump(const char *url, int64_t now, bool json, FILE *out,
-    FILE *err)
+lease_pg_load(const char *url, struct leases *L, int64_t now, FILE *err)
 {
-	struct leases	 L;
 	PGconn		*c;
 	PGresult	*r;
 	char		 nows[24];
@@ -626,14 +624,25 @@ lease_pg_dump(const char *url, int64_t now, bool json, FILE *out,
 		PQfinish(c);
 		return -1;
 	}
-	lease_init(&L);
 	for (i = 0; i < PQntuples(r); i++)
-		lease_pg_row(&L, r, i);
+		lease_pg_row(L, r, i);
 	PQclear(r);
 	PQfinish(c);
-	lease_dump_leases(&L, now, json, out);
-	lease_fini(&L);
 	return 0;
+}
+
+int
+lease_pg_dump(const char *url, int64_t now, bool json, FILE *out,
+    FILE *err)
+{
+	struct leases	L;
+	int		rc;
+
+	lease_init(&L);
+	if ((rc = lease_pg_load(url, &L, now, err)) == 0)
+		lease_dump_leases(&L, now, json, out);
+	lease_fini(&L);
+	return rc;
 }
 
 #else	/* !HAVE_LIBPQ */
@@ -669,6 +678,15 @@ lease_pg_dump(const char *url, int64_t now, bool json, FILE *out,
 	(void)now;
 	(void)json;
 	(void)out;
+	return lease_pg_none(err);
+}
+
+int
+lease_pg_load(const char *url, struct leases *L, int64_t now, FILE *err)
+{
+	(void)url;
+	(void)L;
+	(void)now;
 	return lease_pg_none(err);
 }
 

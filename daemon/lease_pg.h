@@ -51,6 +51,9 @@ void		 lease_pg_info(struct lease_pg_info *i);
 int		 lease_pg_db_init(const char *url, FILE *err);
 /* -t: reachable and at LEASE_PG_SCHEMA; 0, else -1 with a message. */
 int		 lease_pg_check(const char *url, FILE *out, FILE *err);
+/* The live bindings in the database into L's cache (nothing recorded). */
+int		 lease_pg_load(const char *url, struct leases *L, int64_t now,
+		    FILE *err);
 /* pxed --leases with lease-database. */
 int		 lease_pg_dump(const char *url, int64_t now, bool json,
 		    FILE *out, FILE *err);
