@@ -256,6 +256,21 @@ dhcp_send(struct dhcp_held *h)
 		udp_send(h->fd, &u.to, &u.local, u.ifindex, u.buf, u.len);
 }
 
+/* Another server's client got h's address first: h never leaves. */
+static void
+dhcp_lost(const struct dhcp_held *h)
+{
+	const uint8_t	*c = h->out.buf + BOOTP_OFF_CHADDR;
+	struct in_addr	 a;
+
+	D.st.dropped_lost++;
+	memcpy(&a, h->out.buf + BOOTP_OFF_YIADDR, 4);
+	log_info("dhcp: %s %s to %02x:%02x:%02x:%02x:%02x:%02x dropped: "
+	    "another server's client holds it", h->out.type == DHCPOFFER ?
+	    "OFFER" : "ACK", inet_ntoa(a), c[0], c[1], c[2], c[3], c[4],
+	    c[5]);
+}
+
 /*
  * Send the replies of a batch once the store made it durable (commit.c),
  * except those whose address another server claimed first.
@@ -284,7 +299,7 @@ dhcp_flush(struct commit_queue *q, bool synced)
 		for (; h != NULL && n < UDP_BATCH && h->fd == fd; h = next) {
 			next = h->next;
 			if (synced && commit_lost(h->seq))
-				D.st.dropped_lost++;
+				dhcp_lost(h);
 			else if (synced && dhcp_prep(h, &u[n])) {
 				sent[n++] = h;	/* u[] points into it */
 				continue;

@@ -275,7 +275,7 @@ main_oneshot(const struct main_opts *o, int argc, char *argv[])
 			fprintf(stderr, "pxed: warning: pxed would not start "
 			    "as things are\n");
 		/* Server mode would answer nothing until the database is. */
-		else if (pxed.conf->dhcp.lease_database != NULL &&
+		if (pxed.conf->dhcp.lease_database != NULL &&
 		    pxed.conf->dhcp.mode == CONF_DHCP_SERVER &&
 		    lease_pg_check(pxed.conf->dhcp.lease_database, stdout,
 		    stderr) == -1)

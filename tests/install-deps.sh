@@ -16,7 +16,8 @@ set -eu
 
 # The build: compiler, autotools, the libraries configure requires.
 BUILD="build-essential autoconf automake pkg-config
-libconfuse-dev libmicrohttpd-dev libcunit1-dev libcap-dev libsystemd-dev"
+libconfuse-dev libmicrohttpd-dev libcunit1-dev libcap-dev libsystemd-dev
+libpq-dev"
 # The suites (tests/lib.sh pxed_pkg maps each tool to its package):
 #   man-lint.sh      mandoc
 #   systemd.sh       systemd (systemd-analyze)
@@ -33,7 +34,9 @@ libconfuse-dev libmicrohttpd-dev libcunit1-dev libcap-dev libsystemd-dev"
 #   boot-qemu6.sh    the same, kea-dhcp6-server (the foreign DHCPv6 server)
 #   dhcp6-net.sh     ndisc6 (rdisc6), isc-dhcp-client (dhclient -6)
 #   status-page.sh   chromium (headless, over the DevTools protocol)
-TEST="mandoc systemd iproute2 procps nftables tftp-hpa atftp curl
+#   pg-store.sh, pg-net.sh   postgresql (initdb, pg_ctl, psql),
+#                    (psql), kea-admin (perfdhcp), busybox, tcpdump
+TEST="postgresql tcpdump mandoc systemd iproute2 procps nftables tftp-hpa atftp curl
 busybox isc-dhcp-client kea-admin python3 dnsmasq-base
 qemu-system-x86 ipxe-qemu ipxe ovmf chromium ndisc6
 kea-dhcp6-server"

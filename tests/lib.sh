@@ -93,6 +93,8 @@ pxed_pkg() {
 	nft)			echo nftables;;
 	dhclient)		echo isc-dhcp-client;;
 	perfdhcp)		echo kea-admin;;
+	psql)			echo postgresql;;
+	initdb|pg_ctl)		echo postgresql;;
 	dnsmasq)		echo dnsmasq-base;;
 	qemu-system-*)		echo qemu-system-x86;;
 	systemd-analyze)	echo systemd;;

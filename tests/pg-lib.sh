@@ -25,7 +25,7 @@ pg_cluster_start() {
 	PG_BIN=$(pg_bin) || pxed_skip "no PostgreSQL server (initdb)" \
 	    postgresql
 	command -v psql >/dev/null 2>&1 || pxed_skip "no psql" \
-	    postgresql-client
+	    postgresql
 	PG_USER=postgres
 	getent passwd "$PG_USER" >/dev/null || pxed_skip "no postgres user" \
 	    postgresql
