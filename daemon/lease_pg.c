@@ -31,9 +31,14 @@ static const unsigned char lease_pg_schema[] = {
  * The claim.  $1 address, $2 client id, $3 htype, $4 hardware address,
  * $5 state, $6 expiry, $7 host name, $8 now, $9 this server.  The row is
  * taken over only when it is this client's, no longer live or released
- * (a DECLINE always quarantines); the client's other live rows go.  The
+ * (a DECLINE always quarantines).  The client's other offers go, and
+ * with an ACK its other lease too (an offer never revokes a lease).  The
  * result is (claimed 0 or 1, the expiry of the row that won).
  */
+/* An offer never downgrades the client's own live lease (row l). */
+#define LEASE_PG_KEEP \
+	"(excluded.state = 'offered' AND l.state = 'acked' AND " \
+	"l.client_id = excluded.client_id AND l.expires > $8::bigint)"
 #define LEASE_PG_CLAIM \
 	"WITH c AS (INSERT INTO pxed_lease4 AS l (addr, client_id, htype, " \
 	"hwaddr, state, expires, hostname, server) " \
@@ -41,15 +46,19 @@ static const unsigned char lease_pg_schema[] = {
 	"$6::bigint, $7::text, $9::text) " \
 	"ON CONFLICT (addr) DO UPDATE SET client_id = excluded.client_id, " \
 	"htype = excluded.htype, hwaddr = excluded.hwaddr, " \
-	"state = excluded.state, expires = excluded.expires, " \
+	"state = CASE WHEN " LEASE_PG_KEEP " THEN l.state ELSE " \
+	"excluded.state END, " \
+	"expires = CASE WHEN " LEASE_PG_KEEP " THEN l.expires ELSE " \
+	"excluded.expires END, " \
 	"hostname = coalesce(excluded.hostname, l.hostname), " \
 	"server = excluded.server, updated = now() " \
 	"WHERE l.client_id = excluded.client_id OR l.expires <= $8::bigint " \
 	"OR l.state = 'released' OR excluded.state = 'declined' " \
 	"RETURNING 1), " \
-	"d AS (DELETE FROM pxed_lease4 x WHERE $5::text IN ('offered', " \
-	"'acked') AND x.client_id = $2::bytea AND x.addr <> $1::inet AND " \
-	"x.state IN ('offered', 'acked') AND EXISTS (SELECT 1 FROM c)) " \
+	"d AS (DELETE FROM pxed_lease4 x WHERE x.client_id = $2::bytea " \
+	"AND x.addr <> $1::inet AND (x.state = 'offered' OR (x.state = " \
+	"'acked' AND $5::text = 'acked')) AND $5::text IN ('offered', " \
+	"'acked') AND EXISTS (SELECT 1 FROM c)) " \
 	"SELECT (SELECT count(*) FROM c), " \
 	"(SELECT expires FROM pxed_lease4 WHERE addr = $1::inet)"
 

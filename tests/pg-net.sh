@@ -24,10 +24,12 @@
 pxed_need busybox perfdhcp psql tcpdump python3 curl
 pxed_net_init lan s1 s2 cli load
 S1="$P-s1" S2="$P-s2" CLI="$P-cli" LOAD="$P-load"
+NCLI=${PG_NET_CLIENTS:-10000}
 ip -n "$S1" addr add 10.79.0.1/16 dev lan0
 ip -n "$S2" addr add 10.79.0.2/16 dev lan0
 ip -n "$LOAD" addr add 10.79.255.250/16 dev lan0
 pxed_at_exit pg_cluster_stop
+[ -z "${PG_NET_KEEP:-}" ] || pxed_at_exit "rm -rf $PG_NET_KEEP; cp -a \"\$T\" $PG_NET_KEEP"
 pg_cluster_start "$T/pg" || { echo "cannot start PostgreSQL"; exit 99; }
 
 cat > "$T/udhcpc.sh" <<'EOS'
@@ -83,7 +85,7 @@ check "the version table says 1" test "$(psql_q \
 UNIT="$(dirname "$PXED")/../tests/unit"
 check "the store interface's unit cases pass against this database" \
     sh -c "PXED_TEST_PG_URL='$PG_URL' '$UNIT' -s lease-store-pg > '$T/unit.log' 2>&1 &&
-	grep -q '^7 passed, 0 failed' '$T/unit.log'"
+	grep -q '^8 passed, 0 failed' '$T/unit.log'"
 check "pxed -t: the database is reachable, schema version 1" \
     sh -c "'$PXED' -t -f '$T/s1.conf' -r '$T/root' 2>&1 | grep -q 'lease-database reachable, schema version 1'"
 
@@ -140,5 +142,133 @@ wait_for 20 grep -q "^renew $UIP " "$EVENTS"
 check "after the database is back the client renews $UIP" \
     grep -q "^renew $UIP " "$EVENTS"
 pid_stop "$UPID"
+
+# ---------- two servers, one pool, 10,000 clients ----------
+pxed_start -n "$S2" -w "lease-database: connected.*in the cache" \
+    "$T/s2.log" -v -f "$T/s2.conf" -i lan0 -r "$T/root"
+P2=$PXPID
+# perfdhcp's side: every reply that reached its namespace.
+ip netns exec "$LOAD" tcpdump -i lan0 -n -U -s 400 -w "$T/replies.pcap" \
+    'udp src port 67' > "$T/tcpdump.log" 2>&1 &
+TPID=$!
+PIDS="$PIDS $TPID"
+wait_log "$T/tcpdump.log" "listening on" 10
+# Distinct clients (-R far above -n: a MAC seldom repeats; when it does the
+# client moves, which the checks below allow).  Bounded: -n, -p, timeout.
+ip netns exec "$LOAD" timeout 180 perfdhcp -4 -l lan0 -r 400 \
+    -R 1000000 -n "$NCLI" -p 120 -t 5 > "$T/perf.log" 2>&1 &
+PERF=$!
+PIDS="$PIDS $PERF"
+acks() {	# LOG: ACK lines
+	count_log "$1" 'REQUEST\(lan0[^)]*\) .* -> ACK '
+}
+wait_for 60 sh -c "[ \$(grep -Ec 'REQUEST\(lan0[^)]*\) .* -> ACK ' '$T/s1.log') -ge 1000 ]"
+check "server 1 ACKs under the shared load ($(acks "$T/s1.log"))" \
+    test "$(acks "$T/s1.log")" -ge 1000
+check "server 2 ACKs under the shared load ($(acks "$T/s2.log"))" \
+    test "$(acks "$T/s2.log")" -ge 100
+
+# SIGKILL server 1: server 2 goes on alone.
+PXPID=$P1
+pxed_stop KILL
+A2=$(acks "$T/s2.log")
+wait_for 60 sh -c "[ \$(grep -Ec 'REQUEST\(lan0[^)]*\) .* -> ACK ' '$T/s2.log') -ge $((A2 + 1000)) ]"
+check "server 1 killed: server 2 keeps serving (+$(( $(acks "$T/s2.log") - A2 )) ACKs)" \
+    test "$(acks "$T/s2.log")" -ge $((A2 + 1000))
+
+# PostgreSQL restarted under the load: no ACK without its row, pxed
+# reconnects, service resumes.
+C2=$(count_log "$T/s2.log" "lease-database: connected.*in the cache")
+pg_cluster_restart fast
+wait_for 60 sh -c "[ \$(grep -Ec 'lease-database: connected.*in the cache' '$T/s2.log') -gt $C2 ]"
+check "PostgreSQL restarted: server 2 reconnects by itself" \
+    test "$(count_log "$T/s2.log" "lease-database: connected.*in the cache")" -gt "$C2"
+A3=$(acks "$T/s2.log")
+wait_for 60 sh -c "[ \$(grep -Ec 'REQUEST\(lan0[^)]*\) .* -> ACK ' '$T/s2.log') -ge $((A3 + 500)) ]"
+check "PostgreSQL restarted: service resumes (+$(( $(acks "$T/s2.log") - A3 )) ACKs)" \
+    test "$(acks "$T/s2.log")" -ge $((A3 + 500))
+wait "$PERF"
+pids_forget "$PERF"
+kill -INT "$TPID"
+wait "$TPID"
+pids_forget "$TPID"
+python3 "$SRCDIR/tests/dhcp-acks.py" "$T/replies.pcap" > "$T/replies.txt"
+psql_q "SELECT host(addr) || ' ' || encode(hwaddr, 'hex') FROM pxed_lease4
+    WHERE state = 'acked'" > "$T/db.txt"
+NACK=$(grep -c ' ACK ' "$T/replies.txt")
+check "perfdhcp's side received $NACK ACKs from the two servers" \
+    test "$NACK" -ge 5000
+check "tcpdump lost no packet" grep -q "^0 packets dropped by kernel" \
+    "$T/tcpdump.log"
+# No address is ACKed to a client while another holds it: a client holds
+# its last ACKed address (a client that got another one let it go).
+check "no address ACKed to two clients (perfdhcp's side)" python3 -c "
+import sys
+holder, cur, dup = {}, {}, []
+for line in open('$T/replies.txt'):
+    srv, t, a, mac = line.split()
+    if t != 'ACK':
+        continue
+    h = holder.get(a)
+    if h is not None and h != mac and cur.get(h) == a:
+        dup.append((a, h, mac))
+    if cur.get(mac) not in (None, a):
+        holder.pop(cur[mac], None)
+    holder[a], cur[mac] = mac, a
+for d in dup[:5]:
+    print('  %s: %s and %s' % d)
+sys.exit(1 if dup else 0)"
+check "no client holds two addresses in the database" test "$(psql_q \
+    "SELECT count(*) FROM (SELECT client_id FROM pxed_lease4 WHERE
+    state = 'acked' GROUP BY client_id HAVING count(*) > 1) x")" = 0
+check "every ACK that reached perfdhcp is a row (address, MAC)" python3 -c "
+import sys
+db = set(l.strip() for l in open('$T/db.txt'))
+last = {}
+for line in open('$T/replies.txt'):
+    srv, t, a, mac = line.split()
+    if t == 'ACK':
+        last[mac] = a
+miss = [(a, m) for m, a in last.items() if a + ' ' + m.replace(':', '') not in db]
+for m in miss[:5]:
+    print('  missing: %s %s' % m)
+print('  %d clients ACKed, %d rows' % (len(last), len(db)))
+sys.exit(1 if miss else 0)"
+LOST=$(metric "$S2" 8082 pxed_lease_database_claims_lost_total)
+echo "# claims lost to the other server (server 2): $LOST"
+
+# A client of the dead server rebinds (broadcast REQUEST, ciaddr, no
+# server identifier) and the living one ACKs its address.
+set -- $(awk '$1 == "10.79.0.1" && $2 == "ACK" { print $3, $4 }' \
+    "$T/replies.txt" | tail -1)
+RIP=$1 RMAC=$2
+ip -n "$LOAD" addr add "$RIP/32" dev lan0
+cat > "$T/rebind.py" <<'EOP'
+import os, socket, struct, sys
+ip, mac = sys.argv[1], bytes.fromhex(sys.argv[2].replace(":", ""))
+xid = os.getpid() & 0xffffffff
+p = struct.pack("!BBBBIHH4s4s4s4s16s64s128s", 1, 1, 6, 0, xid, 0, 0,
+    socket.inet_aton(ip), bytes(4), bytes(4), bytes(4), mac, b"", b"")
+p += b"\x63\x82\x53\x63" + bytes([53, 1, 3, 255])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"lan0")
+s.bind(("", 68))
+s.settimeout(1)
+for attempt in range(5):
+    s.sendto(p, ("255.255.255.255", 67))
+    try:
+        while True:
+            r, src = s.recvfrom(1500)
+            if r[4:8] == p[4:8] and r[0] == 2:
+                print(src[0], socket.inet_ntoa(r[16:20]))
+                sys.exit(0)
+    except socket.timeout:
+        pass
+sys.exit(1)
+EOP
+check "a client of the dead server ($RMAC, $RIP) rebinds with server 2" \
+    sh -c "ip netns exec '$LOAD' python3 '$T/rebind.py' '$RIP' '$RMAC' |
+	grep -qx '10.79.0.2 $RIP'"
 
 pxed_test_done

@@ -296,6 +296,25 @@ test_pg_claim_lost(void)
 	store_free();
 }
 
+/*
+ * Another server's offer to a client that holds a lease (its DISCOVER
+ * crossed with its REQUEST) never downgrades the lease in the database.
+ */
+static void
+test_pg_offer_keeps_lease(void)
+{
+	store_new();
+	unit_lease_bind(8, unit_hip("10.0.0.13"), LEASE_ACKED, T0 + 3600);
+	CU_ASSERT_TRUE(store_sync());
+	unit_lease_bind(8, unit_hip("10.0.0.13"), LEASE_OFFERED, T0 + 60);
+	CU_ASSERT_TRUE(store_sync());
+	CU_ASSERT_FALSE(L->store->ops->lost(L->store, L->store->seq));
+	CU_ASSERT_EQUAL(store_sql("SELECT count(*) FROM pxed_lease4 WHERE "
+	    "addr = '10.0.0.13' AND state = 'acked' AND expires = 1800003600"),
+	    1);
+	store_free();
+}
+
 /* The database is down: every sync fails at once, nothing is durable. */
 static void
 test_pg_down(void)
@@ -369,6 +388,8 @@ test_lease_store_register(void)
 	    test_pg_offer_claimed);
 	CU_add_test(p, "postgresql: a claim lost to another server",
 	    test_pg_claim_lost);
+	CU_add_test(p, "postgresql: an offer never downgrades a lease",
+	    test_pg_offer_keeps_lease);
 	CU_add_test(p, "postgresql: down, every sync fails",
 	    test_pg_down);
 #else
