@@ -354,6 +354,12 @@ dhcp_delayed(void *arg)
 			dhcp_hold(h);	/* the next flush syncs, then sends */
 			return;
 		}
+		/* Synced already, but maybe lost to another server. */
+		if (commit_lost(h->seq)) {
+			dhcp_lost(h);
+			free(h);
+			return;
+		}
 	}
 	dhcp_send(h);
 	free(h);
