@@ -316,6 +316,22 @@ lease_pools(struct leases *L, const struct conf *conf, int64_t now)
 		}
 	}
 	lease_remark_all(L, now);
+	if (L->spread != 0)
+		lease_spread(L, L->spread);
+}
+
+void
+lease_spread(struct leases *L, uint64_t seed)
+{
+	size_t	i;
+
+	L->spread = seed;
+	for (i = 0; i < L->npools; i++) {
+		struct lease_pool	*p = &L->pools[i];
+
+		p->cursor = (uint32_t)((seed >> 16) % ((uint64_t)p->end -
+		    p->start + 1));
+	}
 }
 
 bool

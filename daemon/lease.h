@@ -83,6 +83,7 @@ struct leases {
 	struct lease6_store *v6;		/* lease6.c: IPv6 bindings */
 	struct lease_store journal;		/* the journal as a store */
 	struct lease_store *store;		/* journal, or lease_pg.c */
+	uint64_t	 spread;		/* lease_spread(), 0: none */
 };
 
 /* Client identity: option 61 when sent, else htype followed by chaddr. */
@@ -143,6 +144,12 @@ size_t		 lease_expire(struct leases *L, int64_t now);
 void		 lease_foreign(struct leases *L, uint32_t addr, int64_t until);
 /* Bindings are recorded in s (NULL: the journal). */
 void		 lease_use_store(struct leases *L, struct lease_store *s);
+/*
+ * Start allocating at a place of each pool given by seed (0: the start),
+ * now and after every lease_pools(): servers sharing a pool start far
+ * apart, and one that lost a claim moves on.
+ */
+void		 lease_spread(struct leases *L, uint64_t seed);
 /* Whether other servers share the pool (the claim decides). */
 bool		 lease_shared(const struct leases *L);
 

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "lease.h"
 #include "lease_pg.h"
 #include "log.h"
@@ -212,6 +213,22 @@ lease_pg_lost_add(uint64_t seq)
 	P.info.lost++;
 }
 
+/* A new place to allocate from: this server's and this moment's. */
+static uint64_t
+lease_pg_seed(void)
+{
+	struct timespec	ts;
+	uint64_t	h;
+	pid_t		pid = getpid();
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	h = hash_update(HASH_INIT, P.server, strlen(P.server));
+	h = hash_update(h, &pid, sizeof(pid));
+	h = hash_update(h, &ts, sizeof(ts));
+	h = hash_update(h, &P.info.lost, sizeof(P.info.lost));
+	return (uint64_t)hash_final(h) | 1;
+}
+
 static void
 lease_pg_claimed(const struct lease_pg_exp *e, PGresult *r)
 {
@@ -224,8 +241,13 @@ lease_pg_claimed(const struct lease_pg_exp *e, PGresult *r)
 	}
 	P.info.claims++;
 	if (PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "0") == 0) {
-		/* Another server's client holds it: not ours until then. */
+		/*
+		 * Another server's client holds it: not ours until then, and
+		 * this server allocates elsewhere (the other is likely to
+		 * take the addresses after it).
+		 */
 		lease_pg_lost_add(e->seq);
+		lease_spread(P.L, lease_pg_seed());
 		lease_foreign(P.L, e->addr, PQgetisnull(r, 0, 1) ?
 		    (int64_t)time(NULL) + 60 :
 		    strtoll(PQgetvalue(r, 0, 1), NULL, 10));
@@ -486,6 +508,7 @@ lease_pg_open(struct leases *L, const char *url)
 	P.batch_ok = true;
 	P.info.configured = true;
 	lease_use_store(L, &P.store);
+	lease_spread(L, lease_pg_seed());
 	P.open = true;
 	pg_conn_start(&P.pg, url, "lease-database", &cb, NULL);
 	return 0;

@@ -248,6 +248,21 @@ test_store_batch(void)
 	store_free();
 }
 
+/* Servers sharing a pool start allocating at different places. */
+static void
+test_store_spread(void)
+{
+	store_new();
+	lease_spread(L, (uint64_t)100 << 16);
+	CU_ASSERT_EQUAL(lease_alloc(L, 0, T0), unit_hip("10.0.0.101"));
+	CU_ASSERT_EQUAL(lease_alloc(L, 0, T0), unit_hip("10.0.0.102"));
+	/* Past the end it wraps, as it always did. */
+	lease_spread(L, (uint64_t)253 << 16);
+	CU_ASSERT_EQUAL(lease_alloc(L, 0, T0), unit_hip("10.0.0.254"));
+	CU_ASSERT_EQUAL(lease_alloc(L, 0, T0), unit_hip("10.0.0.1"));
+	store_free();
+}
+
 #ifdef HAVE_LIBPQ
 /* Offers are claims too: the address is taken before the OFFER leaves. */
 static void
@@ -368,6 +383,8 @@ test_lease_store_register(void)
 	    test_store_release_decline);
 	CU_add_test(s, "journal: one sync for a turn's 200 records",
 	    test_store_batch);
+	CU_add_test(s, "allocation starts where lease_spread() says",
+	    test_store_spread);
 	store_pg_url = getenv("PXED_TEST_PG_URL");
 	if (store_pg_url == NULL || *store_pg_url == '\0') {
 		printf("# lease-store: the PostgreSQL cases need "
