@@ -259,26 +259,6 @@ conf_check_hosts(struct conf_loader *L)
 	free(byip);
 }
 
-/* lease-database: built with libpq; IPv4 only (IPv6 keeps its journal). */
-static void
-conf_check_lease_db(struct conf_loader *L)
-{
-	const struct conf	*c = L->conf;
-
-	if (c->dhcp.lease_database == NULL)
-		return;
-#ifndef HAVE_LIBPQ
-	conf_error(L, 0, "dhcp lease-database: pxed was built without libpq "
-	    "(configure --with-libpq; Debian package libpq-dev)");
-#endif
-	if (c->dhcp.mode == CONF_DHCP_SERVER && c->dhcp.ipv6 &&
-	    c->dhcp.nranges6 > 0)
-		conf_error(L, 0, "dhcp lease-database: IPv6 bindings are not "
-		    "in the database store yet; DHCPv6 server mode (range6) "
-		    "needs the journal (remove lease-database or the range6 "
-		    "sections)");
-}
-
 void
 conf_check_all(struct conf_loader *L)
 {
@@ -298,5 +278,4 @@ conf_check_all(struct conf_loader *L)
 	conf_check_ranges(L);
 	conf_check_hosts(L);
 	conf_inet6_check(L);
-	conf_check_lease_db(L);
 }

@@ -89,6 +89,18 @@ check "the store interface's unit cases pass against this database" \
 check "pxed -t: the database is reachable, schema version 1" \
     sh -c "'$PXED' -t -f '$T/s1.conf' -r '$T/root' 2>&1 | grep -q 'lease-database reachable, schema version 1'"
 
+cat > "$T/v6.conf" <<EOC
+dhcp {
+  mode = server
+  ipv6 = yes
+  lease-database = "$PG_URL"
+  range6 "v6" { prefix = fd00::/64 start = fd00::10 end = fd00::20 }
+}
+EOC
+check "lease-database with DHCPv6 server mode is refused at file:line" \
+    sh -c "'$PXED' -t -f '$T/v6.conf' -r '$T/root' > '$T/v6.out' 2>&1
+	[ \$? -eq 1 ] && grep -q '^$T/v6.conf:4: dhcp lease-database: IPv6 bindings are not' '$T/v6.out'"
+
 # ---------- one server, one client ----------
 pxed_start -n "$S1" -w "lease-database: connected" "$T/s1.log" -v \
     -f "$T/s1.conf" -i lan0 -r "$T/root"
