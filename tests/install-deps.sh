@@ -34,8 +34,8 @@ libpq-dev"
 #   boot-qemu6.sh    the same, kea-dhcp6-server (the foreign DHCPv6 server)
 #   dhcp6-net.sh     ndisc6 (rdisc6), isc-dhcp-client (dhclient -6)
 #   status-page.sh   chromium (headless, over the DevTools protocol)
-#   pg-store.sh, pg-net.sh   postgresql (initdb, pg_ctl, psql),
-#                    (psql), kea-admin (perfdhcp), busybox, tcpdump
+#   pg-net.sh        postgresql (initdb, pg_ctl, psql), kea-admin
+#                    (perfdhcp), busybox, tcpdump
 TEST="postgresql tcpdump mandoc systemd iproute2 procps nftables tftp-hpa atftp curl
 busybox isc-dhcp-client kea-admin python3 dnsmasq-base
 qemu-system-x86 ipxe-qemu ipxe ovmf chromium ndisc6

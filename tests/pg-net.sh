@@ -22,6 +22,9 @@
 . "$SRCDIR/tests/pg-lib.sh"
 
 pxed_need busybox perfdhcp psql tcpdump python3 curl
+"$PXED" --db-init postgresql:///none 2>&1 | grep -q "built without libpq" &&
+    pxed_skip "pxed was built without libpq (configure --with-libpq)" \
+    libpq-dev
 pxed_net_init lan s1 s2 cli load
 S1="$P-s1" S2="$P-s2" CLI="$P-cli" LOAD="$P-load"
 NCLI=${PG_NET_CLIENTS:-10000}

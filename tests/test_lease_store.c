@@ -1,7 +1,7 @@
 /*
  * test_lease_store.c: the lease store interface (lease_store.h), the same
  * cases against both implementations: the journal, and PostgreSQL when
- * PXED_TEST_PG_URL names a database (tests/pg-store.sh starts a cluster
+ * PXED_TEST_PG_URL names a database (tests/pg-net.sh starts a cluster
  * of its own and runs this suite with it).  Each case records bindings
  * through lease.c, syncs through the interface, then reads back what is
  * durable into a second store, as a restarted server would.  PostgreSQL
@@ -60,6 +60,7 @@ store_synced(void)
 	return sync_result != -1;
 }
 
+#ifdef HAVE_LIBPQ
 static bool
 store_ready(void)
 {
@@ -68,6 +69,7 @@ store_ready(void)
 	lease_pg_info(&i);
 	return i.ready;
 }
+#endif
 
 /* Sync through the interface: true when the batch is durable. */
 static bool
@@ -361,12 +363,14 @@ store_use_journal(void)
 	return 0;
 }
 
+#ifdef HAVE_LIBPQ
 static int
 store_use_pg(void)
 {
 	store_url = store_pg_url;
 	return 0;
 }
+#endif
 
 void
 test_lease_store_register(void)
@@ -388,7 +392,7 @@ test_lease_store_register(void)
 	store_pg_url = getenv("PXED_TEST_PG_URL");
 	if (store_pg_url == NULL || *store_pg_url == '\0') {
 		printf("# lease-store: the PostgreSQL cases need "
-		    "PXED_TEST_PG_URL (tests/pg-store.sh sets it)\n");
+		    "PXED_TEST_PG_URL (tests/pg-net.sh sets it)\n");
 		return;
 	}
 #ifdef HAVE_LIBPQ
