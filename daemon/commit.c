@@ -1,7 +1,9 @@
 /*
- * commit.c: the group commit of the lease journal, in the loop's prepare
+ * commit.c: the group commit of the lease store, in the loop's prepare
  * hook, for every module that holds durable replies (dhcp_io.c,
- * dhcp6_io.c).  A reply leaves only after lease_sync() returned 0.
+ * dhcp6_io.c).  A reply leaves only after the store said its batch is
+ * durable (the journal: lease_sync() returned 0; PostgreSQL: the
+ * transaction committed) and its own record did not lose its address.
  */
 #include "config.h"
 
@@ -34,28 +36,71 @@ commit_store(void)
 bool
 commit_pending(void)
 {
-	return C.leases != NULL && lease_pending(C.leases);
+	struct lease_store	*s;
+
+	if (C.leases == NULL || (s = C.leases->store) == NULL)
+		return false;
+	return s->busy || s->ops->pending(s);
+}
+
+uint64_t
+commit_seq(void)
+{
+	return C.leases != NULL && C.leases->store != NULL ?
+	    C.leases->store->seq : 0;
+}
+
+bool
+commit_lost(uint64_t seq)
+{
+	struct lease_store	*s;
+
+	if (seq == 0 || C.leases == NULL || (s = C.leases->store) == NULL)
+		return false;
+	return s->ops->lost(s, seq);
+}
+
+/* The store's batch is durable (or not): its replies leave (or not). */
+static void
+commit_done(struct lease_store *s, bool synced)
+{
+	static struct log_rate	 rate;
+	struct commit_queue	*q;
+	size_t			 b;
+
+	if (s != NULL)
+		s->busy = false;
+	for (q = C.queues; q != NULL; q = q->next) {
+		if ((b = q->batch) == 0)
+			continue;
+		q->n -= b;
+		q->flush(q, synced);	/* the first q->batch held replies */
+		q->batch = 0;
+	}
+	/* A full disk or a database down fails every turn: a line a second. */
+	if (!synced)
+		log_rated(&rate, LOG_WARNING, "dhcp: leases could not be made "
+		    "durable: replies dropped, clients will retry");
 }
 
 void
 commit_flush(void)
 {
-	static struct log_rate	 rate;
+	struct lease_store	*s;
 	struct commit_queue	*q;
-	bool			 synced = true;
 
-	if (commit_pending() && lease_sync(C.leases) == -1)
-		synced = false;
-	for (q = C.queues; q != NULL; q = q->next) {
-		if (q->n == 0)
-			continue;
-		q->n = 0;
-		q->flush(q, synced);
+	s = C.leases != NULL ? C.leases->store : NULL;
+	if (s != NULL && s->busy)
+		return;		/* its done() flushes; then the next batch */
+	for (q = C.queues; q != NULL; q = q->next)
+		q->batch = q->n;
+	if (s == NULL || !s->ops->pending(s)) {
+		commit_done(s, true);
+		return;
 	}
-	/* A full disk fails every turn: at most a line a second. */
-	if (!synced)
-		log_rated(&rate, LOG_WARNING, "dhcp: leases could not be made "
-		    "durable: replies dropped, clients will retry");
+	s->busy = true;
+	s->done = commit_done;
+	s->ops->sync(s);
 }
 
 static void

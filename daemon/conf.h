@@ -292,6 +292,7 @@ struct conf {
 		struct conf_optval	*options;
 		size_t			 noptions;
 		const char		*lease_file;
+		const char		*lease_database; /* NULL: journal */
 		bool			 bootp;		/* answer BOOTP */
 		bool			 authoritative;	/* ACK unknown */
 		uint32_t		 renew_time;	/* T1, 0: lease / 2 */

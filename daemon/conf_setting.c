@@ -108,6 +108,7 @@ static const struct conf_setting conf_settings[] = {
 	ROW_UINT("dhcp", "max-offers-per-link", 0, 16777216, 0,
 	    dhcp.max_offers),
 	ROW_PATH("dhcp", "lease-file", PXED_LEASEFILE, dhcp.lease_file),
+	ROW_STR("dhcp", "lease-database", NULL, dhcp.lease_database),
 	ROW_BOOL("dhcp", "bootp", 0, dhcp.bootp),
 	ROW_BOOL("dhcp", "authoritative", 1, dhcp.authoritative),
 	ROW_UINT("dhcp", "proxy-followup", 0, 3600, 10, dhcp.proxy_followup),
@@ -563,6 +564,27 @@ conf_range(struct conf_loader *L, struct cfg_t *dsec, struct cfg_t *sec,
 	conf->dhcp.ranges[conf->dhcp.nranges++] = r;
 }
 
+/* lease-database: built with libpq; IPv4 only (IPv6 keeps its journal). */
+static void
+conf_lease_database(struct conf_loader *L, struct cfg_t *sec)
+{
+	const struct conf	*c = L->conf;
+	int			 line;
+
+	if (c->dhcp.lease_database == NULL)
+		return;
+	line = conf_confuse_optline(L, sec, "lease-database");
+#ifndef HAVE_LIBPQ
+	conf_error(L, line, "dhcp lease-database: pxed was built without "
+	    "libpq (configure --with-libpq; Debian package libpq-dev)");
+#endif
+	if (c->dhcp.mode == CONF_DHCP_SERVER && c->dhcp.ipv6 &&
+	    c->dhcp.nranges6 > 0)
+		conf_error(L, line, "dhcp lease-database: IPv6 bindings are "
+		    "not in the database store yet; DHCPv6 server mode (range6) "
+		    "needs the journal (remove lease-database or the range6 "
+		    "sections)");
+}
 void
 conf_setting_main(struct conf_loader *L, struct cfg_t *cfg,
     const struct conf_args *args)
@@ -596,6 +618,7 @@ conf_setting_main(struct conf_loader *L, struct cfg_t *cfg,
 		conf_range(L, sec, conf_confuse_nsec(sec, "range", i), i,
 		    conf->dhcp.lease_time);
 	conf_inet6_dhcp(L, sec);
+	conf_lease_database(L, sec);
 	if (conf->dhcp.mode == CONF_DHCP_SERVER && conf->dhcp.nranges == 0 &&
 	    conf_confuse_size(sec, "range") == 0 &&
 	    conf_confuse_size(sec, "range6") == 0)

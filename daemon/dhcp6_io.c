@@ -464,18 +464,20 @@ dhcp6_send(struct dhcp6_held *h)
 		X.st.out[h->out.type]++;
 }
 
-/* commit.c: the journal is synced (or not): send or drop. */
+/* commit.c: the batch is durable (or not): send or drop its replies. */
 static void
 dhcp6_flush(struct commit_queue *q, bool synced)
 {
 	struct dhcp6_held	*h, *next;
+	size_t			 b = q->batch;
 
-	(void)q;
+	/* The first b held replies are the batch; the rest wait. */
 	h = X.held;
-	X.held = NULL;
-	X.held_tail = &X.held;
-	for (; h != NULL; h = next) {
+	for (; b > 0 && h != NULL; b--, h = next) {
 		next = h->next;
+		X.held = next;
+		if (next == NULL)
+			X.held_tail = &X.held;
 		if (synced)
 			dhcp6_send(h);
 		else

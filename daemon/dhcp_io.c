@@ -49,6 +49,7 @@
 #include "dhcp_srv.h"
 #include "ev.h"
 #include "lease.h"
+#include "lease_pg.h"
 #include "log.h"
 #include "udp.h"
 
@@ -68,6 +69,7 @@ struct dhcp_held {
 	int			 ifindex;
 	struct in_addr		 local;
 	uint64_t		 sync_errors;	/* the store's, when made */
+	uint64_t		 seq;		/* its record (0: none) */
 	struct dhcp_srv_out	 out;
 };
 
@@ -255,16 +257,40 @@ dhcp_send(struct dhcp_held *h)
 		udp_send(h->fd, &u.to, &u.local, u.ifindex, u.buf, u.len);
 }
 
-/* Send every held reply once the journal is synced (commit.c). */
+/* Another server's client got h's address first: h never leaves. */
+static void
+dhcp_lost(const struct dhcp_held *h)
+{
+	const uint8_t	*c = h->out.buf + BOOTP_OFF_CHADDR;
+	struct in_addr	 a;
+
+	D.st.dropped_lost++;
+	memcpy(&a, h->out.buf + BOOTP_OFF_YIADDR, 4);
+	log_info("dhcp: %s %s to %02x:%02x:%02x:%02x:%02x:%02x dropped: "
+	    "another server's client holds it", h->out.type == DHCPOFFER ?
+	    "OFFER" : "ACK", inet_ntoa(a), c[0], c[1], c[2], c[3], c[4],
+	    c[5]);
+}
+
+/*
+ * Send the replies of a batch once the store made it durable (commit.c),
+ * except those whose address another server claimed first.
+ */
 static void
 dhcp_flush(struct commit_queue *q, bool synced)
 {
-	struct dhcp_held	*h, *next = NULL;
+	struct dhcp_held	*h, *next = NULL, *last;
+	size_t			 b = q->batch;
 
-	(void)q;
-	h = D.held;
-	D.held = NULL;
-	D.held_tail = &D.held;
+	/* The first b held replies are the batch; the rest wait. */
+	if (b == 0 || (h = D.held) == NULL)
+		return;
+	for (last = h; b > 1 && last->next != NULL; b--)
+		last = last->next;
+	D.held = last->next;
+	if (D.held == NULL)
+		D.held_tail = &D.held;
+	last->next = NULL;
 	while (h != NULL) {
 		struct udp_out		 u[UDP_BATCH];
 		struct dhcp_held	*sent[UDP_BATCH];
@@ -273,7 +299,9 @@ dhcp_flush(struct commit_queue *q, bool synced)
 		/* Batches of replies from one socket, one sendmmsg() each. */
 		for (; h != NULL && n < UDP_BATCH && h->fd == fd; h = next) {
 			next = h->next;
-			if (synced && dhcp_prep(h, &u[n])) {
+			if (synced && commit_lost(h->seq))
+				dhcp_lost(h);
+			else if (synced && dhcp_prep(h, &u[n])) {
 				sent[n++] = h;	/* u[] points into it */
 				continue;
 			}
@@ -286,6 +314,15 @@ dhcp_flush(struct commit_queue *q, bool synced)
 		for (i = 0; i < n; i++)
 			free(sent[i]);
 	}
+}
+
+/* An ACK, or an OFFER whose address a shared store claims first. */
+static bool
+dhcp_must_hold(const struct dhcp_held *h)
+{
+	if (!D.leases_open)
+		return false;
+	return h->out.durable || (h->seq != 0 && h->out.type == DHCPOFFER);
 }
 
 static void
@@ -330,7 +367,7 @@ dhcp_delayed(void *arg)
 		free(h);
 		return;
 	}
-	if (h->out.durable) {
+	if (dhcp_must_hold(h)) {
 		/* Its lease must be on disk: never if a sync failed since. */
 		if (D.leases.st.sync_errors != h->sync_errors) {
 			D.st.dropped_sync++;
@@ -339,6 +376,12 @@ dhcp_delayed(void *arg)
 		}
 		if (commit_pending()) {
 			dhcp_hold(h);	/* the next flush syncs, then sends */
+			return;
+		}
+		/* Synced already, but maybe lost to another server. */
+		if (commit_lost(h->seq)) {
+			dhcp_lost(h);
+			free(h);
 			return;
 		}
 	}
@@ -394,6 +437,7 @@ dhcp_handle(int fd, void *arg, const uint8_t *buf, size_t n,
 	struct dhcp_held	*h;
 	char			 ifname[IF_NAMESIZE];
 	const char		*name;
+	uint64_t		 seq;
 
 	if (udp_from_port(from) == 0 || from->peer.sa.sa_family != AF_INET ||
 	    !udp_iface_allowed(D.conf, from->ifindex))
@@ -427,9 +471,12 @@ dhcp_handle(int fd, void *arg, const uint8_t *buf, size_t n,
 	in.proxy_port = proxy_port;
 	in.src = from->peer.sin;
 	in.loglevel = log_getlevel();
+	seq = commit_seq();
 	dhcp_srv_handle(&in, buf, n, &h->out);
 	D.st.agent_malformed += h->out.agent_malformed;
 	D.st.agent_unechoed += h->out.agent_unechoed;
+	/* The store's record of this reply, if the engine made one. */
+	h->seq = commit_seq() != seq ? commit_seq() : 0;
 	if (h->out.reqtype < 0) {
 		/* Malformed or not a request: logged, dropped. */
 		D.st.malformed++;
@@ -474,7 +521,7 @@ dhcp_handle(int fd, void *arg, const uint8_t *buf, size_t n,
 		ev_timer_add(&h->timer, h->out.delay_ms);
 	} else if (dhcp_unjournaled(h))
 		free(h);
-	else if (h->out.durable)
+	else if (dhcp_must_hold(h))
 		dhcp_hold(h);
 	else {
 		dhcp_send(h);
@@ -621,12 +668,36 @@ dhcp_socket(uint16_t port)
 	return fd;
 }
 
+/* lease-database: the pool is shared in PostgreSQL (lease_pg.c). */
+static int
+dhcp_open_database(const struct conf *conf)
+{
+#ifdef HAVE_LIBPQ
+	lease_pools(&D.leases, conf, dhcp_wallclock());
+	dhcp_server_addrs();
+	if (lease_pg_open(&D.leases, conf->dhcp.lease_database) == -1)
+		return -1;
+	D.leases_open = true;
+	commit_leases(&D.leases);
+	client_leases(&D.leases);
+	log_info("dhcp: leases in lease-database (PostgreSQL), shared with "
+	    "any other server on it");
+	return 0;
+#else
+	(void)conf;
+	log_warnx("dhcp: lease-database: built without libpq");
+	return -1;
+#endif
+}
+
 static int
 dhcp_open_leases(const struct conf *conf)
 {
 	struct stat	 st;
 	char		*dir, *slash;
 
+	if (conf->dhcp.lease_database != NULL)
+		return dhcp_open_database(conf);
 	if ((dir = strdup(conf->dhcp.lease_file)) == NULL)
 		return -1;
 	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
@@ -715,7 +786,12 @@ dhcp_io_reload(const struct conf *conf)
 			    "answering nothing until it can be opened");
 		return;
 	}
-	if (D.leases_open && strcmp(old->dhcp.lease_file,
+	if (D.leases_open && (old->dhcp.lease_database == NULL) !=
+	    (conf->dhcp.lease_database == NULL || (conf->dhcp.lease_database
+	    != NULL && strcmp(old->dhcp.lease_database,
+	    conf->dhcp.lease_database) != 0)))
+		log_warnx("dhcp: a new lease-database takes a restart");
+	else if (D.leases_open && strcmp(old->dhcp.lease_file,
 	    conf->dhcp.lease_file) != 0)
 		log_warnx("dhcp: a new lease-file takes a restart; still "
 		    "using %s", old->dhcp.lease_file);
@@ -758,6 +834,9 @@ dhcp_io_fini(void)
 	}
 	client_leases(NULL);
 	commit_leases(NULL);
+#ifdef HAVE_LIBPQ
+	lease_pg_close(&D.leases);
+#endif
 	lease_fini(&D.leases);
 	dhcp_guard_fini(&D.guard);
 	D.leases_open = false;

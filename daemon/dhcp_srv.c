@@ -899,8 +899,11 @@ dhcp_request(struct dhcp_tx *t)
 		 * No record of this client at a: RFC 2131 4.3.2 says stay
 		 * silent unless authoritative; an authoritative server grants
 		 * a free address (the lease file may be younger than it).
+		 * A shared store's record is in the database, which the
+		 * claim consults: another server's client renews here.
 		 */
-		if (!t->in->conf->dhcp.authoritative && !selecting)
+		if (!t->in->conf->dhcp.authoritative && !selecting &&
+		    !lease_shared(L))
 			return dhcp_none(t, "no record of the client");
 	}
 	dhcp_grant(t, a, DHCPACK);

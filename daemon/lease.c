@@ -43,6 +43,7 @@
 
 /* A full disk fails every group commit: one line a second. */
 static struct log_rate	lease_io_rate, lease_trunc_rate;
+static const struct lease_store_ops lease_journal_ops;
 
 size_t
 lease_client_id(const uint8_t *opt61, size_t len61, uint8_t htype,
@@ -66,6 +67,9 @@ lease_init(struct leases *L)
 {
 	memset(L, 0, sizeof(*L));
 	L->fd = -1;
+	L->journal.ops = &lease_journal_ops;
+	L->journal.ctx = L;
+	L->store = &L->journal;
 	L->mask = LEASE_HASH_MIN - 1;
 	if ((L->byid = calloc(LEASE_HASH_MIN, sizeof(*L->byid))) == NULL ||
 	    (L->byaddr = calloc(LEASE_HASH_MIN, sizeof(*L->byaddr))) == NULL)
@@ -316,6 +320,22 @@ lease_pools(struct leases *L, const struct conf *conf, int64_t now)
 		}
 	}
 	lease_remark_all(L, now);
+	if (L->spread != 0)
+		lease_spread(L, L->spread);
+}
+
+void
+lease_spread(struct leases *L, uint64_t seed)
+{
+	size_t	i;
+
+	L->spread = seed;
+	for (i = 0; i < L->npools; i++) {
+		struct lease_pool	*p = &L->pools[i];
+
+		p->cursor = (uint32_t)((seed >> 16) % ((uint64_t)p->end -
+		    p->start + 1));
+	}
 }
 
 bool
@@ -548,15 +568,66 @@ lease_line(const struct lease *l, char *buf, size_t len)
 	return b.full ? 0 : b.len;
 }
 
+/* The store records l (the journal: a line for lease_sync()). */
 static void
 lease_queue(struct leases *L, const struct lease *l)
 {
-	char	line[2 * LEASE_ID_MAX + 200];
-	size_t	n;
+	if (L->store == NULL)
+		return;			/* loading */
+	L->store->seq++;
+	L->store->ops->record(L->store, l);
+}
+
+static void
+lease_journal_record(struct lease_store *s, const struct lease *l)
+{
+	struct leases	*L = s->ctx;
+	char		 line[2 * LEASE_ID_MAX + 200];
+	size_t		 n;
 
 	if (L->path == NULL || (n = lease_line(l, line, sizeof(line))) == 0)
 		return;
 	lease_journal_add(L, line, n);
+}
+
+static bool
+lease_journal_pending(const struct lease_store *s)
+{
+	return lease_pending(s->ctx);
+}
+
+static void
+lease_journal_sync(struct lease_store *s)
+{
+	bool	ok = lease_sync(s->ctx) == 0;
+
+	if (s->done != NULL)
+		s->done(s, ok);
+}
+
+static bool
+lease_journal_lost(const struct lease_store *s, uint64_t seq)
+{
+	(void)s;
+	(void)seq;
+	return false;		/* one server owns the journal's pool */
+}
+
+static const struct lease_store_ops lease_journal_ops = {
+	"journal", lease_journal_record, lease_journal_pending,
+	lease_journal_sync, lease_journal_lost
+};
+
+bool
+lease_shared(const struct leases *L)
+{
+	return L->store != NULL && L->store->shared;
+}
+
+void
+lease_use_store(struct leases *L, struct lease_store *s)
+{
+	L->store = s != NULL ? s : &L->journal;
 }
 
 void
@@ -711,7 +782,9 @@ lease_bind(struct leases *L, uint32_t addr, const uint8_t *id, size_t idlen,
 		l->hostname = lease_hostname(hostname);
 	}
 	lease_mark(L, addr, true);
-	if (st == LEASE_ACKED)
+	/* A shared store claims the address when it is offered. */
+	if (st == LEASE_ACKED || (st == LEASE_OFFERED && L->store != NULL &&
+	    L->store->shared))
 		lease_queue(L, l);
 	return l;
 }
@@ -739,6 +812,23 @@ lease_decline(struct leases *L, uint32_t addr, int64_t until)
 	l = lease_bind(L, addr, declined, 0, 0, NULL, 0, LEASE_DECLINED,
 	    until, NULL);
 	lease_queue(L, l);
+}
+
+void
+lease_foreign(struct leases *L, uint32_t addr, int64_t until)
+{
+	static const uint8_t	foreign[] = { 0 };
+	struct lease_store	*s = L->store;
+	struct lease		*l;
+
+	if ((l = lease_by_addr(L, addr)) != NULL) {
+		lease_unlink(L, l);
+		lease_free_one(l);
+	}
+	L->store = NULL;	/* the cache only */
+	lease_bind(L, addr, foreign, 0, 0, NULL, 0, LEASE_DECLINED, until,
+	    NULL);
+	L->store = s;
 }
 
 /* ---------- loading and compaction ---------- */
@@ -1041,7 +1131,6 @@ int
 lease_dump(const char *path, int64_t now, bool json, FILE *out)
 {
 	struct leases		L;
-	struct lease_dumpctx	d = { out, now, json, true };
 	struct stat		st;
 
 	if (stat(path, &st) == -1) {
@@ -1054,14 +1143,22 @@ lease_dump(const char *path, int64_t now, bool json, FILE *out)
 		lease_fini(&L);
 		return -1;
 	}
-	if (json)
-		fprintf(out, "[");
-	lease_foreach(&L, lease_dump_one, &d);
-	lease6_dump(&L, now, json, &d.first, out);
-	if (json)
-		fprintf(out, "%s]\n", d.first ? "" : "\n");
+	lease_dump_leases(&L, now, json, out);
 	lease_fini(&L);
 	return 0;
+}
+
+void
+lease_dump_leases(const struct leases *L, int64_t now, bool json, FILE *out)
+{
+	struct lease_dumpctx	d = { out, now, json, true };
+
+	if (json)
+		fprintf(out, "[");
+	lease_foreach(L, lease_dump_one, &d);
+	lease6_dump(L, now, json, &d.first, out);
+	if (json)
+		fprintf(out, "%s]\n", d.first ? "" : "\n");
 }
 
 void

@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "conf.h"
+#include "lease_store.h"
 
 #define LEASE_ID_MAX		255
 #define LEASE_ID_INLINE		20
@@ -80,6 +81,9 @@ struct leases {
 	uint64_t	 lines;			/* in the journal file */
 	struct lease_stats st;
 	struct lease6_store *v6;		/* lease6.c: IPv6 bindings */
+	struct lease_store journal;		/* the journal as a store */
+	struct lease_store *store;		/* journal, or lease_pg.c */
+	uint64_t	 spread;		/* lease_spread(), 0: none */
 };
 
 /* Client identity: option 61 when sent, else htype followed by chaddr. */
@@ -133,6 +137,22 @@ void		 lease_decline(struct leases *L, uint32_t addr, int64_t until);
 /* Clear expired bindings out of the pools' bitmaps. */
 size_t		 lease_expire(struct leases *L, int64_t now);
 
+/*
+ * A cache-only binding: addr is held by another server's client until
+ * until (a shared store lost the claim); nothing is recorded.
+ */
+void		 lease_foreign(struct leases *L, uint32_t addr, int64_t until);
+/* Bindings are recorded in s (NULL: the journal). */
+void		 lease_use_store(struct leases *L, struct lease_store *s);
+/*
+ * Start allocating at a place of each pool given by seed (0: the start),
+ * now and after every lease_pools(): servers sharing a pool start far
+ * apart, and one that lost a claim moves on.
+ */
+void		 lease_spread(struct leases *L, uint64_t seed);
+/* Whether other servers share the pool (the claim decides). */
+bool		 lease_shared(const struct leases *L);
+
 /* Queue one journal line (with its newline) for lease_sync(). */
 void		 lease_journal_add(struct leases *L, const char *line,
 		    size_t n);
@@ -159,6 +179,9 @@ size_t		 lease_format(const struct lease *l, int64_t now, char *buf,
 /* Load path read-only and print the live bindings (pxed --leases). */
 int		 lease_dump(const char *path, int64_t now, bool json,
 		    FILE *out);
+/* Print L's live bindings, as pxed --leases does. */
+void		 lease_dump_leases(const struct leases *L, int64_t now,
+		    bool json, FILE *out);
 void		 lease_stats(const struct leases *L, struct lease_stats *st);
 
 #endif

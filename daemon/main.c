@@ -28,6 +28,7 @@
 #include "explain.h"
 #include "http.h"
 #include "lease.h"
+#include "lease_pg.h"
 #include "log.h"
 #include "notify.h"
 #include "priv.h"
@@ -38,7 +39,7 @@
 #define PXED_SYSCONFDIR	"/etc"
 #endif
 
-enum { OPT_EXPLAIN = 256, OPT_LEASES, OPT_JSON };
+enum { OPT_EXPLAIN = 256, OPT_LEASES, OPT_JSON, OPT_DB_INIT };
 
 static const struct option longopts[] = {
 	{ "config",	required_argument,	NULL, 'f' },
@@ -54,6 +55,7 @@ static const struct option longopts[] = {
 	{ "explain",	no_argument,		NULL, OPT_EXPLAIN },
 	{ "leases",	no_argument,		NULL, OPT_LEASES },
 	{ "json",	no_argument,		NULL, OPT_JSON },
+	{ "db-init",	required_argument,	NULL, OPT_DB_INIT },
 	{ NULL,		0,			NULL, 0 }
 };
 
@@ -65,6 +67,7 @@ usage(FILE *fp)
 	    "[-p pidfile] [-u user]\n"
 	    "       pxed [-f file] --explain KEY=VALUE...\n"
 	    "       pxed [-f file] --leases [--json]\n"
+	    "       pxed --db-init URL\n"
 	    "  -f, --config FILE     main configuration (default %s/pxed/pxed.conf)\n"
 	    "  -d, --debug           stay in the foreground, log to stderr\n"
 	    "  -t, --test            check the configuration and exit\n"
@@ -80,7 +83,8 @@ usage(FILE *fp)
 	    "                        giaddr= circuit-id= remote-id= subscriber-id=\n"
 	    "                        server= ip= optN= packet=FILE\n"
 	    "                        DHCPv6: family=6 duid= link= src= packet6=\n"
-	    "  --leases [--json]     list the leases in the lease file\n",
+	    "  --leases [--json]     list the leases (lease file or lease-database)\n"
+	    "  --db-init URL         create or upgrade the lease database schema\n",
 	    PXED_SYSCONFDIR);
 }
 
@@ -134,6 +138,7 @@ struct main_opts {
 	char		 *main_file;	/* -f, made absolute */
 	bool		  debug, test, explain;
 	bool		  pidfile_given, leases, json;
+	const char	 *db_init;	/* --db-init URL */
 };
 
 /* Go on: the command line does not end the process yet. */
@@ -200,6 +205,9 @@ main_options(int argc, char *argv[], struct main_opts *o)
 		case OPT_JSON:
 			o->json = true;
 			break;
+		case OPT_DB_INIT:
+			o->db_init = optarg;
+			break;
 		default:
 			usage(stderr);
 			return PXED_EXIT_CONFIG;
@@ -207,6 +215,9 @@ main_options(int argc, char *argv[], struct main_opts *o)
 	}
 	pxed.args.interfaces = o->ifs;
 	pxed.args.ninterfaces = o->nifs;
+	if (o->db_init != NULL)
+		return lease_pg_db_init(o->db_init, stderr) == 0 ?
+		    PXED_EXIT_OK : PXED_EXIT_CONFIG;
 	if (optind < argc && !o->explain) {
 		fprintf(stderr, "pxed: unexpected argument \"%s\"\n",
 		    argv[optind]);
@@ -243,8 +254,12 @@ main_oneshot(const struct main_opts *o, int argc, char *argv[])
 		return rc == 0 ? PXED_EXIT_OK : PXED_EXIT_CONFIG;
 	}
 	if (o->leases) {
-		rc = lease_dump(pxed.conf->dhcp.lease_file, (int64_t)time(NULL),
-		    o->json, stdout);
+		if (pxed.conf->dhcp.lease_database != NULL)
+			rc = lease_pg_dump(pxed.conf->dhcp.lease_database,
+			    (int64_t)time(NULL), o->json, stdout, stderr);
+		else
+			rc = lease_dump(pxed.conf->dhcp.lease_file,
+			    (int64_t)time(NULL), o->json, stdout);
 		conf_unref(pxed.conf);
 		return rc == 0 ? PXED_EXIT_OK : PXED_EXIT_FS;
 	}
@@ -261,6 +276,15 @@ main_oneshot(const struct main_opts *o, int argc, char *argv[])
 		if (pxed_check_runtime(pxed.conf, true) != PXED_EXIT_OK)
 			fprintf(stderr, "pxed: warning: pxed would not start "
 			    "as things are\n");
+		/* Server mode would answer nothing until the database is. */
+		if (pxed.conf->dhcp.lease_database != NULL &&
+		    pxed.conf->dhcp.mode == CONF_DHCP_SERVER &&
+		    lease_pg_check(pxed.conf->dhcp.lease_database, stdout,
+		    stderr) == -1)
+			fprintf(stderr, "pxed: warning: server mode would "
+			    "answer nothing until the lease database is "
+			    "reachable at schema version %d\n",
+			    LEASE_PG_SCHEMA);
 		conf_unref(pxed.conf);
 		return PXED_EXIT_OK;
 	}

@@ -97,7 +97,9 @@ priv_drop(const struct conf *conf, const char *pidfile)
 	}
 	if ((pw = priv_user(conf->user)) == NULL)
 		return PXED_EXIT_CONFIG;
-	if (conf->dhcp.mode == CONF_DHCP_SERVER) {
+	/* The lease file's directory; lease-database has none. */
+	if (conf->dhcp.mode == CONF_DHCP_SERVER &&
+	    conf->dhcp.lease_database == NULL) {
 		if ((copy = strdup(conf->dhcp.lease_file)) == NULL)
 			fatal("priv: strdup");
 		dir = dirname(copy);

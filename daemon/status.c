@@ -29,6 +29,7 @@
 #include "http.h"
 #include "lease.h"
 #include "lease6.h"
+#include "lease_pg.h"
 #include "log.h"
 #include "loopguard.h"
 #include "pxed.h"
@@ -80,6 +81,33 @@ status_one(struct status_buf *b, const char *name, const char *type,
 	status_printf(b, "%s %" PRIu64 "\n", name, v);
 }
 
+/* lease-database (lease_pg.c), when configured. */
+static void
+status_lease_db(struct status_buf *b)
+{
+	struct lease_pg_info	i;
+
+	lease_pg_info(&i);
+	if (!i.configured)
+		return;
+	status_one(b, "pxed_lease_database_up", "gauge",
+	    "1 when the lease database is connected at the right schema.",
+	    i.ready ? 1 : 0);
+	status_one(b, "pxed_lease_database_connects_total", "counter",
+	    "Connections made to the lease database.", i.connects);
+	status_one(b, "pxed_lease_database_failures_total", "counter",
+	    "Connections to the lease database lost or refused.",
+	    i.failures);
+	status_one(b, "pxed_lease_database_batches_total", "counter",
+	    "Transactions of claims sent (group commits).", i.batches);
+	status_one(b, "pxed_lease_database_batch_errors_total", "counter",
+	    "Transactions that failed: their replies were dropped.",
+	    i.errors);
+	status_one(b, "pxed_lease_database_claims_total", "counter",
+	    "Addresses claimed in the lease database.", i.claims);
+	status_one(b, "pxed_lease_database_claims_lost_total", "counter",
+	    "Claims lost to another server's client.", i.lost);
+}
 static void
 status_dhcp(struct status_buf *b)
 {
@@ -111,6 +139,8 @@ status_dhcp(struct status_buf *b)
 	    PRIu64 "\n", ds.ignored);
 	status_printf(b, "pxed_dhcp_dropped_total{reason=\"not_durable\"} %"
 	    PRIu64 "\n", ds.dropped_sync);
+	status_printf(b, "pxed_dhcp_dropped_total{reason=\"claimed_elsewhere\"}"
+	    " %" PRIu64 "\n", ds.dropped_lost);
 	status_metric(b, "pxed_dhcp_leases", "gauge", "Leases by state.");
 	status_printf(b, "pxed_dhcp_leases{state=\"active\"} %u\n"
 	    "pxed_dhcp_leases{state=\"offered\"} %u\n"
@@ -119,6 +149,7 @@ status_dhcp(struct status_buf *b)
 	status_one(b, "pxed_dhcp_offers_withdrawn_total", "counter",
 	    "DHCP offers withdrawn for a newer one on a link at its "
 	    "max-offers-per-link.", ds.offers_withdrawn);
+	status_lease_db(b);
 	status_one(b, "pxed_dhcp_proxy_offers_total", "counter",
 	    "proxyDHCP offers sent.", ds.proxy_offers);
 	status_one(b, "pxed_dhcp_proxy_offers_unanswered_total", "counter",
@@ -473,6 +504,22 @@ status_machines(struct status_buf *b)
 	free(m);
 }
 
+/* "lease_database": {...}, when configured. */
+static void
+status_lease_db_state(struct status_buf *b)
+{
+	struct lease_pg_info	i;
+
+	lease_pg_info(&i);
+	if (!i.configured)
+		return;
+	status_printf(b, ",\n  \"lease_database\": {\"state\": \"%s\", "
+	    "\"ready\": %s, \"since\": %" PRId64 ", \"error\": ", i.state,
+	    i.ready ? "true" : "false", i.since);
+	status_str(b, i.error);
+	status_printf(b, "}");
+}
+
 char *
 status_state(const struct conf *conf, size_t *len)
 {
@@ -485,9 +532,11 @@ status_state(const struct conf *conf, size_t *len)
 	tftp_io_stats(&ts);
 	status_printf(&b, "{\n  \"version\": \"%s\",\n  \"generation\": %u,\n"
 	    "  \"last_reload_ok\": %s,\n  \"dhcp_mode\": \"%s\",\n"
-	    "  \"tftp_active\": %u,\n  \"leases\": [", PACKAGE_VERSION,
+	    "  \"tftp_active\": %u", PACKAGE_VERSION,
 	    pxed.generation, pxed.last_reload_ok ? "true" : "false",
 	    conf_dhcp_mode_name(conf->dhcp.mode), ts.active);
+	status_lease_db_state(&b);
+	status_printf(&b, ",\n  \"leases\": [");
 	dhcp_io_foreach_lease(status_lease, &x);
 	status_printf(&b, "%s],\n  \"leases6\": [", x.first ? "" : "\n  ");
 	x.first = true;

@@ -16,7 +16,8 @@ set -eu
 
 # The build: compiler, autotools, the libraries configure requires.
 BUILD="build-essential autoconf automake pkg-config
-libconfuse-dev libmicrohttpd-dev libcunit1-dev libcap-dev libsystemd-dev"
+libconfuse-dev libmicrohttpd-dev libcunit1-dev libcap-dev libsystemd-dev
+libpq-dev"
 # The suites (tests/lib.sh pxed_pkg maps each tool to its package):
 #   man-lint.sh      mandoc
 #   systemd.sh       systemd (systemd-analyze)
@@ -42,10 +43,12 @@ libconfuse-dev libmicrohttpd-dev libcunit1-dev libcap-dev libsystemd-dev"
 #                    (AAVMF), qemu-system-misc (qemu-system-riscv64),
 #                    u-boot-qemu, opensbi, u-boot-tools (mkimage), busybox,
 #                    dnsmasq-base
+#   pg-net.sh        postgresql (initdb, pg_ctl, psql), kea-admin
+#                    (perfdhcp), busybox, tcpdump
 #   loadercfg-net.sh tftp-hpa, curl
 #   loadercfg-qemu.sh  boot-qemu.sh's, pxelinux, syslinux-common,
 #                    grub-efi-amd64-signed
-TEST="mandoc systemd iproute2 procps nftables tftp-hpa atftp curl
+TEST="postgresql tcpdump mandoc systemd iproute2 procps nftables tftp-hpa atftp curl
 busybox isc-dhcp-client kea-admin python3 dnsmasq-base
 qemu-system-x86 ipxe-qemu ipxe ovmf chromium ndisc6
 kea-dhcp6-server shim-signed grub-efi-amd64-signed grub-efi-amd64-bin

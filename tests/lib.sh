@@ -94,6 +94,8 @@ pxed_pkg() {
 	nft)			echo nftables;;
 	dhclient)		echo isc-dhcp-client;;
 	perfdhcp)		echo kea-admin;;
+	psql)			echo postgresql;;
+	initdb|pg_ctl)		echo postgresql;;
 	dnsmasq)		echo dnsmasq-base;;
 	mkimage)		echo u-boot-tools;;
 	qemu-system-aarch64)	echo qemu-system-arm;;

@@ -1,0 +1,39 @@
+-- pxed.sql: the PostgreSQL schema of pxed's lease store (lease-database).
+--
+-- "pxed --db-init URL" runs this file in one transaction; it may be run
+-- again on a database at this or an older version (it creates what is
+-- missing and records the version).  pxed refuses a database whose
+-- pxed_schema version is not the one it was built for.
+--
+-- Times are Unix seconds written by the servers (keep their clocks in
+-- step with NTP); 9223372036854775807 is "never" (BOOTP).
+
+CREATE TABLE IF NOT EXISTS pxed_schema (
+	version		integer NOT NULL,
+	installed	timestamptz NOT NULL DEFAULT now()
+);
+
+-- One row per IPv4 address that is or was bound.  The primary key is
+-- what makes several servers share one pool: an address is claimed with
+-- INSERT ... ON CONFLICT (addr) DO UPDATE ... WHERE the row is this
+-- client's, or is no longer live, so two clients never hold one address.
+CREATE TABLE IF NOT EXISTS pxed_lease4 (
+	addr		inet PRIMARY KEY,
+	client_id	bytea NOT NULL,		-- option 61, else htype + chaddr
+	htype		smallint NOT NULL,
+	hwaddr		bytea NOT NULL,
+	state		text NOT NULL CHECK (state IN
+			    ('offered', 'acked', 'declined', 'released')),
+	expires		bigint NOT NULL,	-- Unix seconds
+	hostname	text,
+	server		text NOT NULL,		-- the pxed that wrote it
+	updated		timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS pxed_lease4_client ON pxed_lease4 (client_id);
+
+-- IPv6 bindings (IA_NA addresses) have their place here when the store
+-- carries them; today a server on lease-database keeps them in its
+-- journal (lease-file).
+
+DELETE FROM pxed_schema;
+INSERT INTO pxed_schema (version) VALUES (1);
