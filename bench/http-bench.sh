@@ -18,8 +18,8 @@
 #   a) requests/s for a 1 KiB file: wrk, 1 thread, C connections (default
 #      64), S seconds (default 10); non-2xx answers and socket errors are
 #      reported;
-#   b) MiB/s for one M MiB download (default 64) with curl -o /dev/null,
-#      median of R runs (default 3);
+#   b) MiB/s for one M MiB download (default 64) with curl into tmpfs
+#      (/dev/shm), checked with sha256sum, median of R runs (default 3);
 #   c) N connections at once (default 100, at most 300), each downloading
 #      a 1 MiB file: one curl --parallel --parallel-immediate (one process,
 #      N connections, every transfer started at once); wall seconds of
@@ -107,6 +107,7 @@ T=
 TPID=		# the timeout(1) wrapping the running server (own pgrp)
 SPID=		# the server itself
 LPIDS=		# timeout(1)s wrapping running loads (own pgrps)
+BIG_OUT=	# where the big download goes (tmpfs)
 
 
 # bg_start: remember the timeout(1) just started in the background
@@ -132,6 +133,7 @@ cleanup() {
 	LPIDS=
 	stop_server
 	netns_cleanup
+	[ -n "$BIG_OUT" ] && rm -f "$BIG_OUT"
 	if [ -n "$CG" ] && [ -d "$CG" ]; then
 		i=0
 		while ! rmdir "$CG" 2>/dev/null && [ $i -lt 20 ]; do
@@ -329,11 +331,11 @@ start_server() {
 	esac
 	timeout -k 5 $life sh -c '[ -z "$0" ] ||
 	    echo $$ > "$0/cgroup.procs" 2>/dev/null || exit 125
-	    exec "$@"' "$CG" ip netns exec "$NS_SRV" taskset -c $SRV_CPU \
+	    exec "$@"' "$CG" ip netns exec "$NS_SRV" $RT taskset -c $SRV_CPU \
 	    "$@" > "$lg" 2>&1 &
 	TPID=$!
-	# timeout(1) -> sh -> ip netns exec -> taskset, each exec'd: its one
-	# child ends up being the server
+	# timeout(1) -> sh -> ip netns exec -> chrt (BENCH_RT) -> taskset,
+	# each exec'd: its one child ends up being the server
 	i=0
 	SPID=
 	while [ $i -lt 50 ]; do
@@ -341,7 +343,7 @@ start_server() {
 		    awk '{ print $1 }')
 		if [ -n "$SPID" ]; then
 			case $(cat "/proc/$SPID/comm" 2>/dev/null) in
-			sh|ip|taskset|'') ;;
+			sh|ip|chrt|taskset|'') ;;
 			*) break;;
 			esac
 		fi
@@ -500,7 +502,7 @@ small_run() {
 	sb0=$1 st0=$2 cb0=$3 ct0=$4
 	t0=$(date +%s%N)
 	timeout -k 2 $((DUR + 30)) ip netns exec "$NS_CLI" \
-	    taskset -c $CLI_CPU wrk -t 1 -c "$CONNS" -d "${DUR}s" --latency \
+	    $RT taskset -c $CLI_CPU wrk -t 1 -c "$CONNS" -d "${DUR}s" --latency \
 	    "$URL/1k.bin" > "$T/wrk.$CUR.$with" 2>&1 &
 	wpid=$!
 	bg_start $wpid
@@ -546,6 +548,13 @@ small_run() {
 }
 
 # ---- b) one big download ----
+# into tmpfs when there is room (sha256 checked after each), else $T
+if [ -d /dev/shm ] && [ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" \
+    -gt $(( (SIZE_MIB + 64) * 1024 )) ]; then
+	BIG_OUT=/dev/shm/http-bench.$$.big
+else
+	BIG_OUT=$T/big.dl
+fi
 # big_get: REPEAT downloads; sets B_MIBS and B_CPU (medians), or "fail"
 big_get() {
 	r=0
@@ -554,7 +563,7 @@ big_get() {
 		r=$((r + 1))
 		c0=$(cpu_now)
 		timeout -k 2 $((BIG_TMO + 5)) ip netns exec "$NS_CLI" \
-		    taskset -c $CLI_CPU curl -s -m $BIG_TMO -o /dev/null \
+		    $RT taskset -c $CLI_CPU curl -s -m $BIG_TMO -o "$BIG_OUT" \
 		    -w '%{exitcode} %{http_code} %{size_download} %{time_total}\n' \
 		    "$URL/big.bin" > "$T/big.out" 2>&1 &
 		bpid=$!
@@ -562,11 +571,16 @@ big_get() {
 		bg_wait $bpid
 		brc=$?
 		c1=$(cpu_now)
+		got=$( (sha256sum < "$BIG_OUT") 2>/dev/null | cut -d' ' -f1)
+		rm -f "$BIG_OUT"
 		set -- $(cat "$T/big.out") x x x x
 		if [ $brc -ne 0 ] || [ "$1" != 0 ] || [ "$2" != 200 ] ||
-		    [ "$3" != $((SIZE_MIB * 1048576)) ]; then
+		    [ "$3" != $((SIZE_MIB * 1048576)) ] ||
+		    [ "$got" != "$SUM_BIG" ]; then
 			log "$CUR: $SIZE_MIB MiB download #$r failed: curl" \
-			    "exit $1, status $2, $3 bytes (timeout exit $brc)"
+			    "exit $1, status $2, $3 bytes (timeout exit" \
+			    "$brc)$([ "$got" != "$SUM_BIG" ] &&
+			    echo ", sha256 mismatch")"
 			B_MIBS=fail B_CPU=-
 			return
 		fi
@@ -597,7 +611,7 @@ many_get() {
 		c0=$(cpu_now)
 		t0=$(date +%s%N)
 		timeout -k 2 $((MANY_TMO + 5)) ip netns exec "$NS_CLI" \
-		    taskset -c $CLI_CPU curl -s -Z --parallel-immediate \
+		    $RT taskset -c $CLI_CPU curl -s -Z --parallel-immediate \
 		    --parallel-max "$CLIENTS" -m $MANY_TMO -K "$T/many.cfg" \
 		    -w '%{exitcode} %{http_code} %{size_download} %{num_connects}\n' \
 		    > "$T/many.out" 2>&1 &
@@ -731,10 +745,12 @@ done
 
 # ---- the table ----
 echo
-echo "HTTP servers: server on CPU $SRV_CPU, clients on CPU $CLI_CPU, over" \
-    "a veth pair between two network namespaces"
-echo "1 KiB: wrk -t 1 -c $CONNS -d ${DUR}s; $SIZE_MIB MiB: curl -o" \
-    "/dev/null, median of $REPEAT; ${CLIENTS}x1MiB: one curl --parallel," \
+echo "HTTP servers: server on CPU $SRV_CPU, clients on CPU $CLI_CPU$([ -n \
+    "$RT" ] && echo " (both at real-time priority: $RT)"), over a veth" \
+    "pair between two network namespaces"
+echo "1 KiB: wrk -t 1 -c $CONNS -d ${DUR}s; $SIZE_MIB MiB: curl into" \
+    "$(df -P "$(dirname "$BIG_OUT")" | awk 'NR == 2 { print $1 }')," \
+    "sha256 checked, median of $REPEAT; ${CLIENTS}x1MiB: one curl --parallel," \
     "$CLIENTS connections at once, median of $REPEAT"
 echo "CPU s: server CPU time ($([ -n "$CG" ] && echo "cgroup $CGKIND" ||
     echo "/proc/PID/stat")): over the 1 KiB run (and per request), per" \

@@ -3,6 +3,7 @@
 # tests/netns.sh too.
 #
 #   log MESSAGE...           "$BENCH: MESSAGE" on stderr.
+#   usage                    the script's header comment, exit 2.
 #   apt_install PACKAGE...   apt-get install (after one apt-get update).
 #   need COMMAND PACKAGE     install PACKAGE unless COMMAND is on PATH
 #                            (/usr/sbin and /sbin are added to PATH).
@@ -21,16 +22,21 @@
 #   busy_now                 % of all CPUs busy over the next second.
 #   bench_idle_check         busy_now into BUSY0, with a warning above
 #                            10 %: other load skews every figure.
-# Pinning: the server runs on CPU SRV_CPU (0) in namespace NS_SRV, the
-# clients on CPU CLI_CPU (1) in NS_CLI:
+# Pinning: the server runs on CPU SRV_CPU (0, or BENCH_SRV_CPU) in
+# namespace NS_SRV, the clients on CPU CLI_CPU (1, or BENCH_CLI_CPU) in
+# NS_CLI; with BENCH_RT=1 both run at real-time priority (RT, a command
+# prefix: chrt -f 50), so that other work on a shared machine cannot
+# preempt them (the kernel's RT throttling still leaves others 5 %):
 #   in_cli_pinned CMD...     CMD in the client namespace, on CLI_CPU.
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(dirname "$HERE")
 . "$TOP/tests/netns.sh"
 
-SRV_CPU=0
-CLI_CPU=1
+SRV_CPU=${BENCH_SRV_CPU:-0}
+CLI_CPU=${BENCH_CLI_CPU:-1}
+RT=
+[ "${BENCH_RT:-0}" = 1 ] && RT="chrt -f 50"
 HZ=$(getconf CLK_TCK)
 CG=
 CGKIND=
@@ -38,6 +44,13 @@ PATH=$PATH:/usr/sbin:/sbin
 export PATH
 
 log() { echo "$BENCH: $*" >&2; }
+
+# usage: the script's header comment (from line 2 to the first blank
+# line) on stderr, exit 2
+usage() {
+	sed -n '2,/^$/s/^# \{0,1\}//p' "$0" >&2
+	exit 2
+}
 
 APT_UPDATED=
 apt_install() {
@@ -125,7 +138,7 @@ bench_idle_check() {
 }
 
 in_cli_pinned() {
-	ip netns exec "$NS_CLI" taskset -c "$CLI_CPU" "$@"
+	ip netns exec "$NS_CLI" $RT taskset -c "$CLI_CPU" "$@"
 }
 
 # stop_server: end the server started as SPID under timeout(1) TPID (its

@@ -5,15 +5,19 @@
 #
 # usage: bench/tftp-bench.sh [--pxed PATH] [--clients N] [--size-mib M]
 #            [--servers "tftpd-hpa dnsmasq atftpd pxed"]
-#            [--client-timeout S] [--repeat R] [--keep]
+#            [--modes "1468:1 1468:16"] [--client-timeout S] [--repeat R]
+#            [--keep]
 #
 # For each server (pinned to CPU 0 in the server namespace; clients are
-# pinned to CPU 1 in the client namespace):
-#   a) an M MiB download, lock-step, blksize 1468 (atftp client):
-#      MiB/s (wall) and the server's CPU seconds for it, scaled to 64 MiB;
-#      median of R runs (default 3);
-#   b) the same with windowsize 16, where the server grants windowsize;
-#   c) N curl clients (blksize 1468, lock-step) fetching a 1 MiB file at
+# pinned to CPU 1 in the client namespace; BENCH_SRV_CPU, BENCH_CLI_CPU
+# and BENCH_RT in bench/lib.sh change that):
+#   a) for each mode BLKSIZE:WINDOWSIZE of --modes (default lock-step and
+#      windowsize 16, both at blksize 1468), an M MiB download with the
+#      atftp client into tmpfs (/dev/shm), checked with sha256sum: MiB/s
+#      (wall) and the server's CPU seconds for it, scaled to 64 MiB;
+#      median of R runs (default 3); a windowsize above 1 only where the
+#      server grants it in its OACK (n/a otherwise);
+#   b) N curl clients (blksize 1468, lock-step) fetching a 1 MiB file at
 #      once (every curl is started and initialised, blocked reading its URL
 #      from a FIFO, then all are released within ~10 ms): wall seconds
 #      from the release until the last one ends, failures (missing or
@@ -24,6 +28,10 @@
 # and child counted, reaped or not); without a usable cgroup it falls back
 # to utime+stime+cutime+cstime of /proc/PID/stat, which misses children
 # that are never waited for (tftpd-hpa ignores SIGCHLD).
+#
+# After the table, pxed's figures over each other server's, and over the
+# best of them, column by column (MiB/s: higher is better for pxed; CPU
+# s and wall s: lower is).
 #
 # Traffic stays between the two namespaces (10.77.0.1 <-> 10.77.0.2).
 
@@ -36,6 +44,7 @@ PXED=${PXED:-/tmp/build/daemon/pxed}
 CLIENTS=1000
 SIZE_MIB=64
 SERVERS="tftpd-hpa dnsmasq atftpd pxed"
+MODES="1468:1 1468:16"	# BLKSIZE:WINDOWSIZE of the big downloads
 CTMO=300		# per-client limit (curl -m) in the N-client run
 REPEAT=3		# big downloads per server and mode (median kept)
 KEEP=			# --keep: leave the temp dir (logs) behind
@@ -51,6 +60,7 @@ while [ $# -gt 0 ]; do
 	--clients) [ $# -ge 2 ] || usage; CLIENTS=$2; shift 2;;
 	--size-mib) [ $# -ge 2 ] || usage; SIZE_MIB=$2; shift 2;;
 	--servers) [ $# -ge 2 ] || usage; SERVERS=$2; shift 2;;
+	--modes) [ $# -ge 2 ] || usage; MODES=$2; shift 2;;
 	--client-timeout) [ $# -ge 2 ] || usage; CTMO=$2; shift 2;;
 	--repeat) [ $# -ge 2 ] || usage; REPEAT=$2; shift 2;;
 	--keep) KEEP=1; shift;;
@@ -64,9 +74,16 @@ for v in "$CLIENTS" "$SIZE_MIB" "$CTMO" "$REPEAT"; do
 		exit 2;;
 	esac
 done
-
-BLK=1468
-WIN=16
+for m in $MODES; do
+	case $m in
+	*[!0-9:]*|:*|*:|*:*:*) m=;;
+	*:*) ;;
+	*) m=;;
+	esac
+	[ -n "$m" ] || { echo "tftp-bench: a mode is BLKSIZE:WINDOWSIZE" >&2
+	    exit 2; }
+done
+[ -n "$MODES" ] || { echo "tftp-bench: no --modes" >&2; exit 2; }
 NETNS_SRV_IP=10.77.0.1
 NETNS_CLI_IP=10.77.0.2
 NETNS_PLEN=24
@@ -269,9 +286,10 @@ while [ $k -lt $((rtmo * 10)) ]; do
 	sleep 0.1
 	k=$((k + 1))
 done
-# release them from a real-time priority, so that the clients released
-# first cannot starve the loop (all share one CPU); back to normal after
-chrt -f -p 10 $$ >/dev/null 2>&1 ||
+# release them from a real-time priority above the clients' (50 with
+# BENCH_RT), so that the clients released first cannot starve the loop
+# (all share one CPU); back to normal after
+chrt -f -p 60 $$ >/dev/null 2>&1 ||
     echo "driver: chrt failed: the release will be slower" >&2
 start=$(date +%s%N)
 while read -r i; do
@@ -377,13 +395,13 @@ start_server() {
 	tftpd-hpa)
 		command -v in.tftpd >/dev/null 2>&1 || return 1
 		timeout -k 5 $life ip netns exec "$NS_SRV" \
-		    taskset -c $SRV_CPU in.tftpd -L -s "$T/root" \
+		    $RT taskset -c $SRV_CPU in.tftpd -L -s "$T/root" \
 		    -a "$SRV:69" -B 65464 > "$lg" 2>&1 &
 		;;
 	dnsmasq)
 		command -v dnsmasq >/dev/null 2>&1 || return 1
 		timeout -k 5 $life ip netns exec "$NS_SRV" \
-		    taskset -c $SRV_CPU dnsmasq -k --port=0 --enable-tftp \
+		    $RT taskset -c $SRV_CPU dnsmasq -k --port=0 --enable-tftp \
 		    --tftp-root="$T/root" --tftp-max=$((CLIENTS + 100)) \
 		    --listen-address="$SRV" --bind-interfaces -C /dev/null \
 		    --pid-file= --log-facility=- > "$lg" 2>&1 &
@@ -391,7 +409,7 @@ start_server() {
 	atftpd)
 		[ -n "$ATFTPD" ] && [ -x "$ATFTPD" ] || return 1
 		timeout -k 5 $life ip netns exec "$NS_SRV" \
-		    taskset -c $SRV_CPU "$ATFTPD" --daemon --no-fork \
+		    $RT taskset -c $SRV_CPU "$ATFTPD" --daemon --no-fork \
 		    --port 69 --bind-address "$SRV" --no-multicast \
 		    --maxthread $((CLIENTS + 100)) --logfile - "$T/root" \
 		    > "$lg" 2>&1 &
@@ -412,14 +430,14 @@ tftp {
 }
 EOC
 		timeout -k 5 $life ip netns exec "$NS_SRV" \
-		    taskset -c $SRV_CPU "$PXED" -d -f "$T/pxed.conf" \
+		    $RT taskset -c $SRV_CPU "$PXED" -d -f "$T/pxed.conf" \
 		    -r "$T/root" > "$lg" 2>&1 &
 		;;
 	*) log "unknown server $name"; return 1;;
 	esac
 	TPID=$!
-	# timeout(1) -> ip netns exec and taskset exec: its one child is
-	# the server
+	# timeout(1) -> ip netns exec, chrt (BENCH_RT) and taskset exec:
+	# its one child is the server
 	i=0
 	SPID=
 	while [ $i -lt 50 ]; do
@@ -428,6 +446,7 @@ EOC
 		[ -n "$SPID" ] &&
 		    [ "$(cat "/proc/$SPID/comm" 2>/dev/null)" != ip ] &&
 		    [ "$(cat "/proc/$SPID/comm" 2>/dev/null)" != taskset ] &&
+		    [ "$(cat "/proc/$SPID/comm" 2>/dev/null)" != chrt ] &&
 		    break
 		kill -0 "$TPID" 2>/dev/null || break
 		sleep 0.1
@@ -467,10 +486,10 @@ wait_quiet() {
 	sleep 0.2
 }
 
-# has_windowsize: does the server grant windowsize in its OACK?
+# has_windowsize WIN: does the server grant windowsize WIN in its OACK?
 has_windowsize() {
 	timeout 10 ip netns exec "$NS_CLI" atftp --trace \
-	    --option "windowsize $WIN" --option "blksize $BLK" \
+	    --option "windowsize $1" --option "blksize 1468" \
 	    -g -r probe -l "$T/probe.out" "$SRV" 2>&1 |
 	    grep -q 'OACK.*windowsize'
 }
@@ -501,17 +520,18 @@ median() {
 		else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# big_get_once LABEL [ATFTP OPTIONS...]: one download
+# big_get_once LABEL [ATFTP OPTIONS...]: one download (into tmpfs when
+# there is room: OUT)
 big_get_once() {
 	label=$1
 	shift
-	rm -f "$T/big.out"
+	rm -f "$OUT/big.out"
 	wait_quiet
 	c0=$(cpu_now)
 	t0=$(date +%s%N)
-	timeout "$BIG_TMO" ip netns exec "$NS_CLI" taskset -c $CLI_CPU \
-	    atftp "$@" --option "blksize $BLK" -g -r big.bin \
-	    -l "$T/big.out" "$SRV" > "$T/atftp.log" 2>&1 &
+	timeout "$BIG_TMO" ip netns exec "$NS_CLI" $RT taskset -c $CLI_CPU \
+	    atftp "$@" -g -r big.bin \
+	    -l "$OUT/big.out" "$SRV" > "$T/atftp.log" 2>&1 &
 	BPID=$!
 	wait "$BPID"
 	rc=$?
@@ -519,8 +539,8 @@ big_get_once() {
 	t1=$(date +%s%N)
 	wait_quiet
 	c1=$(cpu_now)
-	sum=$(sha256sum < "$T/big.out" 2>/dev/null | cut -d' ' -f1)
-	rm -f "$T/big.out"
+	sum=$(sha256sum < "$OUT/big.out" 2>/dev/null | cut -d' ' -f1)
+	rm -f "$OUT/big.out"
 	BG_CPU=-
 	if [ $rc -ne 0 ]; then
 		log "$label: atftp exited $rc"
@@ -563,7 +583,7 @@ many_get() {
 	sampler "$SPID" "$T/mem.peak" $((CTMO + READY_TMO + 60)) &
 	RPID=$!
 	timeout -k 5 $((CTMO + READY_TMO + 30)) ip netns exec "$NS_CLI" \
-	    taskset -c $CLI_CPU sh "$T/driver.sh" "$CLIENTS" \
+	    $RT taskset -c $CLI_CPU sh "$T/driver.sh" "$CLIENTS" \
 	    "tftp://$SRV/small.bin" "$OUT" "$CTMO" "$READY_TMO" \
 	    > "$T/driver.out" 2> "$T/driver.err" &
 	DPID=$!
@@ -672,41 +692,114 @@ for s in $SERVERS; do
 		continue
 	fi
 	log "$s: pid $SPID, CPU accounting: $CPU_SRC"
-	big_get "$s lock-step"
-	ls_mibs=$BG_MIBS ls_cpu=$BG_CPU
-	if has_windowsize; then
-		big_get "$s windowsize $WIN" --option "windowsize $WIN"
-		ws_mibs=$BG_MIBS ws_cpu=$BG_CPU
-	else
-		log "$s: no windowsize in its OACK"
-		ws_mibs=n/a ws_cpu=n/a
-	fi
+	line=$s
+	for m in $MODES; do
+		blk=${m%:*} win=${m#*:}
+		if [ "$win" -le 1 ]; then
+			big_get "$s blksize $blk lock-step" \
+			    --option "blksize $blk"
+		elif has_windowsize "$win"; then
+			big_get "$s blksize $blk windowsize $win" \
+			    --option "blksize $blk" --option "windowsize $win"
+		else
+			log "$s: no windowsize in its OACK"
+			BG_MIBS=n/a BG_CPU=n/a
+		fi
+		line="$line|$BG_MIBS|$BG_CPU"
+	done
 	log "$s: $CLIENTS clients x 1 MiB"
 	many_get
-	echo "$s|$ls_mibs|$ls_cpu|$ws_mibs|$ws_cpu|$MG_WALL|$MG_FAIL|$MG_RSS|$MG_PSS|$MG_CPU|$MG_NOTE" \
+	echo "$line|$MG_WALL|$MG_FAIL|$MG_RSS|$MG_PSS|$MG_CPU|$MG_NOTE" \
 	    >> "$RES"
 	stop_server
 done
 
 echo
-echo "TFTP servers: ${SIZE_MIB} MiB file, blksize $BLK, server on CPU" \
-    "$SRV_CPU, clients on CPU $CLI_CPU; big downloads: median of $REPEAT"
+echo "TFTP servers: ${SIZE_MIB} MiB file (atftp client, into" \
+    "$(df -P "$OUT" | awk 'NR == 2 { print $1 }'), sha256 checked)," \
+    "server on CPU $SRV_CPU, clients on CPU $CLI_CPU$([ -n "$RT" ] &&
+    echo ", both at real-time priority ($RT)"); big downloads: median" \
+    "of $REPEAT"
+echo "bBLK wWIN: blksize BLK, windowsize WIN (w1: lock-step)"
 echo "CPU s: server CPU time ($([ -n "$CG" ] && echo "cgroup $CGKIND" ||
     echo "/proc/PID/stat")), per 64 MiB for the big downloads"
 echo "RSS: peak of the server tree's summed VmRSS (100 ms samples); PSS:" \
     "same with Pss (1 s samples)"
 echo "CPUs busy before the run: $BUSY0%"
 echo
-awk -F'|' -v n="$CLIENTS" '
-function row(a, b, c, d, e, f, g, h, i, j, k) {
-	printf "%-10s %9s %7s %8s %6s %9s %8s %8s %7s %7s  %s\n", a, b, c, d, e,
-	    f, g, h, i, j, k
+awk -F'|' -v n="$CLIENTS" -v modes="$MODES" '
+function cell(w, v) { return sprintf("%" w "s", v) }
+function head(	i, a, b) {
+	a = sprintf("%-10s", "server")
+	b = sprintf("%-10s", "")
+	for (i = 1; i <= nm; i++) {
+		split(mode[i], bw, ":")
+		a = a " " cell(11, "b" bw[1] " w" bw[2]) " " cell(7, "CPU s")
+		b = b " " cell(11, "MiB/s") " " cell(7, "/64 MiB")
+	}
+	a = a " " cell(8, n " cli") " " cell(8, "failures") " " cell(7, "RSS") \
+	    " " cell(7, "PSS") " " cell(7, n " cli")
+	b = b " " cell(8, "wall s") " " cell(8, "") " " cell(7, "MiB") " " \
+	    cell(7, "MiB") " " cell(7, "CPU s")
+	print a
+	print b
+}
+# ratio P Q HIGHER: pxed over the peer, "-" when either is not a figure
+function ratio(p, q) {
+	if (p !~ /^[0-9.]+$/ || q !~ /^[0-9.]+$/ || q + 0 == 0) return "-"
+	return sprintf("%.2fx", p / q)
 }
 BEGIN {
-	row("server", "lock-step", "CPU s", "ws16", "ws16", n " cli", "failures",
-	    "RSS", "PSS", n " cli", "")
-	row("", "MiB/s", "/64 MiB", "MiB/s", "CPU s", "wall s", "", "MiB",
-	    "MiB", "CPU s", "")
+	nm = split(modes, mode, " ")
+	head()
 }
 NF == 2 { printf "%-10s %s\n", $1 ":", $2; next }
-{ row($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) }' "$RES"
+{
+	l = sprintf("%-10s", $1)
+	for (i = 1; i <= nm; i++)
+		l = l " " cell(11, $(2 * i)) " " cell(7, $(2 * i + 1))
+	k = 2 * nm + 2
+	l = l " " cell(8, $k) " " cell(8, $(k + 1)) " " cell(7, $(k + 2)) \
+	    " " cell(7, $(k + 3)) " " cell(7, $(k + 4))
+	if ($(k + 5) != "") l = l "  " $(k + 5)
+	print l
+	srv[++ns] = $1
+	for (j = 2; j <= k + 4; j++) v[$1, j] = $j
+}
+END {
+	if (!(("pxed", 2) in v) || ns < 2) exit
+	k = 2 * nm + 2
+	# the best peer of each column: most MiB/s, least CPU s and wall s
+	for (j = 2; j <= k + 4; j++) {
+		if (j == k + 1 || j == k + 2 || j == k + 3) continue
+		hi = (j < k && j % 2 == 0)
+		for (s = 1; s <= ns; s++) {
+			x = v[srv[s], j]
+			if (srv[s] == "pxed" || x !~ /^[0-9.]+$/) continue
+			if (!(j in best)) {
+				best[j] = x
+				continue
+			}
+			if (hi ? (x + 0 > best[j] + 0) : (x + 0 < best[j] + 0))
+				best[j] = x
+		}
+	}
+	print ""
+	print "pxed over each peer (same run; MiB/s: above 1 is faster, CPU s" \
+	    " and wall s: below 1 is better):"
+	for (s = 1; s <= ns + 1; s++) {
+		if (s <= ns && srv[s] == "pxed") continue
+		name = s <= ns ? srv[s] : "best peer"
+		l = sprintf("%-10s", "/" name)
+		for (j = 2; j <= k + 4; j++) {
+			if (j == k + 1 || j == k + 2 || j == k + 3) {
+				l = l " " cell(j == k + 1 ? 8 : 7, "")
+				continue
+			}
+			q = s <= ns ? v[srv[s], j] : best[j]
+			l = l " " cell(j < k ? (j % 2 ? 7 : 11) : (j == k ? 8 : 7),
+			    ratio(v["pxed", j], q))
+		}
+		print l
+	}
+}' "$RES"

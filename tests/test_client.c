@@ -198,6 +198,87 @@ test_from_addr(void)
 	free(m);
 }
 
+/* A seen record of mac at the IPv4 address a. */
+static void
+put_at(const uint8_t mac[6], uint32_t a)
+{
+	struct client_seen	s;
+
+	memset(&s, 0, sizeof(s));
+	memcpy(s.mac, mac, 6);
+	s.valid = true;
+	s.addr.family = AF_INET;
+	s.addr.u.v4.s_addr = htonl(a);
+	client_seen_put(&s);
+}
+
+/* Who the table says is at the IPv4 address a: true with its MAC. */
+static bool
+who_at(uint32_t a, uint8_t mac[6])
+{
+	struct sockaddr_in	sin;
+	struct rules_req	req;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(a);
+	if (!client_rules_req(&(struct client_src){
+	    .peer = (struct sockaddr *)&sin }, &req))
+		return false;
+	memcpy(mac, req.mac, 6);
+	return true;
+}
+
+/*
+ * The address index: 10,000 machines in 4,096 slots push one another out;
+ * an address is found exactly while its machine's record holds it, a
+ * machine that moves is found at its new address only, and an address
+ * taken over is found as its latest holder.
+ */
+static void
+test_addr_index(void)
+{
+	struct client_seen	 s;
+	uint8_t			 mac[6] = { 2, 0, 0, 0, 0, 0 }, got[6];
+	uint32_t		 base = 0x0a020000, i;
+	unsigned		 found = 0, bad = 0;
+
+	client_clear();
+	for (i = 0; i < 10000; i++) {
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		put_at(mac, base + i);
+	}
+	for (i = 0; i < 10000; i++) {
+		bool	kept;
+
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		kept = client_seen_get(mac, &s);
+		if (who_at(base + i, got)) {
+			found++;
+			if (!kept || memcmp(got, mac, 6) != 0)
+				bad++;
+		} else if (kept)
+			bad++;
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT_TRUE(found > 1000 && found < 4097);
+	/* Moving: the old address is nobody's now. */
+	put_at(mac_a, 0x0a030001);
+	put_at(mac_a, 0x0a030002);
+	CU_ASSERT_FALSE(who_at(0x0a030001, got));
+	CU_ASSERT_TRUE(who_at(0x0a030002, got));
+	CU_ASSERT_EQUAL(memcmp(got, mac_a, 6), 0);
+	/* Taken over: the latest request wins. */
+	put_at(mac_b, 0x0a030002);
+	CU_ASSERT_TRUE(who_at(0x0a030002, got));
+	CU_ASSERT_EQUAL(memcmp(got, mac_b, 6), 0);
+	client_clear();
+	CU_ASSERT_FALSE(who_at(0x0a030002, got));
+	CU_ASSERT_FALSE(who_at(base, got));
+}
+
 /* Not Ethernet: nothing to remember it by. */
 static void
 test_seen_ethernet_only(void)
@@ -332,6 +413,7 @@ test_client_register(void)
 	CU_add_test(s, "request summary from an address", test_from_addr);
 	CU_add_test(s, "option 82 only from a relay (RFC 3046 2.1)",
 	    test_agent);
+	CU_add_test(s, "the address index", test_addr_index);
 	CU_add_test(s, "only Ethernet is remembered", test_seen_ethernet_only);
 	CU_add_test(s, "DHCPv6 keeps the DHCPv4 record's address, relay, "
 	    "options", test_seen_merge6);
