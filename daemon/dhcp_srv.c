@@ -55,6 +55,7 @@ struct dhcp_tx {
 	struct in_addr			 sid, mask, bcast;
 	uint8_t				 opt175[1100];
 	char				 opt66[64];
+	uint8_t				 pxl[4 * (2 + 255)];	/* 208-211 */
 };
 
 static const uint8_t	 pxe_default43[] = { 6, 1, 8, 255 };
@@ -359,7 +360,7 @@ dhcp_reply_pxelinux(struct dhcp_tx *t)
 {
 	const struct conf_bootset	*bs = &t->res.eff;
 	struct dhcp_pxelinux		 p;
-	uint8_t				 buf[4 * (2 + 255)];
+	uint8_t				*buf = t->pxl;	/* outlives this call */
 	size_t				 n, off;
 
 	memset(&p, 0, sizeof(p));
@@ -368,7 +369,7 @@ dhcp_reply_pxelinux(struct dhcp_tx *t)
 	p.prefix = bs->pxl_prefix;
 	p.has_reboot = (bs->set & BS_PXL_REBOOT) != 0;
 	p.reboot = bs->pxl_reboot;
-	n = dhcp_enc_pxelinux(&p, buf, sizeof(buf));
+	n = dhcp_enc_pxelinux(&p, buf, sizeof(t->pxl));
 	for (off = 0; off + 2 <= n; off += 2 + (size_t)buf[off + 1])
 		if (!dhcp_has(&t->o, buf[off]))
 			dhcp_pkt_out_add(&t->o, buf[off], buf + off + 2,
