@@ -7,8 +7,8 @@
 # Run it from a build directory (the one that holds daemon/pxed) after
 # `make`; as root, like the suites themselves.  The suites are every
 # tests/*.sh that builds a namespace topology (calls pxed_net_init), in
-# the order of the Makefile's TESTS, without the QEMU boot suites
-# (boot-*.sh, minutes each) unless -q is given.  -s names the suites
+# the order of the Makefile's TESTS, without the QEMU boot suites (those
+# that use tests/qemu.sh, minutes each) unless -q is given.  -s names the suites
 # instead (basenames, e.g. -s "dhcp-net tftp-net").  -x stops at the
 # first failure.  Each run is strict (a skip counts as a failure, as in
 # CI), and each suite's output is kept in soak-logs/RUN-SUITE.log.
@@ -51,17 +51,20 @@ build=$(pwd)
 if [ -z "$suites" ]; then
 	# The Makefile's order; a suite is a network suite when it builds
 	# a topology.
-	for t in $(sed -n '/^TESTS =/,/[^\\]$/p' "$SRCDIR/Makefile.am" |
-	    tr -d '\\' | sed 's/^TESTS =//'); do
+	for t in $(awk '/^TESTS \+?=/ { on = 1; sub(/^TESTS \+?=/, "") }
+	    on { more = sub(/\\$/, ""); print; if (!more) on = 0 }' \
+	    "$SRCDIR/Makefile.am"); do
 		case $t in
 		tests/*.sh)	;;
 		*)		continue;;
 		esac
 		s=$(basename "$t" .sh)
 		grep -q 'pxed_net_init' "$SRCDIR/$t" || continue
-		case $s in
-		boot-*)	[ $qemu = yes ] || continue;;
-		esac
+		# A QEMU suite (it uses tests/qemu.sh) boots firmware:
+		# minutes each.
+		if grep -q 'qemu\.sh' "$SRCDIR/$t"; then
+			[ $qemu = yes ] || continue
+		fi
 		suites="$suites $s"
 	done
 fi
