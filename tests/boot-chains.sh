@@ -22,7 +22,7 @@
 #                        an http:// URL that pxed serves
 #   syslinux-efi    F P  OVMF -> syslinux.efi + ldlinux.e64 ->
 #                        pxelinux.cfg/01-<mac>
-#   http-grub       F    OVMF's UEFI HTTP boot (arch 16) -> core.efi over
+#   http-grub       F P  OVMF's UEFI HTTP boot (arch 16) -> core.efi over
 #                        HTTP -> grub.cfg over HTTP -> marker
 #
 # A boot passes only when the loader, at the end of its chain, asks pxed
@@ -369,9 +369,12 @@ case_syslinux_efi() {
 # over HTTP, which makes its prefix (http,SERVER)/boot/grub and reads
 # grub.cfg there at once: GRUB 2.06 looks for per-MAC files only when
 # it came by PXE.  The marker still carries the MAC GRUB reports.
+# CASE MODE MAC: in proxy mode the address comes from udhcpd and the URL
+# from pxed's offer; GRUB's prefix is the URL's server, so it needs no
+# next-server.
 case_http_grub() {
-	C=http-grub-server MAC=52:54:00:84:00:61
-	qemu_conf4 $C server
+	C=$1 MAC=$3
+	qemu_conf4 $C $2
 	boot_rule $C '${http}/boot/grub/x86_64-efi/core.efi'
 	qemu_pxed $C
 	boot $C uefi $MAC "marker/grub-any/x86_64-efi/$MAC/lockdown-" \
@@ -383,6 +386,7 @@ case_http_grub() {
 	    "$LOG"
 	check "$C: GRUB read grub.cfg over HTTP" \
 	    grep -q " GET /boot/grub/grub.cfg 200 " "$LOG"
+	in_proxy $C boot/grub/x86_64-efi/core.efi
 	pxed_stop
 }
 
@@ -395,7 +399,8 @@ want grub-pc-server && case_grub_pc server 1
 want pxelinux-server && case_pxelinux server 1
 want lpxelinux-server && case_lpxelinux server 1
 want syslinux-efi-server && case_syslinux_efi server 1
-want http-grub-server && case_http_grub
+want http-grub-server &&
+    case_http_grub http-grub-server server 52:54:00:84:00:61
 
 # ---------- proxy mode beside udhcpd ----------
 qemu_udhcpd
@@ -407,6 +412,8 @@ want grub-pc-proxy && case_grub_pc proxy 2
 want pxelinux-proxy && case_pxelinux proxy 2
 want lpxelinux-proxy && case_lpxelinux proxy 2
 want syslinux-efi-proxy && case_syslinux_efi proxy 2
+want http-grub-proxy &&
+    case_http_grub http-grub-proxy proxy 52:54:00:84:00:62
 
 # The documented workaround for GRUB: next-server (siaddr) on the address
 # server.  Then both GRUBs boot beside the proxy.
