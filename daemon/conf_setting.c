@@ -95,6 +95,7 @@ static const struct conf_setting conf_settings[] = {
 	ROW_UINT(NULL, "loop-count", 0, 1000, 3, loop_count),
 	ROW_UINT(NULL, "loop-window", 1, 86400, 300, loop_window),
 	ROW_BOOL(NULL, "watch-conf-dir", 0, watch_conf_dir),
+	ROW_STR(NULL, "host-database", NULL, host_database),
 	ROW_UINT(NULL, "watch-delay", 10, 60000, 200, watch_delay_ms),
 
 	ROW_ENUM("dhcp", "mode", conf_modes, CONF_DHCP_PROXY, dhcp.mode),

@@ -26,6 +26,7 @@
 #include "ra_io.h"
 #include "ev.h"
 #include "explain.h"
+#include "host_pg.h"
 #include "http.h"
 #include "lease.h"
 #include "lease_pg.h"
@@ -329,6 +330,9 @@ main_start(const struct main_opts *o)
 		    "above)\n");
 		return PXED_EXIT_NETWORK;
 	}
+#ifdef HAVE_LIBPQ
+	host_pg_init(pxed.conf);
+#endif
 	/*
 	 * The pidfile is created empty while root (its directory is root's)
 	 * and handed to the user; the pid goes in once the process that
@@ -396,6 +400,9 @@ main_run(void)
 	log_rate_flush(1);
 
 	http_fini();
+#ifdef HAVE_LIBPQ
+	host_pg_close();
+#endif
 	tftp_io_fini();
 	ra_io_fini();
 	dhcp6_io_fini();
