@@ -56,7 +56,7 @@ host_pg_tags(const struct conf *conf, struct arena *a, const char *s,
 	h->tags = arena_alloc(a, n * sizeof(*h->tags));
 	while (*s != '\0') {
 		len = strcspn(s, ",");
-		if (len == 4 && memcmp(s, "known", 4) == 0)
+		if (len == 5 && memcmp(s, "known", 5) == 0)
 			t = -1;
 		else
 			t = host_pg_tag(conf, s, len);
@@ -402,6 +402,37 @@ host_pg_reload(const struct conf *conf)
 	    strcmp(conf->host_database, H.pg.url) != 0)
 		log_warnx("host-database: a new host-database takes a "
 		    "restart");
+}
+
+int
+host_pg_load_now(const struct conf *conf, FILE *err)
+{
+	PGconn		*c;
+	PGresult	*r;
+	int		 rc = -1;
+
+	if (conf->host_database == NULL)
+		return 0;
+	c = PQconnectdb(conf->host_database);
+	if (c == NULL || PQstatus(c) != CONNECTION_OK) {
+		fprintf(err, "pxed: host-database: %s", c != NULL ?
+		    PQerrorMessage(c) : "out of memory\n");
+		PQfinish(c);
+		return -1;
+	}
+	r = PQexec(c, HOST_PG_SELECT);
+	if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+		H.conf = conf;
+		host_pg_rows(r);
+		host_pg_build(conf);
+		conf_host_extra = host_pg_by_mac;
+		rc = 0;
+	} else
+		fprintf(err, "pxed: host-database: %s",
+		    PQresultErrorMessage(r));
+	PQclear(r);
+	PQfinish(c);
+	return rc;
 }
 
 void

@@ -13,6 +13,7 @@
 #define PXED_HOST_PG_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "arena.h"
 #include "conf.h"
@@ -36,6 +37,8 @@ int	host_pg_row(const struct conf *conf, struct arena *a,
 void	host_pg_init(const struct conf *conf);
 void	host_pg_reload(const struct conf *conf);
 void	host_pg_close(void);
+/* pxed --explain: load the hosts now (blocking); -1 with a message. */
+int	host_pg_load_now(const struct conf *conf, FILE *err);
 #endif
 
 #endif

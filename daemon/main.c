@@ -244,6 +244,12 @@ main_oneshot(const struct main_opts *o, int argc, char *argv[])
 		struct rules_req	 req;
 		const char		*server, *ip;
 
+#ifdef HAVE_LIBPQ
+		if (host_pg_load_now(pxed.conf, stderr) == -1) {
+			conf_unref(pxed.conf);
+			return PXED_EXIT_CONFIG;
+		}
+#endif
 		if (explain6_wanted(argc, argv))
 			rc = explain6_run(pxed.conf, argc, argv, stdout,
 			    stderr);

@@ -117,6 +117,16 @@ check "both: logged, conf.d's host wins" \
 check "both: the OFFER has conf.d's address" \
     sh -c "echo '$(offer 02:00:00:00:00:60)' | grep -q 'yiaddr=10\.79\.0\.60 '"
 
+# pxed --explain loads the database hosts and says where each is from.
+"$PXED" -f "$T/server.conf" -r "$T/root" --explain mac=$M arch=efi-x64 \
+    > "$T/explain.db" 2>&1
+check "--explain: a database host is shown as from the database" \
+    grep -q "^host: \"$M\" at database\$" "$T/explain.db"
+"$PXED" -f "$T/server.conf" -r "$T/root" --explain \
+    mac=02:00:00:00:00:60 arch=efi-x64 > "$T/explain.file" 2>&1
+check "--explain: conf.d's host is shown with its file and line" \
+    grep -q '^host: "filehost" at .*/conf.d/10-hosts.conf:3$' "$T/explain.file"
+
 # PostgreSQL down: the hosts last loaded stay.
 pg_cluster_down fast
 check "database down: logged" wait_log "$LOG" \
