@@ -620,6 +620,12 @@ conf_setting_main(struct conf_loader *L, struct cfg_t *cfg,
 		    conf->dhcp.lease_time);
 	conf_inet6_dhcp(L, sec);
 	conf_lease_database(L, sec);
+#ifndef HAVE_LIBPQ
+	if (conf->host_database != NULL)
+		conf_error(L, conf_confuse_optline(L, cfg, "host-database"),
+		    "host-database: pxed was built without libpq (configure "
+		    "--with-libpq; Debian package libpq-dev)");
+#endif
 	if (conf->dhcp.mode == CONF_DHCP_SERVER && conf->dhcp.nranges == 0 &&
 	    conf_confuse_size(sec, "range") == 0 &&
 	    conf_confuse_size(sec, "range6") == 0)
