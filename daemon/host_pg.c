@@ -95,11 +95,34 @@ host_pg_vars(struct arena *a, const char *s, struct conf_host *h, char *why,
 	return 0;
 }
 
+/*
+ * The range whose pool holds a (network order), or NULL.  The pools
+ * reserve conf.d's fixed addresses when they are built; a database host
+ * comes later, so its address must lie outside every pool.
+ */
+static const struct conf_range *
+host_pg_in_pool(const struct conf *conf, struct in_addr a)
+{
+	uint32_t	h = ntohl(a.s_addr);
+	size_t		i;
+
+	for (i = 0; i < conf->dhcp.nranges; i++) {
+		const struct conf_range	*r = &conf->dhcp.ranges[i];
+
+		if (!r->nopool && h >= ntohl(r->start.s_addr) &&
+		    h <= ntohl(r->end.s_addr))
+			return r;
+	}
+	return NULL;
+}
+
 int
 host_pg_row(const struct conf *conf, struct arena *a,
     const char *const col[HOST_PG_NCOLS], struct conf_host *h, char *why,
     size_t whylen)
 {
+	const struct conf_range	*r;
+
 	if (whylen > 0)
 		why[0] = '\0';
 	memset(h, 0, sizeof(*h));
@@ -116,6 +139,12 @@ host_pg_row(const struct conf *conf, struct arena *a,
 	if (col[HC_IP] != NULL && inet_pton(AF_INET, col[HC_IP], &h->ip) != 1) {
 		snprintf(why, whylen, "ip \"%s\" is not an IPv4 address",
 		    col[HC_IP]);
+		return -1;
+	}
+	if (h->ip.s_addr != 0 && (r = host_pg_in_pool(conf, h->ip)) != NULL) {
+		snprintf(why, whylen, "ip %s is in the pool of range \"%s\" "
+		    "(give a database host an address outside the ranges)",
+		    col[HC_IP], r->name);
 		return -1;
 	}
 	if (col[HC_IP6] != NULL &&

@@ -6,7 +6,9 @@
 #   next DISCOVER is offered its fixed address and its boot entry's file,
 #   and boot.ipxe rendered for its MAC shows its variables; an UPDATE and
 #   a DELETE are seen in the same way; a MAC that conf.d has too is
-#   logged and conf.d's host wins; with PostgreSQL stopped the hosts last
+#   logged and conf.d's host wins; a row whose fixed address is in a
+#   pool is skipped and logged; pxed --explain shows a database host "at
+#   database"; with PostgreSQL stopped the hosts last
 #   loaded stay in effect.
 . "$(dirname "$0")/lib.sh"
 . "$SRCDIR/tests/pg-lib.sh"
@@ -119,6 +121,14 @@ check "both: logged, conf.d's host wins" \
     grep -q 'host 02:00:00:00:00:60: MAC also in host "filehost" at .*10-hosts.conf:3, which wins' "$LOG"
 check "both: the OFFER has conf.d's address" \
     sh -c "echo '$(offer 02:00:00:00:00:60)' | grep -q 'yiaddr=10\.79\.0\.60 '"
+
+# A fixed address inside a pool could be handed out: the row is skipped.
+psql_q "INSERT INTO pxed_hosts (mac, ip) VALUES ('02:00:00:00:00:52',
+    '10.79.0.150')"
+check "in a pool: reloaded" loaded 1 6
+check "in a pool: the row is skipped and logged" grep -q \
+    'host 02:00:00:00:00:52 skipped: ip 10.79.0.150 is in the pool of range "lan"' \
+    "$LOG"
 
 # pxed --explain loads the database hosts and says where each is from.
 "$PXED" -f "$T/server.conf" -r "$T/root" --explain mac=$M arch=efi-x64 \

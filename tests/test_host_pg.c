@@ -19,6 +19,8 @@ static int
 host_pg_setup(void)
 {
 	unit_tree_new();
+	unit_tree_file("pxed.conf", "dhcp { mode = server range \"lan\" { "
+	    "start = 10.0.0.100 end = 10.0.0.199 netmask = 255.255.255.0 } }\n");
 	unit_tree_file("conf.d/10-lab.conf",
 	    "match \"lab\" { arch = efi-x64 }\n"
 	    "boot \"disk\" { if = \"lab\" filename = \"disk.efi\" }\n");
@@ -98,6 +100,11 @@ test_row_bad(void)
 	row[2] = "10.0.0.300";
 	CU_ASSERT_EQUAL(host_pg_row(hc, &a, row, &h, why, sizeof(why)), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(why, "not an IPv4"));
+	row[2] = "10.0.0.150";	/* the pool could hand it out */
+	CU_ASSERT_EQUAL(host_pg_row(hc, &a, row, &h, why, sizeof(why)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "in the pool of range \"lan\""));
+	row[2] = "10.0.0.99";
+	CU_ASSERT_EQUAL(host_pg_row(hc, &a, row, &h, why, sizeof(why)), 0);
 	row[2] = NULL;
 	row[4] = "-bad";
 	CU_ASSERT_EQUAL(host_pg_row(hc, &a, row, &h, why, sizeof(why)), -1);
