@@ -8,8 +8,8 @@
 #   a DELETE are seen in the same way; a MAC that conf.d has too is
 #   logged and conf.d's host wins; a row whose fixed address is in a
 #   pool is skipped and logged; pxed --explain shows a database host "at
-#   database"; with PostgreSQL stopped the hosts last
-#   loaded stay in effect.
+#   database"; with PostgreSQL stopped the hosts last loaded stay in
+#   effect, and once it is back pxed reconnects and loads them again.
 . "$(dirname "$0")/lib.sh"
 . "$SRCDIR/tests/pg-lib.sh"
 
@@ -146,6 +146,10 @@ check "database down: logged" wait_log "$LOG" \
     "host-database: connection lost" 10
 check "database down: the database host is still served" \
     sh -c "echo '$(offer $M)' | grep -q 'yiaddr=10\.79\.0\.53 '"
+# Back up: pxed reconnects by itself (backoff) and loads the table again.
+pg_cluster_up || { echo "cannot restart PostgreSQL"; exit 99; }
+check "database back: reconnected and the hosts loaded again" \
+    wait_log "$LOG" "host-database: 1 host loaded, generation 7 " 20
 check "no SIGHUP was needed (no conf reload)" sh -c \
     "! grep -q 'conf: reloaded' '$LOG'"
 pid_stop "$PID"
