@@ -563,8 +563,22 @@ conf_unref(struct conf *c)
 
 /* ---------- lookups ---------- */
 
+const struct conf_host *(*conf_host_extra)(const struct conf *,
+    const uint8_t [6]);
+
 const struct conf_host *
 conf_host_by_mac(const struct conf *c, const uint8_t mac[6])
+{
+	const struct conf_host	*h;
+
+	if ((h = conf_file_host_by_mac(c, mac)) == NULL &&
+	    conf_host_extra != NULL)
+		h = conf_host_extra(c, mac);
+	return h;
+}
+
+const struct conf_host *
+conf_file_host_by_mac(const struct conf *c, const uint8_t mac[6])
 {
 	const struct conf_host	*h;
 

@@ -358,6 +358,9 @@ struct conf {
 	unsigned		 loop_count;	/* 0: off */
 	unsigned		 loop_window;	/* seconds */
 
+	/* Hosts from PostgreSQL (host_pg.c), after conf.d's; NULL: none. */
+	const char		*host_database;
+
 	/* Reload when conf.d or the main file changes (conf_watch.c). */
 	bool			 watch_conf_dir;
 	unsigned		 watch_delay_ms;	/* quiet time */
@@ -410,7 +413,14 @@ void		 conf_summary(const struct conf *conf, char *buf, size_t len);
 size_t		 conf_check_warn(const struct conf *conf, FILE *out);
 void		 conf_errors_free(struct conf_errors *errs);
 
+/* conf.d's host, else the host-database's (conf_host_extra). */
 const struct conf_host *conf_host_by_mac(const struct conf *conf,
+		    const uint8_t mac[6]);
+/* conf.d's host only. */
+const struct conf_host *conf_file_host_by_mac(const struct conf *conf,
+		    const uint8_t mac[6]);
+/* Set by host_pg.c while host-database is in use. */
+extern const struct conf_host *(*conf_host_extra)(const struct conf *conf,
 		    const uint8_t mac[6]);
 /* conf_inet6.c: hosts by DUID and by fixed IPv6 address. */
 const struct conf_host *conf_inet6_host_by_duid(const struct conf *conf,

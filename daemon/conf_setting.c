@@ -95,6 +95,7 @@ static const struct conf_setting conf_settings[] = {
 	ROW_UINT(NULL, "loop-count", 0, 1000, 3, loop_count),
 	ROW_UINT(NULL, "loop-window", 1, 86400, 300, loop_window),
 	ROW_BOOL(NULL, "watch-conf-dir", 0, watch_conf_dir),
+	ROW_STR(NULL, "host-database", NULL, host_database),
 	ROW_UINT(NULL, "watch-delay", 10, 60000, 200, watch_delay_ms),
 
 	ROW_ENUM("dhcp", "mode", conf_modes, CONF_DHCP_PROXY, dhcp.mode),
@@ -619,6 +620,12 @@ conf_setting_main(struct conf_loader *L, struct cfg_t *cfg,
 		    conf->dhcp.lease_time);
 	conf_inet6_dhcp(L, sec);
 	conf_lease_database(L, sec);
+#ifndef HAVE_LIBPQ
+	if (conf->host_database != NULL)
+		conf_error(L, conf_confuse_optline(L, cfg, "host-database"),
+		    "host-database: pxed was built without libpq (configure "
+		    "--with-libpq; Debian package libpq-dev)");
+#endif
 	if (conf->dhcp.mode == CONF_DHCP_SERVER && conf->dhcp.nranges == 0 &&
 	    conf_confuse_size(sec, "range") == 0 &&
 	    conf_confuse_size(sec, "range6") == 0)

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
@@ -358,23 +359,34 @@ explain_bootset(const struct conf *conf, const struct rules_req *req,
 	explain_pxelinux(bs, out);
 }
 
+/* Where a host was read: "file:line", or "database" (host-database). */
+static const char *
+explain_host_at(const struct conf_host *h, char *buf, size_t len)
+{
+	if (h->where.line == 0)
+		snprintf(buf, len, "%s", h->where.file);
+	else
+		snprintf(buf, len, "%s:%d", h->where.file, h->where.line);
+	return buf;
+}
+
 void
 explain_rules(const struct conf *conf, const struct rules_req *req,
     const struct rules_result *res, FILE *out)
 {
-	char	s[256];
+	char	s[256], at[PATH_MAX + 16];
 	size_t	i;
 
 	rules_tags_string(conf, res, s, sizeof(s));
 	fprintf(out, "tags: %s\n", s[0] != '\0' ? s : "(none)");
 	if (res->host != NULL)
-		fprintf(out, "  known      set by host \"%s\" at %s:%d\n",
-		    res->host->name, res->host->where.file,
-		    res->host->where.line);
+		fprintf(out, "  known      set by host \"%s\" at %s\n",
+		    res->host->name, explain_host_at(res->host, at,
+		    sizeof(at)));
 	for (i = 0; res->host != NULL && i < res->host->ntags; i++)
-		fprintf(out, "  %-10s set by host \"%s\" at %s:%d\n",
+		fprintf(out, "  %-10s set by host \"%s\" at %s\n",
 		    conf->tags[res->host->tags[i]].name, res->host->name,
-		    res->host->where.file, res->host->where.line);
+		    explain_host_at(res->host, at, sizeof(at)));
 	for (i = 0; i < conf->nmatches; i++) {
 		const struct conf_match	*m = &conf->matches[i];
 
@@ -384,8 +396,8 @@ explain_rules(const struct conf *conf, const struct rules_req *req,
 	}
 
 	if (res->host != NULL)
-		fprintf(out, "host: \"%s\" at %s:%d\n", res->host->name,
-		    res->host->where.file, res->host->where.line);
+		fprintf(out, "host: \"%s\" at %s\n", res->host->name,
+		    explain_host_at(res->host, at, sizeof(at)));
 	else
 		fprintf(out, "host: none\n");
 	if (res->boot != NULL) {

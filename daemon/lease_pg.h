@@ -27,7 +27,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define LEASE_PG_SCHEMA	1		/* pxed_schema.version */
+#define LEASE_PG_SCHEMA	2		/* pxed_schema.version */
 
 struct leases;
 

@@ -26,6 +26,7 @@
 #include "ra_io.h"
 #include "ev.h"
 #include "explain.h"
+#include "host_pg.h"
 #include "http.h"
 #include "lease.h"
 #include "lease_pg.h"
@@ -243,6 +244,12 @@ main_oneshot(const struct main_opts *o, int argc, char *argv[])
 		struct rules_req	 req;
 		const char		*server, *ip;
 
+#ifdef HAVE_LIBPQ
+		if (host_pg_load_now(pxed.conf, stderr) == -1) {
+			conf_unref(pxed.conf);
+			return PXED_EXIT_CONFIG;
+		}
+#endif
 		if (explain6_wanted(argc, argv))
 			rc = explain6_run(pxed.conf, argc, argv, stdout,
 			    stderr);
@@ -329,6 +336,9 @@ main_start(const struct main_opts *o)
 		    "above)\n");
 		return PXED_EXIT_NETWORK;
 	}
+#ifdef HAVE_LIBPQ
+	host_pg_init(pxed.conf);
+#endif
 	/*
 	 * The pidfile is created empty while root (its directory is root's)
 	 * and handed to the user; the pid goes in once the process that
@@ -396,6 +406,9 @@ main_run(void)
 	log_rate_flush(1);
 
 	http_fini();
+#ifdef HAVE_LIBPQ
+	host_pg_close();
+#endif
 	tftp_io_fini();
 	ra_io_fini();
 	dhcp6_io_fini();

@@ -22,6 +22,7 @@
 #include "pxed.h"
 #include "tftp_io.h"
 #include "dhcp_io.h"
+#include "host_pg.h"
 #include "dhcp6_io.h"
 #include "ra_io.h"
 #include "http.h"
@@ -122,6 +123,9 @@ pxed_reload_apply(void)
 	conf->generation = ++pxed.generation;
 	/* Modules switch before the old config goes. */
 	tftp_io_reload(conf);
+#ifdef HAVE_LIBPQ
+	host_pg_reload(conf);
+#endif
 	dhcp_io_reload(conf);
 	dhcp6_io_reload(conf);
 	ra_io_reload(conf);

@@ -1,4 +1,5 @@
--- pxed.sql: the PostgreSQL schema of pxed's lease store (lease-database).
+-- pxed.sql: the PostgreSQL schema of pxed's lease store (lease-database)
+-- and host inventory (host-database).
 --
 -- "pxed --db-init URL" runs this file in one transaction; it may be run
 -- again on a database at this or an older version (it creates what is
@@ -31,9 +32,36 @@ CREATE TABLE IF NOT EXISTS pxed_lease4 (
 );
 CREATE INDEX IF NOT EXISTS pxed_lease4_client ON pxed_lease4 (client_id);
 
+-- Host inventory (host-database): the fields of a conf.d host section,
+-- one row per machine by MAC.  pxed LISTENs on pxed_hosts and reloads
+-- the whole table when the trigger below notifies a change (version 2).
+CREATE TABLE IF NOT EXISTS pxed_hosts (
+	mac		macaddr PRIMARY KEY,
+	name		text,			-- NULL: the MAC
+	ip		inet,			-- fixed IPv4 address
+	ip6		inet,			-- fixed IPv6 address
+	hostname	text,			-- option 12
+	tags		text[] NOT NULL DEFAULT '{}',
+	boot		text,			-- pinned boot entry
+	vars		jsonb NOT NULL DEFAULT '{}',	-- template variables
+	updated		timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE OR REPLACE FUNCTION pxed_hosts_notify() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM pg_notify('pxed_hosts', TG_OP);
+	RETURN NULL;
+END
+$$;
+DROP TRIGGER IF EXISTS pxed_hosts_notify ON pxed_hosts;
+CREATE TRIGGER pxed_hosts_notify AFTER INSERT OR UPDATE OR DELETE OR
+    TRUNCATE ON pxed_hosts FOR EACH STATEMENT
+    EXECUTE FUNCTION pxed_hosts_notify();
+
 -- IPv6 bindings (IA_NA addresses) have their place here when the store
 -- carries them; today a server on lease-database keeps them in its
 -- journal (lease-file).
 
 DELETE FROM pxed_schema;
-INSERT INTO pxed_schema (version) VALUES (1);
+INSERT INTO pxed_schema (version) VALUES (2);

@@ -81,16 +81,16 @@ metric() {	# NS PORT NAME: its value
 
 # ---------- schema ----------
 check "pxed --db-init creates the schema" "$PXED" --db-init "$PG_URL"
-check "pxed --db-init again leaves it at version 1" \
+check "pxed --db-init again leaves it at version 2" \
     sh -c "'$PXED' --db-init '$PG_URL' 2>&1 | grep -q 'already there'"
-check "the version table says 1" test "$(psql_q \
-    'SELECT version FROM pxed_schema')" = 1
+check "the version table says 2" test "$(psql_q \
+    'SELECT version FROM pxed_schema')" = 2
 UNIT="$(dirname "$PXED")/../tests/unit"
 check "the store interface's unit cases pass against this database" \
     sh -c "PXED_TEST_PG_URL='$PG_URL' '$UNIT' -s lease-store-pg > '$T/unit.log' 2>&1 &&
 	grep -q '^8 passed, 0 failed' '$T/unit.log'"
-check "pxed -t: the database is reachable, schema version 1" \
-    sh -c "'$PXED' -t -f '$T/s1.conf' -r '$T/root' 2>&1 | grep -q 'lease-database reachable, schema version 1'"
+check "pxed -t: the database is reachable, schema version 2" \
+    sh -c "'$PXED' -t -f '$T/s1.conf' -r '$T/root' 2>&1 | grep -q 'lease-database reachable, schema version 2'"
 
 cat > "$T/v6.conf" <<EOC
 dhcp {
