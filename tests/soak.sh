@@ -81,6 +81,12 @@ MANDOC=${MANDOC:-mandoc}
 PXED_STRICT_TESTS=yes
 export PXED PXED_PROBE SRCDIR MANDOC PXED_STRICT_TESTS
 
+# What make check builds besides pxed (tests/unit, which pg-net.sh runs).
+make -C "$build" check TESTS= > /dev/null 2>&1 || {
+	echo "soak: make check TESTS= failed in $build" >&2
+	exit 2
+}
+
 logs=$build/soak-logs
 rm -rf "$logs"
 mkdir -p "$logs"
