@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """dhcp6-send.py: send one DHCPv6 message and print the answer.
 
-  dhcp6-send.py [-r LINKADDR] [-s SPORT] [-p DPORT] [-w SECS] DEST IFACE MSG
+  dhcp6-send.py [-r LINKADDR] [-s SPORT] [-p DPORT] [-w SECS] [-a SECS]
+                [--boot-request] DEST IFACE MSG
 
 MSG is a file of a raw DHCPv6 message (a capture in tests/fixtures), or
 "solicit:DUIDHEX" for a Solicit with Rapid Commit and one IA_NA.  With
@@ -9,8 +10,13 @@ MSG is a file of a raw DHCPv6 message (a capture in tests/fixtures), or
 link-local peer-address), as a relay would send it.  Prints one line per
 answer: "type=T opts=C,C,... ia=ADDR,..." (and " url=URL" with option
 59) and, for a Relay-Reply,
-"relay type=13 ifid=... | " before the inner message's line.  Exit 1
-when nothing came back within -w seconds (default 3).
+"relay type=13 ifid=... | " before the inner message's line.  After the
+first answer, more are awaited for -a seconds (default 0.3) after the
+last one; each line starts with "t=SECS" since the message was sent.
+--boot-request turns MSG into what EDK2's PXEv6 sends to port 4011
+after its Request (PxeBcRequestBootService): a Request (type 3) without
+its IA_NA, IA_TA and Rapid Commit options.  Exit 1 when nothing came
+back within -w seconds (default 3).
 """
 import argparse
 import ipaddress
@@ -18,6 +24,7 @@ import os
 import socket
 import struct
 import sys
+import time
 
 
 def options(buf):
@@ -61,12 +68,22 @@ def solicit(duid):
     return b"\x01" + xid + body
 
 
+def boot_request(msg):
+    body = b""
+    for code, data in options(msg[4:]):
+        if code not in (3, 4, 14):
+            body += struct.pack("!HH", code, len(data)) + data
+    return b"\x03" + msg[1:4] + body
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("-r", dest="relay")
     ap.add_argument("-s", dest="sport", type=int, default=546)
     ap.add_argument("-p", dest="dport", type=int, default=547)
     ap.add_argument("-w", dest="wait", type=float, default=3)
+    ap.add_argument("-a", dest="after", type=float, default=0.3)
+    ap.add_argument("--boot-request", action="store_true")
     ap.add_argument("dest")
     ap.add_argument("iface")
     ap.add_argument("msg")
@@ -76,6 +93,8 @@ def main():
     else:
         with open(a.msg, "rb") as f:
             msg = f.read()
+    if a.boot_request:
+        msg = boot_request(msg)
     if a.relay:
         link = ipaddress.IPv6Address(a.relay).packed
         peer = ipaddress.IPv6Address("fe80::5054:ff:fe66:10").packed
@@ -87,15 +106,18 @@ def main():
     s.bind(("::", a.sport))
     idx = socket.if_nametoindex(a.iface)
     s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, idx)
+    sent = time.monotonic()
     s.sendto(msg, (a.dest, a.dport, 0, idx))
     s.settimeout(a.wait)
     got = 0
     try:
         while True:
             data, peer = s.recvfrom(8192)
-            print("from=[%s]:%d %s" % (peer[0], peer[1], describe(data)))
+            print("t=%.3f from=[%s]:%d %s" % (time.monotonic() - sent,
+                                              peer[0], peer[1],
+                                              describe(data)))
             got += 1
-            s.settimeout(0.3)
+            s.settimeout(a.after)
     except socket.timeout:
         pass
     sys.exit(0 if got else 1)
