@@ -1,7 +1,7 @@
 #!/bin/sh
 # pg-hosts.sh: the host inventory in PostgreSQL (host-database), with a
 # cluster of the test's own (tests/pg-lib.sh), on a LAN of namespaces:
-#   pxed --db-init upgrades a version-1 database to version 2;
+#   pxed --db-init upgrades a version-1 database to version 3;
 #   a host INSERTed with psql is loaded on its NOTIFY (no SIGHUP): the
 #   next DISCOVER is offered its fixed address and its boot entry's file,
 #   and boot.ipxe rendered for its MAC shows its variables; an UPDATE and
@@ -31,8 +31,8 @@ check "pxed --db-init creates the schema" "$PXED" --db-init "$PG_URL"
 # A version-1 database (before the hosts table) is upgraded.
 psql_q "DROP TABLE pxed_hosts; DROP FUNCTION pxed_hosts_notify();
     UPDATE pxed_schema SET version = 1"
-check "pxed --db-init upgrades version 1 to 2" sh -c \
-    "'$PXED' --db-init '$PG_URL' 2>&1 | grep -q 'schema version 2 (upgraded)'"
+check "pxed --db-init upgrades version 1 to 3" sh -c \
+    "'$PXED' --db-init '$PG_URL' 2>&1 | grep -q 'schema version 3 (upgraded)'"
 check "the hosts table and its trigger are there" test "$(psql_q \
     "SELECT count(*) FROM pg_trigger WHERE tgname = 'pxed_hosts_notify'")" = 1
 
