@@ -14,6 +14,7 @@
 
 #include "hash.h"
 #include "lease.h"
+#include "lease6.h"
 #include "lease_pg.h"
 #include "lease_pg6.h"
 #include "log.h"
@@ -331,8 +332,9 @@ lease_pg_setup_result(const struct lease_pg_exp *e, PGresult *r)
 		P.ready = true;
 		pg_conn_ready(&P.pg);
 		log_info("lease-database: connected, schema version %d, %zu "
-		    "lease%s in the cache", LEASE_PG_SCHEMA, P.L->n,
-		    P.L->n == 1 ? "" : "s");
+		    "lease%s and %zu DHCPv6 binding%s in the cache",
+		    LEASE_PG_SCHEMA, P.L->n, P.L->n == 1 ? "" : "s",
+		    lease6_count(P.L), lease6_count(P.L) == 1 ? "" : "s");
 		return;
 	default:
 		if (P.batch_ok)

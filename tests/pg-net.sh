@@ -205,38 +205,13 @@ check "tcpdump lost no packet" grep -q "^0 packets dropped by kernel" \
     "$T/tcpdump.log"
 # No address is ACKed to a client while another holds it: a client holds
 # its last ACKed address (a client that got another one let it go).
-check "no address ACKed to two clients (perfdhcp's side)" python3 -c "
-import sys
-holder, cur, dup = {}, {}, []
-for line in open('$T/replies.txt'):
-    srv, t, a, mac = line.split()
-    if t != 'ACK':
-        continue
-    h = holder.get(a)
-    if h is not None and h != mac and cur.get(h) == a:
-        dup.append((a, h, mac))
-    if cur.get(mac) not in (None, a):
-        holder.pop(cur[mac], None)
-    holder[a], cur[mac] = mac, a
-for d in dup[:5]:
-    print('  %s: %s and %s' % d)
-sys.exit(1 if dup else 0)"
+check "no address ACKed to two clients (perfdhcp's side)" \
+    python3 "$SRCDIR/tests/dhcp-acks.py" --dups "$T/replies.txt"
 check "no client holds two addresses in the database" test "$(psql_q \
     "SELECT count(*) FROM (SELECT client_id FROM pxed_lease4 WHERE
     state = 'acked' GROUP BY client_id HAVING count(*) > 1) x")" = 0
-check "every ACK that reached perfdhcp is a row (address, MAC)" python3 -c "
-import sys
-db = set(l.strip() for l in open('$T/db.txt'))
-last = {}
-for line in open('$T/replies.txt'):
-    srv, t, a, mac = line.split()
-    if t == 'ACK':
-        last[mac] = a
-miss = [(a, m) for m, a in last.items() if a + ' ' + m.replace(':', '') not in db]
-for m in miss[:5]:
-    print('  missing: %s %s' % m)
-print('  %d clients ACKed, %d rows' % (len(last), len(db)))
-sys.exit(1 if miss else 0)"
+check "every ACK that reached perfdhcp is a row (address, MAC)" \
+    python3 "$SRCDIR/tests/dhcp-acks.py" --rows "$T/replies.txt" "$T/db.txt"
 LOST=$(metric "$S2" 8082 pxed_lease_database_claims_lost_total)
 echo "# claims lost to the other server (server 2): $LOST"
 
