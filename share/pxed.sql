@@ -47,6 +47,11 @@ CREATE TABLE IF NOT EXISTS pxed_hosts (
 	updated		timestamptz NOT NULL DEFAULT now()
 );
 
+-- A DHCPv6 client is known by its DUID before its MAC, as a conf.d host
+-- with duid (version 3): the DUID's bytes, NULL for none.
+ALTER TABLE pxed_hosts ADD COLUMN IF NOT EXISTS duid bytea;
+CREATE UNIQUE INDEX IF NOT EXISTS pxed_hosts_duid ON pxed_hosts (duid);
+
 CREATE OR REPLACE FUNCTION pxed_hosts_notify() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
