@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """dhcp-acks.py: the DHCP replies in a pcap file, one line each.
 
-A test tool (tests/pg-net.sh, tests/pg-net6.sh): reads a classic pcap
-capture (tcpdump -w, Ethernet) and prints, in capture order,
+A test tool (tests/pg-net.sh, tests/pg-net6.sh): reads classic pcap
+captures (tcpdump -w; Ethernet, or "any") and prints, in time order,
 
   SERVER TYPE YIADDR MAC
 
@@ -34,21 +34,22 @@ TYPES6 = {2: "ADVERTISE", 7: "REPLY"}
 
 
 def frames(data):
-    """Each frame as (ethertype, network-layer bytes): Ethernet, or the
-    Linux cooked headers of a capture on "any" (SLL, SLL2)."""
+    """Each frame as (time, ethertype, network-layer bytes): Ethernet, or
+    the Linux cooked headers of a capture on "any" (SLL, SLL2)."""
     if len(data) < 24:
         return
     magic = struct.unpack("<I", data[:4])[0]
     end = "<" if magic in (0xA1B2C3D4, 0xA1B23C4D) else ">"
     link = struct.unpack(end + "I", data[20:24])[0]
     hdr, at = {1: (14, 12), 113: (16, 14), 276: (20, 0)}.get(link, (14, 12))
+    frac = 1e9 if magic in (0xA1B23C4D, 0x4D3CB2A1) else 1e6
     off = 24
     while off + 16 <= len(data):
-        caplen = struct.unpack(end + "I", data[off + 8:off + 12])[0]
+        sec, sub, caplen = struct.unpack(end + "III", data[off:off + 12])
         f = data[off + 16:off + 16 + caplen]
         off += 16 + caplen
         if len(f) >= hdr:
-            yield f[at:at + 2], f[hdr:]
+            yield sec + sub / frac, f[at:at + 2], f[hdr:]
 
 
 def options6(buf):
@@ -60,7 +61,7 @@ def options6(buf):
 
 
 def replies6(data):
-    for etype, ip in frames(data):
+    for ts, etype, ip in frames(data):
         if len(ip) < 40 + 8 + 4 or etype != b"\x86\xdd":
             continue
         if ip[6] != 17:
@@ -83,12 +84,12 @@ def replies6(data):
                                     struct.unpack("!I", d2[20:24])[0],
                                     iaid))
         for a, valid, iaid in ias:
-            yield (str(ipaddress.IPv6Address(ip[8:24])), TYPES6[m[0]], a,
-                   str(valid), duid, str(iaid))
+            yield ts, (str(ipaddress.IPv6Address(ip[8:24])), TYPES6[m[0]],
+                       a, str(valid), duid, str(iaid))
 
 
 def replies(data):
-    for etype, ip in frames(data):
+    for ts, etype, ip in frames(data):
         if len(ip) < 20 or etype != b"\x08\x00":
             continue
         ihl = (ip[0] & 15) * 4
@@ -111,9 +112,9 @@ def replies(data):
                 t = b[i + 2]
             i += 2 + b[i + 1]
         if t in TYPES:
-            yield (socket.inet_ntoa(ip[12:16]), TYPES[t],
-                   socket.inet_ntoa(b[16:20]),
-                   ":".join("%02x" % x for x in b[28:34]))
+            yield ts, (socket.inet_ntoa(ip[12:16]), TYPES[t],
+                       socket.inet_ntoa(b[16:20]),
+                       ":".join("%02x" % x for x in b[28:34]))
 
 
 def given(lines):
@@ -166,9 +167,12 @@ def main():
     if sys.argv[1] == "--rows":
         sys.exit(rows(sys.argv[2], sys.argv[3]))
     v6 = sys.argv[1] == "-6"
-    with open(sys.argv[2 if v6 else 1], "rb") as f:
-        data = f.read()
-    for r in (replies6 if v6 else replies)(data):
+    out = []
+    for path in sys.argv[2 if v6 else 1:]:
+        with open(path, "rb") as f:
+            out.extend((replies6 if v6 else replies)(f.read()))
+    out.sort(key=lambda r: r[0])  # stable: a file keeps its order
+    for _, r in out:
         print(" ".join(r))
 
 

@@ -17,6 +17,10 @@
 #   addresses;
 #   the database stopped: a Solicit gets no Advertise, pxed says so once;
 #   started again: pxed reconnects and a dhclient is answered by server 2;
+#   two sites: server 3 on a LAN of its own shares the range6, perfdhcp -6
+#   on both LANs at once: claims are lost to the other site and their
+#   replies dropped (the caches cannot know), and the checks below cover
+#   the replies of both LANs;
 #   dhclient -6 -r: the Release is in the database (released) and pxed
 #   --leases no longer lists the address.
 . "$(dirname "$0")/lib.sh"
@@ -202,6 +206,56 @@ wait_for 30 grep -Eq "^(RENEW6|REBIND6) $A1\$" "$T/c1.events"
 check "after the database is back c1 is answered ($A1)" \
     grep -Eq "^(RENEW6|REBIND6) $A1\$" "$T/c1.events"
 
+# ---------- two sites, one pool: the claims decide ----------
+# Server 3 on a second LAN (another site: the same prefix on a link of its
+# own) shares the range6 with server 2.  Neither cache sees the other's
+# clients, so an address one took is often the other's first choice too:
+# the claim loses, the reply is dropped and the client asks again.
+netns_lan_setup "${P}b" s3 load || exit 99
+S3="${P}b-s3" LOADB="${P}b-load" LANB="${P}b-lan"
+ip -n "$S3" addr add fd79::3/64 dev lan0 nodad
+for ns in "$S3" "$LOADB"; do
+	wait_for 10 lladdr_ready "$ns" lan0 ||
+	    not_ok "link-local address in $ns"
+done
+mkdir -p "$T/lib3"
+server_conf 3
+pxed_start -n "$S3" -w "lease-database: connected.*in the cache" \
+    "$T/s3.log" -v -f "$T/s3.conf" -i lan0 -r "$T/root"
+P3=$PXPID
+ip netns exec "$LANB" tcpdump -i any -Q in -n -U -s 600 \
+    -w "$T/replies-b.pcap" 'udp src port 547' > "$T/tcpdump-b.log" 2>&1 &
+TPIDB=$!
+PIDS="$PIDS $TPIDB"
+wait_log "$T/tcpdump-b.log" "listening on" 10
+L2=$(metric "$S2" 8082 pxed_lease_database_claims_lost_total)
+NSITE=$((NCLI / 2))
+ip netns exec "$LOAD" timeout 120 perfdhcp -6 -l lan0 -r 100 -R 1000000 \
+    -n "$NSITE" -p 60 -t 5 > "$T/perf-a.log" 2>&1 &
+PA=$!
+# Another base MAC (perfdhcp's DUIDs): other clients than site a's.
+ip netns exec "$LOADB" timeout 120 perfdhcp -6 -l lan0 -r 100 -R 1000000 \
+    -b mac=02:0c:b0:02:03:04 -n "$NSITE" -p 60 -t 5 > "$T/perf-b.log" 2>&1 &
+PB=$!
+PIDS="$PIDS $PA $PB"
+wait "$PA"
+wait "$PB"
+pids_forget "$PA"
+pids_forget "$PB"
+LOST=$(( $(metric "$S2" 8082 pxed_lease_database_claims_lost_total) - L2 +
+    $(metric "$S3" 8083 pxed_lease_database_claims_lost_total) ))
+DROP=$(( $(metric "$S2" 8082 'pxed_dhcp6_dropped_total{reason="claimed_elsewhere"}') +
+    $(metric "$S3" 8083 'pxed_dhcp6_dropped_total{reason="claimed_elsewhere"}') ))
+check "two sites: server 3 Replies ($(replies "$T/s3.log"))" \
+    test "$(replies "$T/s3.log")" -ge $((NSITE / 4))
+check "two sites: claims lost to the other site ($LOST), their replies dropped ($DROP)" \
+    test "$LOST" -gt 0 -a "$DROP" -gt 0
+PXPID=$P3
+pxed_stop
+kill -INT "$TPIDB"
+wait "$TPIDB"
+pids_forget "$TPIDB"
+
 # ---------- Release ----------
 R=$(count_log "$T/s2.log" 'RELEASE\(lan0\)')
 dhc c2 "$C2" -r
@@ -218,14 +272,16 @@ check "pxed --leases no longer lists $A2" \
 kill -INT "$TPID"
 wait "$TPID"
 pids_forget "$TPID"
-python3 "$SRCDIR/tests/dhcp-acks.py" -6 "$T/replies.pcap" > "$T/replies.txt"
+python3 "$SRCDIR/tests/dhcp-acks.py" -6 "$T/replies.pcap" \
+    "$T/replies-b.pcap" > "$T/replies.txt"
 psql_q "SELECT host(addr) || ' ' || encode(duid, 'hex') || ' ' || iaid
     FROM pxed_lease6 WHERE state IN ('acked', 'released')" > "$T/db.txt"
 NREP=$(awk '$2 == "REPLY" && $4 > 0' "$T/replies.txt" | wc -l)
 check "the clients' side received $NREP Replies with a binding" \
     test "$NREP" -ge $((NCLI / 4))
-check "tcpdump lost no packet" grep -q "^0 packets dropped by kernel" \
-    "$T/tcpdump.log"
+check "tcpdump lost no packet (either LAN)" sh -c \
+    "grep -q '^0 packets dropped by kernel' '$T/tcpdump.log' &&
+    grep -q '^0 packets dropped by kernel' '$T/tcpdump-b.log'"
 # An IA holds the address of its last Reply (lifetime 0: it let it go);
 # no Reply gives an address that another IA holds.
 check "no address given to two IAs (the clients' side)" \
@@ -235,9 +291,5 @@ check "no IA holds two acked rows in the database" test "$(psql_q \
     state = 'acked' GROUP BY duid, iaid HAVING count(*) > 1) x")" = 0
 check "every IA's last Reply is its row (address, DUID, IAID)" \
     python3 "$SRCDIR/tests/dhcp-acks.py" --rows "$T/replies.txt" "$T/db.txt"
-echo "# DHCPv6 replies dropped for a lost claim (server 2):" \
-    "$(metric "$S2" 8082 'pxed_dhcp6_dropped_total{reason="claimed_elsewhere"}')"
-echo "# claims lost to the other server (server 2):" \
-    "$(metric "$S2" 8082 pxed_lease_database_claims_lost_total)"
 
 pxed_test_done
