@@ -24,7 +24,9 @@ list.  On such a list (either kind):
 A client holds the address of its last ACK (or REPLY with a lifetime);
 an IPv6 lifetime of 0 gives the address back.
 """
+import importlib.util
 import ipaddress
+import os
 import socket
 import struct
 import sys
@@ -52,15 +54,18 @@ def frames(data):
             yield sec + sub / frac, f[at:at + 2], f[hdr:]
 
 
-def options6(buf):
-    off = 0
-    while off + 4 <= len(buf):
-        code, n = struct.unpack_from("!HH", buf, off)
-        yield code, buf[off + 4:off + 4 + n]
-        off += 4 + n
+def dhcp6_send():
+    """tests/dhcp6-send.py as a module: its DHCPv6 option walker."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        "dhcp6-send.py")
+    spec = importlib.util.spec_from_file_location("dhcp6_send", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 def replies6(data):
+    options6 = dhcp6_send().options
     for ts, etype, ip in frames(data):
         if len(ip) < 40 + 8 + 4 or etype != b"\x86\xdd":
             continue
