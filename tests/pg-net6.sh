@@ -15,14 +15,16 @@
 #   SIGKILL of server 1 during the load: server 2 keeps serving, and both
 #   dhclients (clients of server 1) rebind with server 2, keeping their
 #   addresses;
-#   the database stopped: a Solicit gets no Advertise, pxed says so once;
+#   the database stopped: a Solicit gets no Advertise, a dhclient's
+#   renewal is decided but no Reply leaves, pxed says so once;
 #   started again: pxed reconnects and a dhclient is answered by server 2;
 #   two sites: server 3 on a LAN of its own shares the range6, perfdhcp -6
 #   on both LANs at once: claims are lost to the other site and their
 #   replies dropped (the caches cannot know), and the checks below cover
 #   the replies of both LANs;
 #   dhclient -6 -r: the Release is in the database (released) and pxed
-#   --leases no longer lists the address.
+#   --leases no longer lists the address; a Decline is quarantined in the
+#   database (declined, no DUID) and listed so.
 . "$(dirname "$0")/lib.sh"
 . "$SRCDIR/tests/pg-lib.sh"
 
@@ -185,8 +187,17 @@ pids_forget "$PERF"
 pg_cluster_down fast
 wait_log "$T/s2.log" "lease-database: connection lost" 10
 wait_for 10 test "$(metric "$S2" 8082 pxed_lease_database_up)" = 0
+SENT=$(metric "$S2" 8082 'pxed_dhcp6_sent_total{type="REPLY"}')
+RN=$(count_log "$T/s2.log" "(RENEW|REBIND)\(lan0\) .* -> REPLY $A1 ")
 ip netns exec "$LOAD" timeout 20 perfdhcp -6 -l lan0 -r 5 -R 5 -n 5 -p 3 \
     -t 1 > "$T/perf-down.log" 2>&1
+# c1 renews every 3 s (T1): decided by the engine, never sent.
+wait_for 30 sh -c "[ \$(grep -Ec '(RENEW|REBIND)\(lan0\) .* -> REPLY $A1 ' \
+    '$T/s2.log') -gt $RN ]"
+RN2=$(count_log "$T/s2.log" "(RENEW|REBIND)\(lan0\) .* -> REPLY $A1 ")
+SENT2=$(metric "$S2" 8082 'pxed_dhcp6_sent_total{type="REPLY"}')
+check "database down: c1's renewal is decided ($RN -> $RN2), no Reply leaves ($SENT -> $SENT2)" \
+    test "$RN2" -gt "$RN" -a "$SENT2" = "$SENT"
 check "database down: no ADVERTISE leaves (perfdhcp -6 got none)" awk '
 	/Statistics for: SOLICIT-ADVERTISE/ { p = 1 }
 	p && /^received packets:/ { n = $3; exit }
@@ -291,5 +302,23 @@ check "no IA holds two acked rows in the database" test "$(psql_q \
     state = 'acked' GROUP BY duid, iaid HAVING count(*) > 1) x")" = 0
 check "every IA's last Reply is its row (address, DUID, IAID)" \
     python3 "$SRCDIR/tests/dhcp-acks.py" --rows "$T/replies.txt" "$T/db.txt"
+
+# ---------- Decline ----------
+# A Rapid Commit Solicit binds an address; its Decline quarantines it in
+# the database, for every server (no DUID, state declined).
+DD=000300010200000000d1
+XD=$(ip netns exec "$LOAD" python3 "$SRCDIR/tests/dhcp6-send.py" ff02::1:2 \
+    lan0 "solicit:$DD" 2>&1 | sed -n 's/.* type=7 .*ia=\([0-9a-f:]*\).*/\1/p' |
+    head -n 1)
+check "a Rapid Commit Solicit is bound by server 2 (${XD:-none})" \
+    test -n "$XD"
+ip netns exec "$LOAD" python3 "$SRCDIR/tests/dhcp6-send.py" ff02::1:2 lan0 \
+    "decline:$DD:$(cat "$T/lib2/leases.duid"):$XD" > "$T/decline.out" 2>&1
+check "its Decline is answered" grep -q " type=7 " "$T/decline.out"
+check "the declined address is quarantined in the database (no DUID)" \
+    test "$(psql_q "SELECT state || ' ' || length(duid) FROM pxed_lease6
+    WHERE addr = '$XD'")" = "declined 0"
+check "pxed --leases lists it declined" \
+    sh -c "'$PXED' -f '$T/s1.conf' --leases | grep -q '^$XD .* declined '"
 
 pxed_test_done
