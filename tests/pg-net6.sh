@@ -161,8 +161,10 @@ wait_for 90 sh -c "[ \$(grep -Ec 'REQUEST\(lan0\) .* -> REPLY fd79::' \
     '$T/s1.log') -ge 300 ]"
 check "server 1 Replies under the shared load ($(replies "$T/s1.log"))" \
     test "$(replies "$T/s1.log")" -ge 300
-check "server 2 Replies under the shared load ($(replies "$T/s2.log"))" \
-    test "$(replies "$T/s2.log")" -ge 50
+# Both servers Advertise the same address to a client (the DUID's hash
+# picks it) and the first Advertise wins: how the Requests split is
+# timing, not a property; printed only.
+echo "# server 2 Replies under the shared load: $(replies "$T/s2.log")"
 
 # SIGKILL server 1: server 2 goes on alone; server 1's clients rebind.
 PXPID=$P1
