@@ -259,6 +259,10 @@ LOST=$(( $(metric "$S2" 8082 pxed_lease_database_claims_lost_total) - L2 +
     $(metric "$S3" 8083 pxed_lease_database_claims_lost_total) ))
 DROP=$(( $(metric "$S2" 8082 'pxed_dhcp6_dropped_total{reason="claimed_elsewhere"}') +
     $(metric "$S3" 8083 'pxed_dhcp6_dropped_total{reason="claimed_elsewhere"}') ))
+echo "# transactions failed (servers 2, 3): $(metric "$S2" 8082 \
+    pxed_lease_database_batch_errors_total), $(metric "$S3" 8083 \
+    pxed_lease_database_batch_errors_total); deadlocks PostgreSQL" \
+    "logged: $(grep -c 'deadlock detected' "$PG_DIR/server.log")"
 check "two sites: server 3 Replies ($(replies "$T/s3.log"))" \
     test "$(replies "$T/s3.log")" -ge $((NSITE / 4))
 check "two sites: claims lost to the other site ($LOST), their replies dropped ($DROP)" \
