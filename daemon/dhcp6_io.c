@@ -69,6 +69,7 @@ struct dhcp6_held {
 	int			 ifindex;
 	struct netaddr		 local;		/* AF_UNSPEC: the kernel's */
 	uint64_t		 due;		/* repeat: when (monotonic ms) */
+	uint64_t		 seq0, seq1;	/* its records: (seq0, seq1] */
 	struct dhcp6_srv_out	 out;
 };
 
@@ -476,6 +477,34 @@ dhcp6_send(struct dhcp6_held *h)
 		X.st.out[h->out.type]++;
 }
 
+static struct netaddr	dhcp6_given(const struct dhcp6_srv_out *);
+
+/* Whether a record of h lost its address to another server's client. */
+static bool
+dhcp6_lost(const struct dhcp6_held *h)
+{
+	static struct log_rate	 rate;
+	uint64_t		 s;
+	char			 a[INET6_ADDRSTRLEN];
+	struct netaddr		 given;
+
+	for (s = h->seq0 + 1; s <= h->seq1; s++)
+		if (commit_lost(s))
+			break;
+	if (s > h->seq1)
+		return false;
+	X.st.dropped_lost++;
+	given = dhcp6_given(&h->out);
+	if (given.family != AF_INET6)
+		snprintf(a, sizeof(a), "-");
+	else
+		inet_ntop(AF_INET6, &given.u.v6, a, sizeof(a));
+	log_rated(&rate, LOG_INFO, "dhcp6: %s %s dropped: another server's "
+	    "client holds an address of it", h->out.type == DHCP6_ADVERTISE ?
+	    "ADVERTISE" : "REPLY", a);
+	return true;
+}
+
 /* commit.c: the batch is durable (or not): send or drop its replies. */
 static void
 dhcp6_flush(struct commit_queue *q, bool synced)
@@ -490,10 +519,10 @@ dhcp6_flush(struct commit_queue *q, bool synced)
 		X.held = next;
 		if (next == NULL)
 			X.held_tail = &X.held;
-		if (synced)
-			dhcp6_send(h);
-		else
+		if (!synced)
 			X.st.dropped_sync++;
+		else if (!dhcp6_lost(h))
+			dhcp6_send(h);
 		free(h);
 	}
 }
@@ -662,7 +691,12 @@ dhcp6_handle(int fd, void *arg, const uint8_t *buf, size_t n,
 	    !IN6_IS_ADDR_MULTICAST(&from->local.u.v6);
 	in.proxy_port = proxy_port;
 	in.loglevel = log_getlevel();
+	h->seq0 = commit_seq();
 	dhcp6_srv_handle(&in, buf, n, &h->out);
+	/* Records made (an Advertise's claim too): durable first. */
+	h->seq1 = commit_seq();
+	if (h->seq1 != h->seq0)
+		h->out.durable = true;
 	dhcp6_log(&h->out);
 	if (h->out.type >= 0)	/* only what pxed answered */
 		dhcp6_seen(buf, n, from, &h->out);

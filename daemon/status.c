@@ -196,7 +196,9 @@ status_dhcp6(struct status_buf *b)
 	status_printf(b, "pxed_dhcp6_dropped_total{reason=\"malformed\"} %"
 	    PRIu64 "\npxed_dhcp6_dropped_total{reason=\"ignored\"} %" PRIu64
 	    "\npxed_dhcp6_dropped_total{reason=\"not_durable\"} %" PRIu64
-	    "\n", ds.malformed, ds.ignored, ds.dropped_sync);
+	    "\npxed_dhcp6_dropped_total{reason=\"claimed_elsewhere\"} %"
+	    PRIu64 "\n", ds.malformed, ds.ignored, ds.dropped_sync,
+	    ds.dropped_lost);
 	status_metric(b, "pxed_dhcp6_bindings", "gauge",
 	    "DHCPv6 bindings by state.");
 	status_printf(b, "pxed_dhcp6_bindings{state=\"active\"} %u\n"

@@ -4,8 +4,10 @@
   dhcp6-send.py [-r LINKADDR] [-s SPORT] [-p DPORT] [-w SECS] [-a SECS]
                 [--boot-request] DEST IFACE MSG
 
-MSG is a file of a raw DHCPv6 message (a capture in tests/fixtures), or
-"solicit:DUIDHEX" for a Solicit with Rapid Commit and one IA_NA.  With
+MSG is a file of a raw DHCPv6 message (a capture in tests/fixtures),
+"solicit:DUIDHEX" for a Solicit with Rapid Commit and one IA_NA, or
+"decline:DUIDHEX:SERVERDUIDHEX:ADDRESS" for a Decline of ADDRESS in
+IA_NA 1.  With
 -r the message goes inside a Relay-Forward with that link-address (and a
 link-local peer-address), as a relay would send it.  Prints one line per
 answer: "type=T opts=C,C,... ia=ADDR,..." (and " url=URL" with option
@@ -59,12 +61,14 @@ def describe(msg):
                                         ",".join(ia) or "-", url)
 
 
+def opt(code, data):
+    return struct.pack("!HH", code, len(data)) + data
+
+
 def solicit(duid):
     xid = os.urandom(3)
-    ia = struct.pack("!III", 1, 0, 0)
-    body = (struct.pack("!HH", 1, len(duid)) + duid +
-            struct.pack("!HH", 3, len(ia)) + ia +
-            struct.pack("!HHH", 8, 2, 0) + struct.pack("!HH", 14, 0))
+    body = (opt(1, duid) + opt(3, struct.pack("!III", 1, 0, 0)) +
+            opt(8, b"\x00\x00") + opt(14, b""))
     return b"\x01" + xid + body
 
 
@@ -72,8 +76,16 @@ def boot_request(msg):
     body = b""
     for code, data in options(msg[4:]):
         if code not in (3, 4, 14):
-            body += struct.pack("!HH", code, len(data)) + data
+            body += opt(code, data)
     return b"\x03" + msg[1:4] + body
+
+
+def decline(duid, sid, addr):
+    """A Decline of addr in IA_NA 1 to the server whose DUID is sid."""
+    xid = os.urandom(3)
+    ia = (struct.pack("!III", 1, 0, 0) +
+          opt(5, ipaddress.IPv6Address(addr).packed + bytes(8)))
+    return b"\x09" + xid + opt(1, duid) + opt(2, sid) + opt(3, ia)
 
 
 def main():
@@ -90,6 +102,9 @@ def main():
     a = ap.parse_args()
     if a.msg.startswith("solicit:"):
         msg = solicit(bytes.fromhex(a.msg[8:]))
+    elif a.msg.startswith("decline:"):
+        d, sid, addr = a.msg[8:].split(":", 2)
+        msg = decline(bytes.fromhex(d), bytes.fromhex(sid), addr)
     else:
         with open(a.msg, "rb") as f:
             msg = f.read()
