@@ -100,6 +100,11 @@ status_lease_db(struct status_buf *b)
 	    i.failures);
 	status_one(b, "pxed_lease_database_batches_total", "counter",
 	    "Transactions of claims sent (group commits).", i.batches);
+	status_metric(b, "pxed_lease_database_commit_seconds_total",
+	    "counter", "Time from sending a transaction of claims to its "
+	    "commit, summed over the transactions.");
+	status_printf(b, "pxed_lease_database_commit_seconds_total "
+	    "%.6f\n", (double)i.commit_us / 1e6);
 	status_one(b, "pxed_lease_database_batch_errors_total", "counter",
 	    "Transactions that failed: their replies were dropped.",
 	    i.errors);
