@@ -8,9 +8,10 @@
  * recorded (the journal: one fdatasync(); PostgreSQL: one transaction,
  * answered later in the loop), and when it is done every queue is told
  * to send the replies of that batch, or to drop them when it failed.
- * Replies held while a batch is in flight wait for the next one.
- * Replies wait at most COMMIT_MS (or for COMMIT_MAX of them) so that one
- * sync covers many under load.
+ * Replies held while a batch is in flight join the next one, which is
+ * sent at once when the store takes several in flight (its depth), else
+ * when the first is done.  Replies wait at most COMMIT_MS (or for
+ * COMMIT_MAX of them) so that one sync covers many under load.
  */
 #ifndef PXED_COMMIT_H
 #define PXED_COMMIT_H
@@ -21,6 +22,7 @@
 
 #define COMMIT_MS	2
 #define COMMIT_MAX	1024
+#define COMMIT_DEPTH	8		/* batches in flight at most */
 
 struct leases;
 
@@ -31,6 +33,10 @@ struct commit_queue {
 	size_t			 batch;		/* of them, flush() these */
 	uint64_t		 since;		/* monotonic ms of the first */
 	struct commit_queue	*next;
+	/* commit.c: the replies of each batch in flight, oldest first. */
+	size_t			 sent[COMMIT_DEPTH];
+	unsigned		 head, nsent;
+	size_t			 insent;	/* their sum */
 };
 
 /* The store whose journal is synced (NULL: none, e.g. proxy mode). */
