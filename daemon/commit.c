@@ -22,6 +22,7 @@ static struct {
 	struct commit_queue	*queues;
 	struct ev_hook		 hook;
 	bool			 hooked;
+	bool			 was_done;	/* a batch done since the last */
 } C;
 
 void
@@ -83,6 +84,7 @@ commit_done(struct lease_store *s, bool synced)
 	size_t			 b;
 
 	(void)s;
+	C.was_done = true;
 	for (q = C.queues; q != NULL; q = q->next) {
 		if (q->nsent == 0)
 			continue;
@@ -113,6 +115,7 @@ commit_flush(void)
 	if (s != NULL && !commit_room(s))
 		return;		/* a done() makes room; then the next batch */
 	/* The replies held since the last batch are this one's. */
+	C.was_done = false;
 	for (q = C.queues; q != NULL; q = q->next) {
 		q->sent[(q->head + q->nsent) % COMMIT_DEPTH] = q->n - q->insent;
 		q->nsent++;
@@ -135,6 +138,7 @@ static void
 commit_prepare(void *arg, fd_set *rd, fd_set *wr, fd_set *ex, int *maxfd,
     uint64_t *timeout_ms)
 {
+	struct lease_store	*s;
 	struct commit_queue	*q;
 	size_t			 n = 0;
 	uint64_t		 since = UINT64_MAX, left;
@@ -150,9 +154,12 @@ commit_prepare(void *arg, fd_set *rd, fd_set *wr, fd_set *ex, int *maxfd,
 			if (q->since < since)
 				since = q->since;
 		}
-	if (n == 0 && (C.leases == NULL || C.leases->store == NULL ||
-	    !C.leases->store->ops->pending(C.leases->store)))
+	s = C.leases != NULL ? C.leases->store : NULL;
+	if (n == 0 && (s == NULL || !s->ops->pending(s)))
 		return;		/* nothing new: the batches in flight will do */
+	if (s != NULL && s->inflight > 0 && n < COMMIT_PIPELINE &&
+	    !C.was_done)
+		return;		/* the next done() lets them go */
 	if (n > 0 && n < COMMIT_MAX && ev_now() - since < COMMIT_MS) {
 		/* Let more replies join this commit; wake up in time. */
 		left = COMMIT_MS - (ev_now() - since);
@@ -207,6 +214,10 @@ commit_del(struct commit_queue *q)
 void
 commit_held(struct commit_queue *q)
 {
+	/*
+	 * The first of the next batch.  Held while a batch is in flight, it
+	 * waited for that one: it leaves with the next sync, no later.
+	 */
 	if (q->n++ == q->insent)
-		q->since = ev_now();	/* the first of the next batch */
+		q->since = q->nsent > 0 ? 0 : ev_now();
 }

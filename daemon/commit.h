@@ -8,10 +8,13 @@
  * recorded (the journal: one fdatasync(); PostgreSQL: one transaction,
  * answered later in the loop), and when it is done every queue is told
  * to send the replies of that batch, or to drop them when it failed.
- * Replies held while a batch is in flight join the next one, which is
- * sent at once when the store takes several in flight (its depth), else
- * when the first is done.  Replies wait at most COMMIT_MS (or for
- * COMMIT_MAX of them) so that one sync covers many under load.
+ * Replies held while a batch is in flight join the next one, sent when
+ * a batch is done, or at once when COMMIT_PIPELINE of them wait and
+ * the store takes several syncs in flight (its depth): so batches adapt
+ * to the sync's latency as before, and under load stay near
+ * COMMIT_PIPELINE replies (small bursts, one relay's receive buffer)
+ * rather than growing with the latency.  Otherwise replies wait at most
+ * COMMIT_MS (or for COMMIT_MAX of them) so that one sync covers many.
  */
 #ifndef PXED_COMMIT_H
 #define PXED_COMMIT_H
@@ -23,6 +26,7 @@
 #define COMMIT_MS	2
 #define COMMIT_MAX	1024
 #define COMMIT_DEPTH	8		/* batches in flight at most */
+#define COMMIT_PIPELINE	64		/* replies that make one more */
 
 struct leases;
 

@@ -4,7 +4,9 @@
  * out while others are in flight, each done() flushes exactly the oldest
  * batch's replies (sent, or dropped when it failed), a full pipeline
  * sends nothing more, and replies held with nothing new recorded still
- * wait for the batches before them.
+ * wait for the batches before them; and the loop's policy: a batch after
+ * COMMIT_MS, then while it is in flight another only for
+ * COMMIT_PIPELINE replies, else right after its done().
  */
 #include "config.h"
 
@@ -205,6 +207,40 @@ test_depth_one(void)
 	CU_ASSERT_EQUAL(M.sent, 2);
 }
 
+/* The loop's policy (commit_prepare): when a batch goes out by itself. */
+static void
+test_loop_policy(void)
+{
+	int	i;
+
+	mock_reset();
+	mock_hold(2);
+	/* COMMIT_MS after the first reply, a turn of the loop sends it. */
+	for (i = 0; i < 50 && M.syncs == 0; i++)
+		ev_run_once(5);
+	CU_ASSERT_EQUAL(M.syncs, 1);
+	/* In flight: a few more wait for it, however long. */
+	mock_hold(COMMIT_PIPELINE - 1);
+	for (i = 0; i < 3; i++)
+		ev_run_once(5);
+	CU_ASSERT_EQUAL(M.syncs, 1);
+	/* COMMIT_PIPELINE of them: one more batch, without waiting. */
+	mock_hold(1);
+	ev_run_once(0);
+	CU_ASSERT_EQUAL(M.syncs, 2);
+	CU_ASSERT_EQUAL(M.s.inflight, 2);
+	/* Held while those are in flight: sent at the turn after a done. */
+	mock_hold(3);
+	mock_done(true);
+	CU_ASSERT_EQUAL(M.sent, 2);
+	ev_run_once(0);
+	CU_ASSERT_EQUAL(M.syncs, 3);
+	mock_done(true);
+	mock_done(true);
+	CU_ASSERT_EQUAL(M.sent, 2 + COMMIT_PIPELINE + 3);
+	CU_ASSERT_EQUAL(M.q.n, 0);
+}
+
 void
 test_commit_register(void)
 {
@@ -215,4 +251,6 @@ test_commit_register(void)
 	CU_add_test(s, "replies wait for the batches before them",
 	    test_wait_for_earlier);
 	CU_add_test(s, "one batch at a time at depth 1", test_depth_one);
+	CU_add_test(s, "the loop sends a batch in time, or COMMIT_PIPELINE",
+	    test_loop_policy);
 }
