@@ -154,6 +154,10 @@ status_dhcp(struct status_buf *b)
 	status_one(b, "pxed_dhcp_offers_withdrawn_total", "counter",
 	    "DHCP offers withdrawn for a newer one on a link at its "
 	    "max-offers-per-link.", ds.offers_withdrawn);
+	status_one(b, "pxed_dhcp_offers_retried_total", "counter",
+	    "DHCP offers made again with another address after another "
+	    "server's client got theirs (lease-database).",
+	    ds.offers_retried);
 	status_lease_db(b);
 	status_one(b, "pxed_dhcp_proxy_offers_total", "counter",
 	    "proxyDHCP offers sent.", ds.proxy_offers);
