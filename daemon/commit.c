@@ -4,9 +4,6 @@
  * dhcp6_io.c).  A reply leaves only after the store said its batch is
  * durable (the journal: lease_sync() returned 0; PostgreSQL: the
  * transaction committed) and its own record did not lose its address.
- * With a store that takes several syncs in flight, each queue remembers
- * how many of its replies each batch carries, and done() (in the order
- * of the syncs) flushes the oldest.
  */
 #include "config.h"
 
@@ -22,7 +19,6 @@ static struct {
 	struct commit_queue	*queues;
 	struct ev_hook		 hook;
 	bool			 hooked;
-	bool			 was_done;	/* a batch done since the last */
 } C;
 
 void
@@ -44,18 +40,7 @@ commit_pending(void)
 
 	if (C.leases == NULL || (s = C.leases->store) == NULL)
 		return false;
-	return s->inflight > 0 || s->ops->pending(s);
-}
-
-/* Whether the store takes another sync now. */
-static bool
-commit_room(const struct lease_store *s)
-{
-	unsigned	depth = s->depth == 0 ? 1 : s->depth;
-
-	if (depth > COMMIT_DEPTH)
-		depth = COMMIT_DEPTH;
-	return s->inflight < depth;
+	return s->busy || s->ops->pending(s);
 }
 
 uint64_t
@@ -75,7 +60,7 @@ commit_lost(uint64_t seq)
 	return s->ops->lost(s, seq);
 }
 
-/* The oldest batch is durable (or not): its replies leave (or not). */
+/* The store's batch is durable (or not): its replies leave (or not). */
 static void
 commit_done(struct lease_store *s, bool synced)
 {
@@ -83,19 +68,12 @@ commit_done(struct lease_store *s, bool synced)
 	struct commit_queue	*q;
 	size_t			 b;
 
-	(void)s;
-	C.was_done = true;
+	if (s != NULL)
+		s->busy = false;
 	for (q = C.queues; q != NULL; q = q->next) {
-		if (q->nsent == 0)
-			continue;
-		b = q->sent[q->head];
-		q->head = (q->head + 1) % COMMIT_DEPTH;
-		q->nsent--;
-		q->insent -= b;
-		if (b == 0)
+		if ((b = q->batch) == 0)
 			continue;
 		q->n -= b;
-		q->batch = b;
 		q->flush(q, synced);	/* the first q->batch held replies */
 		q->batch = 0;
 	}
@@ -112,24 +90,15 @@ commit_flush(void)
 	struct commit_queue	*q;
 
 	s = C.leases != NULL ? C.leases->store : NULL;
-	if (s != NULL && !commit_room(s))
-		return;		/* a done() makes room; then the next batch */
-	/* The replies held since the last batch are this one's. */
-	C.was_done = false;
-	for (q = C.queues; q != NULL; q = q->next) {
-		q->sent[(q->head + q->nsent) % COMMIT_DEPTH] = q->n - q->insent;
-		q->nsent++;
-		q->insent = q->n;
-	}
-	if (s == NULL || (!s->ops->pending(s) && s->inflight == 0)) {
+	if (s != NULL && s->busy)
+		return;		/* its done() flushes; then the next batch */
+	for (q = C.queues; q != NULL; q = q->next)
+		q->batch = q->n;
+	if (s == NULL || !s->ops->pending(s)) {
 		commit_done(s, true);
 		return;
 	}
-	/*
-	 * With nothing new recorded but batches in flight, these replies
-	 * still wait for them: an empty sync is done after those.
-	 */
-	s->inflight++;
+	s->busy = true;
 	s->done = commit_done;
 	s->ops->sync(s);
 }
@@ -138,7 +107,6 @@ static void
 commit_prepare(void *arg, fd_set *rd, fd_set *wr, fd_set *ex, int *maxfd,
     uint64_t *timeout_ms)
 {
-	struct lease_store	*s;
 	struct commit_queue	*q;
 	size_t			 n = 0;
 	uint64_t		 since = UINT64_MAX, left;
@@ -149,17 +117,13 @@ commit_prepare(void *arg, fd_set *rd, fd_set *wr, fd_set *ex, int *maxfd,
 	(void)ex;
 	(void)maxfd;
 	for (q = C.queues; q != NULL; q = q->next)
-		if (q->n > q->insent) {
-			n += q->n - q->insent;
+		if (q->n > 0) {
+			n += q->n;
 			if (q->since < since)
 				since = q->since;
 		}
-	s = C.leases != NULL ? C.leases->store : NULL;
-	if (n == 0 && (s == NULL || !s->ops->pending(s)))
-		return;		/* nothing new: the batches in flight will do */
-	if (s != NULL && s->inflight > 0 && n < COMMIT_PIPELINE &&
-	    !C.was_done)
-		return;		/* the next done() lets them go */
+	if (n == 0 && !commit_pending())
+		return;
 	if (n > 0 && n < COMMIT_MAX && ev_now() - since < COMMIT_MS) {
 		/* Let more replies join this commit; wake up in time. */
 		left = COMMIT_MS - (ev_now() - since);
@@ -183,8 +147,6 @@ void
 commit_add(struct commit_queue *q)
 {
 	q->n = 0;
-	q->nsent = q->head = 0;
-	q->insent = 0;
 	q->next = C.queues;
 	C.queues = q;
 	if (!C.hooked) {
@@ -214,10 +176,6 @@ commit_del(struct commit_queue *q)
 void
 commit_held(struct commit_queue *q)
 {
-	/*
-	 * The first of the next batch.  Held while a batch is in flight, it
-	 * waited for that one: it leaves with the next sync, no later.
-	 */
-	if (q->n++ == q->insent)
-		q->since = q->nsent > 0 ? 0 : ev_now();
+	if (q->n++ == 0)
+		q->since = ev_now();
 }

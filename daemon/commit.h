@@ -8,13 +8,9 @@
  * recorded (the journal: one fdatasync(); PostgreSQL: one transaction,
  * answered later in the loop), and when it is done every queue is told
  * to send the replies of that batch, or to drop them when it failed.
- * Replies held while a batch is in flight join the next one, sent when
- * a batch is done, or at once when COMMIT_PIPELINE of them wait and
- * the store takes several syncs in flight (its depth): so batches adapt
- * to the sync's latency as before, and under load stay near
- * COMMIT_PIPELINE replies (small bursts, one relay's receive buffer)
- * rather than growing with the latency.  Otherwise replies wait at most
- * COMMIT_MS (or for COMMIT_MAX of them) so that one sync covers many.
+ * Replies held while a batch is in flight wait for the next one.
+ * Replies wait at most COMMIT_MS (or for COMMIT_MAX of them) so that one
+ * sync covers many under load.
  */
 #ifndef PXED_COMMIT_H
 #define PXED_COMMIT_H
@@ -25,8 +21,6 @@
 
 #define COMMIT_MS	2
 #define COMMIT_MAX	1024
-#define COMMIT_DEPTH	8		/* batches in flight at most */
-#define COMMIT_PIPELINE	64		/* replies that make one more */
 
 struct leases;
 
@@ -37,10 +31,6 @@ struct commit_queue {
 	size_t			 batch;		/* of them, flush() these */
 	uint64_t		 since;		/* monotonic ms of the first */
 	struct commit_queue	*next;
-	/* commit.c: the replies of each batch in flight, oldest first. */
-	size_t			 sent[COMMIT_DEPTH];
-	unsigned		 head, nsent;
-	size_t			 insent;	/* their sum */
 };
 
 /* The store whose journal is synced (NULL: none, e.g. proxy mode). */

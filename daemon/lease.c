@@ -601,8 +601,6 @@ lease_journal_sync(struct lease_store *s)
 {
 	bool	ok = lease_sync(s->ctx) == 0;
 
-	if (s->inflight > 0)
-		s->inflight--;
 	if (s->done != NULL)
 		s->done(s, ok);
 }

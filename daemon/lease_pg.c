@@ -71,16 +71,6 @@ static const unsigned char lease_pg_schema[] = {
 #define LEASE_PG_VERSION	"SELECT max(version) FROM pxed_schema"
 
 #define LEASE_PG_LOST		1024	/* lost claims remembered */
-/*
- * Transactions of claims in flight at once, in the one pipeline.  The
- * next loop turn's claims need not wait for the last commit: they are
- * queued on the connection, the database starts on them as soon as the
- * previous commit is flushed (no round trip between), batches stay small
- * and the replies leave in small bursts as each commits, which a relay's
- * receive buffer takes.  Each ACK still leaves only after its own
- * transaction committed; the results come in the order of the syncs.
- */
-#define LEASE_PG_DEPTH		8
 
 enum lease_pg_kind {
 	PGK_VERSION, PGK_PREPARE, PGK_LOAD, PGK_SETUP,	/* at connect */
@@ -276,8 +266,7 @@ lease_pg_claimed(const struct lease_pg_exp *e, PGresult *r)
 static void
 lease_pg_done(bool ok)
 {
-	if (P.store.inflight > 0)
-		P.store.inflight--;
+	P.store.busy = false;
 	if (!ok)
 		P.L->st.sync_errors++;
 	else
@@ -397,8 +386,8 @@ lease_pg_down(struct pg_conn *p, void *arg)
 	P.ready = false;
 	P.en = 0;
 	P.ehead = 0;
-	while (P.store.inflight > 0)
-		lease_pg_done(false);	/* the batches in flight are lost */
+	if (P.store.busy)
+		lease_pg_done(false);	/* the batch in flight is lost */
 }
 
 /* ---------- the store ---------- */
@@ -455,8 +444,7 @@ lease_pg_sync(struct lease_store *s)
 	(void)s;
 	if (!P.ready || P.pg.state != PG_UP) {
 		P.nq = 0;		/* nothing can be made durable */
-		while (P.store.inflight > 0)
-			lease_pg_done(false);	/* in order, this one last */
+		lease_pg_done(false);
 		return;
 	}
 	snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
@@ -526,7 +514,6 @@ lease_pg_open(struct leases *L, const char *url)
 	P.L = L;
 	P.store.ops = &lease_pg_ops;
 	P.store.shared = true;
-	P.store.depth = LEASE_PG_DEPTH;
 	P.store.seq = L->store != NULL ? L->store->seq : 0;
 	P.batch_ok = true;
 	P.info.configured = true;
@@ -543,7 +530,7 @@ lease_pg_close(struct leases *L)
 	if (!P.open)
 		return;
 	pg_conn_stop(&P.pg);
-	while (P.store.inflight > 0)
+	if (P.store.busy)
 		lease_pg_done(false);
 	lease_use_store(L, NULL);
 	free(P.q);

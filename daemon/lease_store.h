@@ -6,9 +6,7 @@
  * pipeline of claims committed in one transaction per batch).  lease.c
  * hands every binding that must outlive a crash to record(); commit.c
  * calls sync() once per loop turn and sends the held replies when done()
- * says the batch is durable, or drops them.  An asynchronous store may
- * have up to depth syncs in flight (PostgreSQL: several transactions in
- * one pipeline); their done() calls come in the order of the syncs.
+ * says the batch is durable, or drops them.
  *
  * A shared store (PostgreSQL) is one pool for several servers: offers are
  * recorded too (the address is claimed before the OFFER leaves), and a
@@ -40,14 +38,9 @@ struct lease_store {
 	const struct lease_store_ops *ops;
 	void		*ctx;
 	uint64_t	 seq;			/* number of the last record */
-	/*
-	 * Syncs in flight: the caller of sync() adds one, the store takes
-	 * it back just before it calls done() for that sync.
-	 */
-	unsigned	 inflight;
-	unsigned	 depth;			/* at most in flight (0: 1) */
+	bool		 busy;			/* a sync in flight */
 	bool		 shared;		/* other servers claim too */
-	/* commit.c: the oldest batch in flight is durable (ok) or not. */
+	/* commit.c: the batch handed to sync() is durable (ok) or not. */
 	void		(*done)(struct lease_store *s, bool ok);
 };
 

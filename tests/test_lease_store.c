@@ -79,7 +79,7 @@ store_sync(void)
 
 	sync_result = -1;
 	s->done = store_done;
-	s->inflight++;
+	s->busy = true;
 	s->ops->sync(s);
 	CU_ASSERT_TRUE(store_wait(store_synced));
 	return sync_result == 1;
