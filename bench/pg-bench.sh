@@ -31,8 +31,8 @@
 # CPU; the UDP datagrams dropped for a full receive buffer in the
 # perfdhcp and the server namespaces (RcvbufErrors, /proc/net/snmp, per
 # namespace); and from the servers' /metrics the transactions of claims,
-# their mean size and commit round trip, and the claims lost to the other
-# server.  The pool (10.76.1.0 to 10.78.255.254, a /14) holds every
+# their mean size and commit round trip, the claims lost to the other
+# server and the OFFERs made again after one.  The pool (10.76.1.0 to 10.78.255.254, a /14) holds every
 # client of a whole run.  PG_BENCH_KEEP=DIR keeps the run's files.
 
 set -u
@@ -169,7 +169,8 @@ db_counters() {	# NAMESPACES FILE
 		$1 == "pxed_lease_database_claims_total" { c += $2 }
 		$1 == "pxed_lease_database_claims_lost_total" { l += $2 }
 		$1 == "pxed_lease_database_commit_seconds_total" { t += $2 }
-		END { printf "%d %d %d %.6f\n", b, c, l, t }'
+		$1 == "pxed_dhcp_offers_retried_total" { r += $2 }
+		END { printf "%d %d %d %.6f %d\n", b, c, l, t, r }'
 }
 
 # UDP datagrams dropped for a full receive buffer in these namespaces
@@ -214,10 +215,11 @@ run() {	# NAME RATE
 	CCPU=$(cat "$T"/perf[1-$nc].out | awk -v hz="$(getconf CLK_TCK)" \
 	    '$1 == "client-ticks" { t += $2 } END { printf "%.2f", t / hz }')
 	DB=$(printf '%s\n%s\n' "$m0" "$(db_counters "$sns" "$T/metrics-$1-$2-1")" | awk '
-		NR == 1 { b = $1; c = $2; l = $3; t = $4; next }
-		{ b = $1 - b; c = $2 - c; l = $3 - l; t = $4 - t }
+		NR == 1 { b = $1; c = $2; l = $3; t = $4; r = $5; next }
+		{ b = $1 - b; c = $2 - c; l = $3 - l; t = $4 - t; r = $5 - r }
 		END { if (b > 0) printf "%d transactions of %.1f claims, " \
-		    "commit %.2f ms, %d claims lost", b, c / b, 1000 * t / b, l }')
+		    "commit %.2f ms, %d claims lost, %d offers retried", b,
+		    c / b, 1000 * t / b, l, r }')
 	set -- $(cat "$T"/perf[1-$nc].out | awk '
 		/Statistics for: DISCOVER-OFFER/ { s = "d" }
 		/Statistics for: REQUEST-ACK/ { s = "a" }
