@@ -145,6 +145,7 @@ client_claim(const uint8_t mac[CLIENT_MAC_LEN])
 		C.noffers--;
 	client_addr_unlink(c);
 	free(c->seen.var);
+	client_stage_forget(&c->boot);
 	memset(c, 0, sizeof(*c));
 	memcpy(c->mac, mac, CLIENT_MAC_LEN);
 	c->used = true;
@@ -156,8 +157,10 @@ client_clear(void)
 {
 	size_t	i;
 
-	for (i = 0; i < CLIENT_SLOTS; i++)
+	for (i = 0; i < CLIENT_SLOTS; i++) {
 		free(C.tab[i].seen.var);
+		client_stage_forget(&C.tab[i].boot);
+	}
 	memset(C.tab, 0, sizeof(C.tab));
 	memset(C.addr_head, 0, sizeof(C.addr_head));
 	C.noffers = 0;
@@ -545,7 +548,8 @@ client_view_fill(const struct client *c, struct client_view *v)
 	v->mac = c->mac;
 	v->boot = &c->boot;
 	v->arch = -1;
-	snprintf(v->addr, sizeof(v->addr), "%s", c->boot.addr);
+	if (netaddr_is_set(&c->boot.addr))
+		netaddr_ntop(&c->boot.addr, v->addr, sizeof(v->addr));
 	if (!c->seen.valid)
 		return;
 	client_kept_get(c, &s);
