@@ -66,7 +66,7 @@ struct client {
 	uint16_t		 addr_next;	/* next slot + 1 there; 0: end */
 	struct client_kept	 seen;
 	struct client_offer	 offer;
-	struct client_fetch	 fetch[CLIENT_FETCHES];
+	struct client_fetch	*fetch;		/* CLIENT_FETCHES, once one */
 	struct client_boot	 boot;		/* the live view's */
 };
 
@@ -133,6 +133,15 @@ client_addr_link(struct client *c)
 	c->addr_linked = true;
 }
 
+/* What c holds on the heap, freed. */
+static void
+client_forget(struct client *c)
+{
+	free(c->seen.var);
+	free(c->fetch);
+	client_stage_forget(&c->boot);
+}
+
 /* mac's record, made empty when the slot held nobody or another. */
 static struct client *
 client_claim(const uint8_t mac[CLIENT_MAC_LEN])
@@ -144,8 +153,7 @@ client_claim(const uint8_t mac[CLIENT_MAC_LEN])
 	if (c->used && c->offer.pending)
 		C.noffers--;
 	client_addr_unlink(c);
-	free(c->seen.var);
-	client_stage_forget(&c->boot);
+	client_forget(c);
 	memset(c, 0, sizeof(*c));
 	memcpy(c->mac, mac, CLIENT_MAC_LEN);
 	c->used = true;
@@ -157,10 +165,8 @@ client_clear(void)
 {
 	size_t	i;
 
-	for (i = 0; i < CLIENT_SLOTS; i++) {
-		free(C.tab[i].seen.var);
-		client_stage_forget(&C.tab[i].boot);
-	}
+	for (i = 0; i < CLIENT_SLOTS; i++)
+		client_forget(&C.tab[i]);
 	memset(C.tab, 0, sizeof(C.tab));
 	memset(C.addr_head, 0, sizeof(C.addr_head));
 	C.noffers = 0;
@@ -495,12 +501,20 @@ client_offer_expire(uint64_t now, uint64_t limit_ms,
 struct client_fetch *
 client_fetch(const uint8_t mac[CLIENT_MAC_LEN], const char *path)
 {
-	struct client		*c = client_claim(mac);
-	struct client_fetch	*f, *reuse = &c->fetch[0];
-	uint64_t		 file = hash_update(HASH_INIT, path,
-				    strlen(path));
-	size_t			 i;
+	static struct client_fetch	 none;	/* without memory: forgotten */
+	struct client			*c = client_claim(mac);
+	struct client_fetch		*f, *reuse;
+	uint64_t			 file = hash_update(HASH_INIT, path,
+					    strlen(path));
+	size_t				 i;
 
+	/* On the heap: most machines of a full table never fetch a file. */
+	if (c->fetch == NULL && (c->fetch = calloc(CLIENT_FETCHES,
+	    sizeof(*c->fetch))) == NULL) {
+		memset(&none, 0, sizeof(none));
+		return &none;
+	}
+	reuse = &c->fetch[0];
 	for (i = 0; i < CLIENT_FETCHES; i++) {
 		f = &c->fetch[i];
 		if (f->count > 0 && f->file == file)
