@@ -196,7 +196,9 @@ done
 # ---- 3. memory with LEASES leases ----
 fresh
 gen -b "$BASE" -n "$LEASES" -o 256
-sleep 1
+# pxed's DHCP tick (every second) returns free heap pages once no reply
+# is held: read after it ran
+sleep 2
 MEM=$(awk '$1 == "Private_Clean:" || $1 == "Private_Dirty:" { p += $2 }
 	$1 == "Pss_Anon:" { a = $2 } $1 == "Rss:" { r = $2 }
 	END { printf "%d %d %d", r, p, a }' "/proc/$SPID/smaps_rollup")
