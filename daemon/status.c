@@ -472,9 +472,9 @@ status_machine(struct status_buf *b, const struct status_machines *m,
 	    status_wall(m, bt->last));
 	status_steps(b, m, bt);
 	status_printf(b, "],\n     \"download\": ");
-	if (bt->file[0] != '\0') {
+	if (client_stage_file_of(bt)[0] != '\0') {
 		status_printf(b, "{\"file\": \"");
-		status_str(b, bt->file);
+		status_str(b, client_stage_file_of(bt));
 		status_printf(b, "\", \"via\": \"%s\", \"stage\": \"%s\", "
 		    "\"done\": %" PRIu64 ", \"size\": %" PRIu64 ", "
 		    "\"active\": %s}", client_stage_via_name(bt->dl_via),
@@ -483,9 +483,9 @@ status_machine(struct status_buf *b, const struct status_machines *m,
 	} else
 		status_printf(b, "null");
 	status_printf(b, ",\n     \"problem\": ");
-	if (bt->problem[0] != '\0') {
+	if (client_stage_problem_of(bt)[0] != '\0') {
 		status_printf(b, "{\"text\": \"");
-		status_str(b, bt->problem);
+		status_str(b, client_stage_problem_of(bt));
 		status_printf(b, "\", \"at\": %" PRId64 ", \"loop\": %s}",
 		    status_wall(m, bt->problem_at),
 		    bt->problem_loop ? "true" : "false");
