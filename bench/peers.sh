@@ -4,7 +4,7 @@
 # Needs root; what it lacks, tftp-bench.sh and http-bench.sh install.
 #
 # usage: bench/peers.sh [--pxed PATH] [--clients N] [--repeat R] [--rt]
-#            [--only tftp|http] [--keep]
+#            [--only tftp|http] [--syscalls] [--keep]
 #
 # The server runs on CPU 1, the clients and load generators on CPU 0
 # (BENCH_SRV_CPU and BENCH_CLI_CPU change that), over a veth pair (MTU
@@ -26,6 +26,8 @@
 # bench/lib.sh): on a machine shared with other work the wall-clock
 # figures are otherwise noise; the figures are then those of an idle
 # machine rather than of a busy one.
+# --syscalls passes on to http-bench.sh: each HTTP server's system calls
+# and context switches per request, per download and per MiB.
 
 set -u
 
@@ -37,6 +39,7 @@ CLIENTS=100
 REPEAT=3
 ONLY=
 KEEP=
+SYSC=
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -46,6 +49,7 @@ while [ $# -gt 0 ]; do
 	--rt) BENCH_RT=1; shift;;
 	--only) [ $# -ge 2 ] || usage; ONLY=$2; shift 2;;
 	--keep) KEEP=--keep; shift;;
+	--syscalls) SYSC=--syscalls; shift;;
 	-h|--help) usage;;
 	*) echo "peers: unknown argument '$1'" >&2; usage;;
 	esac
@@ -72,6 +76,6 @@ if [ "$ONLY" != tftp ]; then
 	log "HTTP: http-bench.sh"
 	"$HERE/http-bench.sh" --pxed "$PXED" --clients "$CLIENTS" \
 	    --repeat "$REPEAT" --size-mib 64 --connections 64 \
-	    --servers "nginx pxed" $KEEP || rc=1
+	    --servers "nginx pxed" $KEEP $SYSC || rc=1
 fi
 exit $rc

@@ -423,9 +423,16 @@ const struct conf_host *conf_file_host_by_mac(const struct conf *conf,
 /* Set by host_pg.c while host-database is in use. */
 extern const struct conf_host *(*conf_host_extra)(const struct conf *conf,
 		    const uint8_t mac[6]);
-/* conf_inet6.c: hosts by DUID and by fixed IPv6 address. */
+/* conf_inet6.c: hosts by DUID (conf.d's, else the host-database's). */
 const struct conf_host *conf_inet6_host_by_duid(const struct conf *conf,
 		    const uint8_t *duid, size_t len);
+/* conf.d's host only. */
+const struct conf_host *conf_inet6_file_host_by_duid(const struct conf *conf,
+		    const uint8_t *duid, size_t len);
+/* Set by host_pg.c while host-database is in use. */
+extern const struct conf_host *(*conf_inet6_duid_extra)(
+		    const struct conf *conf, const uint8_t *duid, size_t len);
+/* Hosts by fixed IPv6 address. */
 const struct conf_host *conf_inet6_host_by_ip6(const struct conf *conf,
 		    const struct in6_addr *a);
 /* Whether a lies in net/plen. */

@@ -406,8 +406,23 @@ conf_inet6_check(struct conf_loader *L)
 	}
 }
 
+const struct conf_host *(*conf_inet6_duid_extra)(const struct conf *,
+    const uint8_t *, size_t);
+
 const struct conf_host *
 conf_inet6_host_by_duid(const struct conf *c, const uint8_t *duid,
+    size_t len)
+{
+	const struct conf_host	*h;
+
+	if ((h = conf_inet6_file_host_by_duid(c, duid, len)) == NULL &&
+	    conf_inet6_duid_extra != NULL && len > 0)
+		h = conf_inet6_duid_extra(c, duid, len);
+	return h;
+}
+
+const struct conf_host *
+conf_inet6_file_host_by_duid(const struct conf *c, const uint8_t *duid,
     size_t len)
 {
 	const struct conf_host	*h;

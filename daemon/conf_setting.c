@@ -566,26 +566,19 @@ conf_range(struct conf_loader *L, struct cfg_t *dsec, struct cfg_t *sec,
 	conf->dhcp.ranges[conf->dhcp.nranges++] = r;
 }
 
-/* lease-database: built with libpq; IPv4 only (IPv6 keeps its journal). */
+/* lease-database: built with libpq (IPv4 leases and DHCPv6 bindings). */
 static void
 conf_lease_database(struct conf_loader *L, struct cfg_t *sec)
 {
-	const struct conf	*c = L->conf;
-	int			 line;
-
-	if (c->dhcp.lease_database == NULL)
-		return;
-	line = conf_confuse_optline(L, sec, "lease-database");
 #ifndef HAVE_LIBPQ
-	conf_error(L, line, "dhcp lease-database: pxed was built without "
-	    "libpq (configure --with-libpq; Debian package libpq-dev)");
+	if (L->conf->dhcp.lease_database != NULL)
+		conf_error(L, conf_confuse_optline(L, sec, "lease-database"),
+		    "dhcp lease-database: pxed was built without libpq "
+		    "(configure --with-libpq; Debian package libpq-dev)");
+#else
+	(void)L;
+	(void)sec;
 #endif
-	if (c->dhcp.mode == CONF_DHCP_SERVER && c->dhcp.ipv6 &&
-	    c->dhcp.nranges6 > 0)
-		conf_error(L, line, "dhcp lease-database: IPv6 bindings are "
-		    "not in the database store yet; DHCPv6 server mode (range6) "
-		    "needs the journal (remove lease-database or the range6 "
-		    "sections)");
 }
 void
 conf_setting_main(struct conf_loader *L, struct cfg_t *cfg,

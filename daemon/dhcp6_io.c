@@ -60,12 +60,16 @@
 #define DHCP6_IO_DUID_MAX	32
 #define DHCP6_IO_TICK_MS	5000	/* new interfaces, addresses */
 #define DHCP6_EPOCH_2000	946684800	/* RFC 8415 11.2: DUID time */
+#define DHCP6_REPEAT_MS		500	/* a port-4011 Reply, sent again */
+#define DHCP6_REPEAT_MAX	64	/* repeats waiting at most */
 
 struct dhcp6_held {
 	struct dhcp6_held	*next;
 	int			 fd;
 	int			 ifindex;
 	struct netaddr		 local;		/* AF_UNSPEC: the kernel's */
+	uint64_t		 due;		/* repeat: when (monotonic ms) */
+	uint64_t		 seq0, seq1;	/* its records: (seq0, seq1] */
 	struct dhcp6_srv_out	 out;
 };
 
@@ -88,6 +92,9 @@ static struct {
 	struct dhcp6_if		 ifs[DHCP6_IO_IFS];
 	size_t			 nifs;
 	struct dhcp6_held	*held, **held_tail;
+	struct dhcp6_held	*rep, **rep_tail;	/* due in order */
+	size_t			 nrep;
+	struct ev_timer		 rep_timer;
 	struct commit_queue	 queue;
 	struct ev_timer		 tick;
 	struct dhcp6_io_stats	 st;
@@ -451,17 +458,51 @@ dhcp6_duid_load(const struct conf *conf)
 
 /* ---------- sending ---------- */
 
-static void
-dhcp6_send(struct dhcp6_held *h)
+static int
+dhcp6_send_raw(const struct dhcp6_held *h)
 {
 	union netaddr_sock	to;
 
 	memset(&to, 0, sizeof(to));
 	to.sin6 = h->out.to;
-	if (udp_send(h->fd, &to, &h->local, h->ifindex, h->out.buf,
-	    h->out.len) == 0 && h->out.type >= 0 &&
+	return udp_send(h->fd, &to, &h->local, h->ifindex, h->out.buf,
+	    h->out.len);
+}
+
+static void
+dhcp6_send(struct dhcp6_held *h)
+{
+	if (dhcp6_send_raw(h) == 0 && h->out.type >= 0 &&
 	    h->out.type < DHCP6_IO_TYPES)
 		X.st.out[h->out.type]++;
+}
+
+static struct netaddr	dhcp6_given(const struct dhcp6_srv_out *);
+
+/* Whether a record of h lost its address to another server's client. */
+static bool
+dhcp6_lost(const struct dhcp6_held *h)
+{
+	static struct log_rate	 rate;
+	uint64_t		 s;
+	char			 a[INET6_ADDRSTRLEN];
+	struct netaddr		 given;
+
+	for (s = h->seq0 + 1; s <= h->seq1; s++)
+		if (commit_lost(s))
+			break;
+	if (s > h->seq1)
+		return false;
+	X.st.dropped_lost++;
+	given = dhcp6_given(&h->out);
+	if (given.family != AF_INET6)
+		snprintf(a, sizeof(a), "-");
+	else
+		inet_ntop(AF_INET6, &given.u.v6, a, sizeof(a));
+	log_rated(&rate, LOG_INFO, "dhcp6: %s %s dropped: another server's "
+	    "client holds an address of it", h->out.type == DHCP6_ADVERTISE ?
+	    "ADVERTISE" : "REPLY", a);
+	return true;
 }
 
 /* commit.c: the batch is durable (or not): send or drop its replies. */
@@ -478,10 +519,10 @@ dhcp6_flush(struct commit_queue *q, bool synced)
 		X.held = next;
 		if (next == NULL)
 			X.held_tail = &X.held;
-		if (synced)
-			dhcp6_send(h);
-		else
+		if (!synced)
 			X.st.dropped_sync++;
+		else if (!dhcp6_lost(h))
+			dhcp6_send(h);
 		free(h);
 	}
 }
@@ -493,6 +534,63 @@ dhcp6_hold(struct dhcp6_held *h)
 	*X.held_tail = h;
 	X.held_tail = &h->next;
 	commit_held(&X.queue);
+}
+
+/*
+ * A Reply on the PXE port 4011 goes out twice, the second 0.5 s after
+ * the first.  EDK2's PXEv6 (PxeBcRequestBootService) sends its boot
+ * server Request, then opens the socket its Reply is read from, reads
+ * once for 3 s and never asks again: a Reply that arrives in between is
+ * lost and the boot fails ("PXE-E16: No valid offer received").  Seen on
+ * OVMF under load; the client takes the first copy and drops the other.
+ */
+static void
+dhcp6_repeat_run(void *arg)
+{
+	struct dhcp6_held	*h;
+
+	(void)arg;
+	while ((h = X.rep) != NULL && h->due <= ev_now()) {
+		if ((X.rep = h->next) == NULL)
+			X.rep_tail = &X.rep;
+		X.nrep--;
+		if (X.pfd != -1 && dhcp6_send_raw(h) == 0)
+			X.st.repeats++;
+		free(h);
+	}
+	if (X.rep != NULL)
+		ev_timer_add(&X.rep_timer, X.rep->due - ev_now());
+}
+
+/* Send h now and keep it for its repeat (or free it: at the bound). */
+static void
+dhcp6_send_repeat(struct dhcp6_held *h)
+{
+	dhcp6_send(h);
+	if (X.nrep >= DHCP6_REPEAT_MAX) {
+		free(h);
+		return;
+	}
+	h->due = ev_now() + DHCP6_REPEAT_MS;
+	h->next = NULL;
+	*X.rep_tail = h;
+	X.rep_tail = &h->next;
+	if (X.nrep++ == 0)
+		ev_timer_add(&X.rep_timer, DHCP6_REPEAT_MS);
+}
+
+static void
+dhcp6_repeat_clear(void)
+{
+	struct dhcp6_held	*h;
+
+	ev_timer_del(&X.rep_timer);
+	while ((h = X.rep) != NULL) {
+		X.rep = h->next;
+		free(h);
+	}
+	X.rep_tail = &X.rep;
+	X.nrep = 0;
 }
 
 /* ---------- receiving ---------- */
@@ -593,7 +691,12 @@ dhcp6_handle(int fd, void *arg, const uint8_t *buf, size_t n,
 	    !IN6_IS_ADDR_MULTICAST(&from->local.u.v6);
 	in.proxy_port = proxy_port;
 	in.loglevel = log_getlevel();
+	h->seq0 = commit_seq();
 	dhcp6_srv_handle(&in, buf, n, &h->out);
+	/* Records made (an Advertise's claim too): durable first. */
+	h->seq1 = commit_seq();
+	if (h->seq1 != h->seq0)
+		h->out.durable = true;
 	dhcp6_log(&h->out);
 	if (h->out.type >= 0)	/* only what pxed answered */
 		dhcp6_seen(buf, n, from, &h->out);
@@ -613,6 +716,8 @@ dhcp6_handle(int fd, void *arg, const uint8_t *buf, size_t n,
 		free(h);
 	} else if (h->out.durable)
 		dhcp6_hold(h);
+	else if (proxy_port)
+		dhcp6_send_repeat(h);
 	else {
 		dhcp6_send(h);
 		free(h);
@@ -673,6 +778,8 @@ dhcp6_io_init(const struct conf *conf)
 
 	X.conf = conf;
 	X.held_tail = &X.held;
+	X.rep_tail = &X.rep;
+	ev_timer_init(&X.rep_timer, dhcp6_repeat_run, NULL);
 	X.bind_failed = false;
 	if (!dhcp6_srv_enabled(conf))
 		return 0;
@@ -725,6 +832,7 @@ dhcp6_io_fini(void)
 		commit_flush();
 		commit_del(&X.queue);
 		ev_timer_del(&X.tick);
+		dhcp6_repeat_clear();
 	}
 	if (X.fd != -1) {
 		ev_fd_del(X.fd);
@@ -788,14 +896,15 @@ dhcp6_io_summary(void)
 	    " confirm %" PRIu64 " renew %" PRIu64 " rebind %" PRIu64
 	    " release %" PRIu64 " decline %" PRIu64 " information-request %"
 	    PRIu64 " relay-forw %" PRIu64 "; out: advertise %" PRIu64
-	    " reply %" PRIu64 " relay-repl %" PRIu64 "; ignored %" PRIu64
+	    " reply %" PRIu64 " (repeated %" PRIu64 ") relay-repl %" PRIu64
+	    "; ignored %" PRIu64
 	    ", malformed %" PRIu64 ", not durable %" PRIu64 "; bindings %u "
 	    "active, %u offered, %u declined",
 	    conf_dhcp_mode_name(X.conf->dhcp.mode), st.in[DHCP6_SOLICIT],
 	    st.in[DHCP6_REQUEST], st.in[DHCP6_CONFIRM], st.in[DHCP6_RENEW],
 	    st.in[DHCP6_REBIND], st.in[DHCP6_RELEASE], st.in[DHCP6_DECLINE],
 	    st.in[DHCP6_INFORMATION_REQUEST], st.in[DHCP6_RELAY_FORW],
-	    st.out[DHCP6_ADVERTISE], st.out[DHCP6_REPLY],
+	    st.out[DHCP6_ADVERTISE], st.out[DHCP6_REPLY], st.repeats,
 	    st.out[DHCP6_RELAY_REPL], st.ignored, st.malformed,
 	    st.dropped_sync, st.bindings_active, st.bindings_offered,
 	    st.bindings_declined);

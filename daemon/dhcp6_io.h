@@ -20,6 +20,8 @@ struct dhcp6_io_stats {
 	uint64_t	 in[DHCP6_IO_TYPES];	/* requests by type */
 	uint64_t	 out[DHCP6_IO_TYPES];	/* replies by type */
 	uint64_t	 malformed, ignored, dropped_sync;
+	uint64_t	 repeats;	/* port-4011 Replies sent twice */
+	uint64_t	 dropped_lost;		/* claimed elsewhere */
 	unsigned	 bindings_active, bindings_offered, bindings_declined;
 };
 

@@ -620,6 +620,31 @@ dhcp6_still_usable(const struct dhcp6_tx *t, const struct dhcp6_ia *ia,
 }
 
 /*
+ * A shared store (lease-database): the database, not this cache, knows
+ * the bindings other servers made.  A Rebind (or a Renew after this
+ * server's cache lost track) for an on-link address of the range that
+ * the cache does not hold for this IA is claimed, and the claim decides:
+ * won, the binding is the client's (another server gave it, RFC 8415
+ * 18.3.5 lets any server extend it); lost, the Reply is never sent.
+ */
+static bool
+dhcp6_shared_claim(const struct dhcp6_tx *t, const struct dhcp6_ia *ia,
+    const struct lease6 *l)
+{
+	const struct in6_addr	*a = &ia->addr[0].addr;
+	const struct conf_host	*h;
+
+	if (t->in->leases == NULL || !lease_shared(t->in->leases) ||
+	    ia->naddr == 0 || !dhcp6_on_link(t, a) || !dhcp6_in_range(t->range, a))
+		return false;
+	if (l != NULL && l->state == LEASE_ACKED &&
+	    memcmp(&l->addr, a, sizeof(*a)) == 0)
+		return false;		/* the cache has it: as usual */
+	h = conf_inet6_host_by_ip6(t->in->conf, a);
+	return h == NULL || h == t->res.host;
+}
+
+/*
  * Renew (RFC 8415 18.3.4) and Rebind (18.3.5) of one IA: a binding on
  * this link is extended; one no longer on it, out of the range or now a
  * host's ip6, or a Rebind's addresses off-link, come back with lifetimes
@@ -640,6 +665,11 @@ dhcp6_extend(struct dhcp6_tx *t, const struct dhcp6_ia *ia, bool rebind)
 	if (ia->type == D6O_IA_PD)
 		return dhcp6_put_ia(t, ia, NULL, false, DHCP6_NO_BINDING,
 		    "no binding");
+	if (dhcp6_shared_claim(t, ia, l)) {
+		a = ia->addr[0].addr;
+		dhcp6_bind(t, ia, &a, true);
+		return dhcp6_put_ia(t, ia, &a, true, -1, NULL);
+	}
 	/* 18.3.4: only a binding a Reply gave; an Advertise's is none. */
 	if (l != NULL && l->state == LEASE_ACKED &&
 	    dhcp6_on_link(t, &l->addr)) {

@@ -17,7 +17,7 @@
 #include "tmpl.h"
 
 enum { HC_MAC, HC_NAME, HC_IP, HC_IP6, HC_HOSTNAME, HC_TAGS, HC_BOOT,
-    HC_VARS };
+    HC_VARS, HC_DUID };
 
 static int
 host_pg_tag(const struct conf *conf, const char *s, size_t len)
@@ -116,6 +116,54 @@ host_pg_in_pool(const struct conf *conf, struct in_addr a)
 	return NULL;
 }
 
+/* The range6 holding a, or NULL: the allocator knows conf.d's ip6 only. */
+static const struct conf_range6 *
+host_pg_in_range6(const struct conf *conf, const struct in6_addr *a)
+{
+	size_t	i;
+
+	for (i = 0; i < conf->dhcp.nranges6; i++) {
+		const struct conf_range6	*r = &conf->dhcp.ranges6[i];
+
+		if (memcmp(a, &r->start, sizeof(*a)) >= 0 &&
+		    memcmp(a, &r->end, sizeof(*a)) <= 0)
+			return r;
+	}
+	return NULL;
+}
+
+/* The DUID and the fixed IPv6 address of a row. */
+static int
+host_pg_row6(const struct conf *conf, struct arena *a,
+    const char *const col[HOST_PG_NCOLS], struct conf_host *h, char *why,
+    size_t whylen)
+{
+	const struct conf_range6	*r;
+	uint8_t				 d[130];	/* RFC 8415 11.1 */
+
+	if (col[HC_IP6] != NULL &&
+	    inet_pton(AF_INET6, col[HC_IP6], &h->ip6) != 1) {
+		snprintf(why, whylen, "ip6 \"%s\" is not an IPv6 address",
+		    col[HC_IP6]);
+		return -1;
+	}
+	if (col[HC_IP6] != NULL &&
+	    (r = host_pg_in_range6(conf, &h->ip6)) != NULL) {
+		snprintf(why, whylen, "ip6 %s is in range6 \"%s\" (give a "
+		    "database host an address outside the ranges)",
+		    col[HC_IP6], r->name);
+		return -1;
+	}
+	if (col[HC_DUID] == NULL)
+		return 0;
+	if ((h->duid_len = conf_inet6_duid(col[HC_DUID], d, sizeof(d))) == 0) {
+		snprintf(why, whylen, "duid \"%s\" is not a DUID", col[HC_DUID]);
+		return -1;
+	}
+	h->duid = arena_memdup(a, d, h->duid_len);
+	return 0;
+}
+
 int
 host_pg_row(const struct conf *conf, struct arena *a,
     const char *const col[HOST_PG_NCOLS], struct conf_host *h, char *why,
@@ -147,12 +195,8 @@ host_pg_row(const struct conf *conf, struct arena *a,
 		    col[HC_IP], r->name);
 		return -1;
 	}
-	if (col[HC_IP6] != NULL &&
-	    inet_pton(AF_INET6, col[HC_IP6], &h->ip6) != 1) {
-		snprintf(why, whylen, "ip6 \"%s\" is not an IPv6 address",
-		    col[HC_IP6]);
+	if (host_pg_row6(conf, a, col, h, why, whylen) == -1)
 		return -1;
-	}
 	if (col[HC_HOSTNAME] != NULL) {
 		if (!conf_value_validhostname(col[HC_HOSTNAME])) {
 			snprintf(why, whylen, "hostname \"%s\" is not a valid "
@@ -181,8 +225,8 @@ host_pg_row(const struct conf *conf, struct arena *a,
 #define HOST_PG_SELECT \
 	"SELECT mac::text, name, host(ip), host(ip6), hostname, " \
 	"array_to_string(tags, ','), boot, (SELECT string_agg(key || '=' " \
-	"|| value, E'\\n' ORDER BY key) FROM jsonb_each_text(vars)) " \
-	"FROM pxed_hosts ORDER BY mac"
+	"|| value, E'\\n' ORDER BY key) FROM jsonb_each_text(vars)), " \
+	"encode(duid, 'hex') FROM pxed_hosts ORDER BY mac"
 #define HOST_PG_RETIRE	60	/* s a replaced host set is kept */
 
 /* The compiled hosts, sorted by MAC. */
@@ -190,6 +234,8 @@ struct host_pg_set {
 	struct arena		 a;
 	struct conf_host	*h;
 	size_t			 n;
+	const struct conf_host	**byduid;	/* those with a DUID, sorted */
+	size_t			 nduid;
 	unsigned		 generation;	/* of the conf compiled for */
 	time_t			 retired;
 	struct host_pg_set	*next;		/* retired sets */
@@ -215,6 +261,42 @@ host_pg_cmp(const void *a, const void *b)
 {
 	return memcmp(((const struct conf_host *)a)->mac,
 	    ((const struct conf_host *)b)->mac, 6);
+}
+
+static int
+host_pg_duid_cmp(const void *a, const void *b)
+{
+	const struct conf_host	*x = *(const struct conf_host *const *)a;
+	const struct conf_host	*y = *(const struct conf_host *const *)b;
+
+	if (x->duid_len != y->duid_len)
+		return x->duid_len < y->duid_len ? -1 : 1;
+	return memcmp(x->duid, y->duid, x->duid_len);
+}
+
+/* The host conf.d has with h's MAC or DUID (conf.d's wins), or NULL. */
+static const struct conf_host *
+host_pg_in_file(const struct conf *conf, const struct conf_host *h)
+{
+	const struct conf_host	*o;
+
+	if ((o = conf_file_host_by_mac(conf, h->mac)) == NULL &&
+	    h->duid != NULL)
+		o = conf_inet6_file_host_by_duid(conf, h->duid, h->duid_len);
+	return o;
+}
+
+/* The hosts of s with a DUID, sorted for host_pg_by_duid(). */
+static void
+host_pg_index(struct host_pg_set *s)
+{
+	size_t	i;
+
+	s->byduid = arena_alloc(&s->a, (s->n + 1) * sizeof(*s->byduid));
+	for (i = 0; i < s->n; i++)
+		if (s->h[i].duid != NULL)
+			s->byduid[s->nduid++] = &s->h[i];
+	qsort(s->byduid, s->nduid, sizeof(*s->byduid), host_pg_duid_cmp);
 }
 
 static void
@@ -263,16 +345,19 @@ host_pg_build(const struct conf *conf)
 		}
 		if (why[0] != '\0')
 			log_warnx("host-database: host %s: %s", h->name, why);
-		if ((o = conf_file_host_by_mac(conf, h->mac)) != NULL) {
-			log_warnx("host-database: host %s: MAC also in host "
-			    "\"%s\" at %s:%d, which wins", h->name, o->name,
-			    o->where.file, o->where.line);
+		if ((o = host_pg_in_file(conf, h)) != NULL) {
+			log_warnx("host-database: host %s: %s also in host "
+			    "\"%s\" at %s:%d, which wins", h->name,
+			    o->has_mac && memcmp(o->mac, h->mac, 6) == 0 ?
+			    "MAC" : "DUID", o->name, o->where.file,
+			    o->where.line);
 			dup++;
 			continue;
 		}
 		s->n++;
 	}
 	qsort(s->h, s->n, sizeof(*s->h), host_pg_cmp);
+	host_pg_index(s);
 	host_pg_retire(H.cur);
 	H.cur = s;
 	H.built_changes = H.changes;
@@ -280,18 +365,44 @@ host_pg_build(const struct conf *conf)
 	    "conf.d too)", s->n, s->n == 1 ? "" : "s", H.changes, dup);
 }
 
-static const struct conf_host *
-host_pg_by_mac(const struct conf *conf, const uint8_t mac[6])
+/* The set compiled for conf and the last rows, or NULL before a load. */
+static const struct host_pg_set *
+host_pg_current(const struct conf *conf)
 {
-	struct conf_host	key;
-
 	if (!H.loaded)
 		return NULL;
 	if (H.cur == NULL || H.cur->generation != conf->generation ||
 	    H.built_changes != H.changes)
 		host_pg_build(conf);
+	return H.cur;
+}
+
+static const struct conf_host *
+host_pg_by_mac(const struct conf *conf, const uint8_t mac[6])
+{
+	const struct host_pg_set	*s = host_pg_current(conf);
+	struct conf_host		 key;
+
+	if (s == NULL)
+		return NULL;
 	memcpy(key.mac, mac, 6);
-	return bsearch(&key, H.cur->h, H.cur->n, sizeof(key), host_pg_cmp);
+	return bsearch(&key, s->h, s->n, sizeof(key), host_pg_cmp);
+}
+
+static const struct conf_host *
+host_pg_by_duid(const struct conf *conf, const uint8_t *duid, size_t len)
+{
+	const struct host_pg_set	*s = host_pg_current(conf);
+	struct conf_host		 key;
+	const struct conf_host		*kp = &key, *const *f;
+
+	if (s == NULL)
+		return NULL;
+	key.duid = duid;
+	key.duid_len = len;
+	f = bsearch(&kp, s->byduid, s->nduid, sizeof(*s->byduid),
+	    host_pg_duid_cmp);
+	return f != NULL ? *f : NULL;
 }
 
 /* Keep a copy of the rows: pg.c frees r after this. */
@@ -417,6 +528,7 @@ host_pg_init(const struct conf *conf)
 	H.conf = conf;
 	ev_timer_init(&H.debounce, host_pg_debounced, NULL);
 	conf_host_extra = host_pg_by_mac;
+	conf_inet6_duid_extra = host_pg_by_duid;
 	pg_conn_start(&H.pg, conf->host_database, "host-database", &cb, NULL);
 	H.open = true;
 }
@@ -455,6 +567,7 @@ host_pg_load_now(const struct conf *conf, FILE *err)
 		host_pg_rows(r);
 		host_pg_build(conf);
 		conf_host_extra = host_pg_by_mac;
+		conf_inet6_duid_extra = host_pg_by_duid;
 		rc = 0;
 	} else
 		fprintf(err, "pxed: host-database: %s",
@@ -472,6 +585,7 @@ host_pg_close(void)
 	ev_timer_del(&H.debounce);
 	pg_conn_stop(&H.pg);
 	conf_host_extra = NULL;
+	conf_inet6_duid_extra = NULL;
 	host_pg_retire(H.cur);
 	H.cur = NULL;
 	H.conf = NULL;

@@ -615,13 +615,13 @@ lease_journal_lost(const struct lease_store *s, uint64_t seq)
 
 static const struct lease_store_ops lease_journal_ops = {
 	"journal", lease_journal_record, lease_journal_pending,
-	lease_journal_sync, lease_journal_lost
+	lease_journal_sync, lease_journal_lost, lease6_journal_record
 };
 
 bool
 lease_shared(const struct leases *L)
 {
-	return L->store != NULL && L->store->shared;
+	return L != NULL && L->store != NULL && L->store->shared;
 }
 
 void

@@ -331,13 +331,24 @@ lease6_line(const struct lease6 *l, char *buf, size_t len)
 	return n > 0 && (size_t)n < len ? (size_t)n : 0;
 }
 
-static void
-lease6_queue(struct leases *L, const struct lease6 *l)
+void
+lease6_journal_record(struct lease_store *s, const struct lease6 *l)
 {
-	char	line[2 * LEASE6_DUID_MAX + 200];
+	struct leases	*L = s->ctx;
+	char		 line[2 * LEASE6_DUID_MAX + 200];
 
 	if (L->path != NULL)
 		lease_journal_add(L, line, lease6_line(l, line, sizeof(line)));
+}
+
+/* The store records l (the journal: a line; PostgreSQL: a claim). */
+static void
+lease6_queue(struct leases *L, const struct lease6 *l)
+{
+	if (L->store == NULL || L->store->ops->record6 == NULL)
+		return;			/* loading: the cache only */
+	L->store->seq++;
+	L->store->ops->record6(L->store, l);
 }
 
 static struct lease6 *
@@ -393,7 +404,9 @@ lease6_bind(struct leases *L, const struct in6_addr *a, const uint8_t *duid,
 		free(l->hostname);
 		l->hostname = lease_hostname(hostname);
 	}
-	if (st == LEASE_ACKED || st == LEASE_DECLINED)
+	/* A shared store claims the address when it is advertised. */
+	if (st == LEASE_ACKED || st == LEASE_DECLINED ||
+	    (st == LEASE_OFFERED && lease_shared(L)))
 		lease6_queue(L, l);
 	return l;
 }
@@ -404,6 +417,16 @@ lease6_release(struct leases *L, struct lease6 *l, int64_t now)
 	l->state = LEASE_RELEASED;
 	l->expires = now;
 	lease6_queue(L, l);
+}
+
+void
+lease6_foreign(struct leases *L, const struct in6_addr *a, int64_t until)
+{
+	struct lease_store	*s = L->store;
+
+	L->store = NULL;	/* the cache only */
+	lease6_decline(L, a, until);
+	L->store = s;
 }
 
 void

@@ -78,6 +78,12 @@ void		 lease6_release(struct leases *L, struct lease6 *l,
 void		 lease6_decline(struct leases *L, const struct in6_addr *a,
 		    int64_t until);
 /*
+ * A cache-only record: a is held by another server's client until until
+ * (a shared store lost the claim, or loaded the row); nothing recorded.
+ */
+void		 lease6_foreign(struct leases *L, const struct in6_addr *a,
+		    int64_t until);
+/*
  * Free the records that serve no more: Advertise holds and quarantines
  * past their end, releases, bindings expired LEASE6_KEEP_SECS ago.  No
  * journal line.  Returns how many went.
@@ -90,6 +96,9 @@ void		 lease6_foreach(const struct leases *L,
 size_t		 lease6_format(const struct lease6 *l, int64_t now, char *buf,
 		    size_t len);
 
+/* The journal's record6 (lease_store.h): an A6/R6/D6 line. */
+void		 lease6_journal_record(struct lease_store *s,
+		    const struct lease6 *l);
 /* lease.c's hooks: a journal line, compaction, --leases, the end. */
 int		 lease6_apply(struct leases *L, char *line);
 uint64_t	 lease6_compact(const struct leases *L, FILE *fp, int64_t now);

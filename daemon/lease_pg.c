@@ -14,7 +14,9 @@
 
 #include "hash.h"
 #include "lease.h"
+#include "lease6.h"
 #include "lease_pg.h"
+#include "lease_pg6.h"
 #include "log.h"
 
 #ifdef HAVE_LIBPQ
@@ -75,6 +77,7 @@ static const unsigned char lease_pg_schema[] = {
 enum lease_pg_kind {
 	PGK_VERSION, PGK_PREPARE, PGK_LOAD, PGK_SETUP,	/* at connect */
 	PGK_CLAIM, PGK_BATCH,
+	PGK_LOAD6, PGK_CLAIM6,				/* lease_pg6.c */
 };
 
 struct lease_pg_exp {			/* a result to come */
@@ -164,8 +167,15 @@ lease_pg_state_of(const char *s)
 	return LEASE_RELEASED;
 }
 
+const char *
+lease_pg_state_name(unsigned st)
+{
+	return st == LEASE_ACKED ? "acked" : st == LEASE_OFFERED ? "offered" :
+	    st == LEASE_DECLINED ? "declined" : "released";
+}
+
 /* "\x0102..." (bytea, text format) into out; SIZE_MAX when bad. */
-static size_t
+size_t
 lease_pg_unbytea(const char *s, uint8_t *out, size_t cap)
 {
 	if (s[0] != '\\' || s[1] != 'x')
@@ -209,8 +219,45 @@ lease_pg_row(struct leases *L, PGresult *r, int i)
 static void
 lease_pg_lost_add(uint64_t seq)
 {
+	size_t		i, n;
+	uint64_t	t;
+
 	P.lost[P.nlost++ % LEASE_PG_LOST] = seq;
 	P.info.lost++;
+	/*
+	 * Kept increasing for lease_pg_lost(): the IPv6 claims of a batch
+	 * come after its IPv4 ones, though their numbers interleave.
+	 */
+	n = P.nlost < LEASE_PG_LOST ? P.nlost : LEASE_PG_LOST;
+	for (i = P.nlost - 1; i > P.nlost - n; i--) {
+		uint64_t	*a = &P.lost[(i - 1) % LEASE_PG_LOST];
+		uint64_t	*b = &P.lost[i % LEASE_PG_LOST];
+
+		if (*a <= *b)
+			break;
+		t = *a;
+		*a = *b;
+		*b = t;
+	}
+}
+
+/* The result of a DHCPv6 claim (lease_pg6.c). */
+static void
+lease_pg_claimed6(PGresult *r)
+{
+	uint64_t	seq = 0;
+
+	switch (lease_pg6_claimed(P.L, r, &seq)) {
+	case 0:
+		lease_pg_lost_add(seq);
+		/* FALLTHROUGH */
+	case 1:
+		P.info.claims++;
+		break;
+	default:
+		P.batch_ok = false;
+		break;
+	}
 }
 
 /* A new place to allocate from: this server's and this moment's. */
@@ -285,8 +332,9 @@ lease_pg_setup_result(const struct lease_pg_exp *e, PGresult *r)
 		P.ready = true;
 		pg_conn_ready(&P.pg);
 		log_info("lease-database: connected, schema version %d, %zu "
-		    "lease%s in the cache", LEASE_PG_SCHEMA, P.L->n,
-		    P.L->n == 1 ? "" : "s");
+		    "lease%s and %zu DHCPv6 binding%s in the cache",
+		    LEASE_PG_SCHEMA, P.L->n, P.L->n == 1 ? "" : "s",
+		    lease6_count(P.L), lease6_count(P.L) == 1 ? "" : "s");
 		return;
 	default:
 		if (P.batch_ok)
@@ -309,6 +357,8 @@ lease_pg_setup_result(const struct lease_pg_exp *e, PGresult *r)
 	} else if (e->kind == PGK_LOAD)
 		for (i = 0; i < PQntuples(r); i++)
 			lease_pg_row(P.L, r, i);
+	else if (e->kind == PGK_LOAD6)
+		lease_pg6_loaded(P.L, r);
 }
 
 static void
@@ -323,6 +373,9 @@ lease_pg_result(struct pg_conn *p, PGresult *r, void *arg)
 	switch (e.kind) {
 	case PGK_CLAIM:
 		lease_pg_claimed(&e, r);
+		break;
+	case PGK_CLAIM6:
+		lease_pg_claimed6(r);
 		break;
 	case PGK_BATCH:
 		if (PQresultStatus(r) != PGRES_PIPELINE_SYNC)
@@ -357,15 +410,18 @@ lease_pg_up(struct pg_conn *p, void *arg)
 	    NULL, 0) != 1 ||
 	    PQsendPrepare(p->c, "claim", LEASE_PG_CLAIM, 9, NULL) != 1 ||
 	    PQsendQueryParams(p->c, LEASE_PG_LOAD, 1, NULL, v, NULL, NULL,
-	    0) != 1 || PQpipelineSync(p->c) != 1) {
+	    0) != 1 || lease_pg6_up(p->c, (int64_t)time(NULL)) == -1 ||
+	    PQpipelineSync(p->c) != 1) {
 		pg_conn_fail(p, PQerrorMessage(p->c));
 		return;
 	}
 	lease_pg_expect(PGK_VERSION, 0, 0);
 	lease_pg_expect(PGK_PREPARE, 0, 0);
 	lease_pg_expect(PGK_LOAD, 0, 0);
+	lease_pg_expect(PGK_PREPARE, 0, 0);		/* claim6 */
+	lease_pg_expect(PGK_LOAD6, 0, 0);
 	lease_pg_expect(PGK_SETUP, 0, 0);
-	pg_sent(p, 4);
+	pg_sent(p, 6);
 }
 
 static void
@@ -376,6 +432,7 @@ lease_pg_down(struct pg_conn *p, void *arg)
 	P.ready = false;
 	P.en = 0;
 	P.ehead = 0;
+	lease_pg6_reset();
 	if (P.store.busy)
 		lease_pg_done(false);	/* the batch in flight is lost */
 }
@@ -409,9 +466,7 @@ lease_pg_record(struct lease_store *s, const struct lease *l)
 	lease_hex(r->hw + 2, l->chaddr, l->hlen);
 	snprintf(r->htype, sizeof(r->htype), "%u", l->htype);
 	snprintf(r->exp, sizeof(r->exp), "%lld", (long long)l->expires);
-	r->state = l->state == LEASE_ACKED ? "acked" : l->state ==
-	    LEASE_OFFERED ? "offered" : l->state == LEASE_DECLINED ?
-	    "declined" : "released";
+	r->state = lease_pg_state_name(l->state);
 	r->has_host = l->hostname != NULL;
 	if (r->has_host)
 		snprintf(r->host, sizeof(r->host), "%s", l->hostname);
@@ -421,7 +476,7 @@ static bool
 lease_pg_pending(const struct lease_store *s)
 {
 	(void)s;
-	return P.nq > 0;
+	return P.nq > 0 || lease_pg6_pending();
 }
 
 static void
@@ -430,10 +485,12 @@ lease_pg_sync(struct lease_store *s)
 	char		 now[24];
 	const char	*v[9];
 	size_t		 i;
+	int		 n6, k;
 
 	(void)s;
 	if (!P.ready || P.pg.state != PG_UP) {
 		P.nq = 0;		/* nothing can be made durable */
+		lease_pg6_drop();
 		lease_pg_done(false);
 		return;
 	}
@@ -455,14 +512,17 @@ lease_pg_sync(struct lease_store *s)
 			break;
 		lease_pg_expect(PGK_CLAIM, r->addr, r->seq);
 	}
-	if (i < P.nq || PQpipelineSync(P.pg.c) != 1) {
+	n6 = i < P.nq ? -1 : lease_pg6_send(P.pg.c, now, P.server);
+	for (k = 0; k < n6; k++)
+		lease_pg_expect(PGK_CLAIM6, 0, 0);
+	if (n6 < 0 || PQpipelineSync(P.pg.c) != 1) {
 		P.nq = 0;
 		pg_conn_fail(&P.pg, PQerrorMessage(P.pg.c));
 		return;
 	}
 	lease_pg_expect(PGK_BATCH, 0, 0);
 	P.nq = 0;
-	pg_sent(&P.pg, i + 1);	/* a lost connection calls down() */
+	pg_sent(&P.pg, i + (size_t)n6 + 1);	/* lost: down() is called */
 }
 
 static bool
@@ -485,7 +545,7 @@ lease_pg_lost(const struct lease_store *s, uint64_t seq)
 
 static const struct lease_store_ops lease_pg_ops = {
 	"postgresql", lease_pg_record, lease_pg_pending, lease_pg_sync,
-	lease_pg_lost
+	lease_pg_lost, lease_pg6_record
 };
 
 int
@@ -523,6 +583,7 @@ lease_pg_close(struct leases *L)
 	if (P.store.busy)
 		lease_pg_done(false);
 	lease_use_store(L, NULL);
+	lease_pg6_free();
 	free(P.q);
 	free(P.exp);
 	memset(&P, 0, sizeof(P));
@@ -659,8 +720,9 @@ lease_pg_load(const char *url, struct leases *L, int64_t now, FILE *err)
 	for (i = 0; i < PQntuples(r); i++)
 		lease_pg_row(L, r, i);
 	PQclear(r);
+	i = lease_pg6_load_now(c, L, now, err);
 	PQfinish(c);
-	return 0;
+	return i;
 }
 
 int

@@ -24,10 +24,11 @@
 #define PXED_LEASE_PG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#define LEASE_PG_SCHEMA	2		/* pxed_schema.version */
+#define LEASE_PG_SCHEMA	3		/* pxed_schema.version */
 
 struct leases;
 
@@ -44,6 +45,10 @@ struct lease_pg_info {
 /* Keep L's bindings in the database at url (connecting in the loop). */
 int		 lease_pg_open(struct leases *L, const char *url);
 void		 lease_pg_close(struct leases *L);
+/* A state of lease.h as the tables spell it ("acked", ...). */
+const char	*lease_pg_state_name(unsigned st);
+/* "\x0102..." (bytea, text format) into out; SIZE_MAX when bad. */
+size_t		 lease_pg_unbytea(const char *s, uint8_t *out, size_t cap);
 #endif
 void		 lease_pg_info(struct lease_pg_info *i);
 

@@ -11,7 +11,8 @@
  * A shared store (PostgreSQL) is one pool for several servers: offers are
  * recorded too (the address is claimed before the OFFER leaves), and a
  * record can lose its address to another server's claim: lost() says so
- * for its number, and the reply that carries it is never sent.
+ * for its number, and the reply that carries it is never sent.  IPv4
+ * leases and DHCPv6 bindings share the numbering: record() and record6().
  */
 #ifndef PXED_LEASE_STORE_H
 #define PXED_LEASE_STORE_H
@@ -20,6 +21,7 @@
 #include <stdint.h>
 
 struct lease;
+struct lease6;
 struct lease_store;
 
 struct lease_store_ops {
@@ -32,6 +34,9 @@ struct lease_store_ops {
 	void		(*sync)(struct lease_store *s);
 	/* Whether record seq lost its address to another server. */
 	bool		(*lost)(const struct lease_store *s, uint64_t seq);
+	/* Queue the DHCPv6 binding l (lease6.c), numbered s->seq. */
+	void		(*record6)(struct lease_store *s,
+			    const struct lease6 *l);
 };
 
 struct lease_store {

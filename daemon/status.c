@@ -187,12 +187,18 @@ status_dhcp6(struct status_buf *b)
 	status_printf(b, "pxed_dhcp6_sent_total{type=\"ADVERTISE\"} %" PRIu64
 	    "\npxed_dhcp6_sent_total{type=\"REPLY\"} %" PRIu64 "\n",
 	    ds.out[DHCP6_ADVERTISE], ds.out[DHCP6_REPLY]);
+	status_metric(b, "pxed_dhcp6_repeated_total", "counter",
+	    "Replies on the PXE port 4011 sent a second time.");
+	status_printf(b, "pxed_dhcp6_repeated_total %" PRIu64 "\n",
+	    ds.repeats);
 	status_metric(b, "pxed_dhcp6_dropped_total", "counter",
 	    "DHCPv6 messages not answered, by reason.");
 	status_printf(b, "pxed_dhcp6_dropped_total{reason=\"malformed\"} %"
 	    PRIu64 "\npxed_dhcp6_dropped_total{reason=\"ignored\"} %" PRIu64
 	    "\npxed_dhcp6_dropped_total{reason=\"not_durable\"} %" PRIu64
-	    "\n", ds.malformed, ds.ignored, ds.dropped_sync);
+	    "\npxed_dhcp6_dropped_total{reason=\"claimed_elsewhere\"} %"
+	    PRIu64 "\n", ds.malformed, ds.ignored, ds.dropped_sync,
+	    ds.dropped_lost);
 	status_metric(b, "pxed_dhcp6_bindings", "gauge",
 	    "DHCPv6 bindings by state.");
 	status_printf(b, "pxed_dhcp6_bindings{state=\"active\"} %u\n"

@@ -47,6 +47,11 @@ CREATE TABLE IF NOT EXISTS pxed_hosts (
 	updated		timestamptz NOT NULL DEFAULT now()
 );
 
+-- A DHCPv6 client is known by its DUID before its MAC, as a conf.d host
+-- with duid (version 3): the DUID's bytes, NULL for none.
+ALTER TABLE pxed_hosts ADD COLUMN IF NOT EXISTS duid bytea;
+CREATE UNIQUE INDEX IF NOT EXISTS pxed_hosts_duid ON pxed_hosts (duid);
+
 CREATE OR REPLACE FUNCTION pxed_hosts_notify() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
@@ -59,9 +64,24 @@ CREATE TRIGGER pxed_hosts_notify AFTER INSERT OR UPDATE OR DELETE OR
     TRUNCATE ON pxed_hosts FOR EACH STATEMENT
     EXECUTE FUNCTION pxed_hosts_notify();
 
--- IPv6 bindings (IA_NA addresses) have their place here when the store
--- carries them; today a server on lease-database keeps them in its
--- journal (lease-file).
+-- One row per IPv6 address that is or was bound to an IA_NA (version 3;
+-- pxed delegates no prefixes, so there are no IA_PD rows).  Claimed as
+-- the IPv4 addresses are: INSERT ... ON CONFLICT (addr) DO UPDATE ...
+-- WHERE the row is this client's (DUID and IAID), or no longer live.  A
+-- declined address has an empty DUID and IAID 0.
+CREATE TABLE IF NOT EXISTS pxed_lease6 (
+	addr		inet PRIMARY KEY,
+	duid		bytea NOT NULL,		-- option 1, the client's DUID
+	iaid		bigint NOT NULL,	-- 0 to 4294967295
+	hwaddr		bytea,			-- the client's MAC, when known
+	state		text NOT NULL CHECK (state IN
+			    ('offered', 'acked', 'declined', 'released')),
+	expires		bigint NOT NULL,	-- Unix seconds
+	hostname	text,
+	server		text NOT NULL,		-- the pxed that wrote it
+	updated		timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS pxed_lease6_client ON pxed_lease6 (duid, iaid);
 
 DELETE FROM pxed_schema;
-INSERT INTO pxed_schema (version) VALUES (2);
+INSERT INTO pxed_schema (version) VALUES (3);

@@ -189,6 +189,7 @@ EOC
 	    KEA_LOCKFILE_DIR="$T/kea" kea-dhcp6 -c "$T/kea6.json" \
 	    > "$T/kea.out" 2>&1 &
 	KEAPID=$!
+	SHOW_LOGS="$T/kea.log"
 	PIDS="$PIDS $KEAPID"
 	wait_for 10 udp_bound "$P-oth" 547 ||
 	    { cat "$T/kea.out" "$T/kea.log"; exit 99; }

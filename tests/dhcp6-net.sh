@@ -229,6 +229,16 @@ check "proxy: the Advertise has option 59 and no IA_NA (3)" \
     ! grep -Eq 'opts=(3|([0-9]+,)*3)(,| )' '$T/proxy.out'"
 check "proxy: the URL names the static fd77::1, not the autoconfigured one" \
     grep -q "url=tftp://\[fd77::1\]/ipxe.efi" "$T/proxy.out"
+# EDK2 reads the port-4011 Reply only after sending its Request and
+# never asks again: pxed sends it a second time, 0.5 s later.
+ip netns exec "$REL" $SEND6 -s 4011 -p 4011 -a 2 --boot-request fd77::1 \
+    lan0 "$FIX/10-ovmf-pxe6-solicit.bin" > "$T/boot.out" 2>&1
+check "proxy: the boot server Request on 4011 gets its Reply (type 7) twice, 0.4 s or more apart" \
+    awk '/ type=7 .*url=tftp:/ { t[n++] = substr($1, 3) }
+	END { exit !(n == 2 && t[1] - t[0] >= 0.4) }' "$T/boot.out"
+kill -USR1 "$PXPID"
+check "proxy: the summary counts the repeat" \
+    wait_log "$LOG" "reply 1 \\(repeated 1\\) relay-repl" 5
 check "proxy: no router advertisement by default" \
     sh -c "! grep -q '^.*ra: router advertisements' '$LOG'"
 pxed_stop

@@ -86,6 +86,26 @@ check "If-Modified-Since older: 200" test "$(code /small.bin \
 check "keep-alive: two requests, one connection" sh -c \
     "ip netns exec $NS curl -sv -o /dev/null -o /dev/null $U/small.bin $U/small.bin 2>&1 | grep -q 'Re-using existing connection'"
 
+# ---- several large downloads at once ----
+# libmicrohttpd sends a file 128 KiB per connection and loop turn: the
+# connections take turns, a slow one among them, and every byte arrives.
+head -c 24000000 /dev/urandom > "$R/large.bin"
+in_ns curl -s -m 60 --limit-rate 1M -o "$T/slow.bin" "$U/big.bin" &
+SLOW=$!
+in_ns curl -s --parallel --parallel-immediate -o "$T/p1" "$U/large.bin" \
+    -o "$T/p2" "$U/large.bin" -o "$T/p3" "$U/large.bin" -o "$T/p4" \
+    "$U/big.bin" -o "$T/p5" "$U/small.bin"
+check "5 downloads at once, 3 of 24 MB: the same bytes" sh -c "cmp -s \
+    '$R/large.bin' '$T/p1' && cmp -s '$R/large.bin' '$T/p2' && cmp -s \
+    '$R/large.bin' '$T/p3' && cmp -s '$R/big.bin' '$T/p4' && cmp -s \
+    '$R/small.bin' '$T/p5'"
+check "a small file is answered beside the slow download" \
+    test "$(code /small.bin)" = 200
+wait $SLOW
+check "the slow download (3 MB at 1 MiB/s) has every byte" \
+    cmp -s "$R/big.bin" "$T/slow.bin"
+rm -f "$R/large.bin" "$T"/p[1-5]
+
 # ---- ranges ----
 in_ns curl -s -r 100-199 -o "$T/r1" "$U/big.bin"
 dd if="$R/big.bin" bs=1 skip=100 count=100 of="$T/r1.want" 2>/dev/null

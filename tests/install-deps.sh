@@ -45,6 +45,8 @@ libpq-dev"
 #                    dnsmasq-base
 #   pg-net.sh        postgresql (initdb, pg_ctl, psql), kea-admin
 #                    (perfdhcp), busybox, tcpdump
+#   pg-net6.sh       postgresql, kea-admin (perfdhcp -6), isc-dhcp-client
+#                    (dhclient -6), tcpdump
 #   loadercfg-net.sh tftp-hpa, curl
 #   loadercfg-qemu.sh  boot-qemu.sh's, pxelinux, syslinux-common,
 #                    grub-efi-amd64-signed

@@ -1,7 +1,7 @@
 #!/bin/sh
 # pg-hosts.sh: the host inventory in PostgreSQL (host-database), with a
 # cluster of the test's own (tests/pg-lib.sh), on a LAN of namespaces:
-#   pxed --db-init upgrades a version-1 database to version 2;
+#   pxed --db-init upgrades a version-1 database to version 3;
 #   a host INSERTed with psql is loaded on its NOTIFY (no SIGHUP): the
 #   next DISCOVER is offered its fixed address and its boot entry's file,
 #   and boot.ipxe rendered for its MAC shows its variables; an UPDATE and
@@ -9,7 +9,9 @@
 #   logged and conf.d's host wins; a row whose fixed address is in a
 #   pool is skipped and logged; pxed --explain shows a database host "at
 #   database"; with PostgreSQL stopped the hosts last loaded stay in
-#   effect, and once it is back pxed reconnects and loads them again.
+#   effect, and once it is back pxed reconnects and loads them again;
+#   a row with a DUID is the host of a DHCPv6 Solicit with that DUID (its
+#   ip6), and a DUID that conf.d has too is logged and conf.d's wins.
 . "$(dirname "$0")/lib.sh"
 . "$SRCDIR/tests/pg-lib.sh"
 
@@ -20,6 +22,7 @@ pxed_need psql python3 curl
 pxed_net_init lan srv cli
 SRV="$P-srv" CLI="$P-cli"
 ip -n "$SRV" addr add 10.79.0.1/24 dev lan0
+ip -n "$SRV" addr add fd7a::1/64 dev lan0 nodad
 SEND="python3 $SRCDIR/tests/dhcp-send.py"
 FIX="$SRCDIR/tests/fixtures"
 chmod 755 "$T"
@@ -31,8 +34,8 @@ check "pxed --db-init creates the schema" "$PXED" --db-init "$PG_URL"
 # A version-1 database (before the hosts table) is upgraded.
 psql_q "DROP TABLE pxed_hosts; DROP FUNCTION pxed_hosts_notify();
     UPDATE pxed_schema SET version = 1"
-check "pxed --db-init upgrades version 1 to 2" sh -c \
-    "'$PXED' --db-init '$PG_URL' 2>&1 | grep -q 'schema version 2 (upgraded)'"
+check "pxed --db-init upgrades version 1 to 3" sh -c \
+    "'$PXED' --db-init '$PG_URL' 2>&1 | grep -q 'schema version 3 (upgraded)'"
 check "the hosts table and its trigger are there" test "$(psql_q \
     "SELECT count(*) FROM pg_trigger WHERE tgname = 'pxed_hosts_notify'")" = 1
 
@@ -53,6 +56,7 @@ dhcp {
     end = 10.79.0.199
     netmask = 255.255.255.0
   }
+  range6 "lan6" { prefix = fd7a::/64 start = fd7a::100 end = fd7a::1ff }
 }
 http { port = 8080 }
 EOC
@@ -64,6 +68,10 @@ host "filehost" {
   ip = 10.79.0.60
   hostname = "filehost"
   vars = { "role=file" }
+}
+host "file6" {
+  duid = "00:03:00:01:02:00:00:00:00:bb"
+  ip6 = fd7a::66
 }
 EOC
 LOG="$T/log"
@@ -152,5 +160,25 @@ check "database back: reconnected and the hosts loaded again" \
     wait_log "$LOG" "host-database: 1 host loaded, generation 7 " 20
 check "no SIGHUP was needed (no conf reload)" sh -c \
     "! grep -q 'conf: reloaded' '$LOG'"
+
+# DHCPv6: a row with a DUID (DUID-LL of a MAC that is not the row's).
+for ns in "$SRV" "$CLI"; do
+	wait_for 10 lladdr_ready "$ns" lan0 ||
+	    not_ok "link-local address in $ns"
+done
+solicit() {	# DUIDHEX: the Reply of a Rapid Commit Solicit
+	ip netns exec "$CLI" python3 "$SRCDIR/tests/dhcp6-send.py" \
+	    ff02::1:2 lan0 "solicit:$1" 2>&1 | grep 'type=7 '
+}
+psql_q "INSERT INTO pxed_hosts (mac, name, ip6, duid) VALUES
+    ('02:00:00:00:00:54', 'v6host', 'fd7a::77', '\\x000300010200000000aa'),
+    ('02:00:00:00:00:55', 'dup6', 'fd7a::78', '\\x000300010200000000bb')"
+check "DUID: reloaded on NOTIFY" loaded 2 8
+check "DUID: a Solicit with the row's DUID gets its ip6 fd7a::77" \
+    sh -c "echo '$(solicit 000300010200000000aa)' | grep -q 'ia=fd7a::77'"
+check "DUID: a DUID in conf.d too is logged, conf.d's host wins" \
+    grep -q 'host dup6: DUID also in host "file6" at .*10-hosts.conf:[0-9]*, which wins' "$LOG"
+check "DUID: conf.d's host's ip6 fd7a::66 is given" \
+    sh -c "echo '$(solicit 000300010200000000bb)' | grep -q 'ia=fd7a::66'"
 pid_stop "$PID"
 pxed_test_done

@@ -225,12 +225,19 @@ served() {
 
 show() {
 	echo "  # result: $RESULT ${LOOPED:+($LOOPED)} after $BOOT_S s"
-	echo "  # --- pxed log (last 15 lines, without options)"
-	grep -v " options: " "$LOG" | tail -n 15 | sed 's/^/  | /'
-	echo "  # --- serial console (last 15 lines)"
+	echo "  # --- pxed log (last 40 lines, without options)"
+	grep -v " options: " "$LOG" | tail -n 40 | sed 's/^/  | /'
+	echo "  # --- serial console (last 30 lines, without progress)"
 	tr -d '\r' < "$SER" 2>/dev/null |
-	    sed 's/\x1b\[[0-9;=]*[A-Za-z]//g; /^[[:space:]]*$/d' |
-	    tail -n 15 | sed 's/^/  | /'
+	    sed 's/\x1b\[[0-9;=]*[A-Za-z]//g; s/ *Downloading\.\.\.[0-9]*%//g
+		/^[[:space:]]*$/d' |
+	    tail -n 30 | sed 's/^/  | /'
+	# SHOW_LOGS: the other servers' logs a case depends on (Kea's, ...).
+	for _sh_f in ${SHOW_LOGS:-}; do
+		echo "  # --- $(basename "$_sh_f") (last 15 lines)"
+		tail -n 15 "$_sh_f" 2>/dev/null | cut -c1-240 | sed 's/^/  | /'
+	done
+	unset _sh_f
 }
 
 expect() {

@@ -1130,6 +1130,101 @@ test_ia_pd(void)
 	CU_ASSERT_EQUAL(ia_status(0), DHCP6_NO_BINDING);
 }
 
+/* A shared store (as lease_pg.c is) that only counts its records. */
+static void
+shared_record(struct lease_store *s, const struct lease *l)
+{
+	(void)s;
+	(void)l;
+}
+
+static void
+shared_record6(struct lease_store *s, const struct lease6 *l)
+{
+	(void)s;
+	(void)l;
+}
+
+static bool
+shared_pending(const struct lease_store *s)
+{
+	return s->seq > 0;
+}
+
+static void
+shared_sync(struct lease_store *s)
+{
+	(void)s;
+}
+
+static bool
+shared_lost(const struct lease_store *s, uint64_t seq)
+{
+	(void)s;
+	(void)seq;
+	return false;
+}
+
+static const struct lease_store_ops shared_ops = { "shared", shared_record,
+    shared_pending, shared_sync, shared_lost, shared_record6 };
+
+/*
+ * lease-database: an Advertise is a claim; a Rebind of an on-link address
+ * of the range that the cache does not hold for the IA (another server's
+ * client, RFC 8415 18.3.5) is claimed and extended, the database decides,
+ * even over the cache's mark of another server's client; without a shared
+ * store a non-authoritative server says NoBinding.
+ */
+static void
+test_shared_store(void)
+{
+	struct lease_store	 st = { &shared_ops, NULL, 0, false, true, NULL };
+	struct m6		 m;
+	struct in6_addr		 a;
+	char			 conf6[1024];
+
+	/* main_server, not authoritative. */
+	snprintf(conf6, sizeof(conf6), "dhcp {\n authoritative = no\n%s",
+	    main_server + strlen("dhcp {\n"));
+	setup(conf6, rules_boot);
+	lease_use_store(&L, &st);
+	m6_new(&m, DHCP6_SOLICIT, 30);
+	m6_ia(&m, 1, NULL);
+	CU_ASSERT_EQUAL(run(&m), DHCP6_ADVERTISE);
+	CU_ASSERT_EQUAL(st.seq, 1);
+	m6_new(&m, DHCP6_REBIND, 31);
+	m6_ia(&m, 1, "2001:db8:1::1e0");
+	CU_ASSERT_EQUAL(run(&m), DHCP6_REPLY);
+	CU_ASSERT(addr_is(0, "2001:db8:1::1e0"));
+	CU_ASSERT_EQUAL(rep.ia[0].addr[0].valid, 4000);
+	CU_ASSERT_TRUE(out.durable);
+	CU_ASSERT_EQUAL(st.seq, 2);
+	inet_pton(AF_INET6, "2001:db8:1::1e1", &a);
+	lease6_foreign(&L, &a, T0 + 600);
+	CU_ASSERT_EQUAL(st.seq, 2);		/* the cache only */
+	m6_new(&m, DHCP6_REBIND, 32);
+	m6_ia(&m, 1, "2001:db8:1::1e1");
+	CU_ASSERT_EQUAL(run(&m), DHCP6_REPLY);
+	CU_ASSERT(addr_is(0, "2001:db8:1::1e1"));
+	CU_ASSERT_EQUAL(st.seq, 3);
+	/* Out of the range (on link): no claim, NoBinding. */
+	m6_new(&m, DHCP6_REBIND, 33);
+	m6_ia(&m, 1, "2001:db8:1::50");
+	CU_ASSERT_EQUAL(run(&m), DHCP6_REPLY);
+	CU_ASSERT_EQUAL(ia_status(0), DHCP6_NO_BINDING);
+	CU_ASSERT_EQUAL(st.seq, 3);
+	/* The journal, not authoritative: no record of the IA, NoBinding. */
+	lease_use_store(&L, NULL);
+	m6_new(&m, DHCP6_REBIND, 34);
+	m6_ia(&m, 1, "2001:db8:1::1e2");
+	CU_ASSERT_EQUAL(run(&m), DHCP6_REPLY);
+	CU_ASSERT_EQUAL(ia_status(0), DHCP6_NO_BINDING);
+	m6_new(&m, DHCP6_SOLICIT, 35);
+	m6_ia(&m, 1, NULL);
+	CU_ASSERT_EQUAL(run(&m), DHCP6_ADVERTISE);
+	CU_ASSERT_EQUAL(L.journal.seq, 0);	/* an Advertise: no record */
+}
+
 static unsigned	full_lines;
 static uint64_t	fake_ms;
 
@@ -1299,6 +1394,8 @@ test_dhcp6_srv_register(void)
 	CU_add_test(s, "IA_PD: NoPrefixAvail, NoBinding (RFC 8415 18.3.9, "
 	    "18.3.2, 18.3.4)", test_ia_pd);
 	CU_add_test(s, "\"no free address\" is rate-limited", test_full_rated);
+	CU_add_test(s, "a shared store: Advertise claimed, Rebind of another "
+	    "server's binding claimed", test_shared_store);
 	CU_add_test(s, "no boot URL naming a link-local or unspecified server",
 	    test_no_ll_url);
 	CU_add_test(s, "Renew: no Advertise's address, none out of range or "

@@ -20,7 +20,9 @@ host_pg_setup(void)
 {
 	unit_tree_new();
 	unit_tree_file("pxed.conf", "dhcp { mode = server range \"lan\" { "
-	    "start = 10.0.0.100 end = 10.0.0.199 netmask = 255.255.255.0 } }\n");
+	    "start = 10.0.0.100 end = 10.0.0.199 netmask = 255.255.255.0 }\n"
+	    "range6 \"lan6\" { prefix = fd00::/64 start = fd00::100 "
+	    "end = fd00::1ff } }\n");
 	unit_tree_file("conf.d/10-lab.conf",
 	    "match \"lab\" { arch = efi-x64 }\n"
 	    "boot \"disk\" { if = \"lab\" filename = \"disk.efi\" }\n");
@@ -45,8 +47,10 @@ test_row(void)
 	char			 why[256], ip[INET6_ADDRSTRLEN];
 	const char		*row[HOST_PG_NCOLS] = { "52:54:00:aa:bb:cc",
 	    "node7", "10.0.0.7", "fd00::7", "node7.lab", "lab", "disk",
-	    "rack=r1\nrole=compute" };
+	    "rack=r1\nrole=compute", "00030001525400aabbcc" };
 	static const uint8_t	 mac[6] = { 0x52, 0x54, 0, 0xaa, 0xbb, 0xcc };
+	static const uint8_t	 duid[10] = { 0, 3, 0, 1, 0x52, 0x54, 0, 0xaa,
+	    0xbb, 0xcc };
 
 	CU_ASSERT_EQUAL(host_pg_row(hc, &a, row, &h, why, sizeof(why)), 0);
 	CU_ASSERT_STRING_EQUAL(why, "");
@@ -66,6 +70,8 @@ test_row(void)
 	CU_ASSERT_STRING_EQUAL(h.vars[0].value, "r1");
 	CU_ASSERT_STRING_EQUAL(h.vars[1].name, "role");
 	CU_ASSERT_STRING_EQUAL(h.vars[1].value, "compute");
+	CU_ASSERT_EQUAL_FATAL(h.duid_len, sizeof(duid));
+	CU_ASSERT_EQUAL(memcmp(h.duid, duid, sizeof(duid)), 0);
 	arena_free(&a);
 }
 
@@ -83,6 +89,7 @@ test_row_nulls(void)
 	CU_ASSERT_PTR_NULL(h.hostname);
 	CU_ASSERT_PTR_NULL(h.boot);
 	CU_ASSERT_EQUAL(h.ntags + h.nvars, 0);
+	CU_ASSERT_PTR_NULL(h.duid);
 	arena_free(&a);
 }
 
@@ -113,6 +120,17 @@ test_row_bad(void)
 	CU_ASSERT_EQUAL(host_pg_row(hc, &a, row, &h, why, sizeof(why)), -1);
 	row[7] = "=x";
 	CU_ASSERT_EQUAL(host_pg_row(hc, &a, row, &h, why, sizeof(why)), -1);
+	row[7] = NULL;
+	row[8] = "0003zz";
+	CU_ASSERT_EQUAL(host_pg_row(hc, &a, row, &h, why, sizeof(why)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "not a DUID"));
+	row[8] = NULL;
+	row[3] = "fd00::150";	/* range6 could hand it out */
+	CU_ASSERT_EQUAL(host_pg_row(hc, &a, row, &h, why, sizeof(why)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "in range6 \"lan6\""));
+	row[3] = "fd00::7";
+	CU_ASSERT_EQUAL(host_pg_row(hc, &a, row, &h, why, sizeof(why)), 0);
+	row[3] = NULL;
 	/* Unknown tag and boot entry: kept, with a note. */
 	row[7] = NULL;
 	row[5] = "lab,nosuch,known";
@@ -134,5 +152,6 @@ test_host_pg_register(void)
 
 	CU_add_test(s, "a full row", test_row);
 	CU_add_test(s, "NULL columns", test_row_nulls);
-	CU_add_test(s, "bad rows, unknown names", test_row_bad);
+	CU_add_test(s, "bad rows, unknown names, DUID, ip6 in a range6",
+	    test_row_bad);
 }

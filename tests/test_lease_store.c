@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 
 #include "ev.h"
 #include "lease.h"
+#include "lease6.h"
 #include "lease_pg.h"
 #include "unit.h"
 #include "unit_lease.h"
@@ -126,6 +128,7 @@ store_new(void)
 #ifdef HAVE_LIBPQ
 	CU_ASSERT_EQUAL_FATAL(lease_pg_db_init(store_url, stderr), 0);
 	CU_ASSERT_EQUAL_FATAL(store_sql("DELETE FROM pxed_lease4"), 0);
+	CU_ASSERT_EQUAL_FATAL(store_sql("DELETE FROM pxed_lease6"), 0);
 	CU_ASSERT_EQUAL_FATAL(lease_pg_open(L, store_url), 0);
 	CU_ASSERT_STRING_EQUAL(L->store->ops->name, "postgresql");
 	CU_ASSERT_TRUE_FATAL(store_wait(store_ready));
@@ -265,6 +268,126 @@ test_store_spread(void)
 	store_free();
 }
 
+/* ---------- DHCPv6 bindings, through record6() ---------- */
+
+static struct in6_addr
+store_a6(const char *s)
+{
+	struct in6_addr	a;
+
+	CU_ASSERT_EQUAL(inet_pton(AF_INET6, s, &a), 1);
+	return a;
+}
+
+/* DUID-LL of client n (type 3, hardware type 1, a MAC). */
+static void
+store_duid(uint8_t d[10], unsigned n)
+{
+	static const uint8_t	ll[] = { 0, 3, 0, 1, 0x52, 0x54, 0 };
+
+	memcpy(d, ll, sizeof(ll));
+	d[7] = (uint8_t)(n >> 16);
+	d[8] = (uint8_t)(n >> 8);
+	d[9] = (uint8_t)n;
+}
+
+static struct lease6 *
+store_bind6(unsigned n, const char *addr, enum lease_state st, int64_t exp)
+{
+	struct in6_addr	a = store_a6(addr);
+	uint8_t		d[10];
+
+	store_duid(d, n);
+	return lease6_bind(L, &a, d, sizeof(d), n, d + 4, st, exp, "h6");
+}
+
+static const struct lease6 *
+store_by_id6(const struct leases *R, unsigned n)
+{
+	uint8_t	d[10];
+
+	store_duid(d, n);
+	return lease6_by_id(R, d, sizeof(d), n);
+}
+
+/* A Reply's binding is durable: a restarted server has it. */
+static void
+test_store_durable6(void)
+{
+	struct leases		 R;
+	const struct lease6	*l;
+	struct in6_addr		 a = store_a6("fd00::15");
+
+	store_new();
+	store_bind6(21, "fd00::15", LEASE_ACKED, T0 + 3600);
+	CU_ASSERT_TRUE(L->store->ops->pending(L->store));
+	CU_ASSERT_TRUE(store_sync());
+	CU_ASSERT_FALSE(L->store->ops->lost(L->store, L->store->seq));
+	store_reread(&R);
+	l = store_by_id6(&R, 21);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	CU_ASSERT_EQUAL(memcmp(&l->addr, &a, sizeof(a)), 0);
+	CU_ASSERT_EQUAL(l->state, LEASE_ACKED);
+	CU_ASSERT_EQUAL(l->expires, T0 + 3600);
+	CU_ASSERT_EQUAL(l->iaid, 21);
+	CU_ASSERT_TRUE(l->has_mac);
+	CU_ASSERT_EQUAL(l->mac[5], 21);
+	CU_ASSERT_STRING_EQUAL(l->hostname, "h6");
+	lease_fini(&R);
+	store_free();
+}
+
+/* Release frees the address everywhere; Decline quarantines it. */
+static void
+test_store_release_decline6(void)
+{
+	struct leases	 R;
+	struct lease6	*l;
+	struct in6_addr	 rel = store_a6("fd00::16"), dec = store_a6("fd00::17");
+	uint8_t		 other[10];
+
+	store_duid(other, 99);
+	store_new();
+	l = store_bind6(22, "fd00::16", LEASE_ACKED, T0 + 3600);
+	store_bind6(23, "fd00::17", LEASE_ACKED, T0 + 3600);
+	CU_ASSERT_TRUE(store_sync());
+	lease6_release(L, l, T0 + 5);
+	lease6_decline(L, &dec, T0 + 600);
+	CU_ASSERT_TRUE(store_sync());
+	store_reread(&R);
+	CU_ASSERT_TRUE(lease6_addr_free(&R, &rel, other, sizeof(other), 99,
+	    T0 + 10));
+	CU_ASSERT_FALSE(lease6_addr_free(&R, &dec, other, sizeof(other), 99,
+	    T0 + 10));
+	CU_ASSERT_TRUE(store_by_id6(&R, 22) == NULL ||
+	    !lease6_is_live(store_by_id6(&R, 22), T0 + 10));
+	lease_fini(&R);
+	store_free();
+}
+
+/* An IA that moves: its old address is free again everywhere. */
+static void
+test_store_moves6(void)
+{
+	struct leases	R;
+	struct in6_addr	old = store_a6("fd00::18"), now = store_a6("fd00::19");
+	uint8_t		other[10];
+
+	store_duid(other, 99);
+	store_new();
+	store_bind6(24, "fd00::18", LEASE_ACKED, T0 + 3600);
+	CU_ASSERT_TRUE(store_sync());
+	store_bind6(24, "fd00::19", LEASE_ACKED, T0 + 3600);
+	CU_ASSERT_TRUE(store_sync());
+	store_reread(&R);
+	CU_ASSERT_TRUE(lease6_addr_free(&R, &old, other, sizeof(other), 99,
+	    T0));
+	CU_ASSERT_FALSE(lease6_addr_free(&R, &now, other, sizeof(other), 99,
+	    T0));
+	lease_fini(&R);
+	store_free();
+}
+
 #ifdef HAVE_LIBPQ
 /* Offers are claims too: the address is taken before the OFFER leaves. */
 static void
@@ -332,6 +455,81 @@ test_pg_offer_keeps_lease(void)
 	store_free();
 }
 
+/* An Advertise is a claim in a shared store; a Reply takes its place. */
+static void
+test_pg_advertise_claimed(void)
+{
+	store_new();
+	store_bind6(31, "fd00::31", LEASE_OFFERED, T0 + 60);
+	CU_ASSERT_TRUE(L->store->ops->pending(L->store));
+	CU_ASSERT_TRUE(store_sync());
+	CU_ASSERT_EQUAL(store_sql("SELECT count(*) FROM pxed_lease6 WHERE "
+	    "addr = 'fd00::31' AND state = 'offered' AND iaid = 31"), 1);
+	store_bind6(31, "fd00::31", LEASE_ACKED, T0 + 3600);
+	CU_ASSERT_TRUE(store_sync());
+	CU_ASSERT_EQUAL(store_sql("SELECT count(*) FROM pxed_lease6 WHERE "
+	    "addr = 'fd00::31' AND state = 'acked' AND hwaddr = "
+	    "'\\x52540000001f' AND duid = '\\x0003000152540000001f'"), 1);
+	/* An Advertise to the same IA never downgrades its binding. */
+	store_bind6(31, "fd00::31", LEASE_OFFERED, T0 + 60);
+	CU_ASSERT_TRUE(store_sync());
+	CU_ASSERT_EQUAL(store_sql("SELECT count(*) FROM pxed_lease6 WHERE "
+	    "addr = 'fd00::31' AND state = 'acked' AND expires = 1800003600"),
+	    1);
+	store_free();
+}
+
+/*
+ * Another server's IA holds fd00::32 (a row written by hand): the claim
+ * loses, the Reply must not leave, the cache marks the address taken and
+ * the row is unchanged.  An expired row is taken over; a declined one
+ * is not.  The lost numbers interleave with IPv4 ones of the same batch.
+ */
+static void
+test_pg_claim_lost6(void)
+{
+	struct in6_addr	 a = store_a6("fd00::32");
+	uint8_t		 d[10];
+	uint64_t	 s4, s6, s6b, s4b, s6c;
+
+	store_new();
+	CU_ASSERT_EQUAL(store_sql("INSERT INTO pxed_lease6 VALUES "
+	    "('fd00::32', '\\x0003000152540000ffff', 7, NULL, 'acked', "
+	    "9000000000, 'theirs', 'other'), "
+	    "('fd00::33', '\\x0003000152540000fffe', 7, NULL, 'acked', "
+	    "1000, NULL, 'other'), "
+	    "('fd00::34', '\\x', 0, NULL, 'declined', 9000000000, NULL, "
+	    "'other')"), 0);
+	CU_ASSERT_EQUAL(store_sql("INSERT INTO pxed_lease4 VALUES "
+	    "('10.0.0.40', '\\x01aabbccddeeff', 1, '\\xaabbccddeeff', "
+	    "'acked', 9000000000, 'theirs', 'other')"), 0);
+	store_bind6(32, "fd00::32", LEASE_ACKED, T0 + 3600);
+	s6 = L->store->seq;
+	unit_lease_bind(40, unit_hip("10.0.0.40"), LEASE_ACKED, T0 + 3600);
+	s4 = L->store->seq;
+	store_bind6(33, "fd00::33", LEASE_ACKED, T0 + 3600);
+	s6b = L->store->seq;
+	unit_lease_bind(41, unit_hip("10.0.0.41"), LEASE_ACKED, T0 + 3600);
+	s4b = L->store->seq;
+	store_bind6(34, "fd00::34", LEASE_ACKED, T0 + 3600);
+	s6c = L->store->seq;
+	CU_ASSERT_TRUE(store_sync());
+	CU_ASSERT_TRUE(L->store->ops->lost(L->store, s6));
+	CU_ASSERT_TRUE(L->store->ops->lost(L->store, s4));
+	CU_ASSERT_FALSE(L->store->ops->lost(L->store, s6b));
+	CU_ASSERT_FALSE(L->store->ops->lost(L->store, s4b));
+	CU_ASSERT_TRUE(L->store->ops->lost(L->store, s6c));
+	store_duid(d, 32);
+	CU_ASSERT_FALSE(lease6_addr_free(L, &a, d, sizeof(d), 32, T0));
+	CU_ASSERT_EQUAL(store_sql("SELECT count(*) FROM pxed_lease6 WHERE "
+	    "addr = 'fd00::32' AND hostname = 'theirs'"), 1);
+	CU_ASSERT_EQUAL(store_sql("SELECT count(*) FROM pxed_lease6 WHERE "
+	    "addr = 'fd00::33' AND iaid = 33 AND state = 'acked'"), 1);
+	CU_ASSERT_EQUAL(store_sql("SELECT count(*) FROM pxed_lease6 WHERE "
+	    "addr = 'fd00::34' AND state = 'declined'"), 1);
+	store_free();
+}
+
 /* The database is down: every sync fails at once, nothing is durable. */
 static void
 test_pg_down(void)
@@ -347,6 +545,7 @@ test_pg_down(void)
 	CU_ASSERT_FALSE(i.ready);
 	CU_ASSERT_STRING_EQUAL(i.state, "down");
 	unit_lease_bind(7, unit_hip("10.0.0.12"), LEASE_ACKED, T0 + 3600);
+	store_bind6(7, "fd00::12", LEASE_ACKED, T0 + 3600);
 	CU_ASSERT_FALSE(store_sync());
 	CU_ASSERT_FALSE(L->store->ops->pending(L->store));
 	CU_ASSERT_EQUAL(L->st.sync_errors, 1);
@@ -389,6 +588,12 @@ test_lease_store_register(void)
 	    test_store_batch);
 	CU_add_test(s, "allocation starts where lease_spread() says",
 	    test_store_spread);
+	CU_add_test(s, "journal: a DHCPv6 binding is durable",
+	    test_store_durable6);
+	CU_add_test(s, "journal: DHCPv6 Release and Decline are durable",
+	    test_store_release_decline6);
+	CU_add_test(s, "journal: a DHCPv6 IA that moves frees its address",
+	    test_store_moves6);
 	store_pg_url = getenv("PXED_TEST_PG_URL");
 	if (store_pg_url == NULL || *store_pg_url == '\0') {
 		printf("# lease-store: the PostgreSQL cases need "
@@ -411,6 +616,16 @@ test_lease_store_register(void)
 	    test_pg_claim_lost);
 	CU_add_test(p, "postgresql: an offer never downgrades a lease",
 	    test_pg_offer_keeps_lease);
+	CU_add_test(p, "postgresql: a DHCPv6 binding is durable",
+	    test_store_durable6);
+	CU_add_test(p, "postgresql: DHCPv6 Release and Decline are durable",
+	    test_store_release_decline6);
+	CU_add_test(p, "postgresql: a DHCPv6 IA that moves frees its address",
+	    test_store_moves6);
+	CU_add_test(p, "postgresql: a DHCPv6 Advertise is claimed",
+	    test_pg_advertise_claimed);
+	CU_add_test(p, "postgresql: DHCPv6 claims lost to another server",
+	    test_pg_claim_lost6);
 	CU_add_test(p, "postgresql: down, every sync fails",
 	    test_pg_down);
 #else
