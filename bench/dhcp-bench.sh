@@ -62,33 +62,19 @@ usage() {
 	exit 2
 }
 
-# The pool: 10.78.1.0 - 10.78.250.255, 64,000 addresses.  One run never
+# The pool, addresses and perfdhcp's options (lib.sh).  One run never
 # asks for more than RUN_MAX leases, and the server is restarted empty
 # between runs.
-POOL_FIRST=10.78.1.0
-POOL_LAST=10.78.250.255
-POOL_MASK=255.255.0.0
-POOL_SIZE=64000
+dhcp_bench_v4
 RUN_MAX=50000
 dhcp_bench_args "$@"
-NETNS_SRV_IP=10.78.0.1
-NETNS_CLI_IP=10.78.0.2
-NETNS_PLEN=16
 WAIT_US=300000		# perfdhcp -W: how long it waits for late replies
 LEASE_SECS=43200	# lease time, far beyond the run
 MAX_STEPS=10		# fixed-rate runs in the search
 OV_SECS=2		# the overload run
-FAMILY=4
-PROTO=DHCP
-EXCH=DORA
-# perfdhcp acts as a relay: -B only sets SO_BROADCAST
-PERF_FAMILY="-4 -B"
-PERF_X1=DISCOVER-OFFER
-PERF_X2=REQUEST-ACK
 TITLE="DHCPv4 servers, perfdhcp DORA with a new client each"
 KEA_BIN=kea-dhcp4
 KEA_STATE_COL=10
-JOURNAL=A
 DNSMASQ_ARGS="--quiet-dhcp --no-ping
     --dhcp-range=$POOL_FIRST,$POOL_LAST,$POOL_MASK,$LEASE_SECS"
 
@@ -126,21 +112,7 @@ write_confs() {
   }
 }
 EOF
-	mkdir -p "$T/tftproot"
-	cat > "$T/pxed.conf" <<EOF
-log-level = warning
-dhcp {
-  mode = server
-  lease-file = "$T/pxed.leases"
-  range "bench" {
-    start = $POOL_FIRST
-    end = $POOL_LAST
-    netmask = 255.255.0.0
-  }
-}
-tftp { enable = no }
-http { enable = no }
-EOF
+	pxed_conf4
 }
 
 dhcp_bench_main

@@ -605,6 +605,48 @@ srv_launch() {
 	esac
 }
 
+# dhcp_bench_v4: the DHCPv4 settings of the machinery above, for
+# dhcp-bench.sh and dhcp-ceiling.sh: the pool 10.78.1.0 - 10.78.250.255
+# (64,000 addresses) in 10.78.0.0/16, the server at .0.1 and the clients
+# at .0.2, perfdhcp's options and statistics, the journal's A lines
+dhcp_bench_v4() {
+	POOL_FIRST=10.78.1.0
+	POOL_LAST=10.78.250.255
+	POOL_MASK=255.255.0.0
+	POOL_SIZE=64000
+	NETNS_SRV_IP=10.78.0.1
+	NETNS_CLI_IP=10.78.0.2
+	NETNS_PLEN=16
+	FAMILY=4
+	PROTO=DHCP
+	EXCH=DORA
+	# perfdhcp acts as a relay: -B only sets SO_BROADCAST
+	PERF_FAMILY="-4 -B"
+	PERF_X1=DISCOVER-OFFER
+	PERF_X2=REQUEST-ACK
+	JOURNAL=A
+}
+
+# pxed_conf4: $T/pxed.conf of the DHCPv4 benchmarks: server mode, the
+# journal in $T, the pool POOL_FIRST - POOL_LAST in a /16, no TFTP or HTTP
+pxed_conf4() {
+	mkdir -p "$T/tftproot"
+	cat > "$T/pxed.conf" <<EOF
+log-level = warning
+dhcp {
+  mode = server
+  lease-file = "$T/pxed.leases"
+  range "bench" {
+    start = $POOL_FIRST
+    end = $POOL_LAST
+    netmask = 255.255.0.0
+  }
+}
+tftp { enable = no }
+http { enable = no }
+EOF
+}
+
 # srv_check NAME: whether NAME can run here; why not on stdout
 srv_check() {
 	case $1 in

@@ -5,8 +5,8 @@
 # same run.  Not a test: it prints figures.  Needs root, perfdhcp
 # (kea-admin), kea-dhcp4, PostgreSQL (initdb, pg_ctl, psql).
 #
-# usage: bench/pg-bench.sh [--servers "pxed1 pxed2 kea"] [--duration S]
-#            [--rates "250 500 ..."]
+# usage: bench/pg-bench.sh [--servers "pxed1 pxed2 kea journal"]
+#            [--duration S] [--rates "250 500 ..."]
 #
 # One bridged LAN of namespaces (tests/lib.sh pxed_net_init lan): the
 # servers at 10.79.0.1 and .2, two perfdhcp clients acting as relays
@@ -23,7 +23,17 @@
 # database's (every postgres process), over the run at that rate,
 # divided by the ACKs.  perfdhcp, the servers and PostgreSQL share the
 # machine's cores: on a machine busy with other work the figures are
-# noisy, and say so (load average before the run).
+# noisy, and say so (load average before the run).  journal (not run by
+# default) is one pxed with its lease file, for reference: what perfdhcp
+# and the machine manage without a database.
+#
+# For each rate it also prints what tells where the bound is: perfdhcp's
+# CPU; the UDP datagrams dropped for a full receive buffer in the
+# perfdhcp and the server namespaces (RcvbufErrors, /proc/net/snmp, per
+# namespace); and from the servers' /metrics the transactions of claims,
+# their mean size and commit round trip, the claims lost to the other
+# server and the OFFERs made again after one.  The pool (10.76.1.0 to 10.78.255.254, a /14) holds every
+# client of a whole run.  PG_BENCH_KEEP=DIR keeps the run's files.
 
 set -u
 SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,24 +62,29 @@ ip -n "$S2" addr add 10.79.0.2/16 dev lan0
 ip -n "$C1" addr add 10.79.0.11/16 dev lan0
 ip -n "$C2" addr add 10.79.0.12/16 dev lan0
 pxed_at_exit pg_cluster_stop
+# PG_BENCH_KEEP=DIR: the run's files (logs, /metrics before and after
+# each rate) are copied there at the end.
+[ -z "${PG_BENCH_KEEP:-}" ] || pxed_at_exit "rm -rf $PG_BENCH_KEEP; cp -a \"\$T\" $PG_BENCH_KEEP"
 pg_cluster_start "$T/pg" || { echo "cannot start PostgreSQL"; exit 1; }
 "$PXED" --db-init "$PG_URL" 2>/dev/null || exit 1
 psql -X -q -d "$PG_URL" -c "CREATE DATABASE kea" || exit 1
 PGPASSWORD=unused kea-admin db-init pgsql -h "$PG_DIR" -u pxed -n kea < /dev/null \
     > "$T/kea-admin.log" 2>&1 || { cat "$T/kea-admin.log"; exit 1; }
 mkdir -p "$T/root"
-for n in 1 2; do
+for n in 1 2 j; do
+	store="lease-database = \"$PG_URL\""
+	[ $n = j ] && store="lease-file = \"$T/journal.leases\""
 	cat > "$T/pxed$n.conf" <<EOC
 log-level = warning
 dhcp {
   mode = server
-  lease-database = "$PG_URL"
+  $store
   lease-time = 43200
-  range "bench" { start = 10.79.1.0  end = 10.79.250.255
-                  netmask = 255.255.0.0 }
+  range "bench" { start = 10.76.1.0  end = 10.78.255.254
+                  netmask = 255.252.0.0 }
 }
 tftp { enable = no }
-http { enable = no }
+http { port = 8081 }
 EOC
 done
 cat > "$T/kea.json" <<EOC
@@ -78,8 +93,8 @@ cat > "$T/kea.json" <<EOC
     "lease-database": { "type": "postgresql", "name": "kea",
         "host": "$PG_DIR", "user": "pxed" },
     "valid-lifetime": 43200,
-    "subnet4": [ { "id": 1, "subnet": "10.79.0.0/16",
-        "pools": [ { "pool": "10.79.1.0 - 10.79.250.255" } ] } ],
+    "subnet4": [ { "id": 1, "subnet": "10.76.0.0/14",
+        "pools": [ { "pool": "10.76.1.0 - 10.78.255.254" } ] } ],
     "loggers": [ { "name": "kea-dhcp4",
         "output_options": [ { "output": "stderr" } ],
         "severity": "WARN" } ] } }
@@ -103,9 +118,12 @@ start_servers() {	# NAME
 	psql -X -q -d "$PG_URL" -c "DELETE FROM pxed_lease4" || exit 1
 	psql -X -q -d "postgresql:///kea?host=$PG_DIR&user=pxed" \
 	    -c "DELETE FROM lease4" || exit 1
+	rm -f "$T/journal.leases"
 	case $1 in
-	pxed1|pxed2)
-		pxed_start -n "$S1" -w "" "$T/$1-s1.log" -f "$T/pxed1.conf" \
+	pxed1|pxed2|journal)
+		cf=$T/pxed1.conf
+		[ "$1" = journal ] && cf=$T/pxedj.conf
+		pxed_start -n "$S1" -w "" "$T/$1-s1.log" -f "$cf" \
 		    -i lan0 -r "$T/root"
 		SRV_PIDS=$PXPID
 		if [ "$1" = pxed2 ]; then
@@ -142,18 +160,46 @@ stop_servers() {
 	SRV_PIDS=
 }
 
+# The lease database counters of the servers (/metrics), summed:
+# "batches claims lost commit-seconds" (zeros without lease-database).
+db_counters() {	# NAMESPACES FILE
+	for ns in $1; do
+		ip netns exec "$ns" curl -s -m 5 http://127.0.0.1:8081/metrics
+	done | tee "$2" | awk '$1 == "pxed_lease_database_batches_total" { b += $2 }
+		$1 == "pxed_lease_database_claims_total" { c += $2 }
+		$1 == "pxed_lease_database_claims_lost_total" { l += $2 }
+		$1 == "pxed_lease_database_commit_seconds_total" { t += $2 }
+		$1 == "pxed_dhcp_offers_retried_total" { r += $2 }
+		END { printf "%d %d %d %.6f %d\n", b, c, l, t, r }'
+}
+
+# UDP datagrams dropped for a full receive buffer in these namespaces
+# (RcvbufErrors of /proc/net/snmp, which is per namespace), summed.
+rcvbuf_errors() {
+	for ns in $1; do
+		ip netns exec "$ns" cat /proc/net/snmp
+	done | awk '$1 == "Udp:" && $2 ~ /^[0-9]/ { n += $6 } END { print n + 0 }'
+}
+
 MACN=0
-# one run at RATE: sets DS (DISCOVERs sent), ACK, FAIL (%), SCPU, DCPU
+# one run at RATE: sets DS (DISCOVERs sent), ACK, FAIL (%), SCPU, DCPU,
+# CCPU (perfdhcp's CPU), DB (the database counters' increase), CDROP
+# and SDROP (replies and requests dropped by full receive buffers)
 run() {	# NAME RATE
-	nc=1
-	[ "$1" = pxed2 ] && nc=2
-	s0=$(cpu_of $SRV_PIDS) d0=$(cpu_of $(pg_pids))
+	nc=1 sns=$S1 cns=$C1
+	[ "$1" = pxed2 ] && nc=2 sns="$S1 $S2" cns="$C1 $C2"
+	c0=$(rcvbuf_errors "$C1 $C2") r0=$(rcvbuf_errors "$S1 $S2")
+	s0=$(cpu_of $SRV_PIDS) d0=$(cpu_of $(pg_pids)) m0=$(db_counters "$sns" "$T/metrics-$1-$2-0")
 	i=1
 	while [ $i -le $nc ]; do
 		MACN=$((MACN + 1))
 		ns=$C1 la=10.79.0.11 to=10.79.0.1
 		[ $i -eq 2 ] && ns=$C2 la=10.79.0.12 to=10.79.0.2
-		ip netns exec "$ns" timeout $((DUR + 20)) perfdhcp -4 -l "$la" \
+		# perfdhcp's CPU: its shell's children's (cutime + cstime)
+		ip netns exec "$ns" sh -c 'timeout "$@"
+		    set -- $(sed "s/^.*) //" /proc/$$/stat)
+		    echo "client-ticks $((${14} + ${15}))"' sh $((DUR + 20)) \
+		    perfdhcp -4 -l "$la" \
 		    -r $(($2 / nc)) -R 1000000 -p "$DUR" -W 500000 \
 		    -b "mac=$(printf '00:0c:%02x:%02x:00:00' $((MACN / 256)) \
 		    $((MACN % 256)))" "$to" > "$T/perf$i.out" 2>&1 &
@@ -164,6 +210,16 @@ run() {	# NAME RATE
 	[ $nc -eq 2 ] && wait $PP2
 	SCPU=$(awk -v a="$s0" -v b="$(cpu_of $SRV_PIDS)" 'BEGIN { print b - a }')
 	DCPU=$(awk -v a="$d0" -v b="$(cpu_of $(pg_pids))" 'BEGIN { print b - a }')
+	CDROP=$(($(rcvbuf_errors "$C1 $C2") - c0))
+	SDROP=$(($(rcvbuf_errors "$S1 $S2") - r0))
+	CCPU=$(cat "$T"/perf[1-$nc].out | awk -v hz="$(getconf CLK_TCK)" \
+	    '$1 == "client-ticks" { t += $2 } END { printf "%.2f", t / hz }')
+	DB=$(printf '%s\n%s\n' "$m0" "$(db_counters "$sns" "$T/metrics-$1-$2-1")" | awk '
+		NR == 1 { b = $1; c = $2; l = $3; t = $4; r = $5; next }
+		{ b = $1 - b; c = $2 - c; l = $3 - l; t = $4 - t; r = $5 - r }
+		END { if (b > 0) printf "%d transactions of %.1f claims, " \
+		    "commit %.2f ms, %d claims lost, %d offers retried", b,
+		    c / b, 1000 * t / b, l, r }')
 	set -- $(cat "$T"/perf[1-$nc].out | awk '
 		/Statistics for: DISCOVER-OFFER/ { s = "d" }
 		/Statistics for: REQUEST-ACK/ { s = "a" }
@@ -187,7 +243,9 @@ for s in $SERVERS; do
 	for r in $RATES; do
 		run "$s" "$r"
 		echo "pg-bench: $s: $r/s: $ACK of $DS ACKed ($FAIL % failed);" \
-		    "server CPU $SCPU s, database CPU $DCPU s" >&2
+		    "server CPU $SCPU s, database CPU $DCPU s, perfdhcp CPU" \
+		    "$CCPU s; receive buffer drops: $CDROP at perfdhcp," \
+		    "$SDROP at the servers${DB:+; $DB}" >&2
 		if awk -v f="$FAIL" 'BEGIN { exit !(f < 1) }'; then
 			best=$r fails=0
 			bcpu=$(awk -v c="$SCPU" -v n="$ACK" \

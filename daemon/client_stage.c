@@ -19,6 +19,7 @@
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -124,16 +125,45 @@ client_stage_touch(const uint8_t *mac, bool claim)
 	return b;
 }
 
+/* b's text, allocated the first time (NULL without memory). */
+static struct client_boot_text *
+client_stage_text(struct client_boot *b)
+{
+	if (b->text == NULL)
+		b->text = calloc(1, sizeof(*b->text));
+	return b->text;
+}
+
+const char *
+client_stage_file_of(const struct client_boot *b)
+{
+	return b->text != NULL ? b->text->file : "";
+}
+
+const char *
+client_stage_problem_of(const struct client_boot *b)
+{
+	return b->text != NULL ? b->text->problem : "";
+}
+
+void
+client_stage_forget(struct client_boot *b)
+{
+	free(b->text);
+	b->text = NULL;
+}
+
 /* A new boot: the stages start over; a loop found stays shown. */
 static void
 client_stage_restart(struct client_boot *b)
 {
 	memset(b->step, 0, sizeof(b->step));
 	b->dl_active = false;
-	b->file[0] = '\0';
+	if (b->text != NULL)
+		b->text->file[0] = '\0';
 	b->done = b->size = 0;
-	if (!b->problem_loop)
-		b->problem[0] = '\0';
+	if (!b->problem_loop && b->text != NULL)
+		b->text->problem[0] = '\0';
 	b->first = b->last;
 	b->boots++;
 }
@@ -167,7 +197,7 @@ client_stage_dhcp(const struct client_seen *s, const char *hostname,
 	if (hostname != NULL && hostname[0] != '\0')
 		snprintf(b->hostname, sizeof(b->hostname), "%s", hostname);
 	if (netaddr_is_set(&s->addr))
-		netaddr_ntop(&s->addr, b->addr, sizeof(b->addr));
+		b->addr = s->addr;
 	if (ipxe)
 		st = CLIENT_STAGE_IPXE;
 	else if (proxy_port)
@@ -204,7 +234,8 @@ client_stage_file(const uint8_t *mac, enum client_via via, const char *path,
 	    b->step[CLIENT_STAGE_NBP].count > 0);
 	b->dl_prev = b->step[st].state;
 	client_stage_reach(b, st, CLIENT_STATE_RUNNING, via);
-	snprintf(b->file, sizeof(b->file), "%s", path);
+	if (client_stage_text(b) != NULL)
+		snprintf(b->text->file, sizeof(b->text->file), "%s", path);
 	b->done = 0;
 	b->size = size;
 	b->dl_at = b->last;
@@ -251,11 +282,12 @@ client_stage_end(const uint8_t *mac, uint64_t done, enum client_end how,
 	    CLIENT_STATE_FAILED;
 	if (how == CLIENT_END_FAILED && done == CLIENT_DONE_UNKNOWN)
 		client_stage_problem(mac, false, "%s of %s aborted: %s",
-		    client_stage_via_name(b->dl_via), b->file, why);
+		    client_stage_via_name(b->dl_via), client_stage_file_of(b),
+		    why);
 	else if (how == CLIENT_END_FAILED)
 		client_stage_problem(mac, false, "%s of %s aborted after %llu "
 		    "of %llu bytes: %s", client_stage_via_name(b->dl_via),
-		    b->file, (unsigned long long)done,
+		    client_stage_file_of(b), (unsigned long long)done,
 		    (unsigned long long)b->size, why);
 }
 
@@ -283,10 +315,11 @@ client_stage_problem(const uint8_t *mac, bool loop, const char *fmt, ...)
 	struct client_boot	*b;
 	va_list			 ap;
 
-	if ((b = client_stage_touch(mac, true)) == NULL)
+	if ((b = client_stage_touch(mac, true)) == NULL ||
+	    client_stage_text(b) == NULL)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(b->problem, sizeof(b->problem), fmt, ap);
+	vsnprintf(b->text->problem, sizeof(b->text->problem), fmt, ap);
 	va_end(ap);
 	b->problem_at = b->last;
 	b->problem_loop = loop;

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "netaddr.h"
+
 struct client_seen;
 
 /* The stages of a network boot, in the order a machine reaches them. */
@@ -65,17 +67,29 @@ struct client_boot {
 	uint32_t		 boots;		/* firmware starts seen */
 	struct client_step	 step[CLIENT_STAGES];
 	char			 hostname[48];
-	char			 addr[48];	/* the last one DHCP saw */
-	/* The file being downloaded, or the last one. */
-	char			 file[96];
+	struct netaddr		 addr;		/* the last one DHCP saw */
 	uint64_t		 done, size, dl_at;
 	uint8_t			 dl_stage, dl_prev, dl_via;
 	bool			 dl_active;
-	/* What went wrong last (empty: nothing). */
-	char			 problem[120];
 	uint64_t		 problem_at;
 	bool			 problem_loop;
+	/*
+	 * The file and the problem, on the heap once there is one: most
+	 * records of a full table (4,096 machines) never have either.
+	 */
+	struct client_boot_text	*text;
 };
+
+struct client_boot_text {
+	char			 file[96];	/* downloading, or the last */
+	char			 problem[120];	/* what went wrong last */
+};
+
+/* b's file being downloaded (or the last one) and its last problem; "". */
+const char *client_stage_file_of(const struct client_boot *b);
+const char *client_stage_problem_of(const struct client_boot *b);
+/* Free what b holds outside itself (the client table forgets b). */
+void	client_stage_forget(struct client_boot *b);
 
 /* The stage a file is: by its name, and whether a boot program came. */
 enum client_stage client_stage_kind(const char *path, bool script,

@@ -89,6 +89,19 @@ dhcp_guard_offer(struct dhcp_guard *g, struct leases *L, uint32_t link,
 
 	if (bound == 0)
 		bound = 1;
+	/*
+	 * Before the ring grows, the offers at its oldest end that no longer
+	 * hold their address (taken up, expired, replaced) leave it: it stays
+	 * about as long as the offers really outstanding, not the bound (half
+	 * the pool by default: 512 kB for 64,000 addresses once 32,000
+	 * clients came), and a full ring withdraws the same offer as before.
+	 */
+	if (k->n == k->cap)
+		while (k->n > 0 && dhcp_guard_live(L, &k->ring[k->head],
+		    now) == NULL) {
+			k->head = (k->head + 1) % k->cap;
+			k->n--;
+		}
 	if (k->cap > bound)
 		dhcp_guard_resize(k, bound);
 	else if (k->n == k->cap && k->cap < bound)

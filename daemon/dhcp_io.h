@@ -16,6 +16,7 @@ struct dhcp_io_stats {
 	uint64_t	 out[9];	/* replies by type (0: BOOTREPLY) */
 	uint64_t	 malformed, ignored, dropped_sync;
 	uint64_t	 dropped_lost;	/* claimed by another server */
+	uint64_t	 offers_retried;	/* lost OFFERs made again */
 	uint64_t	 proxy_offers, proxy_no_followup;
 	uint64_t	 arp_fallbacks;
 	uint64_t	 offers_withdrawn;	/* max-offers-per-link */

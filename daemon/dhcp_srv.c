@@ -1046,8 +1046,11 @@ dhcp_srv_handle(const struct dhcp_srv_in *in, const uint8_t *pkt,
 	}
 	t->in = in;
 	t->out = out;
-	inet_ntop(AF_INET, &in->src.sin_addr, who, sizeof(who));
-	if ((e = dhcp_pkt_parse(pkt, len, t->m)) != DHCP_POK) {
+	/* The sender, only for the lines of a rejection: a sprintf. */
+	if ((e = dhcp_pkt_parse(pkt, len, t->m)) != DHCP_POK ||
+	    t->m->op != BOOTREQUEST || t->m->hlen == 0)
+		inet_ntop(AF_INET, &in->src.sin_addr, who, sizeof(who));
+	if (e != DHCP_POK) {
 		snprintf(out->log, sizeof(out->log), "dhcp: malformed packet "
 		    "from %s:%u on %s dropped: %s", who,
 		    ntohs(in->src.sin_port), in->ifname != NULL ?

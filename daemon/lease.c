@@ -76,13 +76,15 @@ lease_init(struct leases *L)
 		fatal("lease: calloc");
 }
 
+/* l to the spares: no malloc header or rounding per lease (arena.c). */
 static void
-lease_free_one(struct lease *l)
+lease_free_one(struct leases *L, struct lease *l)
 {
 	if (l->id != l->idbuf)
 		free(l->id);
 	free(l->hostname);
-	free(l);
+	l->idnext = L->spare;
+	L->spare = l;
 }
 
 static void
@@ -109,8 +111,9 @@ lease_fini(struct leases *L)
 		for (i = 0; i <= L->mask; i++)
 			for (l = L->byaddr[i]; l != NULL; l = next) {
 				next = l->addrnext;
-				lease_free_one(l);
+				lease_free_one(L, l);
 			}
+	arena_free(&L->mem);
 	free(L->byid);
 	free(L->byaddr);
 	lease_free_pools(L);
@@ -743,19 +746,23 @@ lease_bind(struct leases *L, uint32_t addr, const uint8_t *id, size_t idlen,
 	    o->addr != addr) {
 		lease_mark(L, o->addr, false);
 		lease_unlink(L, o);
-		lease_free_one(o);
+		lease_free_one(L, o);
 	}
 	if ((l = lease_by_addr(L, addr)) != NULL && (l->idlen != idlen ||
 	    memcmp(l->id, id, idlen) != 0)) {
 		lease_unlink(L, l);
-		lease_free_one(l);
+		lease_free_one(L, l);
 		l = NULL;
 	}
 	if (l == NULL) {
-		if (L->n >= L->mask + 1)
+		/* Two leases a bucket: 512 kB less at 50,000 leases. */
+		if (L->n >= 2 * (L->mask + 1))
 			lease_grow(L);
-		if ((l = calloc(1, sizeof(*l))) == NULL)
-			fatal("lease: calloc");
+		if ((l = L->spare) != NULL) {
+			L->spare = l->idnext;
+			memset(l, 0, sizeof(*l));
+		} else
+			l = arena_alloc(&L->mem, sizeof(*l));
 		l->addr = addr;
 		l->idlen = (uint8_t)idlen;
 		l->id = idlen <= LEASE_ID_INLINE ? l->idbuf : malloc(idlen);
@@ -806,7 +813,7 @@ lease_decline(struct leases *L, uint32_t addr, int64_t until)
 
 	if ((l = lease_by_addr(L, addr)) != NULL) {
 		lease_unlink(L, l);
-		lease_free_one(l);
+		lease_free_one(L, l);
 	}
 	/* Held by no client: an identity no client can have (length 1, 0). */
 	l = lease_bind(L, addr, declined, 0, 0, NULL, 0, LEASE_DECLINED,
@@ -823,7 +830,7 @@ lease_foreign(struct leases *L, uint32_t addr, int64_t until)
 
 	if ((l = lease_by_addr(L, addr)) != NULL) {
 		lease_unlink(L, l);
-		lease_free_one(l);
+		lease_free_one(L, l);
 	}
 	L->store = NULL;	/* the cache only */
 	lease_bind(L, addr, foreign, 0, 0, NULL, 0, LEASE_DECLINED, until,

@@ -83,7 +83,7 @@ enum lease_pg_kind {
 struct lease_pg_exp {			/* a result to come */
 	uint8_t		 kind;
 	uint32_t	 addr;
-	uint64_t	 seq;
+	uint64_t	 seq;		/* PGK_BATCH: monotonic us it was sent */
 };
 
 struct lease_pg_rec {
@@ -151,6 +151,15 @@ lease_pg_next(struct lease_pg_exp *e)
 	P.ehead = (P.ehead + 1) % P.ecap;
 	P.en--;
 	return true;
+}
+
+static uint64_t
+lease_pg_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 /* ---------- rows into the cache ---------- */
@@ -381,6 +390,7 @@ lease_pg_result(struct pg_conn *p, PGresult *r, void *arg)
 		if (PQresultStatus(r) != PGRES_PIPELINE_SYNC)
 			P.batch_ok = false;
 		P.info.batches++;
+		P.info.commit_us += lease_pg_us() - e.seq;
 		if (!P.batch_ok)
 			P.info.errors++;
 		lease_pg_done(P.batch_ok);
@@ -520,7 +530,7 @@ lease_pg_sync(struct lease_store *s)
 		pg_conn_fail(&P.pg, PQerrorMessage(P.pg.c));
 		return;
 	}
-	lease_pg_expect(PGK_BATCH, 0, 0);
+	lease_pg_expect(PGK_BATCH, 0, lease_pg_us());
 	P.nq = 0;
 	pg_sent(&P.pg, i + (size_t)n6 + 1);	/* lost: down() is called */
 }

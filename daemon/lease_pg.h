@@ -39,6 +39,7 @@ struct lease_pg_info {
 	const char	*error;			/* why not ready ("" if it is) */
 	int64_t		 since;			/* wall seconds */
 	uint64_t	 connects, failures, batches, claims, lost, errors;
+	uint64_t	 commit_us;		/* batches' round trips, summed */
 };
 
 #ifdef HAVE_LIBPQ

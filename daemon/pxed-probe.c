@@ -377,7 +377,49 @@ probe_on_ack(const struct dhcp_probe_offer *o, uint16_t port)
 	return left == 0;
 }
 
-/* -r: a REQUEST to each proxy's port 4011, then their answers. */
+/* -r: send the REQUEST to each proxy not heard from yet; how many. */
+static size_t
+probe_send_proxies(int fd, const uint8_t *pkt, size_t len)
+{
+	char	a[INET_ADDRSTRLEN];
+	size_t	i, n = 0;
+
+	for (i = 0; i < nservers; i++) {
+		if (!servers[i].proxy || servers[i].answered)
+			continue;
+		inet_ntop(AF_INET, &servers[i].server, a, sizeof(a));
+		if (probe_send(fd, pkt, len, servers[i].server,
+		    DHCP_PROBE_PROXY_PORT) == -1) {
+			fprintf(stderr, "pxed-probe: send to %s:%d: %s\n", a,
+			    DHCP_PROBE_PROXY_PORT, strerror(errno));
+			continue;
+		}
+		if (verbose)
+			fprintf(stderr, "pxed-probe: sent a REQUEST to "
+			    "%s:%d (%zu bytes)\n", a, DHCP_PROBE_PROXY_PORT,
+			    len);
+		servers[i].asked = true;
+		n++;
+	}
+	return n;
+}
+
+static bool
+probe_proxies_left(void)
+{
+	size_t	i;
+
+	for (i = 0; i < nservers; i++)
+		if (servers[i].asked && !servers[i].answered)
+			return true;
+	return false;
+}
+
+/*
+ * -r: a REQUEST to each proxy's port 4011, then their answers.  As a
+ * PXE client does, the REQUEST goes again to the proxies that did not
+ * answer, after 1 s, then 2 s, 4 s..., within secs in all.
+ */
 static void
 probe_ask_proxies(int fd, const char *ifname, const struct dhcp_probe_req *r,
     int secs)
@@ -385,7 +427,8 @@ probe_ask_proxies(int fd, const char *ifname, const struct dhcp_probe_req *r,
 	static uint8_t	pkt[DHCP_MAX_LEN];
 	struct in_addr	ciaddr;
 	char		a[INET_ADDRSTRLEN];
-	size_t		i, len, nasked = 0;
+	size_t		i, len;
+	int		step, waited;
 
 	for (i = 0; i < nservers; i++)
 		if (servers[i].proxy)
@@ -401,26 +444,15 @@ probe_ask_proxies(int fd, const char *ifname, const struct dhcp_probe_req *r,
 		fprintf(stderr, "pxed-probe: cannot build the REQUEST\n");
 		return;
 	}
-	for (i = 0; i < nservers; i++) {
-		if (!servers[i].proxy)
-			continue;
-		inet_ntop(AF_INET, &servers[i].server, a, sizeof(a));
-		if (probe_send(fd, pkt, len, servers[i].server,
-		    DHCP_PROBE_PROXY_PORT) == -1) {
-			fprintf(stderr, "pxed-probe: send to %s:%d: %s\n", a,
-			    DHCP_PROBE_PROXY_PORT, strerror(errno));
-			continue;
-		}
-		if (verbose)
-			fprintf(stderr, "pxed-probe: sent a REQUEST to "
-			    "%s:%d (%zu bytes)\n", a, DHCP_PROBE_PROXY_PORT,
-			    len);
-		servers[i].asked = true;
-		nasked++;
+	for (waited = 0, step = 1; waited < secs; waited += step, step *= 2) {
+		if (probe_send_proxies(fd, pkt, len) == 0 && waited == 0)
+			return;
+		if (step > secs - waited)
+			step = secs - waited;
+		probe_collect(fd, r->xid, step, probe_on_ack);
+		if (!probe_proxies_left())
+			break;
 	}
-	if (nasked == 0)
-		return;
-	probe_collect(fd, r->xid, secs, probe_on_ack);
 	for (i = 0; i < nservers; i++)
 		if (servers[i].asked && !servers[i].answered) {
 			inet_ntop(AF_INET, &servers[i].server, a, sizeof(a));

@@ -100,6 +100,11 @@ status_lease_db(struct status_buf *b)
 	    i.failures);
 	status_one(b, "pxed_lease_database_batches_total", "counter",
 	    "Transactions of claims sent (group commits).", i.batches);
+	status_metric(b, "pxed_lease_database_commit_seconds_total",
+	    "counter", "Time from sending a transaction of claims to its "
+	    "commit, summed over the transactions.");
+	status_printf(b, "pxed_lease_database_commit_seconds_total "
+	    "%.6f\n", (double)i.commit_us / 1e6);
 	status_one(b, "pxed_lease_database_batch_errors_total", "counter",
 	    "Transactions that failed: their replies were dropped.",
 	    i.errors);
@@ -149,6 +154,10 @@ status_dhcp(struct status_buf *b)
 	status_one(b, "pxed_dhcp_offers_withdrawn_total", "counter",
 	    "DHCP offers withdrawn for a newer one on a link at its "
 	    "max-offers-per-link.", ds.offers_withdrawn);
+	status_one(b, "pxed_dhcp_offers_retried_total", "counter",
+	    "DHCP offers made again with another address after another "
+	    "server's client got theirs (lease-database).",
+	    ds.offers_retried);
 	status_lease_db(b);
 	status_one(b, "pxed_dhcp_proxy_offers_total", "counter",
 	    "proxyDHCP offers sent.", ds.proxy_offers);
@@ -463,9 +472,9 @@ status_machine(struct status_buf *b, const struct status_machines *m,
 	    status_wall(m, bt->last));
 	status_steps(b, m, bt);
 	status_printf(b, "],\n     \"download\": ");
-	if (bt->file[0] != '\0') {
+	if (client_stage_file_of(bt)[0] != '\0') {
 		status_printf(b, "{\"file\": \"");
-		status_str(b, bt->file);
+		status_str(b, client_stage_file_of(bt));
 		status_printf(b, "\", \"via\": \"%s\", \"stage\": \"%s\", "
 		    "\"done\": %" PRIu64 ", \"size\": %" PRIu64 ", "
 		    "\"active\": %s}", client_stage_via_name(bt->dl_via),
@@ -474,9 +483,9 @@ status_machine(struct status_buf *b, const struct status_machines *m,
 	} else
 		status_printf(b, "null");
 	status_printf(b, ",\n     \"problem\": ");
-	if (bt->problem[0] != '\0') {
+	if (client_stage_problem_of(bt)[0] != '\0') {
 		status_printf(b, "{\"text\": \"");
-		status_str(b, bt->problem);
+		status_str(b, client_stage_problem_of(bt));
 		status_printf(b, "\", \"at\": %" PRId64 ", \"loop\": %s}",
 		    status_wall(m, bt->problem_at),
 		    bt->problem_loop ? "true" : "false");

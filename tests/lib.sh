@@ -70,6 +70,11 @@ pxed_cleanup() {
 		kill "$p" 2>/dev/null
 	done
 	netns_cleanup
+	# PXED_KEEP=DIR: the test's files are moved there, for a post-mortem.
+	if [ -n "${PXED_KEEP:-}" ] && [ -n "${T:-}" ] && [ -d "$T" ]; then
+		mkdir -p "$PXED_KEEP" && mv "$T" "$PXED_KEEP/" &&
+		    echo "# files kept in $PXED_KEEP/$(basename "$T")"
+	fi
 	[ -n "${T:-}" ] && [ -d "$T" ] && rm -rf "$T"
 }
 

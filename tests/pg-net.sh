@@ -17,7 +17,10 @@
 #   with the client's MAC; SIGKILL of one server during the load: the
 #   other keeps serving and a client of the dead one rebinds with it;
 #   PostgreSQL restarted during the load: pxed reconnects, service
-#   resumes, and still no ACK without its row.
+#   resumes, and still no ACK without its row;
+#   a lost OFFER is made again with another address: on a pool of three
+#   of which two are taken behind the server's back, udhcpc's first
+#   DISCOVER gets the third, and /metrics counts each retry.
 . "$(dirname "$0")/lib.sh"
 . "$SRCDIR/tests/pg-lib.sh"
 
@@ -248,5 +251,36 @@ EOP
 check "a client of the dead server ($RMAC, $RIP) rebinds with server 2" \
     sh -c "ip netns exec '$LOAD' python3 '$T/rebind.py' '$RIP' '$RMAC' |
 	grep -qx '10.79.0.2 $RIP'"
+
+# ---------- a lost OFFER is made again with another address ----------
+# Server 3 alone on a pool of three addresses; two of them are then taken
+# in the database by another server's clients, which its cache does not
+# know.  Wherever it starts allocating, at most two claims lose, and each
+# lost OFFER is made again at once: the client's first DISCOVER is
+# answered with the third address.
+PXPID=$P2
+pxed_stop
+sed 's/start = 10.79.1.0/start = 10.79.200.1/; s/end = 10.79.60.255/end = 10.79.200.3/' \
+    "$T/s1.conf" > "$T/s3.conf"
+pxed_start -n "$S1" -w "lease-database: connected.*in the cache" \
+    "$T/s3.log" -v -f "$T/s3.conf" -i lan0 -r "$T/root"
+for a in 1 2; do
+	psql_q "INSERT INTO pxed_lease4 (addr, client_id, htype, hwaddr, state,
+	    expires, server) VALUES ('10.79.200.$a', '\\x01aabbcc00000$a', 1,
+	    '\\xaabbcc00000$a', 'acked', extract(epoch FROM now())::bigint +
+	    3600, 'other')" > /dev/null
+done
+: > "$EVENTS"
+ip netns exec "$CLI" busybox udhcpc -i lan0 -n -q -t 1 -T 5 \
+    -s "$T/udhcpc.sh" > "$T/udhcpc3.log" 2>&1
+check "one DISCOVER: the OFFER that lost its claims came with 10.79.200.3" \
+    grep -q "^bound 10.79.200.3 " "$EVENTS"
+RETRIED=$(metric "$S1" 8081 pxed_dhcp_offers_retried_total)
+LOST3=$(metric "$S1" 8081 pxed_lease_database_claims_lost_total)
+check "each lost claim was an OFFER made again ($RETRIED retried, $LOST3 lost)" \
+    test "${RETRIED:-x}" = "${LOST3:-y}"
+check "the other clients' rows are as they were" test "$(psql_q \
+    "SELECT count(*) FROM pxed_lease4 WHERE server = 'other' AND
+    state = 'acked' AND addr <<= '10.79.200.0/30'")" = 2
 
 pxed_test_done

@@ -293,6 +293,56 @@ test_seen_ethernet_only(void)
 	free(m);
 }
 
+/*
+ * The table keeps vendor class, user class and option 82 outside the
+ * record: every byte comes back, a later request without them clears
+ * them, another machine in the slot or client_clear() frees them.
+ */
+static void
+test_seen_roundtrip(void)
+{
+	struct client_seen	s, got;
+	size_t			i;
+
+	client_clear();
+	memset(&s, 0, sizeof(s));
+	memcpy(s.mac, mac_a, 6);
+	s.valid = true;
+	s.arch_len = 2;
+	s.arch[1] = 7;
+	s.vendor_len = sizeof(s.vendor);
+	s.uclass_len = 4;
+	s.agent_len = sizeof(s.agent);
+	for (i = 0; i < sizeof(s.vendor); i++)
+		s.vendor[i] = (uint8_t)(i + 1);
+	memcpy(s.uclass, "iPXE", 4);
+	for (i = 0; i < sizeof(s.agent); i++)
+		s.agent[i] = (uint8_t)(255 - i);
+	s.addr = netaddr_v4((struct in_addr){ htonl(0x0a010203) });
+	inet_pton(AF_INET, "10.1.0.1", &s.giaddr);
+	client_seen_put(&s);
+	CU_ASSERT_TRUE_FATAL(client_seen_get(mac_a, &got));
+	CU_ASSERT_EQUAL(memcmp(&got, &s, sizeof(s)), 0);
+	CU_ASSERT_TRUE(client_seen_ipxe(&got));
+	/* The next request has no classes and no relay. */
+	s.vendor_len = s.uclass_len = s.agent_len = 0;
+	memset(s.vendor, 0, sizeof(s.vendor));
+	memset(s.uclass, 0, sizeof(s.uclass));
+	memset(s.agent, 0, sizeof(s.agent));
+	client_seen_put(&s);
+	CU_ASSERT_TRUE_FATAL(client_seen_get(mac_a, &got));
+	CU_ASSERT_EQUAL(memcmp(&got, &s, sizeof(s)), 0);
+	CU_ASSERT_FALSE(client_seen_ipxe(&got));
+	/* Only the vendor class. */
+	s.vendor_len = 9;
+	memcpy(s.vendor, "PXEClient", 9);
+	client_seen_put(&s);
+	CU_ASSERT_TRUE_FATAL(client_seen_get(mac_a, &got));
+	CU_ASSERT_EQUAL(memcmp(&got, &s, sizeof(s)), 0);
+	client_clear();
+	CU_ASSERT_FALSE(client_seen_get(mac_a, &got));
+}
+
 /* A DHCPv6 request lays over the DHCPv4 record, keeping what it lacks. */
 static void
 test_seen_merge6(void)
@@ -415,6 +465,8 @@ test_client_register(void)
 	    test_agent);
 	CU_add_test(s, "the address index", test_addr_index);
 	CU_add_test(s, "only Ethernet is remembered", test_seen_ethernet_only);
+	CU_add_test(s, "a request kept and read back whole",
+	    test_seen_roundtrip);
 	CU_add_test(s, "DHCPv6 keeps the DHCPv4 record's address, relay, "
 	    "options", test_seen_merge6);
 	CU_add_test(s, "proxy offers and their follow-up", test_offers);

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <CUnit/CUnit.h>
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,8 +102,13 @@ test_boot(void)
 	CU_ASSERT_EQUAL(step(CLIENT_STAGE_OFFER)->at, 1000);
 	CU_ASSERT_EQUAL(step(CLIENT_STAGE_ACK)->state, CLIENT_STATE_DONE);
 	CU_ASSERT_EQUAL(step(CLIENT_STAGE_PROXY)->count, 1);
+	/* DHCP only: no file, no problem, nothing on the heap. */
+	CU_ASSERT_PTR_NULL(b->text);
+	CU_ASSERT_STRING_EQUAL(client_stage_file_of(b), "");
+	CU_ASSERT_STRING_EQUAL(client_stage_problem_of(b), "");
 	/* A size probe leaves no trace; the download then runs. */
 	client_stage_file(mac, CLIENT_VIA_TFTP, "ipxe.efi", 1000000, false);
+	CU_ASSERT_STRING_EQUAL(client_stage_file_of(b), "ipxe.efi");
 	client_stage_end(mac, 0, CLIENT_END_PROBE, "probe");
 	CU_ASSERT_EQUAL(step(CLIENT_STAGE_NBP)->count, 0);
 	CU_ASSERT_EQUAL(step(CLIENT_STAGE_NBP)->state, CLIENT_STATE_NONE);
@@ -127,12 +133,13 @@ test_boot(void)
 	client_stage_end(mac, 100, CLIENT_END_OK, NULL);
 	client_stage_refused(mac, CLIENT_VIA_HTTP, "vmlinuz", "not found");
 	CU_ASSERT_EQUAL(step(CLIENT_STAGE_KERNEL)->state, CLIENT_STATE_FAILED);
-	CU_ASSERT_PTR_NOT_NULL(strstr(b->problem, "vmlinuz"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(client_stage_problem_of(b), "vmlinuz"));
 	client_stage_file(mac, CLIENT_VIA_HTTP, "initrd.img", 5000, false);
 	client_stage_end(mac, CLIENT_DONE_UNKNOWN, CLIENT_END_FAILED,
 	    "closed");
 	CU_ASSERT_EQUAL(step(CLIENT_STAGE_INITRD)->state, CLIENT_STATE_FAILED);
-	CU_ASSERT_PTR_NOT_NULL(strstr(b->problem, "initrd.img aborted"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(client_stage_problem_of(b),
+	    "initrd.img aborted"));
 	/* A loop is kept across a new boot; the stages start over. */
 	client_stage_problem(mac, true, "chainload loop");
 	seen(&s, false);
@@ -141,7 +148,7 @@ test_boot(void)
 	CU_ASSERT_EQUAL(b->boots, 2);
 	CU_ASSERT_EQUAL(b->first, 9000);
 	CU_ASSERT_EQUAL(step(CLIENT_STAGE_NBP)->count, 0);
-	CU_ASSERT_STRING_EQUAL(b->problem, "chainload loop");
+	CU_ASSERT_STRING_EQUAL(client_stage_problem_of(b), "chainload loop");
 	/* A DISCOVER again before getting further is the same boot. */
 	client_stage_dhcp(&s, NULL, false, DHCPDISCOVER, DHCPOFFER);
 	CU_ASSERT_EQUAL(b->boots, 2);
@@ -165,6 +172,7 @@ test_state(void)
 
 	client_clear();
 	seen(&s, false);
+	s.addr = netaddr_v4((struct in_addr){ htonl(0x0a000205) });
 	client_seen_put(&s);
 	client_stage_dhcp(&s, "ho\"st<", false, DHCPDISCOVER, DHCPOFFER);
 	client_stage_file(mac, CLIENT_VIA_TFTP, "ipxe.efi", 4096, false);
@@ -177,6 +185,7 @@ test_state(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"hostname\": "
 	    "\"ho\\u0022st\\u003c\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"stage\": \"dhcp-offer\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"address\": \"10.0.2.5\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"arch\": 7"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"file\": \"ipxe.efi\", "
 	    "\"via\": \"tftp\", \"stage\": \"nbp\", \"done\": 1024, "

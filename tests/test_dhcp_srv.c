@@ -2792,6 +2792,18 @@ test_offer_bound(void)
 	CU_ASSERT_EQUAL(offers_live(), 50);
 	CU_ASSERT_EQUAL(g.withdrawn, 50);
 	dhcp_guard_fini(&g);
+
+	/*
+	 * Offers taken up leave the ring before it grows: 90 clients, each
+	 * a full DORA, keep it at its first size, 16, not the bound, 50.
+	 */
+	srv_timers("", "");
+	in.guard = &g;
+	for (i = 1; i <= 90; i++)
+		CU_ASSERT_NOT_EQUAL(dora(i), 0);
+	CU_ASSERT_EQUAL(g.withdrawn, 0);
+	CU_ASSERT_EQUAL(g.links[0].cap, 16);
+	dhcp_guard_fini(&g);
 	in.guard = NULL;
 	srv_teardown();
 }

@@ -212,7 +212,8 @@ test_many(void)
 	CU_ASSERT_EQUAL(zero, 0);
 	CU_ASSERT_EQUAL(L->n, 10000);
 	CU_ASSERT_EQUAL(L->pools[0].nused, 10000);
-	CU_ASSERT_TRUE(L->mask + 1 >= 10000);
+	/* The tables grew: at most two leases a bucket. */
+	CU_ASSERT_TRUE(2 * (L->mask + 1) >= 10000);
 	for (i = 0; i < 10000; i++) {
 		unit_lease_id(id, i);
 		l = lease_by_id(L, id, sizeof(id));
