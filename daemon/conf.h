@@ -331,6 +331,7 @@ struct conf {
 		unsigned	 retries;
 		unsigned	 max_idle_ms;	/* abandon without progress */
 		unsigned	 sockets;	/* transfer sockets (TIDs) */
+		unsigned	 busy_poll_us;	/* spin for an ACK; 0: off */
 		enum conf_unique_root unique_root;
 		struct conf_script *tmpls;	/* *.tmpl under the root */
 		size_t		 ntmpls;

@@ -144,6 +144,7 @@ static const struct conf_setting conf_settings[] = {
 	ROW_UINT("tftp", "retries", 0, 100, 6, tftp.retries),
 	ROW_SCALED("tftp", "max-idle", 1, 3600, 1000, 30, tftp.max_idle_ms),
 	ROW_UINT("tftp", "sockets", 1, 512, 8, tftp.sockets),
+	ROW_UINT("tftp", "busy-poll", 0, 1000, 200, tftp.busy_poll_us),
 	ROW_ENUM("tftp", "unique-root", conf_unique_roots, CONF_UNIQUE_NONE,
 	    tftp.unique_root),
 

@@ -63,6 +63,21 @@ uint64_t ev_update_now(void);
 /* Tests inject a clock; NULL restores CLOCK_MONOTONIC. */
 void	 ev_set_clock(ev_clock_fn fn);
 
+/*
+ * Busy-polling: the next wait starts with up to ns nanoseconds of
+ * select() with a zero timeout (the largest request of the turn wins;
+ * every turn starts with none).  ev_spun() says what the last turn did.
+ */
+void	 ev_spin(uint64_t ns);
+/* Monotonic nanoseconds, read now (the vDSO: no system call). */
+uint64_t ev_clock_ns(void);
+struct ev_spin_stats {
+	uint64_t	 spins;		/* waits that began with a spin */
+	uint64_t	 hits;		/* ... ended by a ready descriptor */
+	uint64_t	 spin_ns;	/* time spent spinning */
+};
+void	 ev_spin_stats(struct ev_spin_stats *);
+
 /* One turn: wait at most max_wait_ms (-1: no cap), dispatch, run timers. */
 int	 ev_run_once(int64_t max_wait_ms);
 int	 ev_loop(void);

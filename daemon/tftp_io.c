@@ -78,6 +78,9 @@ struct tftp_conn {
 	uint8_t			 mac[6];
 	bool			 has_mac;
 	bool			 held;		/* counted by peerlim */
+	unsigned		 srtt_us;	/* window to ACK, smoothed */
+	unsigned		 sends;
+	uint64_t		 sent_ns;	/* the last window left */
 	struct netaddr		 addr;		/* the peer's, for peerlim */
 	struct tftp_conn	*hnext;
 };
@@ -287,6 +290,40 @@ tftp_send_gso(struct tftp_conn *c, int fd, struct iovec *iov, size_t npkts,
 	return true;
 }
 
+/*
+ * busy-poll: after a window the loop polls (ev_spin) before it sleeps,
+ * while this client's ACKs come back within busy-poll microseconds (its
+ * smoothed round trip, as TCP's SRTT, RFC 6298 2), for twice that round
+ * trip and 20 us more, at most busy-poll.  One window in 32 polls
+ * anyway, so a client that got faster is seen again.  A client slower
+ * than busy-poll costs no polling: the loop sleeps at once.
+ */
+static void
+tftp_busy_poll(struct tftp_conn *c)
+{
+	unsigned	cap = T.conf->tftp.busy_poll_us, spin = cap;
+
+	c->sent_ns = ev_clock_ns();
+	c->sends++;
+	if (cap == 0 || (c->srtt_us > cap && c->sends % 32 != 0))
+		return;
+	if (c->srtt_us > 0 && c->srtt_us <= cap && 2 * c->srtt_us + 20 < cap)
+		spin = 2 * c->srtt_us + 20;
+	ev_spin((uint64_t)spin * 1000);
+}
+
+/* An answer from the client: its round trip, smoothed (alpha 1/8). */
+static void
+tftp_rtt(struct tftp_conn *c)
+{
+	uint64_t	rtt = (ev_clock_ns() - c->sent_ns) / 1000;
+
+	if (rtt > 1000000)
+		rtt = 1000000;
+	c->srtt_us = c->srtt_us == 0 ? (unsigned)rtt :
+	    (unsigned)((7 * (uint64_t)c->srtt_us + rtt) / 8);
+}
+
 static void
 tftp_conn_send(struct tftp_xfer *x, struct iovec *iov, size_t npkts)
 {
@@ -298,6 +335,7 @@ tftp_conn_send(struct tftp_xfer *x, struct iovec *iov, size_t npkts)
 	int			 fd = T.socks[c->sock];
 
 	client_stage_progress(c->has_mac ? c->mac : NULL, tftp_xfer_bytes(x));
+	tftp_busy_poll(c);
 	/* A window in as few system calls as the kernel allows. */
 	if (npkts > 1 && tftp_send_gso(c, fd, iov, npkts, &done) &&
 	    done == npkts)
@@ -351,10 +389,11 @@ tftp_conn_end(struct tftp_xfer *x)
 		if (c->has_mac)
 			loopguard_note(T.conf, c->mac, c->asked, "tftp", c->rule);
 		log_info("tftp: sent %s to %s, %llu bytes in %.3f s, %.0f KiB/s,"
-		    " %s, %u retransmit%s", c->name, c->client,
-		    (unsigned long long)bytes, secs,
+		    " %s, %u retransmit%s, round trip %u us", c->name,
+		    c->client, (unsigned long long)bytes, secs,
 		    secs > 0 ? bytes / 1024.0 / secs : bytes / 1024.0,
-		    c->opts, x->retransmits, x->retransmits == 1 ? "" : "s");
+		    c->opts, x->retransmits, x->retransmits == 1 ? "" : "s",
+		    c->srtt_us);
 		break;
 	case TFTP_END_PROBE:
 		T.st.probes++;
@@ -866,6 +905,7 @@ tftp_sock_read(int fd, void *arg)
 				continue;
 			c = tftp_lookup(&m[i].from.peer);
 			if (c != NULL && c->sock == sock) {
+				tftp_rtt(c);
 				tftp_xfer_input(&c->x, m[i].buf, m[i].len);
 				continue;
 			}

@@ -1,6 +1,6 @@
 /*
  * test_ev.c: the loop's timers on an injected clock, the fd table's
- * FD_SETSIZE guard and signals through the self-pipe.
+ * FD_SETSIZE guard, signals through the self-pipe, and busy-polling.
  */
 #include "config.h"
 
@@ -200,6 +200,57 @@ test_dispatch(void)
 	close(p[1]);
 }
 
+/*
+ * ev_spin: the next wait polls first, for the largest request of the
+ * turn; a ready fd ends the poll at once; the request is for one turn.
+ */
+static void
+test_spin(void)
+{
+	struct ev_spin_stats	a, b;
+	int			p[2];
+
+	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
+	CU_ASSERT_EQUAL(ev_fd_add(p[0], on_readable, NULL), 0);
+	ev_spin_stats(&a);
+	/* Nothing asked: no poll. */
+	CU_ASSERT_EQUAL(ev_run_once(1), 0);
+	ev_spin_stats(&b);
+	CU_ASSERT_EQUAL(b.spins, a.spins);
+	/* Nothing ready: polls for the largest request, then waits. */
+	ev_spin(100000);
+	ev_spin(300000);
+	ev_spin(200000);
+	CU_ASSERT_EQUAL(ev_run_once(1), 0);
+	ev_spin_stats(&b);
+	CU_ASSERT_EQUAL(b.spins, a.spins + 1);
+	CU_ASSERT_EQUAL(b.hits, a.hits);
+	CU_ASSERT(b.spin_ns - a.spin_ns >= 300000);
+	/* Consumed: the next turn sleeps at once. */
+	CU_ASSERT_EQUAL(ev_run_once(1), 0);
+	ev_spin_stats(&a);
+	CU_ASSERT_EQUAL(a.spins, b.spins);
+	/* Ready: the poll ends at once and the fd is dispatched. */
+	read_fd_seen = 0;
+	CU_ASSERT_EQUAL(write(p[1], "x", 1), 1);
+	ev_spin(5000000000ULL);
+	CU_ASSERT_EQUAL(ev_run_once(1000), 0);
+	CU_ASSERT_EQUAL(read_fd_seen, 1);
+	ev_spin_stats(&b);
+	CU_ASSERT_EQUAL(b.spins, a.spins + 1);
+	CU_ASSERT_EQUAL(b.hits, a.hits + 1);
+	CU_ASSERT(b.spin_ns - a.spin_ns < 1000000000ULL);
+	/* A turn that does not wait does not poll either. */
+	ev_spin(300000);
+	CU_ASSERT_EQUAL(ev_run_once(0), 0);
+	CU_ASSERT_EQUAL(ev_run_once(0), 0);
+	ev_spin_stats(&a);
+	CU_ASSERT_EQUAL(a.spins, b.spins);
+	ev_fd_del(p[0]);
+	close(p[0]);
+	close(p[1]);
+}
+
 void
 test_ev_register(void)
 {
@@ -210,4 +261,5 @@ test_ev_register(void)
 	CU_add_test(s, "FD_SETSIZE guard", test_fd_limit);
 	CU_add_test(s, "signal via self-pipe", test_signal);
 	CU_add_test(s, "fd dispatch", test_dispatch);
+	CU_add_test(s, "busy-poll before the wait", test_spin);
 }

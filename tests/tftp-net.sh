@@ -100,6 +100,9 @@ grep -q "sent big40 to .* blksize 512 windowsize 1," "$LOG" &&
 grep -q "sent big40 to .* blksize 1468 windowsize 16," "$LOG" &&
     ok "40 MiB with windowsize 16 (atftp)" ||
     not_ok "no windowsize 16 transfer in the log"
+check "the client's round trip is measured (busy-poll)" \
+    grep -Eq "sent big40 to .* windowsize 16, .* round trip [1-9][0-9]* us" \
+    "$LOG"
 
 # ---- IPv6 ----
 # fetch6 CLIENT NAME OUT: the same downloads, to [fd77::1].
@@ -190,6 +193,18 @@ check "windowsize refused by the rule for this client's MAC" \
     "$LOG"
 rm "$T/conf.d/20-refuse.conf"
 reload "without it"
+
+# busy-poll = 0: the loop sleeps right after each window; windows and
+# lock-step still go through.
+sed -i 's/sockets = 16/sockets = 16 busy-poll = 0/' "$T/pxed.conf"
+reload "with busy-poll = 0"
+fetch atftp f65536 "$T/out/nopoll-ws"
+check "busy-poll = 0: windowsize 16 intact" \
+    cmp -s "$R/f65536" "$T/out/nopoll-ws"
+fetch curl f65536 "$T/out/nopoll-ls"
+check "busy-poll = 0: lock-step intact" cmp -s "$R/f65536" "$T/out/nopoll-ls"
+sed -i 's/ busy-poll = 0//' "$T/pxed.conf"
+reload "with busy-poll back to its default"
 
 # Hostile names (sent as written by tftp-hpa; curl would normalise
 # them): refused, logged, nothing from outside the root.
