@@ -550,7 +550,12 @@ lease_pg_lost(const struct lease_store *s, uint64_t seq)
 		if (v < seq)
 			return false;
 	}
-	return false;
+	/*
+	 * Every claim remembered is newer: a batch lost more than the ring
+	 * holds, and seq's may have been overwritten.  Say lost: a reply
+	 * dropped costs a retry, one sent for another's address a duplicate.
+	 */
+	return P.nlost > LEASE_PG_LOST;
 }
 
 static const struct lease_store_ops lease_pg_ops = {

@@ -138,10 +138,15 @@ lease_pg6_drop(void)
 	Q.nq = 0;
 }
 
+/*
+ * The claims in flight are gone with the connection; the queued ones
+ * stay, so that pending() says so and the next sync() fails their batch
+ * (as P.nq does for IPv4): forgotten here, the held Replies would go out
+ * as if committed.
+ */
 void
 lease_pg6_reset(void)
 {
-	Q.nq = 0;
 	Q.fn = 0;
 	Q.fhead = 0;
 }

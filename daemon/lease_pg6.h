@@ -34,7 +34,8 @@ void	 lease_pg6_record(struct lease_store *s, const struct lease6 *l);
 bool	 lease_pg6_pending(void);
 /* Forget what is queued (nothing can be made durable). */
 void	 lease_pg6_drop(void);
-/* The connection is gone: queued and in-flight claims are forgotten. */
+/* The connection is gone: in-flight claims are forgotten; queued ones
+ * stay for the next sync() to fail. */
 void	 lease_pg6_reset(void);
 void	 lease_pg6_free(void);
 /* Connected: prepare the claim, ask for the rows; queries sent, or -1. */

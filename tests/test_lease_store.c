@@ -530,6 +530,37 @@ test_pg_claim_lost6(void)
 	store_free();
 }
 
+static bool
+store_not_ready(void)
+{
+	return !store_ready();
+}
+
+/*
+ * The connection drops while DHCPv6 claims are queued and not yet sent:
+ * they stay pending and their batch fails, never reported durable (the
+ * held Replies would otherwise leave with no row behind them).
+ */
+static void
+test_pg_dropped_with_queued6(void)
+{
+	store_new();
+	store_bind6(41, "fd00::41", LEASE_ACKED, T0 + 3600);
+	CU_ASSERT_TRUE(L->store->ops->pending(L->store));
+	/* The server ends pxed's session (another connection does it). */
+	CU_ASSERT_EQUAL(store_sql("SELECT count(pg_terminate_backend(pid)) "
+	    "FROM pg_stat_activity WHERE datname = current_database() AND "
+	    "pid <> pg_backend_pid() AND backend_type = 'client backend'"),
+	    1);
+	CU_ASSERT_TRUE(store_wait(store_not_ready));
+	CU_ASSERT_TRUE(L->store->ops->pending(L->store));
+	CU_ASSERT_FALSE(store_sync());
+	CU_ASSERT_FALSE(L->store->ops->pending(L->store));
+	CU_ASSERT_EQUAL(store_sql("SELECT count(*) FROM pxed_lease6 WHERE "
+	    "addr = 'fd00::41'"), 0);
+	store_free();
+}
+
 /* The database is down: every sync fails at once, nothing is durable. */
 static void
 test_pg_down(void)
@@ -626,6 +657,8 @@ test_lease_store_register(void)
 	    test_pg_advertise_claimed);
 	CU_add_test(p, "postgresql: DHCPv6 claims lost to another server",
 	    test_pg_claim_lost6);
+	CU_add_test(p, "postgresql: connection lost with DHCPv6 claims "
+	    "queued: their sync fails", test_pg_dropped_with_queued6);
 	CU_add_test(p, "postgresql: down, every sync fails",
 	    test_pg_down);
 #else
