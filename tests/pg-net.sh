@@ -91,7 +91,7 @@ check "the version table says 3" test "$(psql_q \
 UNIT="$(dirname "$PXED")/../tests/unit"
 check "the store interface's unit cases pass against this database" \
     sh -c "PXED_TEST_PG_URL='$PG_URL' '$UNIT' -s lease-store-pg > '$T/unit.log' 2>&1 &&
-	grep -q '^13 passed, 0 failed' '$T/unit.log'"
+	grep -q '^14 passed, 0 failed' '$T/unit.log'"
 check "pxed -t: the database is reachable, schema version 3" \
     sh -c "'$PXED' -t -f '$T/s1.conf' -r '$T/root' 2>&1 | grep -q 'lease-database reachable, schema version 3'"
 

@@ -110,6 +110,8 @@ store_sql(const char *sql)
 }
 #endif
 
+static const char	*store_appname;	/* NULL: libpq's default */
+
 /* A fresh store on pools 10.0.0.1-254, of the implementation tested. */
 static void
 store_new(void)
@@ -129,7 +131,14 @@ store_new(void)
 	CU_ASSERT_EQUAL_FATAL(lease_pg_db_init(store_url, stderr), 0);
 	CU_ASSERT_EQUAL_FATAL(store_sql("DELETE FROM pxed_lease4"), 0);
 	CU_ASSERT_EQUAL_FATAL(store_sql("DELETE FROM pxed_lease6"), 0);
-	CU_ASSERT_EQUAL_FATAL(lease_pg_open(L, store_url), 0);
+	if (store_appname != NULL) {
+		/* Its own name, so that a test finds its session. */
+		snprintf(path, sizeof(path), "%s%capplication_name=%s",
+		    store_url, strchr(store_url, '?') != NULL ? '&' : '?',
+		    store_appname);
+		CU_ASSERT_EQUAL_FATAL(lease_pg_open(L, path), 0);
+	} else
+		CU_ASSERT_EQUAL_FATAL(lease_pg_open(L, store_url), 0);
 	CU_ASSERT_STRING_EQUAL(L->store->ops->name, "postgresql");
 	CU_ASSERT_TRUE_FATAL(store_wait(store_ready));
 #endif
@@ -544,14 +553,15 @@ store_not_ready(void)
 static void
 test_pg_dropped_with_queued6(void)
 {
+	store_appname = "pxed_unit_dropped";
 	store_new();
+	store_appname = NULL;
 	store_bind6(41, "fd00::41", LEASE_ACKED, T0 + 3600);
 	CU_ASSERT_TRUE(L->store->ops->pending(L->store));
 	/* The server ends pxed's session (another connection does it). */
 	CU_ASSERT_EQUAL(store_sql("SELECT count(pg_terminate_backend(pid)) "
-	    "FROM pg_stat_activity WHERE datname = current_database() AND "
-	    "pid <> pg_backend_pid() AND backend_type = 'client backend'"),
-	    1);
+	    "FROM pg_stat_activity WHERE application_name = "
+	    "'pxed_unit_dropped'"), 1);
 	CU_ASSERT_TRUE(store_wait(store_not_ready));
 	CU_ASSERT_TRUE(L->store->ops->pending(L->store));
 	CU_ASSERT_FALSE(store_sync());
