@@ -33,7 +33,7 @@
 # namespace); and from the servers' /metrics the transactions of claims,
 # their mean size and commit round trip, the claims lost to the other
 # server and the OFFERs made again after one.  The pool (10.76.1.0 to 10.78.255.254, a /14) holds every
-# client of a whole run.  PG_BENCH_KEEP=DIR keeps the run's files.
+# client of a whole run.  PXED_KEEP=DIR keeps the run's files (tests/lib.sh).
 
 set -u
 SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
@@ -62,9 +62,6 @@ ip -n "$S2" addr add 10.79.0.2/16 dev lan0
 ip -n "$C1" addr add 10.79.0.11/16 dev lan0
 ip -n "$C2" addr add 10.79.0.12/16 dev lan0
 pxed_at_exit pg_cluster_stop
-# PG_BENCH_KEEP=DIR: the run's files (logs, /metrics before and after
-# each rate) are copied there at the end.
-[ -z "${PG_BENCH_KEEP:-}" ] || pxed_at_exit "rm -rf $PG_BENCH_KEEP; cp -a \"\$T\" $PG_BENCH_KEEP"
 pg_cluster_start "$T/pg" || { echo "cannot start PostgreSQL"; exit 1; }
 "$PXED" --db-init "$PG_URL" 2>/dev/null || exit 1
 psql -X -q -d "$PG_URL" -c "CREATE DATABASE kea" || exit 1

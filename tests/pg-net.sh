@@ -35,7 +35,6 @@ ip -n "$S1" addr add 10.79.0.1/16 dev lan0
 ip -n "$S2" addr add 10.79.0.2/16 dev lan0
 ip -n "$LOAD" addr add 10.79.255.250/16 dev lan0
 pxed_at_exit pg_cluster_stop
-[ -z "${PG_NET_KEEP:-}" ] || pxed_at_exit "rm -rf $PG_NET_KEEP; cp -a \"\$T\" $PG_NET_KEEP"
 pg_cluster_start "$T/pg" || { echo "cannot start PostgreSQL"; exit 99; }
 
 cat > "$T/udhcpc.sh" <<'EOS'
