@@ -274,12 +274,15 @@ dhcp_send(struct dhcp_held *h)
 static void
 dhcp_lost(const struct dhcp_held *h)
 {
-	const uint8_t	*c = h->out.buf + BOOTP_OFF_CHADDR;
-	struct in_addr	 a;
+	static struct log_rate	 rate;
+	const uint8_t		*c = h->out.buf + BOOTP_OFF_CHADDR;
+	struct in_addr		 a;
 
 	D.st.dropped_lost++;
 	memcpy(&a, h->out.buf + BOOTP_OFF_YIADDR, 4);
-	log_info("dhcp: %s %s to %02x:%02x:%02x:%02x:%02x:%02x dropped: "
+	/* Rated, as DHCPv6's: two servers racing lose hundreds at once. */
+	log_rated(&rate, LOG_INFO, "dhcp: %s %s to "
+	    "%02x:%02x:%02x:%02x:%02x:%02x dropped: "
 	    "another server's client holds it", h->out.type == DHCPOFFER ?
 	    "OFFER" : "ACK", inet_ntoa(a), c[0], c[1], c[2], c[3], c[4],
 	    c[5]);
