@@ -346,6 +346,7 @@ struct conf {
 		unsigned	 max_per_client; /* at once; 0: no limit */
 		unsigned	 idle_timeout;	/* seconds */
 		unsigned	 header_timeout; /* first request, seconds */
+		unsigned	 sendfile_chunk; /* bytes per sendfile() */
 		bool		 status;	/* /metrics and /state */
 		struct netaddr	 status_address;
 		uint16_t	 status_port;	/* 0: on the main port */

@@ -158,6 +158,9 @@ static const struct conf_setting conf_settings[] = {
 	    http.max_per_client),
 	ROW_UINT("http", "idle-timeout", 1, 3600, 30, http.idle_timeout),
 	ROW_UINT("http", "header-timeout", 1, 3600, 10, http.header_timeout),
+	/* KiB; 128 is libmicrohttpd's own (http_send.c). */
+	ROW_SCALED("http", "sendfile-chunk", 128, 16384, 1024, 2048,
+	    http.sendfile_chunk),
 	ROW_BOOL("http", "status", 1, http.status),
 	ROW_ADDRPORT("http", "status-address", http.status_address,
 	    http.status_port),

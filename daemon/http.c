@@ -43,6 +43,7 @@
 #include "fsroot.h"
 #include "http.h"
 #include "http_conn.h"
+#include "http_send.h"
 #include "loadercfg.h"
 #include "log.h"
 #include "loopguard.h"
@@ -73,6 +74,7 @@ struct http_req {
 	bool		 staged;	/* the live view follows it */
 	uint8_t		 smac[6];
 	bool		 quiet;		/* a loader's search name: debug */
+	int		 sendfd;	/* sent by sendfile: http_send.c */
 };
 
 static struct {
@@ -495,11 +497,12 @@ http_bodyless(struct MHD_Connection *c, struct http_req *r, unsigned status,
 
 /*
  * The bytes [first, last] of fd (which it takes): small files from
- * memory, others by sendfile.  NULL with *ioerr set when the read failed.
+ * memory, others by sendfile, sendfile-chunk at a time (http_send.c).
+ * NULL with *ioerr set when the read failed.
  */
 static struct MHD_Response *
-http_file_body(int fd, uint64_t size, uint64_t first, uint64_t last,
-    bool *ioerr)
+http_file_body(struct http_req *r, int fd, uint64_t size, uint64_t first,
+    uint64_t last, bool *ioerr)
 {
 	struct MHD_Response	*resp;
 
@@ -525,8 +528,12 @@ http_file_body(int fd, uint64_t size, uint64_t first, uint64_t last,
 	/* The descriptor goes to libmicrohttpd: sendfile. */
 	resp = MHD_create_response_from_fd_at_offset64(last - first + 1, fd,
 	    (uint64_t)first);
-	if (resp == NULL)
+	if (resp == NULL) {
 		close(fd);
+		return NULL;
+	}
+	http_send_register(fd, last + 1, H.conf->http.sendfile_chunk);
+	r->sendfd = fd;
 	return resp;
 }
 
@@ -638,7 +645,8 @@ http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
 		first = 0;
 		last = size > 0 ? size - 1 : 0;
 	}
-	if ((resp = http_file_body(fd, size, first, last, &ioerr)) == NULL)
+	if ((resp = http_file_body(r, fd, size, first, last, &ioerr)) ==
+	    NULL)
 		return ioerr ? http_error(c, r,
 		    MHD_HTTP_INTERNAL_SERVER_ERROR, "Error") : MHD_NO;
 	MHD_add_response_header(resp, "Content-Type", http_type(canon));
@@ -700,6 +708,7 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url,
 		if ((r = calloc(1, sizeof(*r))) == NULL)
 			return MHD_NO;
 		r->start = ev_now();
+		r->sendfd = -1;
 		snprintf(r->method, sizeof(r->method), "%s", method);
 		log_sanitize(r->url, sizeof(r->url), (const uint8_t *)url,
 		    strlen(url));
@@ -772,6 +781,9 @@ http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)c;
 	if (r == NULL)
 		return;
+	/* libmicrohttpd closes the file with the response. */
+	if (r->sendfd != -1)
+		http_send_forget(r->sendfd);
 	ms = ev_now() - r->start;
 	if (r->staged && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
 		client_stage_end(r->smac, r->bytes, CLIENT_END_OK, NULL);

@@ -87,8 +87,9 @@ check "keep-alive: two requests, one connection" sh -c \
     "ip netns exec $NS curl -sv -o /dev/null -o /dev/null $U/small.bin $U/small.bin 2>&1 | grep -q 'Re-using existing connection'"
 
 # ---- several large downloads at once ----
-# libmicrohttpd sends a file 128 KiB per connection and loop turn: the
-# connections take turns, a slow one among them, and every byte arrives.
+# A file goes out at most sendfile-chunk (2 MiB) per connection and loop
+# turn: the connections take turns, a slow one among them, and every byte
+# arrives.
 head -c 24000000 /dev/urandom > "$R/large.bin"
 in_ns curl -s -m 60 --limit-rate 1M -o "$T/slow.bin" "$U/big.bin" &
 SLOW=$!
@@ -104,7 +105,21 @@ check "a small file is answered beside the slow download" \
 wait $SLOW
 check "the slow download (3 MB at 1 MiB/s) has every byte" \
     cmp -s "$R/big.bin" "$T/slow.bin"
-rm -f "$R/large.bin" "$T"/p[1-5]
+# Widened sendfile() calls stop at the end of the response: a range in
+# the middle of a file, and two whole files on one kept-alive connection.
+# A byte past the range would corrupt the next response.
+in_ns curl -sv -r 1000-20001000 -o "$T/r20a" "$U/large.bin" \
+    -o "$T/r20b" "$U/large.bin" 2> "$T/r20.err"
+tail -c +1001 "$R/large.bin" | head -c 20000001 > "$T/r20.want"
+check "Range 1000-20001000 of 24 MB twice, kept alive: exactly those bytes" \
+    sh -c "grep -q 'Re-using existing connection' '$T/r20.err' && \
+    cmp -s '$T/r20a' '$T/r20.want' && cmp -s '$T/r20b' '$T/r20.want'"
+in_ns curl -sv -o "$T/k1" "$U/large.bin" -o "$T/k2" "$U/large.bin" \
+    2> "$T/k.err"
+check "keep-alive: two 24 MB downloads, one connection, every byte" sh -c \
+    "grep -q 'Re-using existing connection' '$T/k.err' && cmp -s \
+    '$R/large.bin' '$T/k1' && cmp -s '$R/large.bin' '$T/k2'"
+rm -f "$R/large.bin" "$T"/p[1-5] "$T"/r20* "$T"/k[12] "$T/k.err"
 
 # ---- ranges ----
 in_ns curl -s -r 100-199 -o "$T/r1" "$U/big.bin"

@@ -1,14 +1,20 @@
 /*
  * test_http.c: the HTTP pieces that need no socket: percent-decoding
- * (what a path may hold) and Range headers.
+ * (what a path may hold), Range headers, and how much of a file goes per
+ * sendfile() call.
  */
 #include "config.h"
 
+#include <sys/socket.h>
 #include <CUnit/CUnit.h>
+#include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "http.h"
+#include "http_send.h"
 #include "unit.h"
 
 static void
@@ -73,6 +79,69 @@ test_range(void)
 	CU_ASSERT_EQUAL(b, 4294967402ULL);
 }
 
+/* libmicrohttpd asks for 128 KiB; pxed widens it to the chunk. */
+static void
+test_send_count(void)
+{
+	size_t		k = HTTP_SEND_MHD_CHUNK, m = 2048 * 1024;
+	uint64_t	big = (uint64_t)5 << 30;
+
+	/* Widened to the chunk, from any offset, past 4 GiB too. */
+	CU_ASSERT_EQUAL(http_send_count(k, 0, 64 << 20, m), m);
+	CU_ASSERT_EQUAL(http_send_count(k, 4096, 64 << 20, m), m);
+	CU_ASSERT_EQUAL(http_send_count(k, big - (8 << 20), big, m), m);
+	/* Never past the end of the response (a range ends before EOF). */
+	CU_ASSERT_EQUAL(http_send_count(k, 0, 1 << 20, m), 1 << 20);
+	CU_ASSERT_EQUAL(http_send_count(k, 100, 1500000, m), 1500000 - 100);
+	/* What is left fits libmicrohttpd's own call: unchanged. */
+	CU_ASSERT_EQUAL(http_send_count(1000, 5000, 6000, m), 1000);
+	CU_ASSERT_EQUAL(http_send_count(k, 0, k, m), k);
+	/* Never less than asked, never at or past the end. */
+	CU_ASSERT_EQUAL(http_send_count(k, 0, 64 << 20, k), k);
+	CU_ASSERT_EQUAL(http_send_count(k, 0, 64 << 20, 4096), k);
+	CU_ASSERT_EQUAL(http_send_count(k, 64 << 20, 64 << 20, m), k);
+	CU_ASSERT_EQUAL(http_send_count(k, 70 << 20, 64 << 20, m), k);
+}
+
+/* A registered descriptor is widened; another is not; forget ends it. */
+static void
+test_send_call(void)
+{
+	char		 path[] = "/tmp/pxed-test-send.XXXXXX";
+	char		 buf[4096];
+	int		 fd, sv[2], i;
+	int64_t		 off = 0;
+	ssize_t		 r;
+
+	memset(buf, 'x', sizeof(buf));
+	CU_ASSERT_FATAL((fd = mkstemp(path)) != -1);
+	unlink(path);
+	for (i = 0; i < 1024; i++)	/* 4 MiB */
+		CU_ASSERT_EQUAL(write(fd, buf, sizeof(buf)), sizeof(buf));
+	CU_ASSERT_FATAL(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	i = 8 << 20;
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &i, sizeof(i));
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	/* Unregistered: the count asked for. */
+	r = sendfile64(sv[0], fd, &off, 1000);
+	CU_ASSERT_EQUAL(r, 1000);
+	CU_ASSERT_EQUAL(off, 1000);
+	/* Registered up to 3000 + 1000: at most to that end. */
+	http_send_register(fd, 4000, 2048 * 1024);
+	r = sendfile64(sv[0], fd, &off, 100);
+	CU_ASSERT_EQUAL(r, 3000);
+	CU_ASSERT_EQUAL(off, 4000);
+	/* A chunk of libmicrohttpd's size or less: not registered. */
+	http_send_register(fd, 1 << 20, HTTP_SEND_MHD_CHUNK);
+	CU_ASSERT_EQUAL(sendfile64(sv[0], fd, &off, 100), 100);
+	http_send_register(fd, 1 << 20, 2048 * 1024);
+	http_send_forget(fd);
+	CU_ASSERT_EQUAL(sendfile64(sv[0], fd, &off, 100), 100);
+	close(sv[0]);
+	close(sv[1]);
+	close(fd);
+}
+
 void
 test_http_register(void)
 {
@@ -80,4 +149,6 @@ test_http_register(void)
 
 	CU_add_test(s, "percent-decoding", test_decode);
 	CU_add_test(s, "range headers", test_range);
+	CU_add_test(s, "sendfile-chunk: the count", test_send_count);
+	CU_add_test(s, "sendfile-chunk: sendfile64()", test_send_call);
 }

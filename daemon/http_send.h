@@ -1,0 +1,21 @@
+/*
+ * http_send.h: how much of a file libmicrohttpd sends per sendfile(2)
+ * call (http { sendfile-chunk }).
+ */
+#ifndef PXED_HTTP_SEND_H
+#define PXED_HTTP_SEND_H
+
+#include <sys/types.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* libmicrohttpd 0.9.75's own chunk in external-select mode. */
+#define HTTP_SEND_MHD_CHUNK	(128 * 1024)
+
+void	http_send_register(int, uint64_t, size_t);
+void	http_send_forget(int);
+size_t	http_send_count(size_t, uint64_t, uint64_t, size_t);
+/* Defined here, called by libmicrohttpd (and by the unit tests). */
+ssize_t	sendfile64(int, int, int64_t *, size_t);
+
+#endif
