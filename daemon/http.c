@@ -532,7 +532,7 @@ http_file_body(struct http_req *r, int fd, uint64_t size, uint64_t first,
 		close(fd);
 		return NULL;
 	}
-	http_send_register(fd, last + 1, H.conf->http.sendfile_chunk);
+	http_send_register(fd, first, last + 1, H.conf->http.sendfile_chunk);
 	r->sendfd = fd;
 	return resp;
 }

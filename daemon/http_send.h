@@ -12,7 +12,7 @@
 /* libmicrohttpd 0.9.75's own chunk in external-select mode. */
 #define HTTP_SEND_MHD_CHUNK	(128 * 1024)
 
-void	http_send_register(int, uint64_t, size_t);
+void	http_send_register(int, uint64_t, uint64_t, size_t);
 void	http_send_forget(int);
 size_t	http_send_count(size_t, uint64_t, uint64_t, size_t);
 /* Defined here, called by libmicrohttpd (and by the unit tests). */
