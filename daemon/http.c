@@ -85,6 +85,7 @@ static struct {
 	struct fsroot		 root;
 	struct ev_hook		 hook;
 	struct http_stats	 st;
+	bool			 send_known;	/* http_send_known() */
 } H;
 
 /* ---------- small pieces ---------- */
@@ -532,7 +533,8 @@ http_file_body(struct http_req *r, int fd, uint64_t size, uint64_t first,
 		close(fd);
 		return NULL;
 	}
-	http_send_register(fd, first, last + 1, H.conf->http.sendfile_chunk);
+	http_send_register(fd, first, last + 1, H.send_known ?
+	    H.conf->http.sendfile_chunk : HTTP_SEND_MHD_CHUNK);
 	r->sendfd = fd;
 	return resp;
 }
@@ -947,6 +949,9 @@ http_init(const struct conf *conf)
 	H.conf = conf;
 	if (!conf->http.enable)
 		return 0;
+	if (!(H.send_known = http_send_known(MHD_get_version())))
+		log_info("http: libmicrohttpd %s: sendfile-chunk is not "
+		    "used (checked with 0.9.75 only)", MHD_get_version());
 	if (fsroot_init(&H.root, conf->http.root) == -1) {
 		log_warn("http: root %s", conf->http.root);
 		return -1;

@@ -33,6 +33,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdint.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "http_send.h"
@@ -42,6 +43,18 @@ static struct {
 	uint64_t	end;
 	size_t		chunk;
 } HS[FD_SETSIZE];
+
+/*
+ * Whether libmicrohttpd version v is one whose sendfile() calls were
+ * checked to advance by what the call returned, however much more than
+ * it asked for (0.9.75, Debian 12's: mhd_send.c).  Another version keeps
+ * its own calls: widening them is safe only where that was read.
+ */
+bool
+http_send_known(const char *v)
+{
+	return v != NULL && strcmp(v, "0.9.75") == 0;
+}
 
 /*
  * fd's response is the bytes [first, end): widened calls when it is

@@ -6,12 +6,14 @@
 #define PXED_HTTP_SEND_H
 
 #include <sys/types.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /* libmicrohttpd 0.9.75's own chunk in external-select mode. */
 #define HTTP_SEND_MHD_CHUNK	(128 * 1024)
 
+bool	http_send_known(const char *);
 void	http_send_register(int, uint64_t, uint64_t, size_t);
 void	http_send_forget(int);
 size_t	http_send_count(size_t, uint64_t, uint64_t, size_t);

@@ -5,7 +5,12 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
 #include <CUnit/CUnit.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +152,95 @@ test_send_call(void)
 	close(fd);
 }
 
+/* Only the libmicrohttpd whose sendfile() calls were read is widened. */
+static void
+test_send_known(void)
+{
+	CU_ASSERT_TRUE(http_send_known("0.9.75"));
+	CU_ASSERT_FALSE(http_send_known("0.9.7"));
+	CU_ASSERT_FALSE(http_send_known("0.9.750"));
+	CU_ASSERT_FALSE(http_send_known("1.0.1"));
+	CU_ASSERT_FALSE(http_send_known(""));
+	CU_ASSERT_FALSE(http_send_known(NULL));
+}
+
+/* Reads what is waiting on s, without blocking. */
+static void
+send_drain(int s)
+{
+	char	buf[65536];
+
+	while (recv(s, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		continue;
+}
+
+/*
+ * A widened call that ends the response pushes the cork as libmicrohttpd
+ * does on its last call (TCP_NODELAY on): the last bytes would otherwise
+ * wait 200 ms for the cork's timer.  One that does not end it leaves the
+ * socket alone.  Over a loopback TCP connection.
+ */
+static void
+test_send_push(void)
+{
+	char			 path[] = "/tmp/pxed-test-push.XXXXXX";
+	char			 buf[4096];
+	struct sockaddr_in	 sin;
+	socklen_t		 sl = sizeof(sin);
+	int			 fd, l, out, in, i, v, on = 1, big = 1 << 20;
+	int64_t			 off = 0, end = 384 * 1024;
+	ssize_t			 r;
+
+	memset(buf, 'y', sizeof(buf));
+	CU_ASSERT_FATAL((fd = mkstemp(path)) != -1);
+	unlink(path);
+	for (i = 0; i < 96; i++)	/* 384 KiB */
+		CU_ASSERT_EQUAL(write(fd, buf, sizeof(buf)), sizeof(buf));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	CU_ASSERT_FATAL((l = socket(AF_INET, SOCK_STREAM, 0)) != -1);
+	CU_ASSERT_FATAL(bind(l, (struct sockaddr *)&sin, sizeof(sin)) == 0);
+	CU_ASSERT_FATAL(listen(l, 1) == 0);
+	CU_ASSERT_FATAL(getsockname(l, (struct sockaddr *)&sin, &sl) == 0);
+	CU_ASSERT_FATAL((out = socket(AF_INET, SOCK_STREAM, 0)) != -1);
+	(void)setsockopt(out, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+	CU_ASSERT_FATAL(connect(out, (struct sockaddr *)&sin,
+	    sizeof(sin)) == 0);
+	CU_ASSERT_FATAL((in = accept(l, NULL, NULL)) != -1);
+	CU_ASSERT_FATAL(setsockopt(out, IPPROTO_TCP, TCP_CORK, &on,
+	    sizeof(on)) == 0);
+	http_send_register(fd, 0, (uint64_t)end, 256 * 1024);
+	/* libmicrohttpd asks for 128 KiB; the socket may take less. */
+	for (i = 0; i < 1000 && off < 256 * 1024; i++) {
+		r = sendfile64(out, fd, &off, HTTP_SEND_MHD_CHUNK);
+		CU_ASSERT_FATAL(r > 0 || (r == -1 && errno == EAGAIN));
+		send_drain(in);
+	}
+	CU_ASSERT_FATAL(off >= 256 * 1024 && off < end);
+	sl = sizeof(v);
+	CU_ASSERT_EQUAL(getsockopt(out, IPPROTO_TCP, TCP_NODELAY, &v, &sl),
+	    0);
+	CU_ASSERT_EQUAL(v, 0);
+	/* The rest is less than the chunk and more than asked: widened. */
+	CU_ASSERT_FATAL(end - off > 4096);
+	for (i = 0; i < 1000 && off < end; i++) {
+		r = sendfile64(out, fd, &off, 4096);
+		CU_ASSERT_FATAL(r > 0);
+		send_drain(in);
+	}
+	CU_ASSERT_EQUAL(off, end);
+	sl = sizeof(v);
+	CU_ASSERT_EQUAL(getsockopt(out, IPPROTO_TCP, TCP_NODELAY, &v, &sl),
+	    0);
+	CU_ASSERT_EQUAL(v, 1);
+	http_send_forget(fd);
+	close(in);
+	close(out);
+	close(l);
+	close(fd);
+}
+
 void
 test_http_register(void)
 {
@@ -156,4 +250,7 @@ test_http_register(void)
 	CU_add_test(s, "range headers", test_range);
 	CU_add_test(s, "sendfile-chunk: the count", test_send_count);
 	CU_add_test(s, "sendfile-chunk: sendfile64()", test_send_call);
+	CU_add_test(s, "sendfile-chunk: libmicrohttpd versions",
+	    test_send_known);
+	CU_add_test(s, "sendfile-chunk: the last call pushes", test_send_push);
 }
