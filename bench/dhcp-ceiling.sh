@@ -213,10 +213,9 @@ done
 # smaps_areas FILE: pxed's private kB (Private_Clean + Private_Dirty) by
 # area, from /proc/PID/smaps: the heap (brk), pxed's own bss past its
 # file, other anonymous mappings (malloc's mmap()ed blocks), the stack,
-# pxed's file pages, the libraries' dirty pages (relocations, .data,
-# .bss) and their clean ones (text and read-only data, counted private
-# only while no other process maps the same library); last, the total
-# less the libraries' clean pages
+# pxed's file pages and the libraries', each dirty (relocations, .data)
+# and clean (text, read-only data: counted private only while no other
+# process maps the same file); last, the total less those clean pages
 smaps_areas() {
 	awk '/^[0-9a-f]+-[0-9a-f]+ / {
 		n = $6
@@ -227,14 +226,16 @@ smaps_areas() {
 		prev = n
 		next
 	}
-	/^Private_Clean:/ { if (a == "lib") lc += $2; else k[a] += $2 }
-	/^Private_Dirty:/ { if (a == "lib") ld += $2; else k[a] += $2 }
+	/^Private_Clean:/ { c[a] += $2 }
+	/^Private_Dirty:/ { d[a] += $2; t += $2 }
 	END {
-		for (x in k) t += k[x]
-		printf "heap %d, bss %d, anon %d, stack %d, pxed file %d," \
-		    " libraries dirty %d, clean %d; less the libraries" \
-		    " clean pages %d", k["heap"], k["bss"], k["anon"],
-		    k["stack"], k["file"], ld, lc, t + ld
+		t += c["heap"] + c["bss"] + c["anon"] + c["stack"]
+		printf "heap %d, bss %d, anon %d, stack %d, pxed file dirty" \
+		    " %d clean %d, libraries dirty %d clean %d; less the" \
+		    " clean file pages %d", c["heap"] + d["heap"],
+		    c["bss"] + d["bss"], c["anon"] + d["anon"],
+		    c["stack"] + d["stack"], d["file"], c["file"], d["lib"],
+		    c["lib"], t
 	}' "$1"
 }
 

@@ -762,7 +762,7 @@ lease_bind(struct leases *L, uint32_t addr, const uint8_t *id, size_t idlen,
 		l = NULL;
 	}
 	if (l == NULL) {
-		/* Two leases a bucket: 512 kB less at 50,000 leases. */
+		/* Two leases a bucket: 256 kB less at 50,000 leases. */
 		if (L->n >= 2 * (L->mask + 1))
 			lease_grow(L);
 		l = slab_new(&L->mem, &ref);
