@@ -7,6 +7,7 @@
 # usage: bench/dhcp-ceiling.sh [--pxed PATH] [--gen PATH] [--rates "2000 8000"]
 #            [--duration S] [--clients N] [--window "256 1024"]
 #            [--leases N] [--repeat R] [--profile FILE] [--keep]
+#            [--only xcheck|ceiling|memory]
 #
 # pxed runs pinned to CPU 1 in the server namespace (10.78.0.1/16), the
 # generators pinned to CPU 0 in the client namespace (10.78.0.2), a veth
@@ -32,7 +33,9 @@
 #      VmRSS, RSS less shared pages (Private_Clean + Private_Dirty of
 #      /proc/PID/smaps_rollup) and Pss_Anon.
 # --profile FILE: perf record -g on pxed during one more ceiling run,
-# report into FILE.
+# report into FILE.  --only PART runs just that part (memory: about a
+# minute); with --keep, part 3 leaves pxed's /proc/PID/smaps in
+# $T/smaps (per mapping) next to the logs.
 #
 # Traffic stays between the two namespaces (10.78.0.1 <-> 10.78.0.2).
 
@@ -52,6 +55,7 @@ LEASES=50000
 REPEAT=3
 PROFILE=
 KEEP=
+ONLY=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--pxed) [ $# -ge 2 ] || usage; PXED=$2; shift 2;;
@@ -64,6 +68,7 @@ while [ $# -gt 0 ]; do
 	--repeat) [ $# -ge 2 ] || usage; REPEAT=$2; shift 2;;
 	--profile) [ $# -ge 2 ] || usage; PROFILE=$2; shift 2;;
 	--keep) KEEP=1; shift;;
+	--only) [ $# -ge 2 ] || usage; ONLY=$2; shift 2;;
 	-h|--help) usage;;
 	*) echo "$BENCH: unknown argument '$1'" >&2; usage;;
 	esac
@@ -76,6 +81,14 @@ for v in "$DUR" "$CLIENTS" "$LEASES" "$REPEAT" $RATES $WINDOWS; do
 done
 [ "$CLIENTS" -le 60000 ] && [ "$LEASES" -le 60000 ] ||
     { echo "$BENCH: --clients and --leases at most 60000" >&2; exit 2; }
+case $ONLY in
+''|xcheck|ceiling|memory) ;;
+*) echo "$BENCH: --only xcheck, ceiling or memory" >&2; exit 2;;
+esac
+# part NAME: whether part NAME runs
+part() {
+	[ -z "$ONLY" ] || [ "$ONLY" = "$1" ]
+}
 [ -x "$GEN" ] || { echo "$BENCH: no $GEN: run make first" >&2; exit 2; }
 
 # What lib.sh's DHCP machinery needs (see dhcp-bench.sh).
@@ -140,7 +153,9 @@ fresh() {
 # ---- 1. cross-check against perfdhcp ----
 XC=$T/xcheck
 : > "$XC"
-for xr in $RATES; do
+XRATES=$RATES
+part xcheck || XRATES=
+for xr in $XRATES; do
 	xn=$((xr * DUR))
 	[ $xn -gt 50000 ] && xn=50000
 	fresh
@@ -171,7 +186,9 @@ done
 # ---- 2. the ceiling ----
 CE=$T/ceiling
 : > "$CE"
-for win in $WINDOWS; do
+CWINS=$WINDOWS
+part ceiling || CWINS=
+for win in $CWINS; do
 	# not i: lib.sh's functions use it
 	run=0
 	: > "$T/runs"
@@ -193,18 +210,53 @@ for win in $WINDOWS; do
 	    'NR == int((n + 1) / 2) { print w, $0 }' >> "$CE"
 done
 
+# smaps_areas FILE: pxed's private kB (Private_Clean + Private_Dirty) by
+# area, from /proc/PID/smaps: the heap (brk), pxed's own bss past its
+# file, other anonymous mappings (malloc's mmap()ed blocks), the stack,
+# pxed's file pages and the libraries', each dirty (relocations, .data)
+# and clean (text, read-only data: counted private only while no other
+# process maps the same file); last, the total less those clean pages
+smaps_areas() {
+	awk '/^[0-9a-f]+-[0-9a-f]+ / {
+		n = $6
+		if (n == "") a = prev ~ /\/pxed$/ ? "bss" : "anon"
+		else if (n ~ /\/pxed$/) a = "file"
+		else if (n ~ /^\[/) a = substr(n, 2, length(n) - 2)
+		else a = "lib"
+		prev = n
+		next
+	}
+	/^Private_Clean:/ { c[a] += $2 }
+	/^Private_Dirty:/ { d[a] += $2; t += $2 }
+	END {
+		t += c["heap"] + c["bss"] + c["anon"] + c["stack"]
+		printf "heap %d, bss %d, anon %d, stack %d, pxed file dirty" \
+		    " %d clean %d, libraries dirty %d clean %d; less the" \
+		    " clean file pages %d", c["heap"] + d["heap"],
+		    c["bss"] + d["bss"], c["anon"] + d["anon"],
+		    c["stack"] + d["stack"], d["file"], c["file"], d["lib"],
+		    c["lib"], t
+	}' "$1"
+}
+
 # ---- 3. memory with LEASES leases ----
-fresh
-gen -b "$BASE" -n "$LEASES" -o 256
-# pxed's DHCP tick (every second) returns free heap pages once no reply
-# is held: read after it ran
-sleep 2
-MEM=$(awk '$1 == "Private_Clean:" || $1 == "Private_Dirty:" { p += $2 }
-	$1 == "Pss_Anon:" { a = $2 } $1 == "Rss:" { r = $2 }
-	END { printf "%d %d %d", r, p, a }' "/proc/$SPID/smaps_rollup")
-STORE=$(store_count pxed)
-log "memory: $G_ack leases granted, $STORE in the journal;" \
-    "Rss/private/Pss_Anon kB: $MEM"
+MEM=
+if part memory; then
+	fresh
+	gen -b "$BASE" -n "$LEASES" -o 256
+	# pxed's DHCP tick (every second) returns free heap pages once no
+	# reply is held: read after it ran
+	sleep 2
+	MEM=$(awk '$1 == "Private_Clean:" || $1 == "Private_Dirty:" {
+		p += $2 } $1 == "Pss_Anon:" { a = $2 } $1 == "Rss:" { r = $2 }
+		END { printf "%d %d %d", r, p, a }' "/proc/$SPID/smaps_rollup")
+	AREAS=$(smaps_areas "/proc/$SPID/smaps")
+	[ -n "$KEEP" ] && cp "/proc/$SPID/smaps" "$T/smaps"
+	STORE=$(store_count pxed)
+	MEM_ACK=$G_ack
+	log "memory: $G_ack leases granted, $STORE in the journal;" \
+	    "Rss/private/Pss_Anon kB: $MEM; private kB by area: $AREAS"
+fi
 
 # ---- profile ----
 if [ -n "$PROFILE" ] && command -v perf >/dev/null 2>&1; then
@@ -228,20 +280,27 @@ echo "pxed on CPU $SRV_CPU, generators on CPU $CLI_CPU, veth pair; pxed" \
     "CPU from $([ "$CPU_SRC" = stat ] && echo "/proc/PID/stat" ||
     echo "a cgroup ($CGKIND)"); CPUs busy before: $BUSY0%," \
     "load average $LOAD0"
-echo
-echo "cross-check, $DUR s at each rate (DORA/s done, % without ACK, pxed us" \
-    "of CPU per DORA, mean DISCOVER->ACK us):"
-awk '{ printf "  -r %-6s perfdhcp %6d/s %6.2f%% %6s us %7s us | dhcpgen " \
-    "%6d/s %6.2f%% %6s us %7s us (p50/p90/p99 %s/%s/%s)\n",
-    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 }' "$XC"
-echo
-echo "ceiling: dhcpgen as fast as it can, $CLIENTS new clients, W" \
-    "exchanges in flight at most; median of $REPEAT by DORA/s"
-awk '{ printf "  W %-5s %7d DORA/s  %5.2f%% failed  %6s us CPU/DORA" \
-    "  latency us p50 %s p90 %s p99 %s  dhcpgen CPU %s%%\n",
-    $1, $2, $3, $4, $5, $6, $7, $8 }' "$CE"
-echo
-set -- $MEM
-echo "memory with $G_ack leases granted ($STORE in the journal):" \
-    "VmRSS $1 kB, private (Private_Clean + Private_Dirty) $2 kB," \
-    "Pss_Anon $3 kB"
+if part xcheck; then
+	echo
+	echo "cross-check, $DUR s at each rate (DORA/s done, % without ACK," \
+	    "pxed us of CPU per DORA, mean DISCOVER->ACK us):"
+	awk '{ printf "  -r %-6s perfdhcp %6d/s %6.2f%% %6s us %7s us | " \
+	    "dhcpgen %6d/s %6.2f%% %6s us %7s us (p50/p90/p99 %s/%s/%s)\n",
+	    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 }' "$XC"
+fi
+if part ceiling; then
+	echo
+	echo "ceiling: dhcpgen as fast as it can, $CLIENTS new clients, W" \
+	    "exchanges in flight at most; median of $REPEAT by DORA/s"
+	awk '{ printf "  W %-5s %7d DORA/s  %5.2f%% failed  %6s us " \
+	    "CPU/DORA  latency us p50 %s p90 %s p99 %s  dhcpgen CPU %s%%\n",
+	    $1, $2, $3, $4, $5, $6, $7, $8 }' "$CE"
+fi
+if part memory; then
+	echo
+	set -- $MEM
+	echo "memory with $MEM_ACK leases granted ($STORE in the journal):" \
+	    "VmRSS $1 kB, private (Private_Clean + Private_Dirty) $2 kB," \
+	    "Pss_Anon $3 kB"
+	echo "private kB by area: $AREAS"
+fi

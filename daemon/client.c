@@ -401,28 +401,47 @@ client_req_dhcp(const struct dhcp_msg *m, struct rules_req *req)
 			    m->optbuf + m->opt[code].off, m->opt[code].len);
 }
 
+/*
+ * n bytes at p into req's own storage from *off on; where they went.  s
+ * is a copy on its caller's stack: req must not point into it.
+ */
+static const uint8_t *
+client_req_own(struct rules_req *req, size_t *off, const void *p, size_t n)
+{
+	uint8_t	*d = req->own + *off;
+
+	memcpy(d, p, n);
+	*off += n;
+	return d;
+}
+
 /* What s remembers, laid into req as if the request had said it. */
 static void
 client_req_seen(const struct client_seen *s, struct rules_req *req)
 {
 	static const uint8_t	present[1] = { 0 };
+	size_t			off = 0;
 
+	_Static_assert(sizeof(s->arch) + sizeof(s->vendor) +
+	    sizeof(s->uclass) + sizeof(s->agent) <= RULES_REQ_OWN,
+	    "rules_req's own storage holds what a machine's request kept");
 	memcpy(req->mac, s->mac, CLIENT_MAC_LEN);
 	req->mac_len = CLIENT_MAC_LEN;
 	req->giaddr = s->giaddr;
 	if (s->arch_len > 0)
-		rules_req_setopt(req, DHO_CLIENT_ARCH, s->arch, s->arch_len);
+		rules_req_setopt(req, DHO_CLIENT_ARCH, client_req_own(req,
+		    &off, s->arch, s->arch_len), s->arch_len);
 	if (s->vendor_len > 0)
-		rules_req_setopt(req, DHO_VENDOR_CLASS_ID, s->vendor,
-		    s->vendor_len);
+		rules_req_setopt(req, DHO_VENDOR_CLASS_ID, client_req_own(req,
+		    &off, s->vendor, s->vendor_len), s->vendor_len);
 	if (s->uclass_len > 0)
-		rules_req_setopt(req, DHO_USER_CLASS, s->uclass,
-		    s->uclass_len);
+		rules_req_setopt(req, DHO_USER_CLASS, client_req_own(req,
+		    &off, s->uclass, s->uclass_len), s->uclass_len);
 	if (s->ipxe175)
 		rules_req_setopt(req, DHO_IPXE_ENCAP, present, 0);
 	if (s->agent_len > 0)
-		rules_req_setopt(req, DHO_RELAY_AGENT_INFO, s->agent,
-		    s->agent_len);
+		rules_req_setopt(req, DHO_RELAY_AGENT_INFO, client_req_own(req,
+		    &off, s->agent, s->agent_len), s->agent_len);
 }
 
 bool

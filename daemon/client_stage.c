@@ -146,11 +146,19 @@ client_stage_problem_of(const struct client_boot *b)
 	return b->text != NULL ? b->text->problem : "";
 }
 
+const char *
+client_stage_hostname_of(const struct client_boot *b)
+{
+	return b->hostname != NULL ? b->hostname : "";
+}
+
 void
 client_stage_forget(struct client_boot *b)
 {
 	free(b->text);
 	b->text = NULL;
+	free(b->hostname);
+	b->hostname = NULL;
 }
 
 /* A new boot: the stages start over; a loop found stays shown. */
@@ -194,8 +202,12 @@ client_stage_dhcp(const struct client_seen *s, const char *hostname,
 	if (!s->valid || type < 0 || (b = client_stage_touch(s->mac,
 	    true)) == NULL)
 		return;
-	if (hostname != NULL && hostname[0] != '\0')
-		snprintf(b->hostname, sizeof(b->hostname), "%s", hostname);
+	if (hostname != NULL && hostname[0] != '\0' &&
+	    strncmp(client_stage_hostname_of(b), hostname,
+	    CLIENT_HOSTNAME_MAX) != 0) {
+		free(b->hostname);
+		b->hostname = strndup(hostname, CLIENT_HOSTNAME_MAX);
+	}
 	if (netaddr_is_set(&s->addr))
 		b->addr = s->addr;
 	if (ipxe)

@@ -44,6 +44,7 @@ enum client_via {
 
 /* client_stage_end's done when it is not known. */
 #define CLIENT_DONE_UNKNOWN	UINT64_MAX
+#define CLIENT_HOSTNAME_MAX	47	/* the live view keeps no more */
 
 /* How a download ended. */
 enum client_end {
@@ -60,24 +61,27 @@ struct client_step {
 	uint8_t		 via;		/* enum client_via */
 };
 
-/* One machine's boot; all zero until it is seen. */
+/*
+ * One machine's boot; all zero until it is seen.  The small fields last,
+ * together, so that the table's 4,096 records pay no padding between.
+ */
 struct client_boot {
-	bool			 used;		/* seen since it was claimed */
 	uint64_t		 first, last;	/* monotonic ms */
-	uint32_t		 boots;		/* firmware starts seen */
-	struct client_step	 step[CLIENT_STAGES];
-	char			 hostname[48];
-	struct netaddr		 addr;		/* the last one DHCP saw */
 	uint64_t		 done, size, dl_at;
-	uint8_t			 dl_stage, dl_prev, dl_via;
-	bool			 dl_active;
 	uint64_t		 problem_at;
-	bool			 problem_loop;
 	/*
 	 * The file and the problem, on the heap once there is one: most
 	 * records of a full table (4,096 machines) never have either.
 	 */
 	struct client_boot_text	*text;
+	char			*hostname;	/* the same; NULL: none */
+	struct client_step	 step[CLIENT_STAGES];
+	struct netaddr		 addr;		/* the last one DHCP saw */
+	uint32_t		 boots;		/* firmware starts seen */
+	bool			 used;		/* seen since it was claimed */
+	uint8_t			 dl_stage, dl_prev, dl_via;
+	bool			 dl_active;
+	bool			 problem_loop;
 };
 
 struct client_boot_text {
@@ -88,6 +92,8 @@ struct client_boot_text {
 /* b's file being downloaded (or the last one) and its last problem; "". */
 const char *client_stage_file_of(const struct client_boot *b);
 const char *client_stage_problem_of(const struct client_boot *b);
+/* b's hostname (at most CLIENT_HOSTNAME_MAX bytes); "" when none. */
+const char *client_stage_hostname_of(const struct client_boot *b);
 /* Free what b holds outside itself (the client table forgets b). */
 void	client_stage_forget(struct client_boot *b);
 

@@ -821,7 +821,8 @@ dhcp_grant(struct dhcp_tx *t, uint32_t addr, int type)
 		 */
 		l = lease_by_addr(t->in->leases, addr);
 		mine = l != NULL && lease_is_live(l, t->in->now) &&
-		    l->idlen == t->idlen && memcmp(l->id, t->id, t->idlen) == 0;
+		    l->idlen == t->idlen &&
+		    memcmp(lease_id(l), t->id, t->idlen) == 0;
 		if (!mine || l->state != LEASE_ACKED) {
 			exp = mine && l->state == LEASE_OFFERED ? l->expires :
 			    t->in->now + DHCP_OFFER_SECS;

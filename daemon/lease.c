@@ -70,21 +70,20 @@ lease_init(struct leases *L)
 	L->journal.ops = &lease_journal_ops;
 	L->journal.ctx = L;
 	L->store = &L->journal;
+	slab_init(&L->mem, sizeof(struct lease));
 	L->mask = LEASE_HASH_MIN - 1;
 	if ((L->byid = calloc(LEASE_HASH_MIN, sizeof(*L->byid))) == NULL ||
 	    (L->byaddr = calloc(LEASE_HASH_MIN, sizeof(*L->byaddr))) == NULL)
 		fatal("lease: calloc");
 }
 
-/* l to the spares: no malloc header or rounding per lease (arena.c). */
+/* What l holds on the heap, freed. */
 static void
-lease_free_one(struct leases *L, struct lease *l)
+lease_free_heap(struct lease *l)
 {
-	if (l->id != l->idbuf)
-		free(l->id);
+	if (l->idlen > LEASE_ID_INLINE)
+		free(l->idu.ptr);
 	free(l->hostname);
-	l->idnext = L->spare;
-	L->spare = l;
 }
 
 static void
@@ -104,16 +103,15 @@ lease_free_pools(struct leases *L)
 void
 lease_fini(struct leases *L)
 {
-	struct lease	*l, *next;
+	struct lease	*l;
 	size_t		 i;
 
 	if (L->byaddr != NULL)
 		for (i = 0; i <= L->mask; i++)
-			for (l = L->byaddr[i]; l != NULL; l = next) {
-				next = l->addrnext;
-				lease_free_one(L, l);
-			}
-	arena_free(&L->mem);
+			for (l = slab_get(&L->mem, L->byaddr[i]); l != NULL;
+			    l = slab_get(&L->mem, l->addrnext))
+				lease_free_heap(l);
+	slab_fini(&L->mem);
 	free(L->byid);
 	free(L->byaddr);
 	lease_free_pools(L);
@@ -131,23 +129,25 @@ lease_fini(struct leases *L)
 static void
 lease_grow(struct leases *L)
 {
-	struct lease	**byid, **byaddr, *l, *next;
-	size_t		  nb = (L->mask + 1) * 2, i;
+	uint32_t	*byid, *byaddr, ref, next;
+	struct lease	*l;
+	size_t		 nb = (L->mask + 1) * 2, i;
 
 	if ((byid = calloc(nb, sizeof(*byid))) == NULL ||
 	    (byaddr = calloc(nb, sizeof(*byaddr))) == NULL)
 		fatal("lease: calloc");
 	for (i = 0; i <= L->mask; i++)
-		for (l = L->byaddr[i]; l != NULL; l = next) {
-			size_t	a = hash_bytes(&l->addr, sizeof(l->addr)) &
-			    (nb - 1);
-			size_t	b = hash_bytes(l->id, l->idlen) & (nb - 1);
+		for (ref = L->byaddr[i]; ref != 0; ref = next) {
+			size_t	a, b;
 
+			l = slab_get(&L->mem, ref);
+			a = hash_bytes(&l->addr, sizeof(l->addr)) & (nb - 1);
+			b = hash_bytes(lease_id(l), l->idlen) & (nb - 1);
 			next = l->addrnext;
 			l->addrnext = byaddr[a];
-			byaddr[a] = l;
+			byaddr[a] = ref;
 			l->idnext = byid[b];
-			byid[b] = l;
+			byid[b] = ref;
 		}
 	free(L->byid);
 	free(L->byaddr);
@@ -161,9 +161,9 @@ lease_by_id(const struct leases *L, const uint8_t *id, size_t idlen)
 {
 	struct lease	*l;
 
-	for (l = L->byid[hash_bytes(id, idlen) & L->mask]; l != NULL;
-	    l = l->idnext)
-		if (l->idlen == idlen && memcmp(l->id, id, idlen) == 0)
+	for (l = slab_get(&L->mem, L->byid[hash_bytes(id, idlen) & L->mask]);
+	    l != NULL; l = slab_get(&L->mem, l->idnext))
+		if (l->idlen == idlen && memcmp(lease_id(l), id, idlen) == 0)
 			return l;
 	return NULL;
 }
@@ -173,30 +173,36 @@ lease_by_addr(const struct leases *L, uint32_t addr)
 {
 	struct lease	*l;
 
-	for (l = L->byaddr[hash_bytes(&addr, sizeof(addr)) & L->mask];
-	    l != NULL; l = l->addrnext)
+	for (l = slab_get(&L->mem, L->byaddr[hash_bytes(&addr, sizeof(addr)) &
+	    L->mask]); l != NULL; l = slab_get(&L->mem, l->addrnext))
 		if (l->addr == addr)
 			return l;
 	return NULL;
 }
 
+/* l out of both hash tables and back to the spares. */
 static void
-lease_unlink(struct leases *L, struct lease *l)
+lease_drop(struct leases *L, struct lease *l)
 {
-	struct lease	**pp;
+	struct lease	*c;
+	uint32_t	*pp, ref = 0;
 
 	for (pp = &L->byaddr[hash_bytes(&l->addr, sizeof(l->addr)) &
-	    L->mask]; *pp != NULL; pp = &(*pp)->addrnext)
-		if (*pp == l) {
+	    L->mask]; (c = slab_get(&L->mem, *pp)) != NULL; pp = &c->addrnext)
+		if (c == l) {
+			ref = *pp;
 			*pp = l->addrnext;
 			break;
 		}
-	for (pp = &L->byid[hash_bytes(l->id, l->idlen) & L->mask];
-	    *pp != NULL; pp = &(*pp)->idnext)
-		if (*pp == l) {
+	for (pp = &L->byid[hash_bytes(lease_id(l), l->idlen) & L->mask];
+	    (c = slab_get(&L->mem, *pp)) != NULL; pp = &c->idnext)
+		if (c == l) {
 			*pp = l->idnext;
 			break;
 		}
+	lease_free_heap(l);
+	if (ref != 0)
+		slab_put(&L->mem, ref);
 	L->n--;
 }
 
@@ -253,7 +259,8 @@ lease_remark_all(struct leases *L, int64_t now)
 	size_t		 i;
 
 	for (i = 0; i <= L->mask; i++)
-		for (l = L->byaddr[i]; l != NULL; l = l->addrnext)
+		for (l = slab_get(&L->mem, L->byaddr[i]); l != NULL;
+		    l = slab_get(&L->mem, l->addrnext))
 			if (lease_is_live(l, now))
 				lease_mark(L, l->addr, true);
 }
@@ -365,7 +372,7 @@ lease_addr_free(const struct leases *L, uint32_t addr, const uint8_t *id,
 		return true;
 	if (l->state == LEASE_DECLINED)
 		return false;
-	return l->idlen == idlen && memcmp(l->id, id, idlen) == 0;
+	return l->idlen == idlen && memcmp(lease_id(l), id, idlen) == 0;
 }
 
 uint32_t
@@ -428,7 +435,8 @@ lease_expire(struct leases *L, int64_t now)
 	size_t		 i, n = 0;
 
 	for (i = 0; i <= L->mask; i++)
-		for (l = L->byaddr[i]; l != NULL; l = l->addrnext) {
+		for (l = slab_get(&L->mem, L->byaddr[i]); l != NULL;
+		    l = slab_get(&L->mem, l->addrnext)) {
 			if (lease_is_live(l, now))
 				continue;
 			if (l->state != LEASE_RELEASED)
@@ -560,7 +568,7 @@ lease_line(const struct lease *l, char *buf, size_t len)
 		lease_put(&b, " ", 1);
 		lease_put_hex(&b, l->chaddr, l->hlen);
 		lease_put(&b, " ", 1);
-		lease_put_hex(&b, l->id, l->idlen);
+		lease_put_hex(&b, lease_id(l), l->idlen);
 		lease_put(&b, " ", 1);
 		if (l->hostname != NULL)
 			lease_put(&b, l->hostname, strlen(l->hostname));
@@ -736,6 +744,7 @@ lease_bind(struct leases *L, uint32_t addr, const uint8_t *id, size_t idlen,
 {
 	struct lease	*l, *o;
 	size_t		 a, b;
+	uint32_t	 ref;
 
 	if (idlen > LEASE_ID_MAX)
 		idlen = LEASE_ID_MAX;
@@ -745,36 +754,32 @@ lease_bind(struct leases *L, uint32_t addr, const uint8_t *id, size_t idlen,
 	if (idlen > 0 && (o = lease_by_id(L, id, idlen)) != NULL &&
 	    o->addr != addr) {
 		lease_mark(L, o->addr, false);
-		lease_unlink(L, o);
-		lease_free_one(L, o);
+		lease_drop(L, o);
 	}
 	if ((l = lease_by_addr(L, addr)) != NULL && (l->idlen != idlen ||
-	    memcmp(l->id, id, idlen) != 0)) {
-		lease_unlink(L, l);
-		lease_free_one(L, l);
+	    memcmp(lease_id(l), id, idlen) != 0)) {
+		lease_drop(L, l);
 		l = NULL;
 	}
 	if (l == NULL) {
-		/* Two leases a bucket: 512 kB less at 50,000 leases. */
+		/* Two leases a bucket: 256 kB less at 50,000 leases. */
 		if (L->n >= 2 * (L->mask + 1))
 			lease_grow(L);
-		if ((l = L->spare) != NULL) {
-			L->spare = l->idnext;
-			memset(l, 0, sizeof(*l));
-		} else
-			l = arena_alloc(&L->mem, sizeof(*l));
+		l = slab_new(&L->mem, &ref);
 		l->addr = addr;
 		l->idlen = (uint8_t)idlen;
-		l->id = idlen <= LEASE_ID_INLINE ? l->idbuf : malloc(idlen);
-		if (l->id == NULL)
-			fatal("lease: malloc");
-		memcpy(l->id, id, idlen);
+		if (idlen > LEASE_ID_INLINE) {
+			if ((l->idu.ptr = malloc(idlen)) == NULL)
+				fatal("lease: malloc");
+			memcpy(l->idu.ptr, id, idlen);
+		} else
+			memcpy(l->idu.buf, id, idlen);
 		a = hash_bytes(&addr, sizeof(addr)) & L->mask;
 		b = hash_bytes(id, idlen) & L->mask;
 		l->addrnext = L->byaddr[a];
-		L->byaddr[a] = l;
+		L->byaddr[a] = ref;
 		l->idnext = L->byid[b];
-		L->byid[b] = l;
+		L->byid[b] = ref;
 		L->n++;
 	}
 	l->state = (uint8_t)st;
@@ -811,10 +816,8 @@ lease_decline(struct leases *L, uint32_t addr, int64_t until)
 	static const uint8_t	declined[] = { 0 };
 	struct lease		*l;
 
-	if ((l = lease_by_addr(L, addr)) != NULL) {
-		lease_unlink(L, l);
-		lease_free_one(L, l);
-	}
+	if ((l = lease_by_addr(L, addr)) != NULL)
+		lease_drop(L, l);
 	/* Held by no client: an identity no client can have (length 1, 0). */
 	l = lease_bind(L, addr, declined, 0, 0, NULL, 0, LEASE_DECLINED,
 	    until, NULL);
@@ -828,10 +831,8 @@ lease_foreign(struct leases *L, uint32_t addr, int64_t until)
 	struct lease_store	*s = L->store;
 	struct lease		*l;
 
-	if ((l = lease_by_addr(L, addr)) != NULL) {
-		lease_unlink(L, l);
-		lease_free_one(L, l);
-	}
+	if ((l = lease_by_addr(L, addr)) != NULL)
+		lease_drop(L, l);
 	L->store = NULL;	/* the cache only */
 	lease_bind(L, addr, foreign, 0, 0, NULL, 0, LEASE_DECLINED, until,
 	    NULL);
@@ -996,7 +997,8 @@ lease_compact(struct leases *L, int64_t now)
 	}
 	fprintf(fp, "# pxed leases 1\n");
 	for (i = 0; i <= L->mask; i++)
-		for (l = L->byaddr[i]; l != NULL; l = l->addrnext)
+		for (l = slab_get(&L->mem, L->byaddr[i]); l != NULL;
+		    l = slab_get(&L->mem, l->addrnext))
 			if ((l->state == LEASE_ACKED ||
 			    l->state == LEASE_DECLINED) && l->expires > now &&
 			    (n = lease_line(l, line, sizeof(line))) > 0) {
@@ -1052,7 +1054,8 @@ lease_foreach(const struct leases *L,
 	size_t		 i;
 
 	for (i = 0; i <= L->mask; i++)
-		for (l = L->byaddr[i]; l != NULL; l = l->addrnext)
+		for (l = slab_get(&L->mem, L->byaddr[i]); l != NULL;
+		    l = slab_get(&L->mem, l->addrnext))
 			fn(l, arg);
 }
 
@@ -1179,7 +1182,8 @@ lease_stats(const struct leases *L, struct lease_stats *st)
 	st->records = L->n;
 	st->acked = st->offered = st->declined = 0;
 	for (i = 0; i <= L->mask; i++)
-		for (l = L->byaddr[i]; l != NULL; l = l->addrnext) {
+		for (l = slab_get(&L->mem, L->byaddr[i]); l != NULL;
+		    l = slab_get(&L->mem, l->addrnext)) {
 			if (!lease_is_live(l, now))
 				continue;
 			if (l->state == LEASE_ACKED)

@@ -470,7 +470,7 @@ lease_pg_record(struct lease_store *s, const struct lease *l)
 	inet_ntop(AF_INET, &a, r->addr_s, sizeof(r->addr_s));
 	r->id[0] = '\\';
 	r->id[1] = 'x';
-	lease_hex(r->id + 2, l->id, l->idlen);
+	lease_hex(r->id + 2, lease_id(l), l->idlen);
 	r->hw[0] = '\\';
 	r->hw[1] = 'x';
 	lease_hex(r->hw + 2, l->chaddr, l->hlen);

@@ -19,6 +19,8 @@ struct rules_opt {
 	bool		 present;
 };
 
+#define RULES_REQ_OWN	392	/* arch, classes, option 82 (client.h) */
+
 /*
  * What the engine looks at in a request; the DHCP code fills it in.  An
  * IPv4 request (family 0 or AF_INET) has its options by DHCP code; an
@@ -37,6 +39,12 @@ struct rules_req {
 	const uint8_t	*duid;		/* IPv6: the client's DUID */
 	size_t		 duid_len;
 	struct in6_addr	 link6;		/* IPv6: relay link-address, or :: */
+	/*
+	 * Option bytes the request owns, for a summary built from a copy
+	 * that does not outlive its builder (client.c: a machine's last
+	 * DHCP request, for TFTP and HTTP).
+	 */
+	uint8_t		 own[RULES_REQ_OWN];
 };
 
 struct rules_result {

@@ -464,7 +464,7 @@ status_machine(struct status_buf *b, const struct status_machines *m,
 
 	dhcp_proto_mac_str(v->mac, CLIENT_MAC_LEN, mac, sizeof(mac));
 	status_printf(b, "\n    {\"mac\": \"%s\", \"hostname\": \"", mac);
-	status_str(b, bt->hostname);
+	status_str(b, client_stage_hostname_of(bt));
 	status_printf(b, "\", \"address\": \"%s\", \"arch\": %d, "
 	    "\"ipxe\": %s, \"boots\": %u, \"first\": %" PRId64 ", "
 	    "\"last\": %" PRId64 ",\n     \"stages\": [", v->addr, v->arch,

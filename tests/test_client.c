@@ -85,6 +85,17 @@ test_from_dhcp(void)
 	free(m);
 }
 
+/* Calls after client_rules_req() reuse the stack it ran on. */
+static void __attribute__((noinline))
+clobber_stack(void)
+{
+	volatile uint8_t	junk[8192];
+	size_t			i;
+
+	for (i = 0; i < sizeof(junk); i++)
+		junk[i] = 0xa5;
+}
+
 /* TFTP knows the MAC: what its DHCP request said comes along. */
 static void
 test_from_mac(void)
@@ -106,6 +117,12 @@ test_from_mac(void)
 	CU_ASSERT_EQUAL(rules_arch(&req), 7);
 	CU_ASSERT_TRUE(req.opt[DHO_VENDOR_CLASS_ID].present);
 	CU_ASSERT_EQUAL(req.giaddr.s_addr, m->giaddr.s_addr);
+	/* The summary owns its bytes: not in client_rules_req()'s frame. */
+	clobber_stack();
+	CU_ASSERT_EQUAL(rules_arch(&req), 7);
+	CU_ASSERT_EQUAL(req.opt[DHO_VENDOR_CLASS_ID].len, 9);
+	CU_ASSERT_EQUAL(memcmp(req.opt[DHO_VENDOR_CLASS_ID].data, "PXEClient",
+	    9), 0);
 	/* A machine never seen over DHCP: its MAC, nothing more. */
 	CU_ASSERT_TRUE(client_rules_req(&(struct client_src){ .mac = mac_b },
 	    &req));

@@ -80,6 +80,51 @@ test_kind(void)
 	    "proxy-4011");
 }
 
+/* The hostname on the heap only once there is one, kept, cut, replaced. */
+static void
+test_hostname(void)
+{
+	struct client_seen	 s;
+	struct client_boot	*b;
+	const char		*h;
+	char			 longname[80];
+
+	client_clear();
+	ev_set_clock(test_clock);
+	at(1000);
+	seen(&s, false);
+	client_stage_dhcp(&s, NULL, false, DHCPDISCOVER, DHCPOFFER);
+	b = client_boot(mac, false);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	CU_ASSERT_PTR_NULL(b->hostname);
+	CU_ASSERT_STRING_EQUAL(client_stage_hostname_of(b), "");
+	client_stage_dhcp(&s, "", false, DHCPREQUEST, DHCPACK);
+	CU_ASSERT_PTR_NULL(b->hostname);
+	client_stage_dhcp(&s, "node1", false, DHCPREQUEST, DHCPACK);
+	h = b->hostname;
+	CU_ASSERT_STRING_EQUAL(client_stage_hostname_of(b), "node1");
+	/* the same name again: the same block; none: the name stays */
+	client_stage_dhcp(&s, "node1", false, DHCPREQUEST, DHCPACK);
+	client_stage_dhcp(&s, NULL, false, DHCPREQUEST, DHCPACK);
+	CU_ASSERT_PTR_EQUAL(b->hostname, h);
+	CU_ASSERT_STRING_EQUAL(client_stage_hostname_of(b), "node1");
+	/* a prefix of it is another name */
+	client_stage_dhcp(&s, "node", false, DHCPREQUEST, DHCPACK);
+	CU_ASSERT_STRING_EQUAL(client_stage_hostname_of(b), "node");
+	/* a long one is cut to CLIENT_HOSTNAME_MAX bytes */
+	memset(longname, 'x', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	client_stage_dhcp(&s, longname, false, DHCPREQUEST, DHCPACK);
+	CU_ASSERT_EQUAL(strlen(client_stage_hostname_of(b)),
+	    CLIENT_HOSTNAME_MAX);
+	CU_ASSERT_EQUAL(strncmp(client_stage_hostname_of(b), longname,
+	    CLIENT_HOSTNAME_MAX), 0);
+	/* forgotten with the machine (valgrind: nothing left) */
+	client_clear();
+	b = client_boot(mac, false);
+	CU_ASSERT_TRUE(b == NULL || b->hostname == NULL);
+}
+
 static void
 test_boot(void)
 {
@@ -97,7 +142,7 @@ test_boot(void)
 	client_stage_dhcp(&s, NULL, true, DHCPREQUEST, DHCPACK);
 	b = client_boot(mac, false);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
-	CU_ASSERT_STRING_EQUAL(b->hostname, "node1");
+	CU_ASSERT_STRING_EQUAL(client_stage_hostname_of(b), "node1");
 	CU_ASSERT_EQUAL(b->boots, 1);
 	CU_ASSERT_EQUAL(step(CLIENT_STAGE_OFFER)->at, 1000);
 	CU_ASSERT_EQUAL(step(CLIENT_STAGE_ACK)->state, CLIENT_STATE_DONE);
@@ -209,5 +254,7 @@ test_client_stage_register(void)
 
 	CU_add_test(s, "which stage a file is", test_kind);
 	CU_add_test(s, "a boot, stage by stage", test_boot);
+	CU_add_test(s, "the hostname, on the heap once there is one",
+	    test_hostname);
 	CU_add_test(s, "the machines in /state, and the page", test_state);
 }

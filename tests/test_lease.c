@@ -222,7 +222,7 @@ test_many(void)
 			byid++;
 		l = lease_by_addr(L, addr[i]);
 		if (l != NULL && l->idlen == 7 &&
-		    memcmp(l->id, id, 7) == 0)
+		    memcmp(lease_id(l), id, 7) == 0)
 			byaddr++;
 		if (lease_pool_of(L, addr[i]) == 0)
 			pools++;
@@ -242,6 +242,8 @@ test_many(void)
 		    T0 + 7200);
 	CU_ASSERT_EQUAL(L->n, 10000);
 	CU_ASSERT_EQUAL(L->pools[0].nused, 10000);
+	/* A moved binding's record was reused, not added (slab.c). */
+	CU_ASSERT_EQUAL(L->mem.top, 10000);
 	byid = byaddr = 0;
 	for (i = 0; i < 10000; i++) {
 		l = unit_lease_by_client(i);
@@ -256,6 +258,72 @@ test_many(void)
 	/* And they all expire. */
 	CU_ASSERT_EQUAL(lease_expire(L, T0 + 20000), 10000);
 	CU_ASSERT_EQUAL(L->pools[0].nused, 0);
+	unit_lease_free();
+}
+
+/*
+ * Identities longer than LEASE_ID_INLINE (a DUID, RFC 4361) live on the
+ * heap, shorter ones in the lease: both found by id and by address across
+ * the tables' growth, moved, replaced by another client, expired.
+ */
+static void
+test_long_ids(void)
+{
+	uint8_t		 id[40];
+	uint32_t	 base = unit_hip("10.4.0.1");
+	unsigned	 i, found = 0, gone = 0;
+	size_t		 len;
+	struct lease	*l;
+
+	/* 64 bytes a lease (lease.h): 50,000 of them 3.1 MB */
+	CU_ASSERT_TRUE(sizeof(struct lease) <= 64);
+	unit_lease_new("  range \"r\" { start = 10.4.0.1 end = 10.4.255.254 "
+	    "netmask = 255.255.0.0 }\n", NULL);
+	for (i = 0; i < 3000; i++) {
+		len = i % 2 == 0 ? 7 : LEASE_ID_INLINE + 1 + i % 23;
+		memset(id, (int)(i % 251), sizeof(id));
+		memcpy(id, &i, sizeof(i));
+		lease_bind(L, base + i, id, len, 1, id + 1, 6, LEASE_ACKED,
+		    T0 + 3600, NULL);
+	}
+	CU_ASSERT_EQUAL(L->n, 3000);
+	for (i = 0; i < 3000; i++) {
+		len = i % 2 == 0 ? 7 : LEASE_ID_INLINE + 1 + i % 23;
+		memset(id, (int)(i % 251), sizeof(id));
+		memcpy(id, &i, sizeof(i));
+		l = lease_by_id(L, id, len);
+		if (l != NULL && l->addr == base + i &&
+		    lease_by_addr(L, base + i) == l && l->idlen == len &&
+		    memcmp(lease_id(l), id, len) == 0)
+			found++;
+		/* the same bytes one shorter are another client */
+		if (lease_by_id(L, id, len - 1) == NULL)
+			gone++;
+	}
+	CU_ASSERT_EQUAL(found, 3000);
+	CU_ASSERT_EQUAL(gone, 3000);
+	/* a long id moves to another address: one binding still */
+	i = 1;
+	memset(id, 1, sizeof(id));
+	memcpy(id, &i, sizeof(i));
+	len = LEASE_ID_INLINE + 1 + 1;
+	lease_bind(L, base + 5000, id, len, 1, id + 1, 6, LEASE_ACKED,
+	    T0 + 3600, NULL);
+	CU_ASSERT_EQUAL(L->n, 3000);
+	CU_ASSERT_PTR_NULL(lease_by_addr(L, base + 1));
+	l = lease_by_id(L, id, len);
+	CU_ASSERT_TRUE(l != NULL && l->addr == base + 5000);
+	/* its new address bound to a short id: the long one is replaced */
+	id[0] = 0xff;
+	lease_bind(L, base + 5000, id, 7, 1, id + 1, 6, LEASE_ACKED,
+	    T0 + 3600, NULL);
+	CU_ASSERT_EQUAL(L->n, 3000);
+	CU_ASSERT_EQUAL(L->mem.top, 3000);
+	id[0] = 1;
+	CU_ASSERT_PTR_NULL(lease_by_id(L, id, len));
+	l = lease_by_addr(L, base + 5000);
+	CU_ASSERT_TRUE(l != NULL && l->idlen == 7 && lease_id(l)[0] == 0xff);
+	CU_ASSERT_EQUAL(lease_expire(L, T0 + 7200), 3000);
 	unit_lease_free();
 }
 
@@ -434,6 +502,7 @@ test_lease_register(void)
 	CU_add_test(s, "allocator wraps and finds freed addresses",
 	    test_alloc_wrap);
 	CU_add_test(s, "10000 bindings", test_many);
+	CU_add_test(s, "identities longer than inline", test_long_ids);
 	CU_add_test(s, "pxed --leases text and JSON", test_dump);
 	CU_add_test(s, "client identity", test_client_id);
 	CU_add_test(s, "lease_format", test_format);
