@@ -235,7 +235,9 @@ s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"lan0")
 s.bind(("", 68))
 s.settimeout(1)
-for attempt in range(5):
+# A client retransmits until answered: up to 30 s, for a loaded machine
+# (the answer waits for server 2's claim in PostgreSQL).
+for attempt in range(30):
     s.sendto(p, ("255.255.255.255", 67))
     try:
         while True:
