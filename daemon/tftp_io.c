@@ -296,47 +296,22 @@ tftp_send_gso(struct tftp_conn *c, int fd, struct iovec *iov, size_t npkts,
 
 /*
  * busy-poll: after a window the loop polls (ev_spin) before it sleeps,
- * while an answer is due within busy-poll microseconds, for twice that
- * time and 20 us more, at most busy-poll.  The answer due is the next
- * from any transfer: the sooner of this client's smoothed round trip
- * (as TCP's SRTT, RFC 6298 2) and the smoothed time between answers
- * from all transfers.  A storm of 100 lock-step transfers, each with a
- * round trip of ~1.7 ms, has an ACK every ~15 us: polling for it spares
- * the clients' CPU a wake-up of the daemon for every block (issue 14:
- * 11,000-22,000 wake-ups in a 100 x 1 MiB storm, against ~600 with
- * polling or with dnsmasq, and 1.15-1.3x dnsmasq's wall time without).
- * Transfers whose clients went quiet do not count, as they would in the
- * round trip divided by the transfers in flight.  One window in 32
- * polls anyway, so a client that got faster is seen again.  When no
- * answer is due within busy-poll the loop sleeps at once.  Returns
- * whether the loop polls.
+ * for as long as tftp_xfer_poll_us() says (the rule and why are there).
+ * Returns whether the loop polls.
  */
 static bool
 tftp_busy_poll(struct tftp_conn *c)
 {
-	unsigned	cap = T.conf->tftp.busy_poll_us, spin = cap, due;
+	unsigned	spin;
 
 	c->sent_ns = ev_clock_ns();
 	c->sends++;
-	due = T.gap_us > 0 && T.gap_us < c->srtt_us ? T.gap_us : c->srtt_us;
-	if (cap == 0 || (due > cap && c->sends % 32 != 0))
+	spin = tftp_xfer_poll_us(T.conf->tftp.busy_poll_us, c->srtt_us,
+	    T.gap_us, c->sends);
+	if (spin == 0)
 		return false;
-	if (due > 0 && due <= cap && 2 * due + 20 < cap)
-		spin = 2 * due + 20;
 	ev_spin((uint64_t)spin * 1000);
 	return true;
-}
-
-/* An interval in microseconds, at most a second, smoothed (alpha 1/8). */
-static unsigned
-tftp_smooth(unsigned avg, uint64_t from_ns, uint64_t to_ns)
-{
-	uint64_t	us = (to_ns - from_ns) / 1000;
-
-	if (us > 1000000)
-		us = 1000000;
-	return avg == 0 ? (unsigned)us : (unsigned)((7 * (uint64_t)avg + us) /
-	    8);
 }
 
 /* An answer from the client: its round trip and the loop's gap. */
@@ -345,9 +320,9 @@ tftp_rtt(struct tftp_conn *c)
 {
 	uint64_t	now = ev_clock_ns();
 
-	c->srtt_us = tftp_smooth(c->srtt_us, c->sent_ns, now);
+	c->srtt_us = tftp_xfer_smooth_us(c->srtt_us, c->sent_ns, now);
 	if (T.answer_ns != 0)
-		T.gap_us = tftp_smooth(T.gap_us, T.answer_ns, now);
+		T.gap_us = tftp_xfer_smooth_us(T.gap_us, T.answer_ns, now);
 	T.answer_ns = now;
 }
 
