@@ -373,3 +373,44 @@ tftp_xfer_abort(struct tftp_xfer *x)
 {
 	tftp_finish(x, TFTP_END_ABORT);
 }
+
+/*
+ * busy-poll: how long the loop polls after a send before it sleeps, in
+ * microseconds (0: it sleeps at once).  It polls while an answer is due
+ * within cap, for twice that time and 20 us more, at most cap.  The
+ * answer due is the next from any transfer: the sooner of this client's
+ * smoothed round trip (as TCP's SRTT, RFC 6298 2) and the smoothed gap
+ * between answers from all transfers (0 for either: not known yet).  A
+ * storm of 100 lock-step transfers, each with a round trip of ~1.7 ms,
+ * has an ACK every ~15 us: polling for it spares the clients' CPU a
+ * wake-up of the daemon for every block (issue 14: 11,000-22,000
+ * wake-ups in a 100 x 1 MiB storm, against ~600 with polling or with
+ * dnsmasq, and 1.15-1.3x dnsmasq's wall time without).  Transfers whose
+ * clients went quiet do not count, as they would in the round trip
+ * divided by the transfers in flight.  One send in 32 polls anyway, so
+ * a client that got faster is seen again.
+ */
+unsigned
+tftp_xfer_poll_us(unsigned cap, unsigned srtt_us, unsigned gap_us,
+    unsigned sends)
+{
+	unsigned	due = gap_us > 0 && gap_us < srtt_us ? gap_us : srtt_us;
+
+	if (cap == 0 || (due > cap && sends % 32 != 0))
+		return 0;
+	if (due > 0 && due <= cap && 2 * due + 20 < cap)
+		return 2 * due + 20;
+	return cap;
+}
+
+/* An interval in microseconds, at most a second, smoothed (alpha 1/8). */
+unsigned
+tftp_xfer_smooth_us(unsigned avg, uint64_t from_ns, uint64_t to_ns)
+{
+	uint64_t	us = (to_ns - from_ns) / 1000;
+
+	if (us > 1000000)
+		us = 1000000;
+	return avg == 0 ? (unsigned)us : (unsigned)((7 * (uint64_t)avg + us) /
+	    8);
+}

@@ -90,5 +90,9 @@ uint64_t	 tftp_xfer_bytes(const struct tftp_xfer *x);
 /* The block number on the wire for absolute block b. */
 uint16_t	 tftp_xfer_wire_block(uint64_t b, unsigned rollover);
 const char	*tftp_xfer_end_str(enum tftp_end e);
+unsigned	 tftp_xfer_poll_us(unsigned cap, unsigned srtt_us,
+		    unsigned gap_us, unsigned sends);
+unsigned	 tftp_xfer_smooth_us(unsigned avg, uint64_t from_ns,
+		    uint64_t to_ns);
 
 #endif

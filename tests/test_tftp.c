@@ -452,6 +452,31 @@ test_netascii(void)
 	free(x.na);
 }
 
+/* busy-poll: the next answer due from any transfer, vectors. */
+static void
+test_poll_rule(void)
+{
+	/* Off. */
+	CU_ASSERT_EQUAL(tftp_xfer_poll_us(0, 30, 10, 1), 0);
+	/* Nothing known yet: poll for the whole cap. */
+	CU_ASSERT_EQUAL(tftp_xfer_poll_us(200, 0, 0, 1), 200);
+	/* A fast client alone: twice its round trip and 20 us. */
+	CU_ASSERT_EQUAL(tftp_xfer_poll_us(200, 30, 0, 1), 80);
+	CU_ASSERT_EQUAL(tftp_xfer_poll_us(200, 30, 100, 1), 80);
+	/* Due later than half the cap: the cap. */
+	CU_ASSERT_EQUAL(tftp_xfer_poll_us(200, 150, 0, 1), 200);
+	/* A slow client alone: no poll, but one send in 32. */
+	CU_ASSERT_EQUAL(tftp_xfer_poll_us(200, 1700, 0, 1), 0);
+	CU_ASSERT_EQUAL(tftp_xfer_poll_us(200, 1700, 500, 31), 0);
+	CU_ASSERT_EQUAL(tftp_xfer_poll_us(200, 1700, 0, 32), 200);
+	/* A storm of slow clients answering every 15 us: poll. */
+	CU_ASSERT_EQUAL(tftp_xfer_poll_us(200, 1700, 15, 1), 50);
+	/* Smoothing: the first sample as is, then 1/8, capped at 1 s. */
+	CU_ASSERT_EQUAL(tftp_xfer_smooth_us(0, 1000, 5001000), 5000);
+	CU_ASSERT_EQUAL(tftp_xfer_smooth_us(8, 0, 16000), 9);
+	CU_ASSERT_EQUAL(tftp_xfer_smooth_us(0, 0, 5000000000ULL), 1000000);
+}
+
 void
 test_tftp_register(void)
 {
@@ -466,4 +491,5 @@ test_tftp_register(void)
 	CU_add_test(s, "window and resend", test_window);
 	CU_add_test(s, "rollover past 65535", test_rollover);
 	CU_add_test(s, "netascii", test_netascii);
+	CU_add_test(s, "busy-poll: the next answer due", test_poll_rule);
 }
