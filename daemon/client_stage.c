@@ -28,6 +28,7 @@
 #include "netaddr.h"
 #include "dhcp_proto.h"
 #include "ev.h"
+#include "log.h"
 
 static const char *const stage_names[CLIENT_STAGES] = {
 	[CLIENT_STAGE_OFFER] = "dhcp-offer",
@@ -206,7 +207,10 @@ client_stage_dhcp(const struct client_seen *s, const char *hostname,
 	    strncmp(client_stage_hostname_of(b), hostname,
 	    CLIENT_HOSTNAME_MAX) != 0) {
 		free(b->hostname);
-		b->hostname = strndup(hostname, CLIENT_HOSTNAME_MAX);
+		/* As in slab.c and lease.c, no memory is fatal. */
+		if ((b->hostname = strndup(hostname,
+		    CLIENT_HOSTNAME_MAX)) == NULL)
+			fatal("client_stage: strndup");
 	}
 	if (netaddr_is_set(&s->addr))
 		b->addr = s->addr;

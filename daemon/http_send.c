@@ -108,6 +108,12 @@ sendfile64(int out, int in, int64_t *off, size_t count)
 #else
 	r = syscall(SYS_sendfile, out, in, off, n);
 #endif
+	/*
+	 * libmicrohttpd keeps its own record of TCP_NODELAY, which this
+	 * leaves out of date: harmless with 0.9.75 (its last send of the next
+	 * response takes the cork off whatever it recorded), one more reason
+	 * http_send_known() admits only the version that was read.
+	 */
 	if (r > 0 && n > count && (uint64_t)*off == HS[in].end)
 		(void)setsockopt(out, IPPROTO_TCP, TCP_NODELAY, &one,
 		    sizeof(one));
