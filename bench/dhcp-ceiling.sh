@@ -215,7 +215,8 @@ done
 # file, other anonymous mappings (malloc's mmap()ed blocks), the stack,
 # pxed's file pages and the libraries', each dirty (relocations, .data)
 # and clean (text, read-only data: counted private only while no other
-# process maps the same file); last, the total less those clean pages
+# process maps the same file); the total less those clean pages; last,
+# RSS less every page of a shared library's mappings, shared or not
 smaps_areas() {
 	awk '/^[0-9a-f]+-[0-9a-f]+ / {
 		n = $6
@@ -226,16 +227,18 @@ smaps_areas() {
 		prev = n
 		next
 	}
+	/^Rss:/ { r += $2; if (a == "lib") rl += $2 }
 	/^Private_Clean:/ { c[a] += $2 }
 	/^Private_Dirty:/ { d[a] += $2; t += $2 }
 	END {
 		t += c["heap"] + c["bss"] + c["anon"] + c["stack"]
 		printf "heap %d, bss %d, anon %d, stack %d, pxed file dirty" \
 		    " %d clean %d, libraries dirty %d clean %d; less the" \
-		    " clean file pages %d", c["heap"] + d["heap"],
+		    " clean file pages %d; RSS less the shared library" \
+		    " pages (the measure of issue 14) %d", c["heap"] + d["heap"],
 		    c["bss"] + d["bss"], c["anon"] + d["anon"],
 		    c["stack"] + d["stack"], d["file"], c["file"], d["lib"],
-		    c["lib"], t
+		    c["lib"], t, r - rl
 	}' "$1"
 }
 
