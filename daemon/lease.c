@@ -40,6 +40,11 @@
 
 #define LEASE_HASH_MIN		1024
 #define LEASE_OFFER_SECS	60
+/* Every lease l, bucket i by bucket, each in its address chain's order. */
+#define LEASE_EACH(L, i, l)						\
+	for ((i) = 0; (i) <= (L)->mask; (i)++)				\
+		for ((l) = slab_get(&(L)->mem, (L)->byaddr[i]); (l) != NULL; \
+		    (l) = slab_get(&(L)->mem, (l)->addrnext))
 
 /* 50,000 leases in 3.2 MB (issue 14): a field added must not grow it. */
 _Static_assert(sizeof(struct lease) <= 64, "struct lease over 64 bytes");
@@ -110,10 +115,8 @@ lease_fini(struct leases *L)
 	size_t		 i;
 
 	if (L->byaddr != NULL)
-		for (i = 0; i <= L->mask; i++)
-			for (l = slab_get(&L->mem, L->byaddr[i]); l != NULL;
-			    l = slab_get(&L->mem, l->addrnext))
-				lease_free_heap(l);
+		LEASE_EACH(L, i, l)
+			lease_free_heap(l);
 	slab_fini(&L->mem);
 	free(L->byid);
 	free(L->byaddr);
@@ -262,11 +265,9 @@ lease_remark_all(struct leases *L, int64_t now)
 	struct lease	*l;
 	size_t		 i;
 
-	for (i = 0; i <= L->mask; i++)
-		for (l = slab_get(&L->mem, L->byaddr[i]); l != NULL;
-		    l = slab_get(&L->mem, l->addrnext))
-			if (lease_is_live(l, now))
-				lease_mark(L, l->addr, true);
+	LEASE_EACH(L, i, l)
+		if (lease_is_live(l, now))
+			lease_mark(L, l->addr, true);
 }
 
 static bool
@@ -438,16 +439,14 @@ lease_expire(struct leases *L, int64_t now)
 	struct lease	*l;
 	size_t		 i, n = 0;
 
-	for (i = 0; i <= L->mask; i++)
-		for (l = slab_get(&L->mem, L->byaddr[i]); l != NULL;
-		    l = slab_get(&L->mem, l->addrnext)) {
-			if (lease_is_live(l, now))
-				continue;
-			if (l->state != LEASE_RELEASED)
-				l->state = LEASE_EXPIRED;
-			if (lease_mark(L, l->addr, false))
-				n++;
-		}
+	LEASE_EACH(L, i, l) {
+		if (lease_is_live(l, now))
+			continue;
+		if (l->state != LEASE_RELEASED)
+			l->state = LEASE_EXPIRED;
+		if (lease_mark(L, l->addr, false))
+			n++;
+	}
 	return n;
 }
 
@@ -1000,15 +999,13 @@ lease_compact(struct leases *L, int64_t now)
 		return -1;
 	}
 	fprintf(fp, "# pxed leases 1\n");
-	for (i = 0; i <= L->mask; i++)
-		for (l = slab_get(&L->mem, L->byaddr[i]); l != NULL;
-		    l = slab_get(&L->mem, l->addrnext))
-			if ((l->state == LEASE_ACKED ||
-			    l->state == LEASE_DECLINED) && l->expires > now &&
-			    (n = lease_line(l, line, sizeof(line))) > 0) {
-				fwrite(line, 1, n, fp);
-				lines++;
-			}
+	LEASE_EACH(L, i, l)
+		if ((l->state == LEASE_ACKED ||
+		    l->state == LEASE_DECLINED) && l->expires > now &&
+		    (n = lease_line(l, line, sizeof(line))) > 0) {
+			fwrite(line, 1, n, fp);
+			lines++;
+		}
 	lines += lease6_compact(L, fp, now);
 	if (fflush(fp) != 0 || fsync(fd) == -1) {
 		log_warn("lease: %s", tmp);
@@ -1057,10 +1054,8 @@ lease_foreach(const struct leases *L,
 	struct lease	*l;
 	size_t		 i;
 
-	for (i = 0; i <= L->mask; i++)
-		for (l = slab_get(&L->mem, L->byaddr[i]); l != NULL;
-		    l = slab_get(&L->mem, l->addrnext))
-			fn(l, arg);
+	LEASE_EACH(L, i, l)
+		fn(l, arg);
 }
 
 static const char *
@@ -1185,16 +1180,14 @@ lease_stats(const struct leases *L, struct lease_stats *st)
 	*st = L->st;
 	st->records = L->n;
 	st->acked = st->offered = st->declined = 0;
-	for (i = 0; i <= L->mask; i++)
-		for (l = slab_get(&L->mem, L->byaddr[i]); l != NULL;
-		    l = slab_get(&L->mem, l->addrnext)) {
-			if (!lease_is_live(l, now))
-				continue;
-			if (l->state == LEASE_ACKED)
-				st->acked++;
-			else if (l->state == LEASE_OFFERED)
-				st->offered++;
-			else if (l->state == LEASE_DECLINED)
-				st->declined++;
-		}
+	LEASE_EACH(L, i, l) {
+		if (!lease_is_live(l, now))
+			continue;
+		if (l->state == LEASE_ACKED)
+			st->acked++;
+		else if (l->state == LEASE_OFFERED)
+			st->offered++;
+		else if (l->state == LEASE_DECLINED)
+			st->declined++;
+	}
 }
