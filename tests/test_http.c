@@ -138,9 +138,15 @@ test_send_call(void)
 	r = sendfile64(out, fd, &off, 100);
 	CU_ASSERT_EQUAL(r, 1024 * 1024);
 	CU_ASSERT_EQUAL(off, (3 << 20) + 1000);
-	/* A response no larger than the chunk: libmicrohttpd's calls. */
+	/* A response no larger than the chunk: in one call. */
 	off = 1000;
-	http_send_register(fd, 1000, (2 << 20) + 1000, 2048 * 1024);
+	http_send_register(fd, 1000, (1 << 20) + 1000, 2048 * 1024);
+	r = sendfile64(out, fd, &off, HTTP_SEND_MHD_CHUNK);
+	CU_ASSERT_EQUAL(r, 1 << 20);
+	CU_ASSERT_EQUAL(off, (1 << 20) + 1000);
+	/* One no larger than libmicrohttpd's call: its calls. */
+	off = 1000;
+	http_send_register(fd, 1000, HTTP_SEND_MHD_CHUNK + 1000, 2048 * 1024);
 	CU_ASSERT_EQUAL(sendfile64(out, fd, &off, 100), 100);
 	/* A chunk of libmicrohttpd's size or less: the same. */
 	http_send_register(fd, 0, 4 << 20, HTTP_SEND_MHD_CHUNK);
