@@ -91,12 +91,7 @@ while [ $# -gt 0 ]; do
 	*) echo "http-bench: unknown argument '$1'" >&2; usage;;
 	esac
 done
-for v in "$DUR" "$CONNS" "$CLIENTS" "$SIZE_MIB" "$REPEAT"; do
-	case $v in
-	''|*[!0-9]*|0) echo "http-bench: '$v' is not a positive number" >&2
-		exit 2;;
-	esac
-done
+bench_positive "$DUR" "$CONNS" "$CLIENTS" "$SIZE_MIB" "$REPEAT"
 case $NGX_CHUNK in
 ''|*[!0-9km]*|[!0-9]*) [ -z "$NGX_CHUNK" ] || {
 	echo "http-bench: --nginx-chunk '$NGX_CHUNK' is not a size (128k)" >&2
@@ -142,14 +137,7 @@ bg_wait() {
 
 cleanup() {
 	trap - EXIT INT TERM HUP
-	for p in $LPIDS; do
-		kill -TERM "-$p" 2>/dev/null
-	done
-	[ -n "$LPIDS" ] && sleep 0.2
-	for p in $LPIDS; do
-		kill -KILL "-$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
+	pgrps_stop $LPIDS
 	LPIDS=
 	stop_server
 	netns_cleanup
@@ -200,11 +188,7 @@ command -v curl >/dev/null 2>&1 || netns_fail "no curl"
 curl --help all 2>/dev/null | grep -q -- --parallel-immediate ||
     netns_fail "curl has no --parallel-immediate (7.68 or later needed)"
 
-T=$(mktemp -d /tmp/http-bench.XXXXXX) || exit 1
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+bench_tmp
 chmod 755 "$T"		# nginx's worker runs as nobody
 
 # ---- cgroup for CPU accounting ----
@@ -281,35 +265,6 @@ URL=http://$SRV
 
 
 # ---- servers ----
-write_nginx_conf() {
-	cat > "$T/nginx/nginx.conf" <<EOC
-worker_processes 1;
-pid $T/nginx/nginx.pid;
-error_log $T/nginx/error.log warn;
-events {
-	worker_connections 4096;
-}
-http {
-	default_type application/octet-stream;
-	access_log off;
-	sendfile on;${NGX_CHUNK:+
-	sendfile_max_chunk $NGX_CHUNK;}
-	tcp_nopush on;
-	tcp_nodelay on;
-	keepalive_timeout 65;
-	keepalive_requests 1000000;
-	client_body_temp_path $T/nginx/body;
-	proxy_temp_path $T/nginx/proxy;
-	fastcgi_temp_path $T/nginx/fastcgi;
-	uwsgi_temp_path $T/nginx/uwsgi;
-	scgi_temp_path $T/nginx/scgi;
-	server {
-		listen $SRV:80 backlog=1024;
-		root $T/root;
-	}
-}
-EOC
-}
 
 write_pxed_conf() {
 	cat > "$T/pxed.conf" <<EOC
@@ -339,7 +294,7 @@ start_server() {
 	case $name in
 	nginx)
 		command -v nginx >/dev/null 2>&1 || { log "no nginx"; return 1; }
-		write_nginx_conf
+		nginx_conf "$T/nginx" "$SRV:80" "$T/root" "$NGX_CHUNK"
 		set -- nginx -p "$T/nginx/" -e "$T/nginx/error.log" \
 		    -c "$T/nginx/nginx.conf" -g 'daemon off;'
 		;;

@@ -28,6 +28,21 @@
 # prefix: chrt -f 50), so that other work on a shared machine cannot
 # preempt them (the kernel's RT throttling still leaves others 5 %):
 #   in_cli_pinned CMD...     CMD in the client namespace, on CLI_CPU.
+# Arguments:
+#   bench_positive V...      exit 2 unless each V is a positive number.
+#   bench_tmp                T, a new /tmp/$BENCH.XXXXXX, with the
+#                            script's cleanup() on exit and on INT, TERM
+#                            and HUP (exit 130, 143, 129).
+# Processes:
+#   pgrps_stop PID...        SIGTERM to each process group, 0.2 s, then
+#                            SIGKILL, and wait for each leader (timeout(1)
+#                            wrappers, which lead groups of their own).
+# HTTP (http-bench.sh, http-pair.sh):
+#   nginx_conf DIR LISTEN ROOT [CHUNK]  DIR/nginx.conf: one worker,
+#                            sendfile, tcp_nopush, keep-alive, no access
+#                            log, pid and temp files in DIR, serving ROOT
+#                            on LISTEN (ADDR:PORT); CHUNK: its
+#                            sendfile_max_chunk (default nginx's 2m).
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(dirname "$HERE")
@@ -139,6 +154,66 @@ bench_idle_check() {
 
 in_cli_pinned() {
 	ip netns exec "$NS_CLI" $RT taskset -c "$CLI_CPU" "$@"
+}
+
+bench_positive() {
+	for _v in "$@"; do
+		case $_v in
+		''|*[!0-9]*|0) echo "$BENCH: '$_v' is not a positive number" >&2
+			exit 2;;
+		esac
+	done
+	unset _v
+}
+
+bench_tmp() {
+	T=$(mktemp -d "/tmp/$BENCH.XXXXXX") || exit 1
+	trap cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	trap 'exit 129' HUP
+}
+
+pgrps_stop() {
+	for _pg in "$@"; do
+		kill -TERM "-$_pg" 2>/dev/null
+	done
+	[ $# -gt 0 ] && sleep 0.2
+	for _pg in "$@"; do
+		kill -KILL "-$_pg" 2>/dev/null
+		wait "$_pg" 2>/dev/null
+	done
+	unset _pg
+}
+
+nginx_conf() {
+	cat > "$1/nginx.conf" <<EOC
+worker_processes 1;
+pid $1/nginx.pid;
+error_log $1/error.log warn;
+events {
+	worker_connections 4096;
+}
+http {
+	default_type application/octet-stream;
+	access_log off;
+	sendfile on;${4:+
+	sendfile_max_chunk $4;}
+	tcp_nopush on;
+	tcp_nodelay on;
+	keepalive_timeout 65;
+	keepalive_requests 1000000;
+	client_body_temp_path $1/body;
+	proxy_temp_path $1/proxy;
+	fastcgi_temp_path $1/fastcgi;
+	uwsgi_temp_path $1/uwsgi;
+	scgi_temp_path $1/scgi;
+	server {
+		listen $2 backlog=1024;
+		root $3;
+	}
+}
+EOC
 }
 
 # stop_server: end the server started as SPID under timeout(1) TPID (its
@@ -731,12 +806,7 @@ dhcp_bench_args() {
 		*) echo "$BENCH: unknown argument '$1'" >&2; usage;;
 		esac
 	done
-	for v in "$DUR" "$LEASES" "$FILL_TMO" ${CPU_RATE:+"$CPU_RATE"}; do
-		case $v in
-		''|*[!0-9]*|0) echo "$BENCH: '$v' is not a positive number" >&2
-			exit 2;;
-		esac
-	done
+	bench_positive "$DUR" "$LEASES" "$FILL_TMO" ${CPU_RATE:+"$CPU_RATE"}
 	for s in $SERVERS; do
 		case $s in
 		dnsmasq|kea|pxed) ;;
@@ -774,11 +844,7 @@ dhcp_bench_need() {
 dhcp_bench_setup() {
 	command -v perfdhcp >/dev/null 2>&1 ||
 	    netns_fail "no perfdhcp (kea-admin)"
-	T=$(mktemp -d "/tmp/$BENCH.XXXXXX") || exit 1
-	trap cleanup EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
-	trap 'exit 129' HUP
+	bench_tmp
 	# One cgroup for the server (CG), one for perfdhcp (CGC), side by
 	# side; CGKIND is v2 or v1 (cpuacct).
 	if bench_cgroup; then
