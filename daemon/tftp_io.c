@@ -314,6 +314,18 @@ tftp_busy_poll(struct tftp_conn *c)
 	return true;
 }
 
+/*
+ * Whether c's answer is the next one due from any transfer (its round
+ * trip is no longer than the gap between answers): then reading its next
+ * window while the loop polls (x->ahead) is not wasted on a storm, where
+ * another transfer's ACK nearly always comes first.
+ */
+static bool
+tftp_answers_next(const struct tftp_conn *c)
+{
+	return c->srtt_us != 0 && (T.gap_us == 0 || c->srtt_us <= T.gap_us);
+}
+
 /* An answer from the client: its round trip and the loop's gap. */
 static void
 tftp_rtt(struct tftp_conn *c)
@@ -388,9 +400,12 @@ tftp_conn_send(struct tftp_xfer *x, struct iovec *iov, size_t npkts)
 	int			 fd = T.socks[c->sock];
 
 	client_stage_progress(c->has_mac ? c->mac : NULL, tftp_xfer_bytes(x));
-	if (!tftp_busy_poll(c) && npkts > 1 &&
-	    tftp_send_gso(c, fd, iov, npkts, &done) && done == npkts)
-		return;
+	if (!tftp_busy_poll(c)) {
+		if (npkts > 1 && tftp_send_gso(c, fd, iov, npkts, &done) &&
+		    done == npkts)
+			return;
+	} else
+		x->ahead = tftp_answers_next(c);
 	tftp_send_mmsg(c, fd, iov, done, npkts);
 }
 
@@ -1147,14 +1162,18 @@ tftp_io_stats(struct tftp_io_stats *st)
 void
 tftp_io_summary(void)
 {
+	uint64_t	reads, used;
+
 	if (!T.up)
 		return;
+	tftp_xfer_ahead_stats(&reads, &used);
 	log_info("state: tftp %u active, %llu completed, %llu failed, %llu "
 	    "size probes, %llu refused, %llu busy, %llu over a client's "
-	    "limits, %llu bytes", T.active,
-	    (unsigned long long)T.st.completed,
+	    "limits, %llu bytes, %llu windows read ahead, %llu of them sent",
+	    T.active, (unsigned long long)T.st.completed,
 	    (unsigned long long)T.st.failed, (unsigned long long)T.st.probes,
 	    (unsigned long long)T.st.refused, (unsigned long long)T.st.busy,
 	    (unsigned long long)(T.st.client_limit + T.st.rate_limit),
-	    (unsigned long long)T.st.bytes);
+	    (unsigned long long)T.st.bytes, (unsigned long long)reads,
+	    (unsigned long long)used);
 }

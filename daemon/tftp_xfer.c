@@ -49,6 +49,23 @@ static struct iovec	*iovs;
 static uint8_t		(*hdrs)[4];
 static size_t		 iov_pkts;
 
+/*
+ * Read-ahead (octet mode): while the loop polls for a window's ACK, the
+ * window after it is read into a second buffer, so that the ACK is
+ * answered without a pread() in between; the buffers then swap.  One
+ * transfer's at a time, the one the I/O layer says answers next (x->ahead).
+ * It is used only when the ACK moves the window to exactly where it was
+ * read from, and forgotten when that transfer starts or ends.
+ */
+static struct {
+	uint8_t			*buf;
+	size_t			 len;		/* allocated */
+	const struct tftp_xfer	*x;		/* NULL: nothing read ahead */
+	uint64_t		 off;
+	size_t			 got;
+	uint64_t		 reads, used;
+} ahead;
+
 static int
 tftp_scratch(size_t bytes, size_t pkts)
 {
@@ -101,6 +118,8 @@ tftp_xfer_end_str(enum tftp_end e)
 static void
 tftp_finish(struct tftp_xfer *x, enum tftp_end why)
 {
+	if (ahead.x == x)
+		ahead.x = NULL;
 	if (x->finished)
 		return;
 	x->finished = true;
@@ -165,6 +184,72 @@ tftp_na_fill(struct tftp_xfer *x, struct tftp_na *st, uint8_t *out,
 	return (ssize_t)o;
 }
 
+/* The octet bytes of blocks from..to: the count to read at *off. */
+static size_t
+tftp_octet_span(const struct tftp_xfer *x, uint64_t from, uint64_t to,
+    uint64_t *off)
+{
+	uint64_t	size = x->file->size, bytes = (to - from + 1) *
+			    x->p.blksize;
+
+	*off = (from - 1) * x->p.blksize;
+	if (*off >= size)
+		return 0;
+	return (size_t)(size - *off < bytes ? size - *off : bytes);
+}
+
+/* Read want bytes at off into buf: 0, or -1 (shrunk under us, or EIO). */
+static int
+tftp_read(const struct tftp_xfer *x, uint8_t *buf, size_t want, uint64_t off)
+{
+	size_t	got = 0;
+	ssize_t	n;
+
+	while (got < want) {
+		n = pread(x->file->fd, buf + got, want - got,
+		    (off_t)(off + got));
+		if (n <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+/* Read the window after the one just sent into the read-ahead buffer. */
+static void
+tftp_read_ahead(struct tftp_xfer *x)
+{
+	uint64_t	from = x->sent + 1, to = x->sent + x->p.windowsize, off;
+	size_t		want;
+
+	ahead.x = NULL;
+	if (x->last != 0 && to > x->last)
+		to = x->last;
+	if (from > to || (want = tftp_octet_span(x, from, to, &off)) == 0)
+		return;
+	if (want > ahead.len) {
+		uint8_t	*n = realloc(ahead.buf, want);
+
+		if (n == NULL)
+			return;			/* read when the ACK comes */
+		ahead.buf = n;
+		ahead.len = want;
+	}
+	if (tftp_read(x, ahead.buf, want, off) == -1)
+		return;				/* the send reads and fails */
+	ahead.x = x;
+	ahead.off = off;
+	ahead.got = want;
+	ahead.reads++;
+}
+
+void
+tftp_xfer_ahead_stats(uint64_t *reads, uint64_t *used)
+{
+	*reads = ahead.reads;
+	*used = ahead.used;
+}
+
 /* Send blocks from..to (to >= from; to may shrink at the end of file). */
 static int
 tftp_send_blocks(struct tftp_xfer *x, uint64_t from, uint64_t to)
@@ -175,20 +260,21 @@ tftp_send_blocks(struct tftp_xfer *x, uint64_t from, uint64_t to)
 	if (tftp_scratch(npk * bs, npk) == -1)
 		return -1;
 	if (!x->p.netascii) {
-		uint64_t	off = (from - 1) * bs, size = x->file->size;
-		size_t		want = 0, got = 0;
-		ssize_t		n;
+		uint64_t	off;
+		size_t		got = tftp_octet_span(x, from, to, &off);
 
-		if (off < size)
-			want = (size_t)((size - off) < npk * bs ?
-			    size - off : npk * bs);
-		while (got < want) {
-			n = pread(x->file->fd, scratch + got, want - got,
-			    (off_t)(off + got));
-			if (n <= 0)
-				return -1;	/* shrunk under us, or EIO */
-			got += (size_t)n;
-		}
+		if (ahead.x == x && ahead.off == off && ahead.got == got) {
+			uint8_t	*t = scratch;
+			size_t	 l = scratch_len;
+
+			scratch = ahead.buf;
+			scratch_len = ahead.len;
+			ahead.buf = t;
+			ahead.len = l;
+			ahead.used++;
+		} else if (tftp_read(x, scratch, got, off) == -1)
+			return -1;
+		ahead.x = NULL;
 		for (i = 0, b = from; b <= to; b++, i++) {
 			size_t	start = i * bs, len = 0;
 
@@ -228,9 +314,12 @@ tftp_send_blocks(struct tftp_xfer *x, uint64_t from, uint64_t to)
 		}
 		npk = i;
 	}
+	x->ahead = false;
 	x->send(x, iovs, npk);
 	if (to > x->sent)
 		x->sent = to;
+	if (x->ahead && !x->p.netascii)
+		tftp_read_ahead(x);
 	return 0;
 }
 
@@ -302,6 +391,8 @@ tftp_xfer_start(struct tftp_xfer *x)
 {
 	const struct tftp_opts	*o = &x->p.oack;
 
+	if (ahead.x == x)
+		ahead.x = NULL;
 	x->acked = x->sent = 0;
 	x->last = 0;
 	x->retries = x->retransmits = 0;

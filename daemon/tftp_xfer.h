@@ -76,6 +76,8 @@ struct tftp_xfer {
 	char			 peer_msg[64];
 	struct tftp_na		*na;
 	bool			 finished;
+	/* Set by send(): read the next window now, its ACK comes first. */
+	bool			 ahead;
 };
 
 /* Begin: send the OACK or the first window; -1 if memory ran out. */
@@ -90,6 +92,8 @@ uint64_t	 tftp_xfer_bytes(const struct tftp_xfer *x);
 /* The block number on the wire for absolute block b. */
 uint16_t	 tftp_xfer_wire_block(uint64_t b, unsigned rollover);
 const char	*tftp_xfer_end_str(enum tftp_end e);
+/* Windows read ahead while polling, and of them those sent. */
+void		 tftp_xfer_ahead_stats(uint64_t *reads, uint64_t *used);
 unsigned	 tftp_xfer_poll_us(unsigned cap, unsigned srtt_us,
 		    unsigned gap_us, unsigned sends);
 unsigned	 tftp_xfer_smooth_us(unsigned avg, uint64_t from_ns,

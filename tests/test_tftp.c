@@ -56,6 +56,14 @@ fake_send(struct tftp_xfer *x, struct iovec *iov, size_t n)
 	}
 }
 
+/* As fake_send, and asks for the next window to be read ahead. */
+static void
+fake_send_ahead(struct tftp_xfer *x, struct iovec *iov, size_t n)
+{
+	fake_send(x, iov, n);
+	x->ahead = true;
+}
+
 static void
 fake_end(struct tftp_xfer *x)
 {
@@ -81,9 +89,9 @@ engine_tmpfile(uint64_t size)
 	tf.size = size;
 }
 
-/* A file of size bytes; byte i is (i / 512) & 0xff for easy checks. */
+/* A file of size bytes; byte i is (i / 512 + add) & 0xff. */
 static void
-engine_file(uint64_t size)
+engine_file_add(uint64_t size, unsigned add)
 {
 	uint8_t		buf[4096];
 	uint64_t	i;
@@ -94,9 +102,16 @@ engine_file(uint64_t size)
 		    sizeof(buf), j;
 
 		for (j = 0; j < n; j++)
-			buf[j] = (uint8_t)((i + j) / 512);
+			buf[j] = (uint8_t)((i + j) / 512 + add);
 		CU_ASSERT_FATAL(write(tfd, buf, n) == (ssize_t)n);
 	}
+}
+
+/* A file of size bytes; byte i is (i / 512) & 0xff for easy checks. */
+static void
+engine_file(uint64_t size)
+{
+	engine_file_add(size, 0);
 }
 
 static void
@@ -453,6 +468,87 @@ test_netascii(void)
 }
 
 /* busy-poll: the next answer due from any transfer, vectors. */
+/*
+ * Read-ahead: the window after the one sent is read while the loop polls
+ * and sent when the ACK comes; a partial ACK, a new transfer or another
+ * file never gets bytes read ahead for something else.
+ */
+static void
+test_read_ahead(void)
+{
+	struct tftp_xfer	x;
+	uint64_t		r0, u0, r, u;
+	size_t			i;
+
+	tftp_xfer_ahead_stats(&r0, &u0);
+	engine_file(512 * 20);		/* blocks 1..20 full, 21 empty */
+	engine_new(&x, 512, 4);
+	x.send = fake_send_ahead;
+	tftp_xfer_start(&x);
+	CU_ASSERT_EQUAL(nout, 4);
+	tftp_xfer_ahead_stats(&r, &u);
+	CU_ASSERT_EQUAL(r - r0, 1);	/* blocks 5..8 */
+	CU_ASSERT_EQUAL(u - u0, 0);
+	ack(&x, 4);
+	CU_ASSERT_EQUAL(nout, 8);
+	for (i = 4; i < 8; i++) {
+		CU_ASSERT_EQUAL(out[i].block, i + 1);
+		CU_ASSERT_EQUAL(out[i].first, i);
+		CU_ASSERT_EQUAL(out[i].len, 512);
+	}
+	tftp_xfer_ahead_stats(&r, &u);
+	CU_ASSERT_EQUAL(r - r0, 2);	/* and then 9..12 */
+	CU_ASSERT_EQUAL(u - u0, 1);
+	/*
+	 * The client saw 5 and 6 only: 7..10 are read again, not the 9..12
+	 * read ahead (as many bytes, at another offset).
+	 */
+	ack(&x, 6);
+	CU_ASSERT_EQUAL(nout, 12);
+	for (i = 8; i < 12; i++) {
+		CU_ASSERT_EQUAL(out[i].block, i - 1);
+		CU_ASSERT_EQUAL(out[i].first, i - 2);
+	}
+	tftp_xfer_ahead_stats(&r, &u);
+	CU_ASSERT_EQUAL(u - u0, 1);
+	ack(&x, 10);
+	ack(&x, 14);
+	/* 19, 20 and the empty 21 were read ahead; nothing after them. */
+	ack(&x, 18);
+	CU_ASSERT_EQUAL(nout, 23);
+	CU_ASSERT_EQUAL(out[20].block, 19);
+	CU_ASSERT_EQUAL(out[20].first, 18);
+	CU_ASSERT_EQUAL(out[21].first, 19);
+	CU_ASSERT_EQUAL(out[22].block, 21);
+	CU_ASSERT_EQUAL(out[22].len, 0);
+	tftp_xfer_ahead_stats(&r, &u);
+	CU_ASSERT_EQUAL(r - r0, 5);
+	CU_ASSERT_EQUAL(u - u0, 4);
+	ack(&x, 21);
+	CU_ASSERT_EQUAL(ended, 1);
+
+	/*
+	 * A transfer that ends with a window read ahead, and a new one at
+	 * the same address on another file: the new file's bytes go out.
+	 */
+	engine_file(512 * 10);
+	engine_new(&x, 512, 4);
+	x.send = fake_send_ahead;
+	tftp_xfer_start(&x);
+	tftp_xfer_abort(&x);
+	tftp_xfer_ahead_stats(&r0, &u0);
+	engine_file_add(512 * 10, 100);
+	engine_new(&x, 512, 4);		/* fake_send: no read-ahead */
+	tftp_xfer_start(&x);
+	ack(&x, 4);
+	CU_ASSERT_EQUAL(nout, 8);
+	CU_ASSERT_EQUAL(out[4].block, 5);
+	CU_ASSERT_EQUAL(out[4].first, 104);
+	tftp_xfer_ahead_stats(&r, &u);
+	CU_ASSERT_EQUAL(u - u0, 0);
+	tftp_xfer_abort(&x);
+}
+
 static void
 test_poll_rule(void)
 {
@@ -491,5 +587,6 @@ test_tftp_register(void)
 	CU_add_test(s, "window and resend", test_window);
 	CU_add_test(s, "rollover past 65535", test_rollover);
 	CU_add_test(s, "netascii", test_netascii);
+	CU_add_test(s, "read-ahead of the next window", test_read_ahead);
 	CU_add_test(s, "busy-poll: the next answer due", test_poll_rule);
 }
