@@ -42,6 +42,7 @@
 #include "ev.h"
 #include "fsroot.h"
 #include "http.h"
+#include "http_cache.h"
 #include "http_conn.h"
 #include "http_send.h"
 #include "loadercfg.h"
@@ -607,27 +608,35 @@ http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
 	struct stat		 st;
 	enum fsroot_err		 e;
 	const char		*ims, *range, *ifrange;
+	const uint8_t		*kept = NULL;
 	char			 lm[64], cr[96];
 	uint64_t		 first = 0, last = 0, size;
 	time_t			 t;
-	int			 fd, rg = 0;
+	int			 fd = -1, rg = 0;
 	bool			 ioerr;
 
-	if ((e = fsroot_open(&H.root, NULL, canon, &fd, &st)) != FSROOT_OK) {
-		if (e == FSROOT_NOTFOUND && (rg = http_loader(c, r, canon,
-		    peer)) != 0)
-			return rg > 0 ? MHD_YES : MHD_NO;
-		if (!r->head && http_mac(c, peer, r->smac))
-			client_stage_refused(r->smac, CLIENT_VIA_HTTP, canon,
-			    fsroot_strerror(e));
-		return http_file_refused(c, r, e);
+	/* A small file from memory (http_cache.c), or opened and kept. */
+	if (!http_cache_get(canon, ev_now(), &st, &kept)) {
+		if ((e = fsroot_open(&H.root, NULL, canon, &fd, &st)) !=
+		    FSROOT_OK) {
+			if (e == FSROOT_NOTFOUND && (rg = http_loader(c, r,
+			    canon, peer)) != 0)
+				return rg > 0 ? MHD_YES : MHD_NO;
+			if (!r->head && http_mac(c, peer, r->smac))
+				client_stage_refused(r->smac, CLIENT_VIA_HTTP,
+				    canon, fsroot_strerror(e));
+			return http_file_refused(c, r, e);
+		}
+		if ((kept = http_cache_fill(canon, fd, &st, ev_now())) != NULL)
+			fd = -1;
 	}
 	size = (uint64_t)st.st_size;
 	http_date(st.st_mtime, lm, sizeof(lm));
 	ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
 	if (ims != NULL && http_parse_date(ims, &t) && st.st_mtime <= t) {
-		close(fd);
+		if (fd != -1)
+			close(fd);
 		return http_bodyless(c, r, MHD_HTTP_NOT_MODIFIED,
 		    "Last-Modified", lm);
 	}
@@ -638,7 +647,8 @@ http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
 	if (range != NULL && (ifrange == NULL || strcmp(ifrange, lm) == 0))
 		rg = http_range(range, size, &first, &last);
 	if (rg < 0) {
-		close(fd);
+		if (fd != -1)
+			close(fd);
 		snprintf(cr, sizeof(cr), "bytes */%" PRIu64, size);
 		return http_bodyless(c, r, MHD_HTTP_RANGE_NOT_SATISFIABLE,
 		    "Content-Range", cr);
@@ -647,8 +657,14 @@ http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
 		first = 0;
 		last = size > 0 ? size - 1 : 0;
 	}
-	if ((resp = http_file_body(r, fd, size, first, last, &ioerr)) ==
-	    NULL)
+	if (kept != NULL) {
+		ioerr = false;
+		resp = MHD_create_response_from_buffer(size == 0 ? 0 :
+		    (size_t)(last - first + 1), (void *)(uintptr_t)(kept +
+		    first), MHD_RESPMEM_MUST_COPY);
+	} else
+		resp = http_file_body(r, fd, size, first, last, &ioerr);
+	if (resp == NULL)
 		return ioerr ? http_error(c, r,
 		    MHD_HTTP_INTERNAL_SERVER_ERROR, "Error") : MHD_NO;
 	MHD_add_response_header(resp, "Content-Type", http_type(canon));
@@ -1004,6 +1020,7 @@ http_reload(const struct conf *conf)
 		log_warnx("http: a new enable, port, address, status-address, "
 		    "max-connections or idle-timeout takes a restart");
 	http_conn_reload(conf);
+	http_cache_clear();
 	if (fsroot_switch(&H.root, conf->http.root) == -1)
 		log_warn("http: new root %s, keeping %s", conf->http.root,
 		    H.root.path);
@@ -1021,6 +1038,7 @@ http_fini(void)
 		MHD_stop_daemon(H.sd);
 	H.d = H.sd = NULL;
 	http_conn_fini();
+	http_cache_clear();
 	fsroot_fini(&H.root);
 	H.up = false;
 }
@@ -1035,13 +1053,18 @@ http_stats(struct http_stats *st)
 void
 http_summary(void)
 {
+	uint64_t	hits, fills;
+
 	if (!H.up) {
 		log_info("http: off");
 		return;
 	}
+	http_cache_stats(&hits, &fills);
 	log_info("http: %" PRIu64 " requests (2xx %" PRIu64 ", 3xx %" PRIu64
 	    ", 4xx %" PRIu64 ", 5xx %" PRIu64 "), %" PRIu64 " aborted, %"
-	    PRIu64 " bytes, %" PRIu64 " scripts rendered", H.st.requests,
-	    H.st.by_code[2], H.st.by_code[3], H.st.by_code[4],
-	    H.st.by_code[5], H.st.aborted, H.st.bytes, H.st.scripts);
+	    PRIu64 " bytes, %" PRIu64 " scripts rendered, small files read %"
+	    PRIu64 " times and answered %" PRIu64 " times from memory",
+	    H.st.requests, H.st.by_code[2], H.st.by_code[3], H.st.by_code[4],
+	    H.st.by_code[5], H.st.aborted, H.st.bytes, H.st.scripts, fills,
+	    hits);
 }

@@ -136,6 +136,33 @@ check "Range 2999990-: 10 bytes, Content-Range to the end" \
 check "Range past the end: 416 with bytes */size" \
     test "$(code /big.bin -r 3000000-)$(hdr /big.bin Content-Range -r 3000000-)" = "416bytes */3000000"
 check "several ranges: the whole file, 200" test "$(code /big.bin -r 0-1,5-6)" = 200
+
+# ---- small files, kept in memory between requests (http_cache.c) ----
+head -c 3000 /dev/urandom > "$R/kept.bin"
+in_ns curl -s -o "$T/k0" "$U/kept.bin"
+in_ns curl -s -o "$T/k1" "$U/kept.bin"
+check "a small file twice: the same bytes both times" sh -c \
+    "cmp -s '$R/kept.bin' '$T/k0' && cmp -s '$R/kept.bin' '$T/k1'"
+in_ns curl -s -r 100-199 -o "$T/k2" "$U/kept.bin"
+dd if="$R/kept.bin" bs=1 skip=100 count=100 of="$T/k2.want" 2>/dev/null
+check "a kept small file, Range 100-199: exactly those bytes" \
+    cmp -s "$T/k2" "$T/k2.want"
+printf 'EDITED' >> "$R/kept.bin"
+in_ns curl -s -o "$T/k3" "$U/kept.bin"
+check "a kept small file edited in place: the new bytes at once" \
+    cmp -s "$R/kept.bin" "$T/k3"
+head -c 3006 /dev/urandom > "$R/kept.new"
+mv "$R/kept.new" "$R/kept.bin"
+in_ns curl -s -o "$T/k4" "$U/kept.bin"
+check "a kept small file replaced by rename, same size: the new bytes" \
+    cmp -s "$R/kept.bin" "$T/k4"
+rm "$R/kept.bin"
+check "a kept small file removed: 404 at once" \
+    test "$(code /kept.bin)" = 404
+kill -USR1 "$PID"
+wait_log "$LOG" "answered [1-9][0-9]* times from memory" 5 &&
+    ok "small files are answered from memory (the state line counts them)" ||
+    not_ok "small files are answered from memory (the state line counts them)"
 check "a malformed Range is ignored: 200" \
     test "$(code /big.bin -H 'Range: bytes=x-y')" = 200
 check "5 GiB sparse file: Content-Length 5368709120" \

@@ -1,7 +1,7 @@
 /*
  * test_http.c: the HTTP pieces that need no socket: percent-decoding
  * (what a path may hold), Range headers, and how much of a file goes per
- * sendfile() call.
+ * sendfile() call, and the small files kept between requests.
  */
 #include "config.h"
 
@@ -11,12 +11,16 @@
 #include <arpa/inet.h>
 #include <CUnit/CUnit.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "http.h"
+#include "http_cache.h"
 #include "http_send.h"
 #include "unit.h"
 
@@ -251,6 +255,108 @@ test_send_push(void)
 	close(fd);
 }
 
+/* ---------- small files kept (http_cache.c) ---------- */
+
+static char	cache_dir[64];
+
+/* path in cache_dir, holding len bytes of c; its descriptor and stat. */
+static int
+cache_file(const char *name, char c, size_t len, struct stat *st)
+{
+	char	path[128], buf[32 * 1024];
+	int	fd;
+
+	snprintf(path, sizeof(path), "%s/%s", cache_dir, name);
+	memset(buf, c, sizeof(buf));
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(write(fd, buf, len) == (ssize_t)len);
+	CU_ASSERT_FATAL(fstat(fd, st) == 0);
+	return fd;
+}
+
+static void
+test_cache(void)
+{
+	struct stat	 st, got, big;
+	const uint8_t	*d;
+	char		 a[128], b[128];
+	int		 fd, fd2;
+	struct timespec	 ts[2];
+
+	snprintf(cache_dir, sizeof(cache_dir), "/tmp/pxed-hcache.XXXXXX");
+	CU_ASSERT_FATAL(mkdtemp(cache_dir) != NULL);
+	snprintf(a, sizeof(a), "%s/a", cache_dir);
+	snprintf(b, sizeof(b), "%s/b", cache_dir);
+	http_cache_clear();
+
+	/* Kept, then answered from memory with what fstat says now. */
+	fd = cache_file("a", 'x', 1024, &st);
+	CU_ASSERT_FALSE(http_cache_get("a", 1000, &got, &d));
+	d = http_cache_fill("a", fd, &st, 1000);
+	CU_ASSERT_FATAL(d != NULL);
+	CU_ASSERT_EQUAL(d[0], 'x');
+	CU_ASSERT_EQUAL(d[1023], 'x');
+	d = NULL;
+	CU_ASSERT_TRUE(http_cache_get("a", 1500, &got, &d));
+	CU_ASSERT_EQUAL(got.st_size, 1024);
+	CU_ASSERT_TRUE(d != NULL && d[512] == 'x');
+	/* Another path is not this one. */
+	CU_ASSERT_FALSE(http_cache_get("b", 1500, &got, &d));
+
+	/* Changed in place (another modification time): read again. */
+	CU_ASSERT_EQUAL(pwrite(fd, "y", 1, 0), 1);
+	ts[0].tv_sec = ts[1].tv_sec = 1000000;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	CU_ASSERT_EQUAL(futimens(fd, ts), 0);
+	CU_ASSERT_FALSE(http_cache_get("a", 1500, &got, &d));
+	fd = open(a, O_RDONLY);
+	CU_ASSERT_FATAL(fd >= 0 && fstat(fd, &st) == 0);
+	d = http_cache_fill("a", fd, &st, 2000);
+	CU_ASSERT_TRUE(d != NULL && d[0] == 'y' && d[1] == 'x');
+	CU_ASSERT_TRUE(http_cache_get("a", 2000, &got, &d));
+
+	/* A chmod: the mode differs. */
+	CU_ASSERT_EQUAL(chmod(a, 0600), 0);
+	CU_ASSERT_FALSE(http_cache_get("a", 2000, &got, &d));
+
+	/* Another file renamed over it: the kept one is unlinked. */
+	fd = open(a, O_RDONLY);
+	CU_ASSERT_FATAL(fd >= 0 && fstat(fd, &st) == 0);
+	CU_ASSERT_FATAL(http_cache_fill("a", fd, &st, 3000) != NULL);
+	fd2 = cache_file("b", 'z', 1024, &got);
+	close(fd2);
+	CU_ASSERT_EQUAL(rename(b, a), 0);
+	CU_ASSERT_FALSE(http_cache_get("a", 3000, &got, &d));
+
+	/* Reopened through the path a second after it last was. */
+	fd = open(a, O_RDONLY);
+	CU_ASSERT_FATAL(fd >= 0 && fstat(fd, &st) == 0);
+	CU_ASSERT_FATAL(http_cache_fill("a", fd, &st, 4000) != NULL);
+	CU_ASSERT_TRUE(http_cache_get("a", 4000 + HTTP_CACHE_MS - 1, &got,
+	    &d));
+	CU_ASSERT_FALSE(http_cache_get("a", 4000 + HTTP_CACHE_MS, &got, &d));
+
+	/* A reload forgets every file. */
+	fd = open(a, O_RDONLY);
+	CU_ASSERT_FATAL(fd >= 0 && fstat(fd, &st) == 0);
+	CU_ASSERT_FATAL(http_cache_fill("a", fd, &st, 5000) != NULL);
+	http_cache_clear();
+	CU_ASSERT_FALSE(http_cache_get("a", 5000, &got, &d));
+
+	/* Too large: not kept, the descriptor stays the caller's. */
+	fd = cache_file("big", 'q', HTTP_CACHE_FILE + 1, &big);
+	CU_ASSERT_TRUE(http_cache_fill("big", fd, &big, 6000) == NULL);
+	CU_ASSERT_NOT_EQUAL(fcntl(fd, F_GETFD), -1);
+	close(fd);
+	CU_ASSERT_FALSE(http_cache_get("big", 6000, &got, &d));
+
+	snprintf(b, sizeof(b), "%s/big", cache_dir);
+	unlink(b);
+	unlink(a);
+	rmdir(cache_dir);
+}
+
 void
 test_http_register(void)
 {
@@ -263,4 +369,5 @@ test_http_register(void)
 	CU_add_test(s, "sendfile-chunk: libmicrohttpd versions",
 	    test_send_known);
 	CU_add_test(s, "sendfile-chunk: the last call pushes", test_send_push);
+	CU_add_test(s, "small files kept", test_cache);
 }
