@@ -617,8 +617,13 @@ http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
 
 	/* A small file from memory (http_cache.c), or opened and kept. */
 	if (!http_cache_get(canon, ev_now(), &st, &kept)) {
-		if ((e = fsroot_open(&H.root, NULL, canon, &fd, &st)) !=
-		    FSROOT_OK) {
+		e = fsroot_open(&H.root, NULL, canon, &fd, &st);
+		/* Out of descriptors: the kept files give theirs back. */
+		if (e == FSROOT_IO && (errno == EMFILE || errno == ENFILE)) {
+			http_cache_clear();
+			e = fsroot_open(&H.root, NULL, canon, &fd, &st);
+		}
+		if (e != FSROOT_OK) {
 			if (e == FSROOT_NOTFOUND && (rg = http_loader(c, r,
 			    canon, peer)) != 0)
 				return rg > 0 ? MHD_YES : MHD_NO;

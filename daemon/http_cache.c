@@ -17,9 +17,16 @@
  * HTTP_CACHE_MS after it last was, so that is seen within a second (as
  * nginx's open_file_cache_valid, 60 s by default when that cache is on).
  *
- * Direct-mapped by the path's hash: a new file in a taken slot replaces
- * the one there.  At most HTTP_CACHE_SLOTS descriptors and HTTP_CACHE_FILE
- * bytes each.  Single-threaded, like the loop.
+ * The kept descriptor sees the file, not the path: on a network
+ * filesystem (NFS, FUSE) fstat() may answer from cached attributes, and a
+ * change to a directory on the path (its permissions, a rename, a symlink
+ * swapped in) leaves the file as it was; both are seen within a second.
+ *
+ * Direct-mapped by the path's hash: a new file in a slot taken for less
+ * than HTTP_CACHE_MS is not kept (the one there stays), else replaces it.
+ * At most HTTP_CACHE_SLOTS descriptors, which a request out of
+ * descriptors takes back (http.c), and HTTP_CACHE_FILE bytes each.
+ * Single-threaded, like the loop.
  */
 #include "config.h"
 
@@ -107,6 +114,14 @@ http_cache_fill(const char *path, int fd, const struct stat *st,
 	ssize_t			 n;
 
 	if (st->st_size < 0 || st->st_size > HTTP_CACHE_FILE)
+		return NULL;
+	/*
+	 * Another file took the slot less than HTTP_CACHE_MS ago: it stays,
+	 * so that two busy paths in one slot do not replace each other on
+	 * every request (a read, a copy and a close each time).
+	 */
+	if (e->path != NULL && strcmp(e->path, path) != 0 &&
+	    now_ms - e->opened_ms < HTTP_CACHE_MS)
 		return NULL;
 	/* One byte more: an empty file still has a buffer. */
 	if ((data = malloc(len + 1)) == NULL)

@@ -54,8 +54,14 @@ static size_t		 iov_pkts;
  * window after it is read into a second buffer, so that the ACK is
  * answered without a pread() in between; the buffers then swap.  One
  * transfer's at a time, the one the I/O layer says answers next (x->ahead).
- * It is used only when the ACK moves the window to exactly where it was
- * read from, and forgotten when that transfer starts or ends.
+ * It is used only by that transfer, when the ACK moves the window to
+ * exactly where it was read from (the offset and the length match), and
+ * forgotten at every send and when the transfer starts or ends.  The
+ * bytes sent are those read at the send before, not at the ACK: a file
+ * edited in place during a transfer was inconsistent before as well.  The
+ * read comes after the send, inside the round trip that busy-poll
+ * measures (tftp_rtt()), which it lengthens by the read when the ACK
+ * comes during it.
  */
 static struct {
 	uint8_t			*buf;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "http.h"
+#include "hash.h"
 #include "http_cache.h"
 #include "http_send.h"
 #include "unit.h"
@@ -280,8 +281,8 @@ test_cache(void)
 {
 	struct stat	 st, got, big;
 	const uint8_t	*d;
-	char		 a[128], b[128];
-	int		 fd, fd2;
+	char		 a[128], b[128], other[16];
+	int		 fd, fd2, i;
 	struct timespec	 ts[2];
 
 	snprintf(cache_dir, sizeof(cache_dir), "/tmp/pxed-hcache.XXXXXX");
@@ -316,9 +317,10 @@ test_cache(void)
 	CU_ASSERT_TRUE(d != NULL && d[0] == 'y' && d[1] == 'x');
 	CU_ASSERT_TRUE(http_cache_get("a", 2000, &got, &d));
 
-	/* A chmod: the mode differs. */
+	/* A chmod: the mode differs, and the kept descriptor is closed. */
 	CU_ASSERT_EQUAL(chmod(a, 0600), 0);
 	CU_ASSERT_FALSE(http_cache_get("a", 2000, &got, &d));
+	CU_ASSERT_EQUAL(fcntl(fd, F_GETFD), -1);
 
 	/* Another file renamed over it: the kept one is unlinked. */
 	fd = open(a, O_RDONLY);
@@ -342,14 +344,40 @@ test_cache(void)
 	CU_ASSERT_FATAL(fd >= 0 && fstat(fd, &st) == 0);
 	CU_ASSERT_FATAL(http_cache_fill("a", fd, &st, 5000) != NULL);
 	http_cache_clear();
+	CU_ASSERT_EQUAL(fcntl(fd, F_GETFD), -1);
 	CU_ASSERT_FALSE(http_cache_get("a", 5000, &got, &d));
+
+	/*
+	 * Another path in the slot of a path kept less than a second ago
+	 * is not kept (the two would replace each other on every request);
+	 * a second later it is.
+	 */
+	fd = open(a, O_RDONLY);
+	CU_ASSERT_FATAL(fd >= 0 && fstat(fd, &st) == 0);
+	CU_ASSERT_FATAL(http_cache_fill("a", fd, &st, 5000) != NULL);
+	for (i = 0; i < 100000; i++) {
+		snprintf(other, sizeof(other), "c%d", i);
+		if ((hash_bytes(other, strlen(other)) ^ hash_bytes("a", 1)) %
+		    HTTP_CACHE_SLOTS == 0)
+			break;
+	}
+	CU_ASSERT_FATAL(i < 100000);
+	fd2 = cache_file(other, 'o', 100, &big);
+	CU_ASSERT_TRUE(http_cache_fill(other, fd2, &big, 5500) == NULL);
+	CU_ASSERT_TRUE(http_cache_get("a", 5500, &got, &d));
+	CU_ASSERT_TRUE(http_cache_fill(other, fd2, &big, 6000) != NULL);
+	CU_ASSERT_FALSE(http_cache_get("a", 6000, &got, &d));
+	CU_ASSERT_TRUE(http_cache_get(other, 6000, &got, &d) && d[0] == 'o');
+	http_cache_clear();
+	snprintf(b, sizeof(b), "%s/%s", cache_dir, other);
+	unlink(b);
 
 	/* Too large: not kept, the descriptor stays the caller's. */
 	fd = cache_file("big", 'q', HTTP_CACHE_FILE + 1, &big);
-	CU_ASSERT_TRUE(http_cache_fill("big", fd, &big, 6000) == NULL);
+	CU_ASSERT_TRUE(http_cache_fill("big", fd, &big, 7000) == NULL);
 	CU_ASSERT_NOT_EQUAL(fcntl(fd, F_GETFD), -1);
 	close(fd);
-	CU_ASSERT_FALSE(http_cache_get("big", 6000, &got, &d));
+	CU_ASSERT_FALSE(http_cache_get("big", 7000, &got, &d));
 
 	snprintf(b, sizeof(b), "%s/big", cache_dir);
 	unlink(b);
