@@ -205,6 +205,21 @@ fsroot_openat(int dirfd, const char *canon)
 	return fsroot_walk(dirfd, canon);
 }
 
+int
+fsroot_pread(int fd, void *buf, size_t len, uint64_t off)
+{
+	size_t	got = 0;
+	ssize_t	n;
+
+	while (got < len) {
+		n = pread(fd, (char *)buf + got, len - got, (off_t)(off + got));
+		if (n <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	return 0;
+}
+
 enum fsroot_err
 fsroot_open(const struct fsroot *r, const char *sub, const char *canon,
     int *fd, struct stat *st)

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 enum fsroot_err {
@@ -43,6 +44,8 @@ enum fsroot_err	 fsroot_clean(const char *name, char *canon, size_t len);
  * and *st are set.  sub, when not NULL, is a directory beneath the root
  * to look in (a per-client root).
  */
+/* Read len bytes of fd at off into buf: 0, or -1 (EIO, or shorter now). */
+int		 fsroot_pread(int fd, void *buf, size_t len, uint64_t off);
 enum fsroot_err	 fsroot_open(const struct fsroot *r, const char *sub,
 		    const char *canon, int *fd, struct stat *st);
 

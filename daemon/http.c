@@ -512,11 +512,10 @@ http_file_body(struct http_req *r, int fd, uint64_t size, uint64_t first,
 	if (size <= HTTP_SMALL_FILE) {
 		size_t	 n = size == 0 ? 0 : (size_t)(last - first + 1);
 		char	*buf = malloc(n + 1);
-		ssize_t	 got = buf == NULL ? -1 : pread(fd, buf, n,
-		    (off_t)first);
+		int	 rc = buf == NULL ? -1 : fsroot_pread(fd, buf, n, first);
 
 		close(fd);
-		if (got != (ssize_t)n) {
+		if (rc == -1) {
 			free(buf);
 			*ioerr = true;
 			return NULL;

@@ -34,6 +34,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fsroot.h"
 #include "hash.h"
 #include "http_cache.h"
 
@@ -108,10 +109,9 @@ http_cache_fill(const char *path, int fd, const struct stat *st,
     uint64_t now_ms)
 {
 	struct http_cached	*e = http_cache_slot(path);
-	size_t			 len = (size_t)st->st_size, got = 0;
+	size_t			 len = (size_t)st->st_size;
 	uint8_t			*data;
 	char			*p;
-	ssize_t			 n;
 
 	if (st->st_size < 0 || st->st_size > HTTP_CACHE_FILE)
 		return NULL;
@@ -126,15 +126,8 @@ http_cache_fill(const char *path, int fd, const struct stat *st,
 	/* One byte more: an empty file still has a buffer. */
 	if ((data = malloc(len + 1)) == NULL)
 		return NULL;
-	while (got < len) {
-		n = pread(fd, data + got, len - got, (off_t)got);
-		if (n <= 0) {		/* shrunk under us, or EIO */
-			free(data);
-			return NULL;
-		}
-		got += (size_t)n;
-	}
-	if ((p = strdup(path)) == NULL) {
+	if (fsroot_pread(fd, data, len, 0) == -1 ||
+	    (p = strdup(path)) == NULL) {
 		free(data);
 		return NULL;
 	}

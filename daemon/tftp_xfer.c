@@ -38,6 +38,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fsroot.h"
 #include "log.h"
 #include "names.h"
 #include "tftp_xfer.h"
@@ -56,7 +57,9 @@ static size_t		 iov_pkts;
  * transfer's at a time, the one the I/O layer says answers next (x->ahead).
  * It is used only by that transfer, when the ACK moves the window to
  * exactly where it was read from (the offset and the length match), and
- * forgotten at every send and when the transfer starts or ends.  The
+ * forgotten at every send.  A transfer that ends with a window read ahead
+ * leaves ahead.x behind, only ever compared: a new one at the same
+ * address sends block 1 first, at offset 0, where nothing is read ahead.  The
  * bytes sent are those read at the send before, not at the ACK: a file
  * edited in place during a transfer was inconsistent before as well.  The
  * read comes after the send, inside the round trip that busy-poll
@@ -124,8 +127,6 @@ tftp_xfer_end_str(enum tftp_end e)
 static void
 tftp_finish(struct tftp_xfer *x, enum tftp_end why)
 {
-	if (ahead.x == x)
-		ahead.x = NULL;
 	if (x->finished)
 		return;
 	x->finished = true;
@@ -204,23 +205,6 @@ tftp_octet_span(const struct tftp_xfer *x, uint64_t from, uint64_t to,
 	return (size_t)(size - *off < bytes ? size - *off : bytes);
 }
 
-/* Read want bytes at off into buf: 0, or -1 (shrunk under us, or EIO). */
-static int
-tftp_read(const struct tftp_xfer *x, uint8_t *buf, size_t want, uint64_t off)
-{
-	size_t	got = 0;
-	ssize_t	n;
-
-	while (got < want) {
-		n = pread(x->file->fd, buf + got, want - got,
-		    (off_t)(off + got));
-		if (n <= 0)
-			return -1;
-		got += (size_t)n;
-	}
-	return 0;
-}
-
 /* Read the window after the one just sent into the read-ahead buffer. */
 static void
 tftp_read_ahead(struct tftp_xfer *x)
@@ -241,7 +225,7 @@ tftp_read_ahead(struct tftp_xfer *x)
 		ahead.buf = n;
 		ahead.len = want;
 	}
-	if (tftp_read(x, ahead.buf, want, off) == -1)
+	if (fsroot_pread(x->file->fd, ahead.buf, want, off) == -1)
 		return;				/* the send reads and fails */
 	ahead.x = x;
 	ahead.off = off;
@@ -278,7 +262,7 @@ tftp_send_blocks(struct tftp_xfer *x, uint64_t from, uint64_t to)
 			ahead.buf = t;
 			ahead.len = l;
 			ahead.used++;
-		} else if (tftp_read(x, scratch, got, off) == -1)
+		} else if (fsroot_pread(x->file->fd, scratch, got, off) == -1)
 			return -1;
 		ahead.x = NULL;
 		for (i = 0, b = from; b <= to; b++, i++) {
@@ -397,8 +381,6 @@ tftp_xfer_start(struct tftp_xfer *x)
 {
 	const struct tftp_opts	*o = &x->p.oack;
 
-	if (ahead.x == x)
-		ahead.x = NULL;
 	x->acked = x->sent = 0;
 	x->last = 0;
 	x->retries = x->retransmits = 0;

@@ -148,17 +148,31 @@ mem_answers() {
 	    tr -dc 0-9
 }
 head -c 3000 /dev/urandom > "$R/kept.bin"
-m0=$(mem_answers)
-# One curl, one connection: the requests follow each other within the
-# second a kept file is answered from memory for (at least one of them).
-in_ns curl -s -o "$T/k0" "$U/kept.bin" -o "$T/k1" "$U/kept.bin" \
-    -o "$T/k5" "$U/kept.bin" -o "$T/k6" "$U/kept.bin"
-m1=$(mem_answers)
-check "a small file 4 times: the same bytes every time" sh -c \
-    "cmp -s '$R/kept.bin' '$T/k0' && cmp -s '$R/kept.bin' '$T/k1' &&
-    cmp -s '$R/kept.bin' '$T/k5' && cmp -s '$R/kept.bin' '$T/k6'"
+# kept_answered: 4 requests on one connection, the same bytes each time,
+# and at least one answered from memory (the state line's count went up;
+# the requests of one try fall within the second a kept file is used for)
+kept_answered() {
+	_ka_m0=$(mem_answers)
+	in_ns curl -s -o "$T/k0" "$U/kept.bin" -o "$T/k1" "$U/kept.bin" \
+	    -o "$T/k5" "$U/kept.bin" -o "$T/k6" "$U/kept.bin"
+	_ka_m1=$(mem_answers)
+	for _ka_f in k0 k1 k5 k6; do
+		cmp -s "$R/kept.bin" "$T/$_ka_f" || return 2
+	done
+	[ "$_ka_m0" -ge 0 ] && [ "$_ka_m1" -gt "$_ka_m0" ]
+}
+kept_answered
+ka=$?
+# Not one answer from memory in a try: only a very slow machine; again.
+n=0
+while [ $ka -eq 1 ] && [ $n -lt 5 ]; do
+	kept_answered
+	ka=$?
+	n=$((n + 1))
+done
+check "a small file 4 times: the same bytes every time" test $ka -ne 2
 check "a small file 4 times: answered from memory (the state line)" \
-    test "$m0" -ge 0 -a "$m1" -gt "$m0" -a "$m1" -le $((m0 + 3))
+    test $ka -eq 0
 in_ns curl -s -r 100-199 -o "$T/k2" "$U/kept.bin"
 dd if="$R/kept.bin" bs=1 skip=100 count=100 of="$T/k2.want" 2>/dev/null
 check "a kept small file, Range 100-199: exactly those bytes" \

@@ -528,28 +528,41 @@ test_read_ahead(void)
 	CU_ASSERT_EQUAL(ended, 1);
 
 	/*
-	 * A transfer that ends with a window read ahead, and a new one at
-	 * the same address on another file: the new file's bytes go out.
-	 * (A new transfer starts at offset 0, where nothing is read ahead,
-	 * and every send drops what was: this pins the behaviour, the
-	 * offset check above is what guards it.)
+	 * Two transfers at the same point of two files: the window read
+	 * ahead for one (same offset, same length) never goes to the other.
+	 * y on another file has sent 1..4; x sends 1..4 and reads 5..8 of
+	 * its own file ahead; y's ACK of 4 must send y's file's 5..8.
 	 */
-	engine_file(512 * 10);
-	engine_new(&x, 512, 4);
-	x.send = fake_send_ahead;
-	tftp_xfer_start(&x);
-	tftp_xfer_abort(&x);
-	tftp_xfer_ahead_stats(&r0, &u0);
-	engine_file_add(512 * 10, 100);
-	engine_new(&x, 512, 4);		/* fake_send: no read-ahead */
-	tftp_xfer_start(&x);
-	ack(&x, 4);
-	CU_ASSERT_EQUAL(nout, 8);
-	CU_ASSERT_EQUAL(out[4].block, 5);
-	CU_ASSERT_EQUAL(out[4].first, 104);
-	tftp_xfer_ahead_stats(&r, &u);
-	CU_ASSERT_EQUAL(u - u0, 0);
-	tftp_xfer_abort(&x);
+	{
+		struct tftp_xfer	y;
+		struct tftp_file	yf;
+		int			xfd;
+
+		engine_file(512 * 10);
+		xfd = tfd;
+		tfd = -1;
+		engine_file_add(512 * 10, 100);
+		yf = tf;
+		engine_new(&y, 512, 4);		/* fake_send: no read-ahead */
+		y.file = &yf;
+		tftp_xfer_start(&y);
+		tf.fd = xfd;			/* x: the first file */
+		engine_new(&x, 512, 4);
+		x.send = fake_send_ahead;
+		tftp_xfer_start(&x);
+		tftp_xfer_ahead_stats(&r0, &u0);
+		nout = 0;
+		ack(&y, 4);
+		CU_ASSERT_EQUAL(nout, 4);
+		CU_ASSERT_EQUAL(out[0].block, 5);
+		CU_ASSERT_EQUAL(out[0].first, 104);
+		tftp_xfer_ahead_stats(&r, &u);
+		CU_ASSERT_EQUAL(u - u0, 0);
+		tftp_xfer_abort(&x);
+		tftp_xfer_abort(&y);
+		close(xfd);
+		tf.fd = tfd;
+	}
 }
 
 static void
