@@ -216,7 +216,7 @@ check "POST: 405 with Allow" sh -c "[ \$(ip netns exec $NS curl -s -o /dev/null 
     ip netns exec $NS curl -s -D - -o /dev/null -X DELETE $U/small.bin | grep -qi '^Allow: GET, HEAD'"
 check "the secret was never sent" sh -c "! grep -rq 'SECRET-$$' '$T'/r1 '$T'/got.bin"
 check "refusals are logged with the path as sent" \
-    grep -q 'http: GET /%2e%2e/secret from 127.0.0.1:[0-9]* refused: ".." in the path' "$LOG"
+    wait_log "$LOG" 'http: GET /%2e%2e/secret from 127\.0\.0\.1:[0-9]* refused: "\.\." in the path' 5
 
 # ---- iPXE scripts ----
 in_ns curl -s "$U/boot.ipxe?mac=52:54:00:00:00:0a" > "$T/alpha.ipxe"
