@@ -70,5 +70,5 @@ case $msgs in
 esac
 
 pxed_stop
-check "SIGTERM: STOPPING=1" grep -q '^STOPPING=1' "$OUT"
+check "SIGTERM: STOPPING=1" wait_log "$OUT" '^STOPPING=1' 5
 pxed_test_done

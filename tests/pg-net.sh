@@ -170,6 +170,9 @@ acks() {	# LOG: ACK lines
 wait_for 60 sh -c "[ \$(grep -Ec 'REQUEST\(lan0[^)]*\) .* -> ACK ' '$T/s1.log') -ge 1000 ]"
 check "server 1 ACKs under the shared load ($(acks "$T/s1.log"))" \
     test "$(acks "$T/s1.log")" -ge 1000
+# Which server's OFFER a client takes is timing: server 2's share is
+# waited for, not read at the moment server 1 reaches 1,000.
+wait_for 60 sh -c "[ \$(grep -Ec 'REQUEST\(lan0[^)]*\) .* -> ACK ' '$T/s2.log') -ge 100 ]"
 check "server 2 ACKs under the shared load ($(acks "$T/s2.log"))" \
     test "$(acks "$T/s2.log")" -ge 100
 

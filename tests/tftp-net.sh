@@ -94,15 +94,17 @@ for c in hpa curl atftp; do
 		fi
 	done
 done
-grep -q "sent big40 to .* blksize 512 windowsize 1," "$LOG" &&
+# "sent" is logged when the last ACK comes in, after the client has gone:
+# waited for, as every "sent" line below.
+wait_log "$LOG" "sent big40 to .* blksize 512 windowsize 1," 10 &&
     ok "40 MiB at blksize 512: 81921 blocks, past 65535 (rollover)" ||
     not_ok "no 40 MiB transfer at blksize 512 in the log"
-grep -q "sent big40 to .* blksize 1468 windowsize 16," "$LOG" &&
+wait_log "$LOG" "sent big40 to .* blksize 1468 windowsize 16," 10 &&
     ok "40 MiB with windowsize 16 (atftp)" ||
     not_ok "no windowsize 16 transfer in the log"
 check "the client's round trip is measured (busy-poll)" \
-    grep -Eq "sent big40 to .* windowsize 16, .* round trip [1-9][0-9]* us" \
-    "$LOG"
+    wait_log "$LOG" \
+    "sent big40 to .* windowsize 16, .* round trip [1-9][0-9]* us" 10
 
 # ---- IPv6 ----
 # fetch6 CLIENT NAME OUT: the same downloads, to [fd77::1].
@@ -132,8 +134,8 @@ fetch6 hpa big40 "$T/out/v6-big40"
 check "IPv6: 40 MiB at blksize 512, past 65535 blocks" \
     cmp -s "$R/big40" "$T/out/v6-big40"
 check "IPv6: the log names the peer [fd77::2]:port" \
-    grep -Eq "sent big40 to \[$C6\]:[0-9]+, .* blksize 512 windowsize 1," \
-    "$LOG"
+    wait_log "$LOG" \
+    "sent big40 to \[$C6\]:[0-9]+, .* blksize 512 windowsize 1," 10
 # blksize stops at the MTU less 40 + 8 + 4 bytes of headers for IPv6.
 check "IPv6: blksize 1468 capped to 1448, windowsize 16 (atftp)" \
     grep -Eq "sent f65536 to \[$C6\]:[0-9]+, .* blksize 1448 windowsize 16," \
@@ -164,7 +166,7 @@ in_cli timeout 60 curl -s -o "$T/out/v6-ll" \
 check "IPv6 link-local: curl gets f65536 from [$LL]" \
     cmp -s "$R/f65536" "$T/out/v6-ll"
 check "IPv6 link-local: logged with the peer's fe80:: address" \
-    grep -Eq "sent f65536 to \[fe80::[0-9a-f:]+\]:[0-9]+," "$LOG"
+    wait_log "$LOG" "sent f65536 to \[fe80::[0-9a-f:]+\]:[0-9]+," 10
 
 # Netascii: the client turns CR LF and CR NUL back into the text.
 fetch hpa-ascii text.txt "$T/out/text.txt"
@@ -189,8 +191,8 @@ reload "with a rule"
 fetch atftp f65536 "$T/out/refused-ws"
 check "the rule's transfer is intact" cmp -s "$R/f65536" "$T/out/refused-ws"
 check "windowsize refused by the rule for this client's MAC" \
-    grep -q "sent f65536 to .* blksize 1468 windowsize 1 (options refused by rule)" \
-    "$LOG"
+    wait_log "$LOG" \
+    "sent f65536 to .* blksize 1468 windowsize 1 \(options refused by rule\)" 10
 rm "$T/conf.d/20-refuse.conf"
 reload "without it"
 
