@@ -57,10 +57,8 @@ static size_t		 iov_pkts;
  * transfer's at a time, the one the I/O layer says answers next (x->ahead).
  * It is used only by that transfer, when the ACK moves the window to
  * exactly where it was read from (the offset and the length match), and
- * forgotten at every send.  A transfer that ends with a window read ahead
- * leaves ahead.x behind, only ever compared: a new one at the same
- * address sends block 1 first, at offset 0, where nothing is read ahead.  The
- * bytes sent are those read at the send before, not at the ACK: a file
+ * forgotten at every send and when the transfer ends (its memory may
+ * become another transfer's).  The bytes sent are those read at the send before, not at the ACK: a file
  * edited in place during a transfer was inconsistent before as well.  The
  * read comes after the send, inside the round trip that busy-poll
  * measures (tftp_rtt()), which it lengthens by the read when the ACK
@@ -127,6 +125,8 @@ tftp_xfer_end_str(enum tftp_end e)
 static void
 tftp_finish(struct tftp_xfer *x, enum tftp_end why)
 {
+	if (ahead.x == x)
+		ahead.x = NULL;
 	if (x->finished)
 		return;
 	x->finished = true;
