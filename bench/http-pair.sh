@@ -4,7 +4,8 @@
 # Not a test: it prints figures.  Needs root, nginx and curl.
 #
 # usage: bench/http-pair.sh [--pxed PATH]... [--samples S] [--runs R]
-#            [--clients N] [--size-mib M] [--warm K] [--no-rt] [--keep]
+#            [--clients N] [--size-mib M] [--warm K] [--tmpfs] [--no-rt]
+#            [--keep]
 #
 # nginx (one worker, sendfile, tcp_nopush, as in http-bench.sh) and each
 # pxed given (up to 3; default $PXED or daemon/pxed) serve the same
@@ -13,8 +14,12 @@
 # namespace, over a veth pair (MTU 1500); servers and curl at real-time
 # priority (chrt -f 50) unless --no-rt.  A run is one curl --parallel
 # fetching an M MiB file (default 1) over N connections at once (default
-# 100; --clients 1 --size-mib 64 is http-bench.sh's big download); every
-# transfer must end with 200 and the file's size.  A sample is R runs
+# 100), or with --clients 1 one plain curl (--clients 1 --size-mib 64
+# --tmpfs is http-bench.sh's big download); every transfer must end with
+# 200 and the file's size.  Into /dev/null, or with --tmpfs into files in
+# /dev/shm as http-bench.sh and the issue's test bed do: curl's copy into
+# tmpfs makes the client's CPU the bottleneck, which /dev/null hides
+# (bench/README, HTTP).  A sample is R runs
 # (default 5) of each server, the order reversed every other sample; S
 # samples (default 9).  Server CPU: the sum over its tasks (nginx's
 # worker) of /proc/PID/task/*/schedstat, in ns, over its runs.
@@ -23,9 +28,15 @@
 # tcp_metrics), as it does in http-bench.sh after its 64 MiB row, and
 # with them the 100 x 1 MiB figures differ (bench/README, HTTP); --warm 0
 # measures a fresh namespace.
-# Prints each sample (wall ns and CPU ns of each server), then per pxed
-# the median and range over the samples of its throughput and CPU over
-# nginx's in the same sample, and over the first pxed's.
+# PXED_HTTP_1 to PXED_HTTP_3, when set, are added to pxed i's http
+# section ("sendfile-chunk = 128": variants of one binary side by side).
+# Prints each sample (wall ns and CPU ns of each server); per server the
+# mean per run of wall time, curl's first byte and total (--clients 1),
+# both CPUs'
+# busy, softirq and idle time and their NET_RX and HRTIMER softirqs
+# (where the TCP work ran); then per pxed the median and range over the
+# samples of its throughput and CPU over nginx's in the same sample, and
+# over the first pxed's.
 #
 # Traffic stays between the two namespaces (10.78.0.1 <-> 10.78.0.2).
 
@@ -41,6 +52,7 @@ CLIENTS=100
 SIZE_MIB=1
 WARM=3
 KEEP=
+TMPFS=		# --tmpfs: curl writes into /dev/shm
 BENCH_RT=1
 
 while [ $# -gt 0 ]; do
@@ -53,6 +65,7 @@ while [ $# -gt 0 ]; do
 	--warm) [ $# -ge 2 ] || usage; WARM=$2; shift 2;;
 	--no-rt) BENCH_RT=0; shift;;
 	--keep) KEEP=1; shift;;
+	--tmpfs) TMPFS=1; shift;;
 	-h|--help) usage;;
 	*) echo "http-pair: unknown argument '$1'" >&2; usage;;
 	esac
@@ -79,11 +92,13 @@ SZ=$((SIZE_MIB * 1048576))
 RUN_TMO=$((30 + SIZE_MIB * CLIENTS / 10))	# one run, seconds
 
 T=
+OUTD=		# --tmpfs: where curl writes
 SPIDS=		# the timeout(1)s wrapping the servers (own pgrps)
 cleanup() {
 	trap - EXIT INT TERM HUP
 	pgrps_stop $SPIDS
 	netns_cleanup
+	[ -z "$OUTD" ] || rm -rf "$OUTD"
 	if [ -n "$T" ] && [ -d "$T" ]; then
 		if [ -n "$KEEP" ]; then log "kept $T"; else rm -rf "$T"; fi
 	fi
@@ -116,6 +131,15 @@ serve() {
 	NAMES="$NAMES $_n"
 }
 
+# out_path J: where transfer J of a run goes
+if [ -n "$TMPFS" ]; then
+	OUTD=/dev/shm/http-pair.$$
+	mkdir -p "$OUTD" || exit 1
+fi
+out_path() {
+	if [ -n "$OUTD" ]; then echo "$OUTD/$1"; else echo /dev/null; fi
+}
+
 nginx_conf "$T/nginx" "$SRV:8000" "$T/root"
 NAMES=
 serve nginx 8000 nginx -p "$T/nginx/" -e "$T/nginx/error.log" \
@@ -131,7 +155,7 @@ conf-dir = "$T/conf.d"
 dhcp { mode = off }
 tftp { enable = no }
 http { port = $((8000 + i)) max-connections = 900
-  max-connections-per-client = 0 }
+  max-connections-per-client = 0 $(eval "echo \${PXED_HTTP_$i:-}") }
 EOC
 	serve pxed$i $((8000 + i)) "$px" -d -f "$T/pxed$i.conf" -r "$T/root"
 done
@@ -156,8 +180,8 @@ for n in $NAMES; do
 	eval "PID_$n=$1"
 	j=0
 	while [ $j -lt "$CLIENTS" ]; do
-		printf 'url = "http://%s:%d/f.bin?c=%d"\noutput = "/dev/null"\n' \
-		    "$SRV" "$p" $j
+		printf 'url = "http://%s:%d/f.bin?c=%d"\noutput = "%s"\n' \
+		    "$SRV" "$p" $j "$(out_path $j)"
 		j=$((j + 1))
 	done > "$T/$n.cfg"
 done
@@ -167,17 +191,53 @@ cpu_ns() {	# cpu_ns PID: its tasks' CPU so far
 	    /proc/"$1"/task/*/schedstat || exit 1
 }
 
-# one NAME: a run; adds to W and C (ns); exits on a failed transfer
+# cpu_split: busy, softirq and idle USER_HZ ticks so far of the client's
+# CPU, then the server's (/proc/stat)
+cpu_split() {
+	awk -v c="cpu$CLI_CPU" -v s="cpu$SRV_CPU" '
+		$1 == c { cl = $2 + $3 + $4 + $6 + $7 + $8 " " $7 + $8 " " $5 }
+		$1 == s { sv = $2 + $3 + $4 + $6 + $7 + $8 " " $7 + $8 " " $5 }
+		END { print cl, sv }' /proc/stat
+}
+
+# one NAME: a run; adds to W and C (ns); exits on a failed transfer.
+# Appends to $T/runs: NAME, wall ns, server CPU ns, curl's first byte and
+# total (s, the mean over the run's transfers), the client's CPU busy,
+# softirq and idle ticks, the server's; to $T/softirqs: NAME, softirq
+# type, how many on the client's CPU and on the server's.
 one() {
-	eval "pid=\$PID_$1"
+	eval "pid=\$PID_$1 port=\$PORT_$1"
+	if [ "$CLIENTS" -eq 1 ]; then
+		# one plain curl: its timings are the download's
+		set -- "$1" -o "$(out_path 0)" "http://$SRV:$port/f.bin"
+	else
+		set -- "$1" -Z --parallel-immediate --parallel-max "$CLIENTS" \
+		    -K "$T/$1.cfg"
+	fi
+	name=$1
+	shift
 	c0=$(cpu_ns "$pid")
+	k0=$(cpu_split)
+	cp /proc/softirqs "$T/si0"
 	t0=$(date +%s%N)
 	timeout -k 2 $((RUN_TMO + 5)) ip netns exec "$NS_CLI" $RT taskset -c \
-	    "$CLI_CPU" curl -s -Z --parallel-immediate --parallel-max \
-	    "$CLIENTS" -m "$RUN_TMO" -K "$T/$1.cfg" \
-	    -w '%{exitcode} %{http_code} %{size_download}\n' > "$T/out" 2>&1
+	    "$CLI_CPU" curl -s -m "$RUN_TMO" "$@" \
+	    -w '%{exitcode} %{http_code} %{size_download} %{time_starttransfer} %{time_total}\n' \
+	    > "$T/out" 2>&1
 	t1=$(date +%s%N)
 	c1=$(cpu_ns "$pid")
+	k1=$(cpu_split)
+	awk -v n="$name" -v w=$((t1 - t0)) -v c=$((c1 - c0)) -v k0="$k0" \
+	    -v k1="$k1" '{ f += $4; t += $5 } END {
+		split(k0, a, " "); split(k1, b, " ")
+		printf "%s %d %d %.6f %.6f", n, w, c, f / NR, t / NR
+		for (i = 1; i <= 6; i++) printf " %d", b[i] - a[i]
+		printf "\n" }' "$T/out" >> "$T/runs"
+	awk -v n="$name" -v c=$((CLI_CPU + 2)) -v s=$((SRV_CPU + 2)) '
+		NR == FNR { a[$1] = $c; b[$1] = $s; next }
+		$1 in a { printf "%s %s %d %d\n", n, $1, $c - a[$1], $s - b[$1] }' \
+	    "$T/si0" /proc/softirqs >> "$T/softirqs"
+	set -- "$name"
 	ok=$(awk -v sz="$SZ" '$1 == 0 && $2 == 200 && $3 == sz' "$T/out" |
 	    wc -l)
 	if [ "$ok" -ne "$CLIENTS" ]; then
@@ -186,6 +246,7 @@ one() {
 		    "$T/out" | head -3 >&2
 		exit 1
 	fi
+	[ -z "$OUTD" ] || rm -f "$OUTD"/*
 	W=$((W + t1 - t0))
 	C=$((C + c1 - c0))
 }
@@ -227,6 +288,31 @@ while [ $s -lt "$SAMPLES" ]; do
 	echo "$line" >> "$T/samples"
 done
 cat "$T/samples"
+echo
+echo "per run, the mean over the samples: wall time and, with --clients" \
+    "1, curl's first byte and total (ms); CPU $CLI_CPU (curl's) and CPU" \
+    "$SRV_CPU (the servers') busy, of it softirq, and idle (ms, from /proc/stat's ticks);" \
+    "softirqs on CPU $CLI_CPU / CPU $SRV_CPU (NET_RX: the veth's packets," \
+    "HRTIMER: TCP's pacing timers among others)"
+tick=$((1000 / $(getconf CLK_TCK)))
+for n in $NAMES; do
+	awk -v n="$n" -v tick="$tick" '$1 == n { r++; w += $2; f += $4
+		t += $5; for (i = 1; i <= 6; i++) k[i] += $(5 + i) }
+	END { printf "  %-6s wall %.1f", n, w / r / 1e6
+		if (one)
+			printf ", first byte %.2f, total %.1f", f / r * 1e3,
+			    t / r * 1e3
+		printf "; CPU %s %.1f/%.1f/%.1f, CPU %s %.1f/%.1f/%.1f",
+		    cli, k[1] * tick / r,
+		k[2] * tick / r, k[3] * tick / r, srv, k[4] * tick / r,
+		k[5] * tick / r, k[6] * tick / r }' cli="$CLI_CPU" \
+	    srv="$SRV_CPU" one=$([ "$CLIENTS" -eq 1 ] && echo 1 || echo 0) \
+	    "$T/runs"
+	awk -v n="$n" '$1 == n && ($2 == "NET_RX:" || $2 == "HRTIMER:") {
+		r[$2]++; c[$2] += $3; s[$2] += $4 }
+	END { for (k in r) printf "; %s %.0f/%.0f", k, c[k] / r[k],
+		s[k] / r[k]; printf "\n" }' "$T/softirqs"
+done
 echo
 echo "per sample, pxed over nginx (throughput: nginx's wall over pxed's;" \
     "CPU: pxed's over nginx's), and over pxed1: median (min-max)"
