@@ -133,8 +133,7 @@ serve() {
 
 # out_path J: where transfer J of a run goes
 if [ -n "$TMPFS" ]; then
-	OUTD=/dev/shm/http-pair.$$
-	mkdir -p "$OUTD" || exit 1
+	OUTD=$(mktemp -d /dev/shm/http-pair.XXXXXX) || exit 1
 fi
 out_path() {
 	if [ -n "$OUTD" ]; then echo "$OUTD/$1"; else echo /dev/null; fi
@@ -155,7 +154,7 @@ conf-dir = "$T/conf.d"
 dhcp { mode = off }
 tftp { enable = no }
 http { port = $((8000 + i)) max-connections = 900
-  max-connections-per-client = 0 $(eval "echo \${PXED_HTTP_$i:-}") }
+  max-connections-per-client = 0 $(eval "printf '%s' \"\${PXED_HTTP_$i:-}\"") }
 EOC
 	serve pxed$i $((8000 + i)) "$px" -d -f "$T/pxed$i.conf" -r "$T/root"
 done
@@ -195,8 +194,8 @@ cpu_ns() {	# cpu_ns PID: its tasks' CPU so far
 # CPU, then the server's (/proc/stat)
 cpu_split() {
 	awk -v c="cpu$CLI_CPU" -v s="cpu$SRV_CPU" '
-		$1 == c { cl = $2 + $3 + $4 + $6 + $7 + $8 " " $7 + $8 " " $5 }
-		$1 == s { sv = $2 + $3 + $4 + $6 + $7 + $8 " " $7 + $8 " " $5 }
+		$1 == c { cl = $2 + $3 + $4 + $7 + $8 " " $8 " " $5 + $6 }
+		$1 == s { sv = $2 + $3 + $4 + $7 + $8 " " $8 " " $5 + $6 }
 		END { print cl, sv }' /proc/stat
 }
 
@@ -222,18 +221,20 @@ one() {
 	t0=$(date +%s%N)
 	timeout -k 2 $((RUN_TMO + 5)) ip netns exec "$NS_CLI" $RT taskset -c \
 	    "$CLI_CPU" curl -s -m "$RUN_TMO" "$@" \
-	    -w '%{exitcode} %{http_code} %{size_download} %{time_starttransfer} %{time_total}\n' \
-	    > "$T/out" 2>&1
+	    -w '%{exitcode} %{http_code} %{size_download} %{time_starttransfer}'\
+' %{time_total}\n' > "$T/out" 2>&1
 	t1=$(date +%s%N)
 	c1=$(cpu_ns "$pid")
 	k1=$(cpu_split)
 	awk -v n="$name" -v w=$((t1 - t0)) -v c=$((c1 - c0)) -v k0="$k0" \
 	    -v k1="$k1" '{ f += $4; t += $5 } END {
 		split(k0, a, " "); split(k1, b, " ")
-		printf "%s %d %d %.6f %.6f", n, w, c, f / NR, t / NR
+		printf "%s %d %d %.6f %.6f", n, w, c, NR ? f / NR : 0,
+		    NR ? t / NR : 0
 		for (i = 1; i <= 6; i++) printf " %d", b[i] - a[i]
 		printf "\n" }' "$T/out" >> "$T/runs"
 	awk -v n="$name" -v c=$((CLI_CPU + 2)) -v s=$((SRV_CPU + 2)) '
+		FNR == 1 { next }
 		NR == FNR { a[$1] = $c; b[$1] = $s; next }
 		$1 in a { printf "%s %s %d %d\n", n, $1, $c - a[$1], $s - b[$1] }' \
 	    "$T/si0" /proc/softirqs >> "$T/softirqs"
@@ -291,8 +292,9 @@ cat "$T/samples"
 echo
 echo "per run, the mean over the samples: wall time and, with --clients" \
     "1, curl's first byte and total (ms); CPU $CLI_CPU (curl's) and CPU" \
-    "$SRV_CPU (the servers') busy, of it softirq, and idle (ms, from /proc/stat's ticks);" \
-    "softirqs on CPU $CLI_CPU / CPU $SRV_CPU (NET_RX: the veth's packets," \
+    "$SRV_CPU (the servers') busy, of it softirq, and idle (ms, from" \
+    "/proc/stat's ticks); softirqs on CPU $CLI_CPU / CPU $SRV_CPU" \
+    "(NET_RX: the veth's packets," \
     "HRTIMER: TCP's pacing timers among others)"
 tick=$((1000 / $(getconf CLK_TCK)))
 for n in $NAMES; do
@@ -310,8 +312,12 @@ for n in $NAMES; do
 	    "$T/runs"
 	awk -v n="$n" '$1 == n && ($2 == "NET_RX:" || $2 == "HRTIMER:") {
 		r[$2]++; c[$2] += $3; s[$2] += $4 }
-	END { for (k in r) printf "; %s %.0f/%.0f", k, c[k] / r[k],
-		s[k] / r[k]; printf "\n" }' "$T/softirqs"
+	END { split("NET_RX: HRTIMER:", o, " ")
+		for (i = 1; i <= 2; i++)
+			if (r[o[i]])
+				printf "; %s %.0f/%.0f", o[i],
+				    c[o[i]] / r[o[i]], s[o[i]] / r[o[i]]
+		printf "\n" }' "$T/softirqs"
 done
 echo
 echo "per sample, pxed over nginx (throughput: nginx's wall over pxed's;" \
