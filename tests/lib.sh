@@ -39,7 +39,12 @@
 #                            then SIGKILL) until it exits, forget it;
 #                            returns its exit status.
 #   pids_forget PID          drop PID from PIDS (it has been waited for).
-#   pid_stop PID             kill, reap and forget a process it started.
+#   pid_stop PID             end (pids_end), reap and forget a process it
+#                            started.
+#   pids_end PID...          SIGTERM, wait (<= 10 s in all) until they have
+#                            ended, then SIGKILL the rest (its children
+#                            only); at exit, for every process in PIDS.
+#   pid_alive PID            the process exists and is not a zombie.
 #   kill_pidfiles FILE...    SIGTERM the pids in these files (dhclient's).
 #   ok / not_ok / check DESC CMD... / pxed_test_done   results; the last
 #                            prints "N passed, N failed" (.ci/run adds
@@ -66,9 +71,7 @@ PXED_AT_EXIT=""
 
 pxed_cleanup() {
 	eval "$PXED_AT_EXIT"
-	for p in $PIDS; do
-		kill "$p" 2>/dev/null
-	done
+	pids_end $PIDS
 	netns_cleanup
 	# PXED_KEEP=DIR: the test's files are moved there, for a post-mortem.
 	if [ -n "${PXED_KEEP:-}" ] && [ -n "${T:-}" ] && [ -d "$T" ]; then
@@ -262,9 +265,46 @@ pxed_test_done() {
 	[ "$FAILS" -eq 0 ]
 }
 
+# pid_alive PID: the process runs (it exists and is not a zombie).
+pid_alive() {
+	_pa_s=$(sed -n 's/.*) \(.\).*/\1/p' "/proc/$1/stat" 2>/dev/null)
+	[ -n "$_pa_s" ] && [ "$_pa_s" != Z ]
+}
+
+# pids_end PID...: SIGTERM each; wait until every one has ended, for at
+# most 10 s together; SIGKILL the ones left that are this shell's
+# children, saying so.  A process that
+# hangs on its way out (QEMU 7.2 was seen to, in futex_wait, after
+# "terminating on signal 15") would otherwise hold a wait(1) forever.
+pids_end() {
+	for _pe_p in "$@"; do
+		kill "$_pe_p" 2>/dev/null
+	done
+	_pe_i=0
+	for _pe_p in "$@"; do
+		while pid_alive "$_pe_p" && [ $_pe_i -lt 100 ]; do
+			sleep 0.1
+			_pe_i=$((_pe_i + 1))
+		done
+		pid_alive "$_pe_p" || continue
+		# SIGKILL only to this shell's own child: a pid left in PIDS
+		# after its process was reaped may be another's by now.
+		if [ "$(sed -n 's/.*) . \([0-9]*\) .*/\1/p' \
+		    "/proc/$_pe_p/stat" 2>/dev/null)" = "$$" ]; then
+			echo "# pid $_pe_p ($(cat "/proc/$_pe_p/comm" \
+			    2>/dev/null)) still runs 10 s after SIGTERM: SIGKILL"
+			kill -KILL "$_pe_p" 2>/dev/null
+		else
+			echo "# pid $_pe_p still runs 10 s after SIGTERM; not" \
+			    "this test's child: left alone"
+		fi
+	done
+	unset _pe_p _pe_i
+}
+
 # pid_stop PID: end a process this test started, reap it, forget it.
 pid_stop() {
-	kill "$1" 2>/dev/null
+	pids_end "$1"
 	wait "$1" 2>/dev/null
 	pids_forget "$1"
 }

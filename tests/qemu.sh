@@ -200,9 +200,7 @@ qemu_boot() {
 	done
 	_qb_ms=$(( $(now_ms) - _qb_t0 ))
 	BOOT_S="$((_qb_ms / 1000)).$(( (_qb_ms % 1000) / 100 ))"
-	kill "$_qb_pid" 2>/dev/null
-	wait "$_qb_pid" 2>/dev/null
-	pids_forget "$_qb_pid"
+	pid_stop "$_qb_pid"
 }
 
 marker_seen() {
