@@ -32,9 +32,8 @@
 # section ("sendfile-chunk = 128": variants of one binary side by side).
 # Prints each sample (wall ns and CPU ns of each server); per server the
 # mean per run of wall time, curl's first byte and total (--clients 1),
-# both CPUs'
-# busy, softirq and idle time and their NET_RX and HRTIMER softirqs
-# (where the TCP work ran); then per pxed the median and range over the
+# both CPUs' busy, softirq and idle time and their NET_RX and HRTIMER
+# softirqs (where the TCP work ran); then per pxed the median and range over the
 # samples of its throughput and CPU over nginx's in the same sample, and
 # over the first pxed's.
 #

@@ -58,8 +58,9 @@ static size_t		 iov_pkts;
  * It is used only by that transfer, when the ACK moves the window to
  * exactly where it was read from (the offset and the length match), and
  * forgotten at every send and when the transfer ends (its memory may
- * become another transfer's).  The bytes sent are those read at the send before, not at the ACK: a file
- * edited in place during a transfer was inconsistent before as well.  The
+ * become another transfer's).  The bytes sent are those read at the send
+ * before, not at the ACK: a file edited in place during a transfer was
+ * inconsistent before as well.  The
  * read comes after the send, inside the round trip that busy-poll
  * measures (tftp_rtt()), which it lengthens by the read when the ACK
  * comes during it.

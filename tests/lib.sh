@@ -35,13 +35,13 @@
 #                            matching REGEX (default "pxed .* started"; ""
 #                            waits for nothing).  If it does not come: the
 #                            log, and exit 99.
-#   pxed_stop [SIGNAL]       SIGNAL (default TERM) to PXPID, wait (<= 5 s,
-#                            then SIGKILL) until it exits, forget it;
-#                            returns its exit status.
+#   pxed_stop [SIGNAL]       SIGNAL (default TERM) to PXPID, wait (<= 10
+#                            s, then SIGKILL: pids_end) until it exits,
+#                            forget it; returns its exit status.
 #   pids_forget PID          drop PID from PIDS (it has been waited for).
 #   pid_stop PID             end (pids_end), reap and forget a process it
 #                            started.
-#   pids_end PID...          SIGTERM, wait (<= 10 s in all) until they have
+#   pids_end [-s SIG] PID... SIGTERM, wait (<= 10 s in all) until they have
 #                            ended, then SIGKILL the rest (its children
 #                            only); at exit, for every process in PIDS.
 #   pid_alive PID            the process exists and is not a zombie.
@@ -271,14 +271,19 @@ pid_alive() {
 	[ -n "$_pa_s" ] && [ "$_pa_s" != Z ]
 }
 
-# pids_end PID...: SIGTERM each; wait until every one has ended, for at
-# most 10 s together; SIGKILL the ones left that are this shell's
-# children, saying so.  A process that
-# hangs on its way out (QEMU 7.2 was seen to, in futex_wait, after
-# "terminating on signal 15") would otherwise hold a wait(1) forever.
+# pids_end [-s SIGNAL] PID...: SIGNAL (default TERM) to each; wait until
+# every one has ended, for at most 10 s together; SIGKILL the ones left
+# that are this shell's children, saying so.  A process that hangs on
+# its way out (QEMU 7.2 was seen to, in futex_wait, after "terminating
+# on signal 15") would otherwise hold a wait(1) forever.
 pids_end() {
+	_pe_s=TERM
+	if [ "${1:-}" = -s ]; then
+		_pe_s=$2
+		shift 2
+	fi
 	for _pe_p in "$@"; do
-		kill "$_pe_p" 2>/dev/null
+		kill -"$_pe_s" "$_pe_p" 2>/dev/null
 	done
 	_pe_i=0
 	for _pe_p in "$@"; do
@@ -292,14 +297,14 @@ pids_end() {
 		if [ "$(sed -n 's/.*) . \([0-9]*\) .*/\1/p' \
 		    "/proc/$_pe_p/stat" 2>/dev/null)" = "$$" ]; then
 			echo "# pid $_pe_p ($(cat "/proc/$_pe_p/comm" \
-			    2>/dev/null)) still runs 10 s after SIGTERM: SIGKILL"
+			    2>/dev/null)) still runs 10 s after SIG$_pe_s: SIGKILL"
 			kill -KILL "$_pe_p" 2>/dev/null
 		else
-			echo "# pid $_pe_p still runs 10 s after SIGTERM; not" \
+			echo "# pid $_pe_p still runs 10 s after SIG$_pe_s; not" \
 			    "this test's child: left alone"
 		fi
 	done
-	unset _pe_p _pe_i
+	unset _pe_p _pe_i _pe_s
 }
 
 # pid_stop PID: end a process this test started, reap it, forget it.
@@ -361,13 +366,7 @@ pxed_start() {
 }
 
 pxed_stop() {
-	kill -"${1:-TERM}" "$PXPID" 2>/dev/null
-	_ps_n=0
-	while kill -0 "$PXPID" 2>/dev/null && [ $_ps_n -lt 50 ]; do
-		sleep 0.1
-		_ps_n=$((_ps_n + 1))
-	done
-	kill -0 "$PXPID" 2>/dev/null && kill -KILL "$PXPID" 2>/dev/null
+	pids_end -s "${1:-TERM}" "$PXPID"
 	wait "$PXPID" 2>/dev/null
 	_ps_rc=$?
 	pids_forget "$PXPID"
