@@ -347,6 +347,7 @@ struct conf {
 		unsigned	 idle_timeout;	/* seconds */
 		unsigned	 header_timeout; /* first request, seconds */
 		unsigned	 sendfile_chunk; /* bytes per sendfile() */
+		bool		 cork_header;	/* header with the body */
 		bool		 status;	/* /metrics and /state */
 		struct netaddr	 status_address;
 		uint16_t	 status_port;	/* 0: on the main port */

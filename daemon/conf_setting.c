@@ -161,6 +161,7 @@ static const struct conf_setting conf_settings[] = {
 	/* KiB; 128 is libmicrohttpd's own (http_send.c). */
 	ROW_SCALED("http", "sendfile-chunk", 128, 16384, 1024, 2048,
 	    http.sendfile_chunk),
+	ROW_BOOL("http", "cork-header", 1, http.cork_header),
 	ROW_BOOL("http", "status", 1, http.status),
 	ROW_ADDRPORT("http", "status-address", http.status_address,
 	    http.status_port),

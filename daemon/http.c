@@ -332,6 +332,16 @@ http_text(struct MHD_Connection *c, struct http_req *r, char *text,
 
 /* ---------- iPXE scripts ---------- */
 
+/* c's socket; -1 when libmicrohttpd does not say. */
+static int
+http_conn_fd(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo	*ci;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	return ci == NULL ? -1 : ci->connect_fd;
+}
+
 /*
  * The address the client reached us at, as a URL's host: "10.0.0.1" or
  * "[fd77::1]" (what ${server} and ${http} say in a script).
@@ -339,14 +349,12 @@ http_text(struct MHD_Connection *c, struct http_req *r, char *text,
 static void
 http_local(struct MHD_Connection *c, char *buf, size_t len)
 {
-	const union MHD_ConnectionInfo	*ci;
-	union netaddr_sock		 sa;
-	struct netaddr			 a;
-	socklen_t			 sl = sizeof(sa);
+	union netaddr_sock	 sa;
+	struct netaddr		 a;
+	socklen_t		 sl = sizeof(sa);
 
 	buf[0] = '\0';
-	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-	if (ci == NULL || getsockname(ci->connect_fd, &sa.sa, &sl) != 0)
+	if (getsockname(http_conn_fd(c), &sa.sa, &sl) != 0)
 		return;
 	netaddr_sock_unmap(&sa);
 	if (netaddr_from_sock(&sa.sa, &a, NULL) == 0)
@@ -498,13 +506,14 @@ http_bodyless(struct MHD_Connection *c, struct http_req *r, unsigned status,
 }
 
 /*
- * The bytes [first, last] of fd (which it takes): small files from
- * memory, others by sendfile, sendfile-chunk at a time (http_send.c).
- * NULL with *ioerr set when the read failed.
+ * The bytes [first, last] of fd (which it takes) on socket sock: small
+ * files from memory, others by sendfile, sendfile-chunk at a time, the
+ * header corked with the body (http_send.c).  NULL with *ioerr set when
+ * the read failed.
  */
 static struct MHD_Response *
-http_file_body(struct http_req *r, int fd, uint64_t size, uint64_t first,
-    uint64_t last, bool *ioerr)
+http_file_body(struct http_req *r, int fd, int sock, uint64_t size,
+    uint64_t first, uint64_t last, bool *ioerr)
 {
 	struct MHD_Response	*resp;
 
@@ -535,6 +544,9 @@ http_file_body(struct http_req *r, int fd, uint64_t size, uint64_t first,
 	}
 	http_send_register(fd, first, last + 1, H.send_known ?
 	    H.conf->http.sendfile_chunk : HTTP_SEND_MHD_CHUNK);
+	/* A HEAD has no body to carry the header. */
+	if (H.send_known && H.conf->http.cork_header && !r->head)
+		(void)http_send_cork(fd, sock);
 	r->sendfd = fd;
 	return resp;
 }
@@ -667,7 +679,8 @@ http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
 		    (size_t)(last - first + 1), (void *)(uintptr_t)(kept +
 		    first), MHD_RESPMEM_MUST_COPY);
 	} else
-		resp = http_file_body(r, fd, size, first, last, &ioerr);
+		resp = http_file_body(r, fd, http_conn_fd(c), size, first,
+		    last, &ioerr);
 	if (resp == NULL)
 		return ioerr ? http_error(c, r,
 		    MHD_HTTP_INTERNAL_SERVER_ERROR, "Error") : MHD_NO;

@@ -8,7 +8,7 @@
 # guard, and one access-log line per request; IPv6 on ::1 (files,
 # scripts with a bracketed ${http}, the access log, IPv6 settings).
 . "$(dirname "$0")/lib.sh"
-pxed_need curl
+pxed_need curl tcpdump
 pxed_net_init lo
 in_ns() { ip netns exec "$NS" "$@"; }
 U=http://127.0.0.1:8080
@@ -120,6 +120,24 @@ check "keep-alive: two 24 MB downloads, one connection, every byte" sh -c \
     "grep -q 'Re-using existing connection' '$T/k.err' && cmp -s \
     '$R/large.bin' '$T/k1' && cmp -s '$R/large.bin' '$T/k2'"
 rm -f "$R/large.bin" "$T"/p[1-5] "$T"/r20* "$T"/k[12] "$T/k.err"
+
+# cork-header (on by default): a file sent by sendfile has its header in
+# the first segment of its body, as nginx's tcp_nopush; libmicrohttpd
+# alone sends the header as a segment of its own (about 200 bytes).  The
+# first segment that carries data from the server, as tcpdump sees it on
+# the loopback (-c 1: it ends by itself after it).
+ip netns exec "$NS" tcpdump -i lo -n -U -c 1 -w "$T/first.pcap" \
+    'tcp src port 8080 and (((ip[2:2] - ((ip[0] & 0xf) << 2)) - ((tcp[12] & 0xf0) >> 2)) != 0)' \
+    > "$T/tcpdump.log" 2>&1 &
+TCPD=$!
+PIDS="$PIDS $TCPD"
+wait_log "$T/tcpdump.log" "listening on" 10
+in_ns curl -s -o "$T/c1" "$U/big.bin"
+wait_for 10 sh -c "! kill -0 $TCPD 2>/dev/null"
+FIRST=$(tcpdump -r "$T/first.pcap" -n -A 2>/dev/null | head -3)
+check "cork-header: the header leaves with the body (first segment: $(echo "$FIRST" | sed -n 's/.*length \([0-9]*\).*/\1/p' | head -1) bytes)" \
+    sh -c "echo '$FIRST' | grep -q 'HTTP/1.1 200' && [ \$(echo '$FIRST' | sed -n 's/.*length \([0-9]*\).*/\1/p' | head -1) -gt 1000 ] && cmp -s '$R/big.bin' '$T/c1'"
+rm -f "$T/c1" "$T/first.pcap"
 
 # ---- ranges ----
 in_ns curl -s -r 100-199 -o "$T/r1" "$U/big.bin"

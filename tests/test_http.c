@@ -185,6 +185,56 @@ send_drain(int s)
 		continue;
 }
 
+/* A file at path (a mkstemp() template) of n 4 KiB blocks, unlinked. */
+static int
+send_file(char *path, int n)
+{
+	char	buf[4096];
+	int	fd, i;
+
+	memset(buf, 'y', sizeof(buf));
+	CU_ASSERT_FATAL((fd = mkstemp(path)) != -1);
+	unlink(path);
+	for (i = 0; i < n; i++)
+		CU_ASSERT_EQUAL(write(fd, buf, sizeof(buf)), sizeof(buf));
+	return fd;
+}
+
+/*
+ * A loopback TCP connection: *l listens, *out sends (1 MiB of send
+ * buffer), *in receives.
+ */
+static void
+send_pair(int *l, int *out, int *in)
+{
+	struct sockaddr_in	sin;
+	socklen_t		sl = sizeof(sin);
+	int			big = 1 << 20;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	CU_ASSERT_FATAL((*l = socket(AF_INET, SOCK_STREAM, 0)) != -1);
+	CU_ASSERT_FATAL(bind(*l, (struct sockaddr *)&sin, sizeof(sin)) == 0);
+	CU_ASSERT_FATAL(listen(*l, 1) == 0);
+	CU_ASSERT_FATAL(getsockname(*l, (struct sockaddr *)&sin, &sl) == 0);
+	CU_ASSERT_FATAL((*out = socket(AF_INET, SOCK_STREAM, 0)) != -1);
+	(void)setsockopt(*out, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+	CU_ASSERT_FATAL(connect(*out, (struct sockaddr *)&sin,
+	    sizeof(sin)) == 0);
+	CU_ASSERT_FATAL((*in = accept(*l, NULL, NULL)) != -1);
+}
+
+/* Socket option name of s at level IPPROTO_TCP, or -1. */
+static int
+send_opt(int s, int name)
+{
+	int		v;
+	socklen_t	sl = sizeof(v);
+
+	return getsockopt(s, IPPROTO_TCP, name, &v, &sl) == 0 ? v : -1;
+}
+
 /*
  * A widened call that ends the response pushes the cork as libmicrohttpd
  * does on its last call (TCP_NODELAY on): the last bytes would otherwise
@@ -194,31 +244,14 @@ send_drain(int s)
 static void
 test_send_push(void)
 {
-	char			 path[] = "/tmp/pxed-test-push.XXXXXX";
-	char			 buf[4096];
-	struct sockaddr_in	 sin;
-	socklen_t		 sl = sizeof(sin);
-	int			 fd, l, out, in, i, v, on = 1, big = 1 << 20;
-	int64_t			 off = 0, end = 384 * 1024;
-	ssize_t			 r;
+	char		 path[] = "/tmp/pxed-test-push.XXXXXX";
+	socklen_t	 sl;
+	int		 fd, l, out, in, i, v, on = 1;
+	int64_t		 off = 0, end = 384 * 1024;
+	ssize_t		 r;
 
-	memset(buf, 'y', sizeof(buf));
-	CU_ASSERT_FATAL((fd = mkstemp(path)) != -1);
-	unlink(path);
-	for (i = 0; i < 96; i++)	/* 384 KiB */
-		CU_ASSERT_EQUAL(write(fd, buf, sizeof(buf)), sizeof(buf));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	CU_ASSERT_FATAL((l = socket(AF_INET, SOCK_STREAM, 0)) != -1);
-	CU_ASSERT_FATAL(bind(l, (struct sockaddr *)&sin, sizeof(sin)) == 0);
-	CU_ASSERT_FATAL(listen(l, 1) == 0);
-	CU_ASSERT_FATAL(getsockname(l, (struct sockaddr *)&sin, &sl) == 0);
-	CU_ASSERT_FATAL((out = socket(AF_INET, SOCK_STREAM, 0)) != -1);
-	(void)setsockopt(out, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
-	CU_ASSERT_FATAL(connect(out, (struct sockaddr *)&sin,
-	    sizeof(sin)) == 0);
-	CU_ASSERT_FATAL((in = accept(l, NULL, NULL)) != -1);
+	fd = send_file(path, 96);	/* 384 KiB */
+	send_pair(&l, &out, &in);
 	CU_ASSERT_FATAL(setsockopt(out, IPPROTO_TCP, TCP_CORK, &on,
 	    sizeof(on)) == 0);
 	http_send_register(fd, 0, (uint64_t)end, 256 * 1024);
@@ -250,6 +283,85 @@ test_send_push(void)
 	    0);
 	CU_ASSERT_EQUAL(v, 1);
 	http_send_forget(fd);
+	close(in);
+	close(out);
+	close(l);
+	close(fd);
+}
+
+/*
+ * cork-header: the socket is corked before libmicrohttpd sends the
+ * header, and its push of the header (TCP_NODELAY on; TCP_CORK off on a
+ * kept-alive connection) is withheld until the body's first sendfile();
+ * a response that ends without one pushes the header itself.  Over a
+ * loopback TCP connection, read back from the kernel's socket options.
+ */
+static void
+test_send_cork(void)
+{
+	char		 path[] = "/tmp/pxed-test-cork.XXXXXX";
+	int		 fd, l, out, in, on = 1, off0 = 0;
+	int64_t		 off = 0;
+
+	fd = send_file(path, 64);	/* 256 KiB */
+	send_pair(&l, &out, &in);
+	/* Nothing to withhold on a socket not corked for a header. */
+	CU_ASSERT_FALSE(http_send_withheld(out, IPPROTO_TCP, TCP_NODELAY, &on,
+	    sizeof(on)));
+	http_send_register(fd, 0, 256 * 1024, 2048 * 1024);
+	CU_ASSERT_FALSE(http_send_cork(-1, out));
+	CU_ASSERT_FALSE(http_send_cork(fd, -1));
+	CU_ASSERT_FALSE(http_send_cork(fd, FD_SETSIZE));
+	/* Not a socket: cannot be corked, nothing withheld on it. */
+	CU_ASSERT_FALSE(http_send_cork(fd, fd));
+	CU_ASSERT_FALSE(http_send_withheld(fd, IPPROTO_TCP, TCP_NODELAY, &on,
+	    sizeof(on)));
+	CU_ASSERT_EQUAL(send_opt(out, TCP_CORK), 0);
+
+	CU_ASSERT_TRUE_FATAL(http_send_cork(fd, out));
+	CU_ASSERT_EQUAL(send_opt(out, TCP_CORK), 1);
+	CU_ASSERT_EQUAL(send(out, "HTTP/1.1 200 OK\r\n\r\n", 19, 0), 19);
+	/* The pushes are withheld, and reported as done. */
+	CU_ASSERT_TRUE(http_send_withheld(out, IPPROTO_TCP, TCP_NODELAY, &on,
+	    sizeof(on)));
+	CU_ASSERT_EQUAL(setsockopt(out, IPPROTO_TCP, TCP_NODELAY, &on,
+	    sizeof(on)), 0);
+	CU_ASSERT_EQUAL(send_opt(out, TCP_NODELAY), 0);
+	CU_ASSERT_EQUAL(setsockopt(out, IPPROTO_TCP, TCP_CORK, &off0,
+	    sizeof(off0)), 0);
+	CU_ASSERT_EQUAL(send_opt(out, TCP_CORK), 1);
+	/* Not a push: passed on (corking again, other levels, a short value). */
+	CU_ASSERT_FALSE(http_send_withheld(out, IPPROTO_TCP, TCP_CORK, &on,
+	    sizeof(on)));
+	CU_ASSERT_FALSE(http_send_withheld(out, SOL_SOCKET, SO_KEEPALIVE, &on,
+	    sizeof(on)));
+	CU_ASSERT_FALSE(http_send_withheld(out, IPPROTO_TCP, TCP_NODELAY, &on,
+	    1));
+	CU_ASSERT_EQUAL(setsockopt(out, SOL_SOCKET, SO_KEEPALIVE, &on,
+	    sizeof(on)), 0);
+	/* The body's first call: libmicrohttpd's pushes pass again. */
+	CU_ASSERT_EQUAL(sendfile64(out, fd, &off, HTTP_SEND_MHD_CHUNK),
+	    256 * 1024);
+	CU_ASSERT_FALSE(http_send_withheld(out, IPPROTO_TCP, TCP_NODELAY, &on,
+	    sizeof(on)));
+	CU_ASSERT_EQUAL(send_opt(out, TCP_NODELAY), 1);	/* the end's push */
+	CU_ASSERT_EQUAL(setsockopt(out, IPPROTO_TCP, TCP_CORK, &off0,
+	    sizeof(off0)), 0);
+	CU_ASSERT_EQUAL(send_opt(out, TCP_CORK), 0);
+	http_send_forget(fd);
+
+	/* A response that ends with its header still held (no sendfile). */
+	CU_ASSERT_EQUAL(setsockopt(out, IPPROTO_TCP, TCP_NODELAY, &off0,
+	    sizeof(off0)), 0);
+	http_send_register(fd, 0, 256 * 1024, 2048 * 1024);
+	CU_ASSERT_TRUE_FATAL(http_send_cork(fd, out));
+	CU_ASSERT_EQUAL(setsockopt(out, IPPROTO_TCP, TCP_NODELAY, &on,
+	    sizeof(on)), 0);
+	CU_ASSERT_EQUAL(send_opt(out, TCP_NODELAY), 0);
+	http_send_forget(fd);
+	CU_ASSERT_EQUAL(send_opt(out, TCP_NODELAY), 1);
+	CU_ASSERT_FALSE(http_send_withheld(out, IPPROTO_TCP, TCP_NODELAY, &on,
+	    sizeof(on)));
 	close(in);
 	close(out);
 	close(l);
@@ -397,5 +509,7 @@ test_http_register(void)
 	CU_add_test(s, "sendfile-chunk: libmicrohttpd versions",
 	    test_send_known);
 	CU_add_test(s, "sendfile-chunk: the last call pushes", test_send_push);
+	CU_add_test(s, "cork-header: the header waits for the body",
+	    test_send_cork);
 	CU_add_test(s, "small files kept", test_cache);
 }
