@@ -133,11 +133,16 @@ TCPD=$!
 PIDS="$PIDS $TCPD"
 wait_log "$T/tcpdump.log" "listening on" 10
 in_ns curl -s -o "$T/c1" "$U/big.bin"
-wait_for 10 sh -c "! kill -0 $TCPD 2>/dev/null"
-FIRST=$(tcpdump -r "$T/first.pcap" -n -A 2>/dev/null | head -3)
-check "cork-header: the header leaves with the body (first segment: $(echo "$FIRST" | sed -n 's/.*length \([0-9]*\).*/\1/p' | head -1) bytes)" \
-    sh -c "echo '$FIRST' | grep -q 'HTTP/1.1 200' && [ \$(echo '$FIRST' | sed -n 's/.*length \([0-9]*\).*/\1/p' | head -1) -gt 1000 ] && cmp -s '$R/big.bin' '$T/c1'"
-rm -f "$T/c1" "$T/first.pcap"
+tcpd_done() { ! pid_alive "$TCPD"; }
+wait_for 10 tcpd_done
+# The dump goes to a file: its bytes (sequence numbers, the body) may
+# hold quotes or newlines anywhere.
+tcpdump -r "$T/first.pcap" -n -c 1 2>/dev/null > "$T/first.txt"
+FLEN=$(sed -n '1s/.* length \([0-9][0-9]*\).*/\1/p' "$T/first.txt")
+tcpdump -r "$T/first.pcap" -n -A -c 1 2>/dev/null > "$T/first.dump"
+check "cork-header: the header leaves with the body (first segment: ${FLEN:-none} bytes)" \
+    sh -c "grep -aq 'HTTP/1.1 200' '$T/first.dump' && [ '${FLEN:-0}' -gt 1000 ] && cmp -s '$R/big.bin' '$T/c1'"
+rm -f "$T/c1" "$T/first.pcap" "$T/first.txt" "$T/first.dump"
 
 # ---- ranges ----
 in_ns curl -s -r 100-199 -o "$T/r1" "$U/big.bin"
