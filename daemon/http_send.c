@@ -30,12 +30,15 @@
  * in the first segment of the body.  http_send_cork() corks the socket
  * before libmicrohttpd sends the header, and pxed's setsockopt() below
  * withholds libmicrohttpd's push of it (TCP_NODELAY on; on a kept-alive
- * connection TCP_CORK off) until the first sendfile() on that socket:
- * the header then leaves with the body.  Measured with
+ * connection TCP_CORK off) until the first sendfile() on that socket has
+ * queued the body behind it; then it does what it withheld, so that the
+ * socket is as libmicrohttpd believes it to be (which libmicrohttpd
+ * relies on: a body sent in one call, believed uncorked, gets no push of
+ * its own).  The header then leaves with the body.  Measured with
  * bench/http-pair.sh (64 MiB into tmpfs, the client's CPU the bottleneck):
- * 1.09-1.14x the throughput of the lone header (bench/README, HTTP).  If
- * no sendfile() comes (libmicrohttpd sent the body another way, or the
- * request ended first), http_send_forget() pushes the header itself.
+ * 1.12-1.15x the throughput of the lone header (bench/README, HTTP).  If
+ * no sendfile() comes (the request ended first), http_send_forget() does
+ * what was withheld.
  */
 #include "config.h"
 
@@ -43,8 +46,10 @@
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <dlfcn.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
@@ -61,29 +66,61 @@ static struct {
 	int		sock;
 } HS[FD_SETSIZE];
 
-/* Per socket: its header waits in the cork for the body (cork-header). */
-static bool	HOLD[FD_SETSIZE];
+/*
+ * Per socket, while its header waits in the cork for the body
+ * (cork-header): TCP_CORK as libmicrohttpd last set it or believes it
+ * set, and whether its TCP_NODELAY on was withheld.
+ */
+static struct {
+	bool	hold;
+	bool	cork;
+	bool	nodelay;
+} SK[FD_SETSIZE];
 
+typedef int	setsockopt_fn(int, int, int, const void *, socklen_t);
+
+/* libc's setsockopt(), the one pxed's below stands in front of. */
 static int
 http_send_setsockopt(int s, int level, int name, const void *v,
     socklen_t len)
 {
-#ifdef SYS_setsockopt
-	return (int)syscall(SYS_setsockopt, s, level, name, v, len);
-#else
-	(void)s; (void)level; (void)name; (void)v; (void)len;
-	return -1;
-#endif
+	static setsockopt_fn	*next;
+
+	if (next == NULL) {
+		/* POSIX: a data pointer converts to a function pointer. */
+		*(void **)&next = dlsym(RTLD_NEXT, "setsockopt");
+		if (next == NULL) {
+			errno = ENOSYS;
+			return -1;
+		}
+	}
+	return next(s, level, name, v, len);
+}
+
+static void
+http_send_opt(int sock, int name, int on)
+{
+	(void)http_send_setsockopt(sock, IPPROTO_TCP, name, &on, sizeof(on));
 }
 
 /* Pushes what waits in sock's cork (TCP_NODELAY on, as libmicrohttpd). */
 static void
 http_send_push(int sock)
 {
-	int	one = 1;
+	http_send_opt(sock, TCP_NODELAY, 1);
+}
 
-	(void)http_send_setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &one,
-	    sizeof(one));
+/* sock's header has its body behind it: do what was withheld. */
+static void
+http_send_release(int sock)
+{
+	if (sock < 0 || sock >= FD_SETSIZE || !SK[sock].hold)
+		return;
+	SK[sock].hold = false;
+	if (SK[sock].nodelay)
+		http_send_push(sock);
+	if (!SK[sock].cork)
+		http_send_opt(sock, TCP_CORK, 0);
 }
 
 /*
@@ -119,42 +156,40 @@ http_send_register(int fd, uint64_t first, uint64_t end, size_t chunk)
 
 /*
  * The response registered for fd goes out on socket sock: cork sock now,
- * before libmicrohttpd sends the header, and withhold its TCP_NODELAY
- * until the body's first sendfile() on sock (cork-header, above).  False
- * when the socket could not be corked; nothing is withheld then.
+ * before libmicrohttpd sends the header, and withhold its push of the
+ * header until the body's first sendfile() on sock (cork-header, above).
+ * False when the socket could not be corked; nothing is withheld then.
  */
 bool
 http_send_cork(int fd, int sock)
 {
-	int	one = 1;
+	int		cork;
+	socklen_t	sl = sizeof(cork);
 
 	if (fd < 0 || fd >= FD_SETSIZE || sock < 0 || sock >= FD_SETSIZE ||
-	    http_send_setsockopt(sock, IPPROTO_TCP, TCP_CORK, &one,
-	    sizeof(one)) != 0)
+	    getsockopt(sock, IPPROTO_TCP, TCP_CORK, &cork, &sl) != 0 ||
+	    http_send_setsockopt(sock, IPPROTO_TCP, TCP_CORK, &(int){ 1 },
+	    sizeof(int)) != 0)
 		return false;
 	HS[fd].sock = sock;
-	HOLD[sock] = true;
+	SK[sock].hold = true;
+	SK[sock].cork = cork != 0;	/* what libmicrohttpd left */
+	SK[sock].nodelay = false;
 	return true;
 }
 
 /*
  * fd's response has ended (libmicrohttpd closes fd next).  A header still
- * held (no sendfile() came) is pushed now.
+ * held (no sendfile() came) is released now.
  */
 void
 http_send_forget(int fd)
 {
-	int	sock;
-
 	if (fd < 0 || fd >= FD_SETSIZE)
 		return;
 	HS[fd].end = 0;
-	sock = HS[fd].sock;
+	http_send_release(HS[fd].sock);
 	HS[fd].sock = -1;
-	if (sock >= 0 && HOLD[sock]) {
-		HOLD[sock] = false;
-		http_send_push(sock);
-	}
 }
 
 /*
@@ -169,7 +204,7 @@ http_send_withheld(int s, int level, int name, const void *v,
 {
 	int	on;
 
-	if (s < 0 || s >= FD_SETSIZE || !HOLD[s] || level != IPPROTO_TCP ||
+	if (s < 0 || s >= FD_SETSIZE || !SK[s].hold || level != IPPROTO_TCP ||
 	    v == NULL || len < (socklen_t)sizeof(int))
 		return false;
 	memcpy(&on, v, sizeof(on));
@@ -179,13 +214,25 @@ http_send_withheld(int s, int level, int name, const void *v,
 
 /*
  * Called for every setsockopt() of pxed and its libraries (an executable's
- * definition comes first, as for sendfile64()): withholds a push of a
- * header that waits for the body, passes on everything else.
+ * definition comes first, as for sendfile64()): while a header waits for
+ * its body, records what libmicrohttpd asks of TCP_CORK and TCP_NODELAY
+ * and withholds a push; passes everything else on.
  */
 int
 setsockopt(int s, int level, int name, const void *v, socklen_t len)
 {
-	if (http_send_withheld(s, level, name, v, len))
+	bool	held = http_send_withheld(s, level, name, v, len);
+	int	on;
+
+	if (s >= 0 && s < FD_SETSIZE && SK[s].hold && level == IPPROTO_TCP &&
+	    v != NULL && len >= (socklen_t)sizeof(int)) {
+		memcpy(&on, v, sizeof(on));
+		if (name == TCP_CORK)
+			SK[s].cork = on != 0;
+		else if (name == TCP_NODELAY)
+			SK[s].nodelay = on != 0;
+	}
+	if (held)
 		return 0;
 	return http_send_setsockopt(s, level, name, v, len);
 }
@@ -208,10 +255,8 @@ sendfile64(int out, int in, int64_t *off, size_t count)
 {
 	size_t	n = count;
 	ssize_t	r;
+	int	err;
 
-	/* The body's first call: the held header goes with it. */
-	if (out >= 0 && out < FD_SETSIZE)
-		HOLD[out] = false;
 	if (off != NULL && *off >= 0 && in >= 0 && in < FD_SETSIZE &&
 	    HS[in].end != 0)
 		n = http_send_count(count, (uint64_t)*off, HS[in].end,
@@ -221,6 +266,10 @@ sendfile64(int out, int in, int64_t *off, size_t count)
 #else
 	r = syscall(SYS_sendfile, out, in, off, n);
 #endif
+	/* The body's first call has queued it behind a held header. */
+	err = errno;
+	http_send_release(out);
+	errno = err;
 	/*
 	 * libmicrohttpd keeps its own record of TCP_NODELAY, which this
 	 * leaves out of date: harmless with 0.9.75 (its last send of the next
