@@ -221,9 +221,12 @@ http_send_withheld(int s, int level, int name, const void *v,
 int
 setsockopt(int s, int level, int name, const void *v, socklen_t len)
 {
-	bool	held = http_send_withheld(s, level, name, v, len);
-	int	on;
+	int	on, r = 0;
 
+	if (!http_send_withheld(s, level, name, v, len) &&
+	    (r = http_send_setsockopt(s, level, name, v, len)) != 0)
+		return r;
+	/* Done or withheld: what libmicrohttpd now believes. */
 	if (s >= 0 && s < FD_SETSIZE && SK[s].hold && level == IPPROTO_TCP &&
 	    v != NULL && len >= (socklen_t)sizeof(int)) {
 		memcpy(&on, v, sizeof(on));
@@ -232,9 +235,7 @@ setsockopt(int s, int level, int name, const void *v, socklen_t len)
 		else if (name == TCP_NODELAY)
 			SK[s].nodelay = on != 0;
 	}
-	if (held)
-		return 0;
-	return http_send_setsockopt(s, level, name, v, len);
+	return 0;
 }
 
 /*

@@ -392,6 +392,32 @@ test_send_cork(void)
 	send_drain(in);
 
 	/*
+	 * Kept alive, corked from the last response, a body in one call:
+	 * TCP_CORK off withheld, and done after the call (libmicrohttpd
+	 * believes the socket uncorked and gives the body no push).
+	 */
+	send_header(fd, out, 100 * 1024);
+	CU_ASSERT_EQUAL(send_set(out, IPPROTO_TCP, TCP_CORK, 0), 0);
+	CU_ASSERT_EQUAL(send_opt(out, TCP_CORK), 1);	/* withheld */
+	send_body(out, fd, 100 * 1024, 100 * 1024);
+	CU_ASSERT_EQUAL(send_opt(out, TCP_CORK), 0);
+	http_send_forget(fd);
+	send_drain(in);
+
+	/*
+	 * A sendfile() that fails (libmicrohttpd then sends the body another
+	 * way): its errno is kept, and what was withheld is done.
+	 */
+	send_header(fd, out, 100 * 1024);
+	CU_ASSERT_EQUAL(send_set(out, IPPROTO_TCP, TCP_CORK, 0), 0);
+	errno = 0;
+	send_body(out, -1, 100 * 1024, -1);
+	CU_ASSERT_EQUAL(errno, EBADF);
+	CU_ASSERT_EQUAL(send_opt(out, TCP_CORK), 0);
+	http_send_forget(fd);
+	send_drain(in);
+
+	/*
 	 * A body in one call on a socket libmicrohttpd believes uncorked
 	 * (its push after the body is then skipped as done): TCP_CORK off
 	 * and TCP_NODELAY on, both withheld, are done after the call.
