@@ -36,7 +36,7 @@
  * relies on: a body sent in one call, believed uncorked, gets no push of
  * its own).  The header then leaves with the body.  Measured with
  * bench/http-pair.sh (64 MiB into tmpfs, the client's CPU the bottleneck):
- * 1.12-1.15x the throughput of the lone header (bench/README, HTTP).  If
+ * 1.04-1.15x the throughput of the lone header (bench/README, HTTP).  If
  * no sendfile() comes (the request ended first), http_send_forget() does
  * what was withheld.
  */
