@@ -330,8 +330,6 @@ http_text(struct MHD_Connection *c, struct http_req *r, char *text,
 	return http_queue(c, r, MHD_HTTP_OK, resp, len);
 }
 
-/* ---------- iPXE scripts ---------- */
-
 /* c's socket; -1 when libmicrohttpd does not say. */
 static int
 http_conn_fd(struct MHD_Connection *c)
@@ -341,6 +339,8 @@ http_conn_fd(struct MHD_Connection *c)
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 	return ci == NULL ? -1 : ci->connect_fd;
 }
+
+/* ---------- iPXE scripts ---------- */
 
 /*
  * The address the client reached us at, as a URL's host: "10.0.0.1" or
@@ -506,14 +506,14 @@ http_bodyless(struct MHD_Connection *c, struct http_req *r, unsigned status,
 }
 
 /*
- * The bytes [first, last] of fd (which it takes) on socket sock: small
+ * The bytes [first, last] of fd (which it takes) for connection c: small
  * files from memory, others by sendfile, sendfile-chunk at a time, the
  * header corked with the body (http_send.c).  NULL with *ioerr set when
  * the read failed.
  */
 static struct MHD_Response *
-http_file_body(struct http_req *r, int fd, int sock, uint64_t size,
-    uint64_t first, uint64_t last, bool *ioerr)
+http_file_body(struct MHD_Connection *c, struct http_req *r, int fd,
+    uint64_t size, uint64_t first, uint64_t last, bool *ioerr)
 {
 	struct MHD_Response	*resp;
 
@@ -546,7 +546,7 @@ http_file_body(struct http_req *r, int fd, int sock, uint64_t size,
 	    H.conf->http.sendfile_chunk : HTTP_SEND_MHD_CHUNK);
 	/* A HEAD has no body to carry the header. */
 	if (H.send_known && H.conf->http.cork_header && !r->head)
-		(void)http_send_cork(fd, sock);
+		(void)http_send_cork(fd, http_conn_fd(c));
 	r->sendfd = fd;
 	return resp;
 }
@@ -679,8 +679,7 @@ http_file(struct MHD_Connection *c, struct http_req *r, const char *canon,
 		    (size_t)(last - first + 1), (void *)(uintptr_t)(kept +
 		    first), MHD_RESPMEM_MUST_COPY);
 	} else
-		resp = http_file_body(r, fd, http_conn_fd(c), size, first,
-		    last, &ioerr);
+		resp = http_file_body(c, r, fd, size, first, last, &ioerr);
 	if (resp == NULL)
 		return ioerr ? http_error(c, r,
 		    MHD_HTTP_INTERNAL_SERVER_ERROR, "Error") : MHD_NO;

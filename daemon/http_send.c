@@ -193,6 +193,20 @@ http_send_forget(int fd)
 }
 
 /*
+ * Whether setsockopt(s, level, name, v, len) sets an int option of TCP on
+ * a socket whose header waits for the body: its value in *on.
+ */
+static bool
+http_send_held_opt(int s, int level, const void *v, socklen_t len, int *on)
+{
+	if (s < 0 || s >= FD_SETSIZE || !SK[s].hold || level != IPPROTO_TCP ||
+	    v == NULL || len < (socklen_t)sizeof(int))
+		return false;
+	memcpy(on, v, sizeof(*on));
+	return true;
+}
+
+/*
  * Whether setsockopt(s, level, name, v) would push what waits in s's cork
  * while its header waits for the body: TCP_NODELAY on (libmicrohttpd's
  * push after the first response's header), TCP_CORK off (its push after
@@ -204,12 +218,9 @@ http_send_withheld(int s, int level, int name, const void *v,
 {
 	int	on;
 
-	if (s < 0 || s >= FD_SETSIZE || !SK[s].hold || level != IPPROTO_TCP ||
-	    v == NULL || len < (socklen_t)sizeof(int))
-		return false;
-	memcpy(&on, v, sizeof(on));
-	return (name == TCP_NODELAY && on != 0) || (name == TCP_CORK &&
-	    on == 0);
+	return http_send_held_opt(s, level, v, len, &on) &&
+	    ((name == TCP_NODELAY && on != 0) || (name == TCP_CORK &&
+	    on == 0));
 }
 
 /*
@@ -221,15 +232,13 @@ http_send_withheld(int s, int level, int name, const void *v,
 int
 setsockopt(int s, int level, int name, const void *v, socklen_t len)
 {
-	int	on, r = 0;
+	int	on, r;
 
 	if (!http_send_withheld(s, level, name, v, len) &&
 	    (r = http_send_setsockopt(s, level, name, v, len)) != 0)
 		return r;
 	/* Done or withheld: what libmicrohttpd now believes. */
-	if (s >= 0 && s < FD_SETSIZE && SK[s].hold && level == IPPROTO_TCP &&
-	    v != NULL && len >= (socklen_t)sizeof(int)) {
-		memcpy(&on, v, sizeof(on));
+	if (http_send_held_opt(s, level, v, len, &on)) {
 		if (name == TCP_CORK)
 			SK[s].cork = on != 0;
 		else if (name == TCP_NODELAY)
