@@ -48,7 +48,8 @@ SIZE_MIB=64
 SERVERS="tftpd-hpa dnsmasq atftpd pxed"
 MODES="1468:1 1468:16"	# BLKSIZE:WINDOWSIZE of the big downloads
 CTMO=300		# per-client limit (curl -m) in the N-client run
-REPEAT=3		# big downloads per server and mode (median kept)
+REPEAT=3		# big downloads per server and mode, and storms per
+			# server (medians kept)
 KEEP=			# --keep: leave the temp dir (logs) behind
 
 usage() {
@@ -392,9 +393,11 @@ sampler() {
 start_server() {
 	name=$1
 	lg=$T/$name.log
-	# bounded lifetime: every download and storm at its limit
-	life=$(( REPEAT * ($(echo $MODES | wc -w) * BIG_TMO + CTMO +
-	    READY_TMO) + 600 ))
+	# bounded lifetime: every download and storm at its limit, with
+	# their waits for a quiet server (wait_quiet, ~10 s) and the
+	# driver's timeout's slack
+	life=$(( REPEAT * ($(echo $MODES | wc -w) * (BIG_TMO + 15) + CTMO +
+	    READY_TMO + 60) + 600 ))
 	case $name in
 	tftpd-hpa)
 		command -v in.tftpd >/dev/null 2>&1 || return 1
@@ -661,10 +664,11 @@ many_get() {
 				    (i in rc) ? rc[i] : "?",
 				    (i in tt) ? tt[i] : "?",
 				    (i in size) ? size[i] : "none" }' \
-		    "$T/good" "$OUT/rc" - > "$T/$CUR.failures"
+		    "$T/good" "$OUT/rc" - >> "$T/$CUR.failures"
 		log "failed clients (first 5 of $MG_FAIL; all in" \
 		    "$T/$CUR.failures with --keep):"
-		head -5 "$T/$CUR.failures" | sed 's/^/  | /' >&2
+		tail -n "$MG_FAIL" "$T/$CUR.failures" | head -5 |
+		    sed 's/^/  | /' >&2
 	fi
 	rm -rf "$OUT"/*
 	if [ "$start" -gt 0 ] && [ "$end" -gt 0 ] && [ $drc -eq 0 ]; then
@@ -690,7 +694,8 @@ many_get() {
 # medians ("-" if any storm had no wall time), MG_FAIL the sum of their
 # failures, MG_RSS and MG_PSS the highest peaks; stops at a dead server
 many_get_median() {
-	r=0 all= fails=0 rss=0 pss=- wall_ok=1
+	r=0 all= fails=0 rss=0.0 pss=- wall_ok=1
+	rm -f "$T/$CUR.failures"	# each storm's failed clients, appended
 	while [ $r -lt "$REPEAT" ]; do
 		r=$((r + 1))
 		many_get
