@@ -10,7 +10,8 @@
 # (BENCH_SRV_CPU and BENCH_CLI_CPU change that), over a veth pair (MTU
 # 1500) between two network namespaces; downloads go to tmpfs and are
 # checked with sha256sum; every figure is the median of R runs (default
-# 3), and each peer is measured in the same run as pxed:
+# 3; for TFTP R rounds, every server in turn in each), and each peer is
+# measured in the same run as pxed:
 #   tftp-bench.sh --modes "1468:4 1468:16 512:16 1468:1" --clients N
 #       atftpd 0.8 (from its .deb), tftpd-hpa, dnsmasq and pxed: a 64 MiB
 #       file with the atftp client at blksize 1468 windowsize 4 (what

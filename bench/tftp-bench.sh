@@ -8,14 +8,17 @@
 #            [--modes "1468:1 1468:16"] [--client-timeout S] [--repeat R]
 #            [--keep]
 #
-# For each server (pinned to CPU 0 in the server namespace; clients are
-# pinned to CPU 1 in the client namespace; BENCH_SRV_CPU, BENCH_CLI_CPU
-# and BENCH_RT in bench/lib.sh change that):
+# In each of R rounds (--repeat, default 3) every server in turn is
+# started, measured as below and stopped, so that a drift of the machine
+# over the run falls on every server alike; each figure is then the
+# median over the rounds.  For each server (pinned to CPU 0 in the
+# server namespace; clients are pinned to CPU 1 in the client namespace;
+# BENCH_SRV_CPU, BENCH_CLI_CPU and BENCH_RT in bench/lib.sh change that):
 #   a) for each mode BLKSIZE:WINDOWSIZE of --modes (default lock-step and
 #      windowsize 16, both at blksize 1468), an M MiB download with the
 #      atftp client into tmpfs (/dev/shm), checked with sha256sum: MiB/s
 #      (wall) and the server's CPU seconds for it, scaled to 64 MiB;
-#      median of R runs (default 3); a windowsize above 1 only where the
+#      median of the R rounds; a windowsize above 1 only where the
 #      server grants it in its OACK (n/a otherwise);
 #   b) N curl clients (blksize 1468, lock-step) fetching a 1 MiB file at
 #      once (every curl is started and initialised, blocked reading its URL
@@ -24,8 +27,8 @@
 #      wrong sha256), the server's CPU seconds, and the peak of the server
 #      process tree's summed VmRSS (sampled every 100 ms) and summed PSS
 #      (every second; summed RSS counts shared pages once per process).
-#      R such storms (--repeat) per server: wall and CPU are their
-#      medians, failures their sum, RSS and PSS the highest peak.
+#      One storm a round: wall and CPU are the medians of the R storms,
+#      failures their sum, RSS and PSS the highest peak.
 # Server CPU time comes from a cgroup the server is put in (every thread
 # and child counted, reaped or not); without a usable cgroup it falls back
 # to utime+stime+cutime+cstime of /proc/PID/stat, which misses children
@@ -48,8 +51,8 @@ SIZE_MIB=64
 SERVERS="tftpd-hpa dnsmasq atftpd pxed"
 MODES="1468:1 1468:16"	# BLKSIZE:WINDOWSIZE of the big downloads
 CTMO=300		# per-client limit (curl -m) in the N-client run
-REPEAT=3		# big downloads per server and mode, and storms per
-			# server (medians kept)
+REPEAT=3		# rounds: big downloads per server and mode, and
+			# storms per server (medians kept)
 KEEP=			# --keep: leave the temp dir (logs) behind
 
 usage() {
@@ -393,11 +396,11 @@ sampler() {
 start_server() {
 	name=$1
 	lg=$T/$name.log
-	# bounded lifetime: every download and storm at its limit, with
-	# their waits for a quiet server (wait_quiet, ~10 s) and the
-	# driver's timeout's slack
-	life=$(( REPEAT * ($(echo $MODES | wc -w) * (BIG_TMO + 15) + CTMO +
-	    READY_TMO + 60) + 600 ))
+	# bounded lifetime: one round's downloads and storm at their
+	# limits, with their waits for a quiet server (wait_quiet, ~10 s)
+	# and the driver's timeout's slack
+	life=$(( $(echo $MODES | wc -w) * (BIG_TMO + 15) + CTMO +
+	    READY_TMO + 60 + 600 ))
 	case $name in
 	tftpd-hpa)
 		command -v in.tftpd >/dev/null 2>&1 || return 1
@@ -499,24 +502,6 @@ has_windowsize() {
 	    --option "windowsize $1" --option "blksize 1468" \
 	    -g -r probe -l "$T/probe.out" "$SRV" 2>&1 |
 	    grep -q 'OACK.*windowsize'
-}
-
-# big_get LABEL [ATFTP OPTIONS...]: REPEAT downloads of big.bin; sets
-# BG_MIBS and BG_CPU to the medians ("fail"/"bad" and "-" when any did
-# not work)
-big_get() {
-	r=0
-	all=
-	while [ $r -lt "$REPEAT" ]; do
-		r=$((r + 1))
-		big_get_once "$@"
-		case $BG_MIBS in
-		fail|bad) return;;
-		esac
-		all="$all $BG_MIBS:$BG_CPU"
-	done
-	BG_MIBS=$(median "$all" 1)
-	BG_CPU=$(median "$all" 2)
 }
 
 # median "A:B A:B ..." FIELD
@@ -690,65 +675,123 @@ many_get() {
 	    "$MG_RSS MiB, peak summed PSS $MG_PSS MiB"
 }
 
-# many_get_median: REPEAT storms (many_get): MG_WALL and MG_CPU their
-# medians ("-" if any storm had no wall time), MG_FAIL the sum of their
-# failures, MG_RSS and MG_PSS the highest peaks; stops at a dead server
-many_get_median() {
-	r=0 all= fails=0 rss=0.0 pss=- wall_ok=1
-	rm -f "$T/$CUR.failures"	# each storm's failed clients, appended
-	while [ $r -lt "$REPEAT" ]; do
-		r=$((r + 1))
-		many_get
-		fails=$((fails + MG_FAIL))
-		[ "$MG_WALL" = - ] && wall_ok=
-		all="$all $MG_WALL:$MG_CPU"
-		rss=$(awk -v a="$rss" -v b="$MG_RSS" \
-		    'BEGIN { print (b + 0 > a + 0) ? b : a }')
-		[ "$MG_PSS" != - ] && pss=$(awk -v a="$pss" -v b="$MG_PSS" \
-		    'BEGIN { print (a == "-" || b + 0 > a + 0) ? b : a }')
-		[ -n "$MG_NOTE" ] && break
-	done
-	MG_FAIL=$fails MG_RSS=$rss MG_PSS=$pss
-	MG_CPU=$(median "$all" 2)
-	if [ -n "$wall_ok" ]; then
-		MG_WALL=$(median "$all" 1)
-	else
-		MG_WALL=-
-	fi
-	[ "$r" -gt 1 ] && log "$CUR: $r storms, wall s:CPU s:$all;" \
-	    "medians $MG_WALL s, $MG_CPU s; $MG_FAIL failed in all"
-}
+# The runs go in rounds: in each, every server in turn is started, does
+# one big download per mode and one storm, and is stopped; REPEAT rounds.
+# So a drift of the machine over the minutes of a run (other guests on
+# the host) falls on every server alike instead of on whichever ran
+# then.  $ACC/SERVER.mI holds mode I's "MiB/s:CPU" of each round (or
+# fail/bad), SERVER.storm each storm's "wall:CPU:failures:RSS:PSS",
+# SERVER.na marks a server that did not start, SERVER.dead one that died,
+# SERVER.nowsI a mode whose windowsize the server does not grant.
+ACC=$T/acc
+mkdir -p "$ACC"
 
-RES=$T/results
-: > "$RES"
-for s in $SERVERS; do
-	log "=== $s ==="
-	CUR=$s
-	if ! start_server "$s"; then
-		echo "$s|not available" >> "$RES"
-		continue
+# round_server SERVER ROUND: one round of SERVER
+round_server() {
+	rs_s=$1 r=$2
+	CUR=$rs_s
+	[ -e "$ACC/$rs_s.na" ] || [ -e "$ACC/$rs_s.dead" ] && return
+	log "=== $rs_s, round $r of $REPEAT ==="
+	if ! start_server "$rs_s"; then
+		# a server that answered in an earlier round and not now
+		# has stopped working: its figures so far are not a median
+		if [ "$r" -gt 1 ]; then
+			echo "did not start in round $r" > "$ACC/$rs_s.dead"
+		else
+			: > "$ACC/$rs_s.na"
+		fi
+		return
 	fi
-	log "$s: pid $SPID, CPU accounting: $CPU_SRC"
-	line=$s
-	for m in $MODES; do
-		blk=${m%:*} win=${m#*:}
+	log "$rs_s: pid $SPID, CPU accounting: $CPU_SRC"
+	rs_i=0
+	for rs_m in $MODES; do
+		rs_i=$((rs_i + 1))
+		blk=${rs_m%:*} win=${rs_m#*:}
+		[ -e "$ACC/$rs_s.nows$rs_i" ] && continue
+		if grep -q '^[fb]' "$ACC/$rs_s.m$rs_i" 2>/dev/null; then
+			continue	# failed in an earlier round
+		fi
 		if [ "$win" -le 1 ]; then
-			big_get "$s blksize $blk lock-step" \
+			big_get_once "$rs_s blksize $blk lock-step" \
 			    --option "blksize $blk"
-		elif has_windowsize "$win"; then
-			big_get "$s blksize $blk windowsize $win" \
+		elif [ "$r" -gt 1 ] || has_windowsize "$win"; then
+			big_get_once "$rs_s blksize $blk windowsize $win" \
 			    --option "blksize $blk" --option "windowsize $win"
 		else
-			log "$s: no windowsize in its OACK"
-			BG_MIBS=n/a BG_CPU=n/a
+			log "$rs_s: no windowsize in its OACK"
+			: > "$ACC/$rs_s.nows$rs_i"
+			continue
 		fi
-		line="$line|$BG_MIBS|$BG_CPU"
+		echo "$BG_MIBS:$BG_CPU" >> "$ACC/$rs_s.m$rs_i"
 	done
-	log "$s: $CLIENTS clients x 1 MiB, $REPEAT times"
-	many_get_median
-	echo "$line|$MG_WALL|$MG_FAIL|$MG_RSS|$MG_PSS|$MG_CPU|$MG_NOTE" \
-	    >> "$RES"
+	log "$rs_s: $CLIENTS clients x 1 MiB (storm $r of $REPEAT)"
+	[ "$r" -eq 1 ] && rm -f "$T/$rs_s.failures"
+	many_get
+	echo "$MG_WALL:$MG_CPU:$MG_FAIL:$MG_RSS:$MG_PSS" >> "$ACC/$rs_s.storm"
+	[ -n "$MG_NOTE" ] && echo "$MG_NOTE" > "$ACC/$rs_s.dead"
 	stop_server
+}
+
+# result_line SERVER: the server's line of $RES from its rounds: big
+# downloads and storms the medians of wall and CPU ("fail"/"bad" when
+# any download failed, "-" when any storm had no wall time), failures
+# their sum, RSS and PSS the highest peaks
+result_line() {
+	rl_s=$1
+	if [ -e "$ACC/$rl_s.na" ]; then
+		echo "$rl_s|not available"
+		return
+	fi
+	rl_l=$rl_s
+	rl_i=0
+	for rl_m in $MODES; do
+		rl_i=$((rl_i + 1))
+		rl_f=$ACC/$rl_s.m$rl_i
+		if [ -e "$ACC/$rl_s.nows$rl_i" ]; then
+			rl_l="$rl_l|n/a|n/a"
+		elif grep -q '^[fb]' "$rl_f" 2>/dev/null; then
+			rl_l="$rl_l|$(grep '^[fb]' "$rl_f" | head -1 |
+			    cut -d: -f1)|-"
+		elif [ -s "$rl_f" ]; then
+			rl_l="$rl_l|$(median "$(cat "$rl_f")" 1)"
+			rl_l="$rl_l|$(median "$(cat "$rl_f")" 2)"
+		else
+			rl_l="$rl_l|-|-"
+		fi
+	done
+	rl_f=$ACC/$rl_s.storm
+	if [ -s "$rl_f" ]; then
+		rl_walls=$(cut -d: -f1 "$rl_f" | tr '\n' ' ')
+		case " $rl_walls" in
+		*" - "*) rl_w=-;;
+		*) rl_w=$(median "$(cut -d: -f1,2 "$rl_f")" 1);;
+		esac
+		rl_l="$rl_l|$rl_w|$(awk -F: '{ n += $3 } END { print n }' \
+		    "$rl_f")"
+		rl_l="$rl_l|$(awk -F: '$4 + 0 > m + 0 { m = $4 } END {
+		    printf "%.1f", m }' "$rl_f")"
+		rl_l="$rl_l|$(awk -F: '$5 != "-" && (p == "" || $5 + 0 > p + 0) {
+		    p = $5 } END { print (p == "" ? "-" : p) }' "$rl_f")"
+		rl_l="$rl_l|$(median "$(cut -d: -f1,2 "$rl_f")" 2)"
+		log "$rl_s: $(wc -l < "$rl_f") storms, wall s:CPU s:" \
+		    "$(cut -d: -f1,2 "$rl_f" | tr '\n' ' ')"
+	else
+		rl_l="$rl_l|-|-|-|-|-"
+	fi
+	echo "$rl_l|$(cat "$ACC/$rl_s.dead" 2>/dev/null)"
+}
+
+rnd=0
+while [ $rnd -lt "$REPEAT" ]; do
+	rnd=$((rnd + 1))
+	for srv in $SERVERS; do
+		round_server "$srv" "$rnd"
+	done
+done
+RES=$T/results
+: > "$RES"
+for srv in $SERVERS; do
+	result_line "$srv" >> "$RES"
 done
 
 echo
@@ -756,7 +799,8 @@ echo "TFTP servers: ${SIZE_MIB} MiB file (atftp client, into" \
     "$(df -P "$OUT" | awk 'NR == 2 { print $1 }'), sha256 checked)," \
     "server on CPU $SRV_CPU, clients on CPU $CLI_CPU$([ -n "$RT" ] &&
     echo ", both at real-time priority ($RT)"); big downloads and" \
-    "storms: median of $REPEAT (failures: their sum)"
+    "storms: median of $REPEAT rounds, every server in turn in each" \
+    "(failures: their sum)"
 echo "bBLK wWIN: blksize BLK, windowsize WIN (w1: lock-step)"
 echo "CPU s: server CPU time ($([ -n "$CG" ] && echo "cgroup $CGKIND" ||
     echo "/proc/PID/stat")), per 64 MiB for the big downloads"
