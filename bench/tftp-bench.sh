@@ -761,11 +761,11 @@ result_line() {
 	done
 	rl_f=$ACC/$rl_s.storm
 	if [ -s "$rl_f" ]; then
-		rl_walls=$(cut -d: -f1 "$rl_f" | tr '\n' ' ')
-		case " $rl_walls" in
-		*" - "*) rl_w=-;;
-		*) rl_w=$(median "$(cut -d: -f1,2 "$rl_f")" 1);;
-		esac
+		if grep -q '^-:' "$rl_f"; then
+			rl_w=-
+		else
+			rl_w=$(median "$(cut -d: -f1,2 "$rl_f")" 1)
+		fi
 		rl_l="$rl_l|$rl_w|$(awk -F: '{ n += $3 } END { print n }' \
 		    "$rl_f")"
 		rl_l="$rl_l|$(awk -F: '$4 + 0 > m + 0 { m = $4 } END {
