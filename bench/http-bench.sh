@@ -8,9 +8,14 @@
 #            [--size-mib M] [--repeat R] [--perf] [--syscalls]
 #            [--nginx-chunk SIZE] [--keep]
 #
-# Both servers serve the same directory, one after the other, each pinned
-# to CPU 0 in the server namespace (10.77.0.1); the clients are pinned to
-# CPU 1 in the client namespace (10.77.0.2).  nginx runs with one worker,
+# Both servers serve the same directory, in rounds: each round starts
+# every server in turn, makes one run of each kind below against it and
+# stops it, and every figure is the median over the R rounds (--repeat,
+# default 3).  So a drift of the machine over the minutes of a run (other
+# guests on the host) falls on both servers alike instead of on whichever
+# ran then.  Each server is pinned to CPU 0 in the server namespace
+# (10.77.0.1); the clients are pinned to CPU 1 in the client namespace
+# (10.77.0.2).  nginx runs with one worker,
 # sendfile and tcp_nopush on, keep-alive (keepalive_requests 1000000),
 # access_log off, from a config file in the temp dir; pxed runs as
 # `pxed -d -f CONF -i IFACE -r ROOT` with log-level = warning (its
@@ -20,26 +25,33 @@
 #      64), S seconds (default 10); non-2xx answers and socket errors are
 #      reported;
 #   b) MiB/s for one M MiB download (default 64) with curl into tmpfs
-#      (/dev/shm), checked with sha256sum, median of R runs (default 3);
+#      (/dev/shm), checked with sha256sum;
 #   c) N connections at once (default 100, at most 300), each downloading
 #      a 1 MiB file: one curl --parallel --parallel-immediate (one process,
 #      N connections, every transfer started at once); wall seconds of
-#      that curl and MiB/s (N MiB over them), median of R runs;
-# and the server's CPU seconds during each (for b, per download).  pxed
-# gets a second 1 KiB run, not in the table (perfdhcp keeps CPU 1 busy
-# beside wrk), during which its DHCP and TFTP are checked from the client
-# namespace: 20 DHCP exchanges at 10/s (perfdhcp -4 -l IFACE -r 10 -n 20
-# -p 3 -W 1000000) and a 1 MiB TFTP download (curl tftp://, blksize
-# 1468, sha256 checked), each also once on the idle server for
-# comparison: success and latency are printed below the table.
-# With --perf, one more 1 KiB run (S seconds) is made against pxed under
-# `perf record -g -p PID`, and its top symbols are printed after the
-# table; that run is not in the table.
+#      that curl and MiB/s (N MiB over them);
+# and the server's CPU seconds during each (for b, per download).  A
+# failed run of a kind fails that kind for the server; a server that
+# serves wrong content is out; one that dies or does not start again
+# keeps the medians of its rounds before, with a note.  In the first
+# round pxed gets a second 1 KiB run, not in the table (perfdhcp keeps
+# the clients' CPU busy beside wrk), during which its DHCP and TFTP are
+# checked from the client namespace: 20 DHCP exchanges at 10/s (perfdhcp
+# -4 -l IFACE -r 10 -n 20 -p 3 -W 1000000) and a 1 MiB TFTP download
+# (curl tftp://, blksize 1468, sha256 checked), each also once on the
+# idle server for comparison: success and latency are printed below the
+# table.  The TFTP client runs at wrk's priority (BENCH_RT: real-time;
+# at normal priority beside a real-time wrk it gets 5 % of the CPU and
+# measures its own wait); perfdhcp stays at normal priority (it polls:
+# at real-time priority it would shut wrk out).
+# With --perf, one more 1 KiB run (S seconds) is made against pxed in the
+# last round under `perf record -g -p PID`, and its top symbols are
+# printed after the table; that run is not in the table.
 # With --syscalls, each server's system calls and context switches are
 # counted during the table's runs (perf stat on the syscall tracepoints,
 # the server's process and its children: nginx's worker) and printed
 # after the table per 1 KiB request, per big download and per 1 MiB of
-# the N-connection run: how often each server enters the kernel and
+# the N-connection run, over all rounds: how often each server enters the kernel and
 # sleeps for the same work.  The tracepoints cost a little CPU in every
 # run of both servers.
 # --nginx-chunk SIZE sets nginx's sendfile_max_chunk (default 2m in
@@ -63,7 +75,7 @@ DUR=10			# seconds of each wrk run
 CONNS=64		# wrk connections
 CLIENTS=100		# connections of the N x 1 MiB run
 SIZE_MIB=64		# the big download
-REPEAT=3		# big downloads and N x 1 MiB runs (median kept)
+REPEAT=3		# rounds (medians kept)
 PERF=			# --perf: profile pxed in an extra 1 KiB run
 SYSC=			# --syscalls: count the servers' system calls
 NGX_CHUNK=		# --nginx-chunk: nginx's sendfile_max_chunk
@@ -289,7 +301,7 @@ EOC
 start_server() {
 	name=$1
 	lg=$T/$name.log
-	life=$((DUR * 3 + 60 + REPEAT * (BIG_TMO + MANY_TMO) + 300))
+	life=$((DUR * 3 + 60 + BIG_TMO + MANY_TMO + 300))
 	rm -f "$T/leases"
 	case $name in
 	nginx)
@@ -369,15 +381,6 @@ verify() {
 	return 0
 }
 
-# median "A:B A:B ..." FIELD
-median() {
-	echo "$1" | tr ' ' '\n' | grep . | cut -d: -f"$2" | sort -n |
-	    awk '{ v[NR] = $1 } END {
-		if (NR == 0) { print "-"; exit }
-		if (NR % 2) print v[(NR + 1) / 2]
-		else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 secs() {	# secs NS0 NS1
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'
 }
@@ -401,7 +404,7 @@ side_checks() {
 	fi
 	timeout -k 2 30 sh -c '"$@"; rc=$?; date +%s%N > "$0"
 	    exit $rc' "$T/tftp.end.$sc" ip netns exec "$NS_CLI" \
-	    taskset -c $CLI_CPU curl -s -m 25 --tftp-blksize 1468 \
+	    $RT taskset -c $CLI_CPU curl -s -m 25 --tftp-blksize 1468 \
 	    -o "$T/tftp.out" -w '%{exitcode} %{time_total}\n' \
 	    "tftp://$SRV/1m.bin" > "$T/tftp.$sc" 2>&1 &
 	SC_TPID=$!
@@ -486,24 +489,40 @@ sc_start() {
 	bg_start $SC_PID
 	sleep 0.3	# perf attaches
 }
-# sc_stop ROW UNITS: "EVENT COUNT-PER-UNIT" lines into $T/sc.CUR.ROW.per
+# sc_stop ROW UNITS: this run's "EVENT|COUNT" lines added to
+# $T/sc.CUR.ROW.sum, its UNITS to $T/sc.CUR.ROW.units
 sc_stop() {
 	[ -n "$SC_PID" ] || return 0
 	kill -INT "$SC_PID" 2>/dev/null
 	bg_wait "$SC_PID"
 	SC_PID=
-	awk -F, -v u="$2" '$1 ~ /^[0-9]+$/ && $1 > 0 {
-		e = $3
-		sub(/^syscalls:sys_enter_/, "", e)
-		sub(/^raw_syscalls:sys_enter$/, "all syscalls", e)
-		printf "%s|%.2f\n", e, (u > 0 ? $1 / u : 0) }' \
-	    "$T/sc.$CUR.$1" > "$T/sc.$CUR.$1.per"
+	awk -F, '$1 ~ /^[0-9]+$/ { print $3 "|" $1 }' "$T/sc.$CUR.$1" \
+	    >> "$T/sc.$CUR.$1.sum"
+	echo "$2" >> "$T/sc.$CUR.$1.units"
+}
+# sc_per SERVER ROW: "EVENT|COUNT-PER-UNIT" over all rounds into
+# $T/sc.SERVER.ROW.per
+sc_per() {
+	[ -s "$T/sc.$1.$2.sum" ] || return 0
+	awk -F'|' 'NR == FNR { u += $1; next }
+		!($1 in n) { e[++k] = $1 }
+		{ n[$1] += $2 }
+		END {
+			for (i = 1; i <= k; i++) {
+				if (n[e[i]] <= 0) continue
+				ev = e[i]
+				sub(/^syscalls:sys_enter_/, "", ev)
+				sub(/^raw_syscalls:sys_enter$/, "all syscalls", ev)
+				printf "%s|%.2f\n", ev, (u > 0 ? n[e[i]] / u : 0)
+			}
+		}' "$T/sc.$1.$2.units" "$T/sc.$1.$2.sum" > "$T/sc.$1.$2.per"
 }
 
 # ---- a) 1 KiB requests/s ----
-# small_run [checks]: one wrk run; sets A_RPS, A_CPU (s), A_US (server
-# CPU microseconds per request), A_NOTE; with "checks", DHCP and TFTP
-# are checked while it runs
+# small_run [checks|profile]: one wrk run; sets A_RPS, A_CPU (s), A_US
+# (server CPU microseconds per request), A_NOTE; with "checks", DHCP and
+# TFTP are checked while it runs; only a plain run's system calls are
+# counted (--syscalls)
 small_run() {
 	with=${1:-plain}
 	A_NOTE=
@@ -569,103 +588,81 @@ if [ -d /dev/shm ] && [ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" \
 else
 	BIG_OUT=$T/big.dl
 fi
-# big_get: REPEAT downloads; sets B_MIBS and B_CPU (medians), or "fail"
+# big_get: one download; adds "MiB/s:CPU s" to $ACC/CUR.b, or "fail"
 big_get() {
-	r=0
-	all=
 	sc_start b
-	while [ $r -lt "$REPEAT" ]; do
-		r=$((r + 1))
-		c0=$(cpu_now)
-		timeout -k 2 $((BIG_TMO + 5)) ip netns exec "$NS_CLI" \
-		    $RT taskset -c $CLI_CPU curl -s -m $BIG_TMO -o "$BIG_OUT" \
-		    -w '%{exitcode} %{http_code} %{size_download} %{time_total}\n' \
-		    "$URL/big.bin" > "$T/big.out" 2>&1 &
-		bpid=$!
-		bg_start $bpid
-		bg_wait $bpid
-		brc=$?
-		c1=$(cpu_now)
-		got=$( (sha256sum < "$BIG_OUT") 2>/dev/null | cut -d' ' -f1)
-		rm -f "$BIG_OUT"
-		set -- $(cat "$T/big.out") x x x x
-		if [ $brc -ne 0 ] || [ "$1" != 0 ] || [ "$2" != 200 ] ||
-		    [ "$3" != $((SIZE_MIB * 1048576)) ] ||
-		    [ "$got" != "$SUM_BIG" ]; then
-			log "$CUR: $SIZE_MIB MiB download #$r failed: curl" \
-			    "exit $1, status $2, $3 bytes (timeout exit" \
-			    "$brc)$([ "$got" != "$SUM_BIG" ] &&
-			    echo ", sha256 mismatch")"
-			B_MIBS=fail B_CPU=-
-			sc_stop b 0
-			return
-		fi
-		m=$(awk -v s="$3" -v t="$4" \
-		    'BEGIN { printf "%.1f", s / 1048576 / t }')
-		c=$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.3f", b - a }')
-		log "$CUR $SIZE_MIB MiB #$r: $4 s, $m MiB/s, server CPU $c s"
-		all="$all $m:$c"
-	done
-	sc_stop b "$REPEAT"
-	B_MIBS=$(median "$all" 1)
-	B_CPU=$(median "$all" 2)
+	c0=$(cpu_now)
+	timeout -k 2 $((BIG_TMO + 5)) ip netns exec "$NS_CLI" \
+	    $RT taskset -c $CLI_CPU curl -s -m $BIG_TMO -o "$BIG_OUT" \
+	    -w '%{exitcode} %{http_code} %{size_download} %{time_total}\n' \
+	    "$URL/big.bin" > "$T/big.out" 2>&1 &
+	bpid=$!
+	bg_start $bpid
+	bg_wait $bpid
+	brc=$?
+	c1=$(cpu_now)
+	got=$( (sha256sum < "$BIG_OUT") 2>/dev/null | cut -d' ' -f1)
+	rm -f "$BIG_OUT"
+	set -- $(cat "$T/big.out") x x x x
+	if [ $brc -ne 0 ] || [ "$1" != 0 ] || [ "$2" != 200 ] ||
+	    [ "$3" != $((SIZE_MIB * 1048576)) ] ||
+	    [ "$got" != "$SUM_BIG" ]; then
+		log "$CUR: $SIZE_MIB MiB download (round $RND) failed: curl" \
+		    "exit $1, status $2, $3 bytes (timeout exit" \
+		    "$brc)$([ "$got" != "$SUM_BIG" ] &&
+		    echo ", sha256 mismatch")"
+		echo fail >> "$ACC/$CUR.b"
+		sc_stop b 0
+		return
+	fi
+	sc_stop b 1
+	m=$(awk -v s="$3" -v t="$4" \
+	    'BEGIN { printf "%.1f", s / 1048576 / t }')
+	c=$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.3f", b - a }')
+	log "$CUR $SIZE_MIB MiB (round $RND): $4 s, $m MiB/s, server CPU $c s"
+	echo "$m:$c" >> "$ACC/$CUR.b"
 }
 
 # ---- c) N connections x 1 MiB ----
-# many_get: REPEAT runs; sets C_WALL, C_MIBS, C_CPU (medians), or "fail"
+# many_get: one run; adds "wall s:MiB/s:CPU s" to $ACC/CUR.c, or "fail"
 many_get() {
-	i=0
-	while [ $i -lt "$CLIENTS" ]; do
-		printf 'url = "%s/1m.bin?c=%d"\noutput = "/dev/null"\n' \
-		    "$URL" $i
-		i=$((i + 1))
-	done > "$T/many.cfg"
-	r=0
-	all=
+	sleep 0.5	# let the last run's connections close
 	sc_start c
-	while [ $r -lt "$REPEAT" ]; do
-		r=$((r + 1))
-		sleep 0.5	# let the previous connections close
-		c0=$(cpu_now)
-		t0=$(date +%s%N)
-		timeout -k 2 $((MANY_TMO + 5)) ip netns exec "$NS_CLI" \
-		    $RT taskset -c $CLI_CPU curl -s -Z --parallel-immediate \
-		    --parallel-max "$CLIENTS" -m $MANY_TMO -K "$T/many.cfg" \
-		    -w '%{exitcode} %{http_code} %{size_download} %{num_connects}\n' \
-		    > "$T/many.out" 2>&1 &
-		mpid=$!
-		bg_start $mpid
-		bg_wait $mpid
-		mrc=$?
-		t1=$(date +%s%N)
-		c1=$(cpu_now)
-		# transfers complete; connections opened
-		set -- $(awk -v sz=1048576 '
-			$1 == 0 && $2 == 200 && $3 == sz { ok++ }
-			{ conn += $4 }
-			END { print ok + 0, conn + 0 }' "$T/many.out")
-		if [ "$1" -ne "$CLIENTS" ]; then
-			log "$CUR: $CLIENTS x 1 MiB #$r: only $1 transfers" \
-			    "complete (curl/timeout exit $mrc); first" \
-			    "failures (exit status bytes connects):"
-			awk '!($1 == 0 && $2 == 200 && $3 == 1048576)' \
-			    "$T/many.out" | head -3 | sed 's/^/  | /' >&2
-			C_WALL=fail C_MIBS=fail C_CPU=-
-			sc_stop c 0
-			return
-		fi
-		w=$(secs "$t0" "$t1")
-		m=$(awk -v n="$CLIENTS" -v w="$w" \
-		    'BEGIN { printf "%.1f", n / w }')
-		c=$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.3f", b - a }')
-		log "$CUR $CLIENTS x 1 MiB #$r: $w s, $m MiB/s, $2" \
-		    "connections, server CPU $c s"
-		all="$all $w:$m:$c"
-	done
-	sc_stop c $((REPEAT * CLIENTS))
-	C_WALL=$(median "$all" 1)
-	C_MIBS=$(median "$all" 2)
-	C_CPU=$(median "$all" 3)
+	c0=$(cpu_now)
+	t0=$(date +%s%N)
+	timeout -k 2 $((MANY_TMO + 5)) ip netns exec "$NS_CLI" \
+	    $RT taskset -c $CLI_CPU curl -s -Z --parallel-immediate \
+	    --parallel-max "$CLIENTS" -m $MANY_TMO -K "$T/many.cfg" \
+	    -w '%{exitcode} %{http_code} %{size_download} %{num_connects}\n' \
+	    > "$T/many.out" 2>&1 &
+	mpid=$!
+	bg_start $mpid
+	bg_wait $mpid
+	mrc=$?
+	t1=$(date +%s%N)
+	c1=$(cpu_now)
+	# transfers complete; connections opened
+	set -- $(awk -v sz=1048576 '
+		$1 == 0 && $2 == 200 && $3 == sz { ok++ }
+		{ conn += $4 }
+		END { print ok + 0, conn + 0 }' "$T/many.out")
+	if [ "$1" -ne "$CLIENTS" ]; then
+		log "$CUR: $CLIENTS x 1 MiB (round $RND): only $1 transfers" \
+		    "complete (curl/timeout exit $mrc); first" \
+		    "failures (exit status bytes connects):"
+		awk '!($1 == 0 && $2 == 200 && $3 == 1048576)' \
+		    "$T/many.out" | head -3 | sed 's/^/  | /' >&2
+		echo fail >> "$ACC/$CUR.c"
+		sc_stop c 0
+		return
+	fi
+	sc_stop c "$CLIENTS"
+	w=$(secs "$t0" "$t1")
+	m=$(awk -v n="$CLIENTS" -v w="$w" 'BEGIN { printf "%.1f", n / w }')
+	c=$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.3f", b - a }')
+	log "$CUR $CLIENTS x 1 MiB (round $RND): $w s, $m MiB/s, $2" \
+	    "connections, server CPU $c s"
+	echo "$w:$m:$c" >> "$ACC/$CUR.c"
 }
 
 # ---- profile: one more 1 KiB run under perf record ----
@@ -676,7 +673,7 @@ profile_pxed() {
 	ppid_=$!
 	bg_start $ppid_
 	sleep 0.3
-	small_run
+	small_run profile
 	bg_wait $ppid_ || log "perf record exited $?"
 	PROF_RPS=$A_RPS
 	perf report -i "$T/perf.data" --stdio --no-children -g none \
@@ -686,32 +683,38 @@ profile_pxed() {
 	    > "$T/perf.top"
 }
 
-# ---- the runs ----
-RES=$T/results
-: > "$RES"
+# ---- the runs, in rounds ----
+# $ACC/SERVER.a holds each round's 1 KiB "req/s:CPU s:CPU us a request"
+# (or fail), SERVER.b each big download's "MiB/s:CPU s", SERVER.c each N
+# x 1 MiB run's "wall s:MiB/s:CPU s"; SERVER.na marks a server that did
+# not start (or why it is out), SERVER.dead one that stopped working
+# after its first round, SERVER.notes what else went with its runs.
+ACC=$T/acc
+mkdir -p "$ACC"
+i=0
+while [ $i -lt "$CLIENTS" ]; do
+	printf 'url = "%s/1m.bin?c=%d"\noutput = "/dev/null"\n' "$URL" $i
+	i=$((i + 1))
+done > "$T/many.cfg"
 SIDE=
-for srv in $SERVERS; do
-	log "=== $srv ==="
-	CUR=$srv
+
+# round_server SERVER ROUND: one round (RND) of SERVER
+round_server() {
+	CUR=$1
 	busy=$(busy_now)
-	busy_note=
+	round_start "$CUR" "$RND" || return
 	if [ "$busy" -gt 10 ]; then
-		log "warning: the CPUs are $busy% busy before $srv starts"
-		busy_note="CPUs $busy% busy before"
+		log "warning: the CPUs were $busy% busy before $CUR started"
+		echo "CPUs $busy% busy before round $RND" >> "$ACC/$CUR.notes"
 	fi
-	if ! start_server "$srv"; then
-		echo "$srv|not available" >> "$RES"
-		continue
-	fi
-	log "$srv: pid $SPID, CPU accounting: $CPU_SRC"
 	others_snap > "$T/others.s0"
 	s0=$(date +%s%N)
 	if ! verify; then
-		echo "$srv|serves wrong content" >> "$RES"
+		echo "serves wrong content (round $RND)" > "$ACC/$CUR.na"
 		stop_server
-		continue
+		return
 	fi
-	if [ "$srv" = pxed ]; then
+	if [ "$CUR" = pxed ] && [ "$RND" -eq 1 ]; then
 		log "pxed: DHCP and TFTP on the idle server"
 		side_checks idle
 		side_results
@@ -720,8 +723,14 @@ for srv in $SERVERS; do
 		log "  TFTP $SC_TFTP"
 	fi
 	small_run
-	a_rps=$A_RPS a_cpu=$A_CPU a_us=$A_US a_note=$A_NOTE a_other=$A_OTHER
-	if [ "$srv" = pxed ]; then
+	if [ "$A_RPS" = fail ]; then
+		echo fail >> "$ACC/$CUR.a"
+	else
+		echo "$A_RPS:$A_CPU:$A_US" >> "$ACC/$CUR.a"
+	fi
+	[ -n "$A_NOTE" ] && echo "$A_NOTE (round $RND)" >> "$ACC/$CUR.notes"
+	a_other=$A_OTHER
+	if [ "$CUR" = pxed ] && [ "$RND" -eq 1 ]; then
 		# perfdhcp spins on CPU 1 beside wrk: not the run in the table
 		log "pxed: 1 KiB again, with DHCP and TFTP checks during it"
 		small_run checks
@@ -735,32 +744,73 @@ for srv in $SERVERS; do
 		log "  DHCP under load: $SC_DHCP"
 		log "  TFTP under load: $SC_TFTP"
 	fi
-	big_get
-	many_get
+	grep -qx fail "$ACC/$CUR.b" 2>/dev/null || big_get
+	grep -qx fail "$ACC/$CUR.c" 2>/dev/null || many_get
 	others_snap > "$T/others.s1"
 	other=$(others_secs "$T/others.s0" "$T/others.s1")
 	s1=$(date +%s%N)
-	log "$srv: other processes used $other CPU s in the $(secs "$s0" \
-	    "$s1") s of its runs ($a_other s during the 1 KiB run)"
-	other_note=$(awk -v o="$other" -v a="$a_other" -v w0="$s0" \
-	    -v w1="$s1" -v d="$DUR" 'BEGIN {
+	log "$CUR: other processes used $other CPU s in the $(secs "$s0" \
+	    "$s1") s of round $RND ($a_other s during the 1 KiB run)"
+	awk -v o="$other" -v a="$a_other" -v w0="$s0" -v w1="$s1" \
+	    -v d="$DUR" -v r="$RND" 'BEGIN {
 		if (a / d > 0.05 || o / ((w1 - w0) / 1e9) > 0.05)
-			printf "other processes used %.0f%% of a CPU", \
-			    100 * o / ((w1 - w0) / 1e9) }')
-	if [ "$srv" = pxed ] && [ -n "$PERF" ]; then
+			printf "other processes used %.0f%% of a CPU" \
+			    " (round %d)\n", 100 * o / ((w1 - w0) / 1e9), r
+	    }' >> "$ACC/$CUR.notes"
+	if [ "$CUR" = pxed ] && [ -n "$PERF" ] && [ "$RND" -eq "$REPEAT" ]
+	then
 		profile_pxed
 	fi
 	if ! kill -0 "$SPID" 2>/dev/null; then
-		log "$srv died during the runs:"
-		tail -5 "$T/$srv.log" | sed 's/^/  | /' >&2
-		a_note="${a_note:+$a_note; }died"
+		log "$CUR died during round $RND:"
+		tail -5 "$T/$CUR.log" | sed 's/^/  | /' >&2
+		echo "died in round $RND" > "$ACC/$CUR.dead"
 	fi
-	[ -n "$busy_note" ] && a_note="${a_note:+$a_note; }$busy_note"
-	[ -n "$other_note" ] && a_note="${a_note:+$a_note; }$other_note"
-	grep -v '^$' "$T/$srv.log" | head -5 | sed "s/^/  $srv log: /" >&2
-	echo "$srv|$a_rps|$a_cpu|$a_us|$B_MIBS|$B_CPU|$C_WALL|$C_MIBS|$C_CPU|$a_note" \
-	    >> "$RES"
+	grep -v '^$' "$T/$CUR.log" | head -5 | sed "s/^/  $CUR log: /" >&2
 	stop_server
+}
+
+# rl_fields FILE ONFAIL FIELD:DECIMALS...: the medians of those fields
+# of FILE's rounds, "|"-joined; ONFAIL when one of them failed
+rl_fields() {
+	if grep -qx fail "$1" 2>/dev/null; then
+		echo "$2"
+		return
+	fi
+	rf_v=$(cat "$1" 2>/dev/null)
+	rf_o=
+	shift 2
+	for rf_d; do
+		rf_o="$rf_o|$(median "$rf_v" "${rf_d%:*}" "${rf_d#*:}")"
+	done
+	echo "${rf_o#|}"
+}
+
+# result_line SERVER: the server's line of $RES, the medians of its
+# rounds ("fail" when a run of that kind failed)
+result_line() {
+	rl_s=$1
+	if [ -e "$ACC/$rl_s.na" ]; then
+		echo "$rl_s|$(cat "$ACC/$rl_s.na" | grep . ||
+		    echo "not available")"
+		return
+	fi
+	rl_l="$rl_s|$(rl_fields "$ACC/$rl_s.a" "fail|-|-" 1:0 2:2 3:1)"
+	rl_l="$rl_l|$(rl_fields "$ACC/$rl_s.b" "fail|-" 1:1 2:3)"
+	rl_l="$rl_l|$(rl_fields "$ACC/$rl_s.c" "fail|fail|-" 1:3 2:1 3:3)"
+	for k in a b c; do
+		[ -s "$ACC/$rl_s.$k" ] && log "$rl_s ($k): $(tr '\n' ' ' \
+		    < "$ACC/$rl_s.$k")"
+	done
+	echo "$rl_l|$(cat "$ACC/$rl_s.notes" "$ACC/$rl_s.dead" 2>/dev/null |
+	    awk 'NF && !seen[$0]++' | paste -sd';' | sed 's/;/; /g')"
+}
+
+rounds_run
+for srv in $SERVERS; do
+	for r in a b c; do
+		sc_per "$srv" "$r"
+	done
 done
 
 # ---- the table ----
@@ -770,8 +820,9 @@ echo "HTTP servers: server on CPU $SRV_CPU, clients on CPU $CLI_CPU$([ -n \
     "pair between two network namespaces"
 echo "1 KiB: wrk -t 1 -c $CONNS -d ${DUR}s; $SIZE_MIB MiB: curl into" \
     "$(df -P "$(dirname "$BIG_OUT")" | awk 'NR == 2 { print $1 }')," \
-    "sha256 checked, median of $REPEAT; ${CLIENTS}x1MiB: one curl --parallel," \
-    "$CLIENTS connections at once, median of $REPEAT"
+    "sha256 checked; ${CLIENTS}x1MiB: one curl --parallel, $CLIENTS" \
+    "connections at once; each the median of $REPEAT rounds, every server" \
+    "in turn in each"
 echo "CPU s: server CPU time ($([ -n "$CG" ] && echo "cgroup $CGKIND" ||
     echo "/proc/PID/stat")): over the 1 KiB run (and per request), per" \
     "$SIZE_MIB MiB download, per ${CLIENTS}x1MiB run"

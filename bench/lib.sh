@@ -125,6 +125,56 @@ cg_cpu() {	# cg_cpu DIR [DECIMALS]: CPU seconds of the cgroup so far
 	esac
 }
 
+# median "A:B A:B ..." FIELD [DECIMALS]: the median of field FIELD of the
+# colon-separated samples (the mean of the middle two, to DECIMALS places,
+# default 2, when their number is even); "-" when there is none
+median() {
+	echo "$1" | tr ' ' '\n' | grep . | cut -d: -f"$2" | sort -n |
+	    awk -v f="%.${3:-2}f\n" '{ v[NR] = $1 } END {
+		if (NR == 0) { print "-"; exit }
+		if (NR % 2) print v[(NR + 1) / 2]
+		else printf f, (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# round_start SERVER ROUND: start SERVER (the script's start_server) for
+# round ROUND of REPEAT.  Non-zero when it is out: $ACC/SERVER.na (it did
+# not start in the first round) or SERVER.dead (it stopped working after
+# it), or when it does not start now, which marks it so: a server that
+# answered in an earlier round and not now has stopped working, and its
+# figures so far are not a median.
+round_start() {
+	[ -e "$ACC/$1.na" ] || [ -e "$ACC/$1.dead" ] && return 1
+	log "=== $1, round $2 of $REPEAT ==="
+	if start_server "$1"; then
+		log "$1: pid $SPID, CPU accounting: $CPU_SRC"
+		return 0
+	fi
+	if [ "$2" -gt 1 ]; then
+		echo "did not start in round $2" > "$ACC/$1.dead"
+	else
+		: > "$ACC/$1.na"
+	fi
+	return 1
+}
+
+# rounds_run: REPEAT rounds (RND), every server of SERVERS in turn in
+# each (the script's round_server SERVER ROUND), then every server's
+# result_line into $RES ($T/results)
+rounds_run() {
+	RND=0
+	while [ $RND -lt "$REPEAT" ]; do
+		RND=$((RND + 1))
+		for rr_s in $SERVERS; do
+			round_server "$rr_s" "$RND"
+		done
+	done
+	RES=$T/results
+	: > "$RES"
+	for rr_s in $SERVERS; do
+		result_line "$rr_s" >> "$RES"
+	done
+}
+
 cpu_busy() {
 	awk -v c="cpu$1" '$1 == c {
 		b = $2 + $3 + $4 + $7 + $8 + $9

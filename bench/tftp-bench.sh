@@ -504,14 +504,6 @@ has_windowsize() {
 	    grep -q 'OACK.*windowsize'
 }
 
-# median "A:B A:B ..." FIELD
-median() {
-	echo "$1" | tr ' ' '\n' | grep . | cut -d: -f"$2" | sort -n |
-	    awk '{ v[NR] = $1 } END {
-		if (NR % 2) print v[(NR + 1) / 2]
-		else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 # big_get_once LABEL [ATFTP OPTIONS...]: one download (into tmpfs when
 # there is room: OUT)
 big_get_once() {
@@ -690,19 +682,7 @@ mkdir -p "$ACC"
 round_server() {
 	rs_s=$1 r=$2
 	CUR=$rs_s
-	[ -e "$ACC/$rs_s.na" ] || [ -e "$ACC/$rs_s.dead" ] && return
-	log "=== $rs_s, round $r of $REPEAT ==="
-	if ! start_server "$rs_s"; then
-		# a server that answered in an earlier round and not now
-		# has stopped working: its figures so far are not a median
-		if [ "$r" -gt 1 ]; then
-			echo "did not start in round $r" > "$ACC/$rs_s.dead"
-		else
-			: > "$ACC/$rs_s.na"
-		fi
-		return
-	fi
-	log "$rs_s: pid $SPID, CPU accounting: $CPU_SRC"
+	round_start "$rs_s" "$r" || return
 	rs_i=0
 	for rs_m in $MODES; do
 		rs_i=$((rs_i + 1))
@@ -781,18 +761,7 @@ result_line() {
 	echo "$rl_l|$(cat "$ACC/$rl_s.dead" 2>/dev/null)"
 }
 
-rnd=0
-while [ $rnd -lt "$REPEAT" ]; do
-	rnd=$((rnd + 1))
-	for srv in $SERVERS; do
-		round_server "$srv" "$rnd"
-	done
-done
-RES=$T/results
-: > "$RES"
-for srv in $SERVERS; do
-	result_line "$srv" >> "$RES"
-done
+rounds_run
 
 echo
 echo "TFTP servers: ${SIZE_MIB} MiB file (atftp client, into" \
