@@ -64,6 +64,8 @@ static struct {
 static volatile sig_atomic_t loop_break;
 
 static uint64_t		 spin_want;	/* ns, for the next wait */
+static uint64_t		 fd_served_ms;	/* now_ms when a fd was last served */
+static bool		 fd_served;
 static struct ev_spin_stats spin_st;
 
 uint64_t
@@ -191,6 +193,7 @@ ev_init(void)
 			return -1;
 		}
 	loop_break = 0;
+	fd_served = false;
 	ev_update_now();
 	return ev_fd_add(sigpipe_fd[0], ev_sigpipe_read, NULL);
 }
@@ -416,6 +419,41 @@ ev_signal_add(int signo, ev_signal_cb cb, void *arg)
 	return sigaction(signo, &sa, NULL);
 }
 
+bool
+ev_fds_active(uint64_t within_ms)
+{
+	return fd_served && now_ms - fd_served_ms <= within_ms;
+}
+
+int
+ev_sets_trim(fd_set *rd, fd_set *wr, fd_set *ex, int maxfd, int max,
+    int *next)
+{
+	int	fd, i, start, set = 0, kept = 0;
+
+	if (maxfd < 0)
+		return 0;
+	if (maxfd >= FD_SETSIZE)
+		maxfd = FD_SETSIZE - 1;
+	start = *next >= 0 && *next <= maxfd ? *next : 0;
+	for (i = 0; i <= maxfd; i++) {
+		fd = start + i > maxfd ? start + i - maxfd - 1 : start + i;
+		if (!FD_ISSET(fd, rd) && !FD_ISSET(fd, wr) &&
+		    !FD_ISSET(fd, ex))
+			continue;
+		set++;
+		if (kept < max) {
+			kept++;
+			*next = fd + 1;
+			continue;
+		}
+		FD_CLR(fd, rd);
+		FD_CLR(fd, wr);
+		FD_CLR(fd, ex);
+	}
+	return set;
+}
+
 int
 ev_run_once(int64_t max_wait_ms)
 {
@@ -461,8 +499,11 @@ ev_run_once(int64_t max_wait_ms)
 	ev_update_now();
 	if (n > 0) {
 		for (fd = 0; fd <= fd_max; fd++)
-			if (fds[fd].cb != NULL && FD_ISSET(fd, &rd))
+			if (fds[fd].cb != NULL && FD_ISSET(fd, &rd)) {
+				fd_served = true;
+				fd_served_ms = now_ms;
 				fds[fd].cb(fd, fds[fd].arg);
+			}
 	}
 	for (h = hooks; h != NULL; h = h->next)
 		h->dispatch(h->arg, &rd, &wr, &ex);

@@ -78,6 +78,25 @@ struct ev_spin_stats {
 };
 void	 ev_spin_stats(struct ev_spin_stats *);
 
+/*
+ * Fairness for a hook that serves many descriptors in one dispatch: of
+ * the descriptors 0..maxfd set in any of rd, wr and ex, keep at most max
+ * (the first ones at or after *next, going round), clear the others from
+ * all three sets and move *next past the last one kept, so that the next
+ * turn starts where this one stopped.  What is cleared is still ready at
+ * the next select(), which then does not wait; the loop's own
+ * descriptors (DHCP, TFTP) get their turn in between.  Returns how many
+ * were set.
+ */
+int	 ev_sets_trim(fd_set *rd, fd_set *wr, fd_set *ex, int maxfd, int max,
+	    int *next);
+/*
+ * Whether one of the loop's own descriptors (ev_fd_add) was served within
+ * the last within_ms (by ev_now()): whether a hook has anyone to share
+ * its turns with.
+ */
+bool	 ev_fds_active(uint64_t within_ms);
+
 /* One turn: wait at most max_wait_ms (-1: no cap), dispatch, run timers. */
 int	 ev_run_once(int64_t max_wait_ms);
 int	 ev_loop(void);

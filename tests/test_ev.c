@@ -251,6 +251,163 @@ test_spin(void)
 	close(p[1]);
 }
 
+/*
+ * ev_sets_trim: at most max kept, going round from *next; a descriptor
+ * ready for writing only, or both ways, counts once.
+ */
+static void
+test_trim(void)
+{
+	fd_set	r, w, e;
+	int	next = 0, fd, n;
+
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_ZERO(&e);
+	CU_ASSERT_EQUAL(ev_sets_trim(&r, &w, &e, -1, 4, &next), 0);
+	CU_ASSERT_EQUAL(ev_sets_trim(&r, &w, &e, 20, 4, &next), 0);
+	CU_ASSERT_EQUAL(next, 0);
+	/* 3, 5 (both ways), 7 (writing), 9, 11, 13: six set, four kept */
+	FD_SET(3, &r);
+	FD_SET(5, &r);
+	FD_SET(5, &w);
+	FD_SET(7, &w);
+	FD_SET(9, &e);
+	FD_SET(11, &r);
+	FD_SET(13, &r);
+	CU_ASSERT_EQUAL(ev_sets_trim(&r, &w, &e, 13, 4, &next), 6);
+	CU_ASSERT(FD_ISSET(3, &r) && FD_ISSET(5, &r) && FD_ISSET(5, &w));
+	CU_ASSERT(FD_ISSET(7, &w) && FD_ISSET(9, &e));
+	CU_ASSERT(!FD_ISSET(11, &r) && !FD_ISSET(13, &r));
+	CU_ASSERT_EQUAL(next, 10);
+	/* The next turn starts at 10 and goes round: 11, 13, 3, 5. */
+	FD_SET(7, &w);
+	FD_SET(11, &r);
+	FD_SET(13, &r);
+	CU_ASSERT_EQUAL(ev_sets_trim(&r, &w, &e, 13, 4, &next), 6);
+	CU_ASSERT(FD_ISSET(11, &r) && FD_ISSET(13, &r));
+	CU_ASSERT(FD_ISSET(3, &r) && FD_ISSET(5, &r) && FD_ISSET(5, &w));
+	CU_ASSERT(!FD_ISSET(7, &w) && !FD_ISSET(9, &e));
+	CU_ASSERT_EQUAL(next, 6);
+	/* No more than max: all kept; *next past the last. */
+	CU_ASSERT_EQUAL(ev_sets_trim(&r, &w, &e, 13, 16, &next), 4);
+	CU_ASSERT(FD_ISSET(3, &r) && FD_ISSET(13, &r));
+	CU_ASSERT_EQUAL(next, 6);
+	/* A *next out of range starts at 0. */
+	next = 99;
+	n = ev_sets_trim(&r, &w, &e, 13, 1, &next);
+	CU_ASSERT_EQUAL(n, 4);
+	CU_ASSERT(FD_ISSET(3, &r));
+	for (fd = 4; fd <= 13; fd++)
+		CU_ASSERT(!FD_ISSET(fd, &r) && !FD_ISSET(fd, &w));
+	CU_ASSERT_EQUAL(next, 4);
+}
+
+/*
+ * A hook with many ready descriptors that trims itself: the loop's own
+ * descriptor is served in the first turn, and every one of the hook's
+ * within as many turns as it takes to go round once (so, for the few
+ * served at the start of the last turn, twice).
+ */
+#define TRIM_N		40
+#define TRIM_MAX	16
+static struct {
+	int	p[TRIM_N][2];
+	int	served[TRIM_N];
+	int	maxfd, next;
+} trim;
+
+static void
+trim_prepare(void *arg, fd_set *rd, fd_set *wr, fd_set *ex, int *maxfd,
+    uint64_t *timeout_ms)
+{
+	int	i;
+
+	(void)arg;
+	(void)wr;
+	(void)ex;
+	(void)timeout_ms;
+	for (i = 0; i < TRIM_N; i++) {
+		FD_SET(trim.p[i][0], rd);
+		if (trim.p[i][0] > *maxfd)
+			*maxfd = trim.p[i][0];
+		if (trim.p[i][0] > trim.maxfd)
+			trim.maxfd = trim.p[i][0];
+	}
+}
+
+static void
+trim_dispatch(void *arg, fd_set *rd, fd_set *wr, fd_set *ex)
+{
+	fd_set	r, w, e;
+	int	i;
+
+	(void)arg;
+	(void)wr;
+	(void)ex;
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_ZERO(&e);
+	for (i = 0; i < TRIM_N; i++)
+		if (FD_ISSET(trim.p[i][0], rd))
+			FD_SET(trim.p[i][0], &r);
+	CU_ASSERT_EQUAL(ev_sets_trim(&r, &w, &e, trim.maxfd, TRIM_MAX,
+	    &trim.next), TRIM_N);
+	for (i = 0; i < TRIM_N; i++)
+		if (FD_ISSET(trim.p[i][0], &r))
+			trim.served[i]++;	/* left readable */
+}
+
+static void
+test_trim_loop(void)
+{
+	struct ev_hook	h = { trim_prepare, trim_dispatch, NULL, NULL };
+	int		p[2], i, n, turns;
+
+	memset(&trim, 0, sizeof(trim));
+	for (i = 0; i < TRIM_N; i++) {
+		CU_ASSERT_EQUAL_FATAL(pipe(trim.p[i]), 0);
+		CU_ASSERT_EQUAL(write(trim.p[i][1], "x", 1), 1);
+	}
+	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
+	CU_ASSERT_EQUAL(ev_fd_add(p[0], on_readable, NULL), 0);
+	CU_ASSERT_EQUAL(write(p[1], "x", 1), 1);
+	ev_hook_add(&h);
+	read_fd_seen = 0;
+	CU_ASSERT_EQUAL(ev_run_once(1000), 0);
+	CU_ASSERT_EQUAL(read_fd_seen, 1);
+	/* ev_fds_active: the loop's fd was served at fake_now */
+	CU_ASSERT_TRUE(ev_fds_active(0));
+	CU_ASSERT_TRUE(ev_fds_active(100));
+	turns = 1;
+	while (turns < (TRIM_N + TRIM_MAX - 1) / TRIM_MAX) {
+		CU_ASSERT_EQUAL(ev_run_once(1000), 0);
+		turns++;
+	}
+	/* 3 turns of 16: every one of the 40 once, 8 of them twice */
+	for (i = 0, n = 0; i < TRIM_N; i++) {
+		CU_ASSERT(trim.served[i] == 1 || trim.served[i] == 2);
+		n += trim.served[i];
+	}
+	CU_ASSERT_EQUAL(n, turns * TRIM_MAX);
+	/* Not since: active within 100 ms until 100 ms have passed. */
+	fake_now += 100;
+	CU_ASSERT_EQUAL(ev_run_once(0), 0);
+	CU_ASSERT_TRUE(ev_fds_active(100));
+	CU_ASSERT_FALSE(ev_fds_active(99));
+	fake_now += 1;
+	CU_ASSERT_EQUAL(ev_run_once(0), 0);
+	CU_ASSERT_FALSE(ev_fds_active(100));
+	ev_hook_del(&h);
+	ev_fd_del(p[0]);
+	close(p[0]);
+	close(p[1]);
+	for (i = 0; i < TRIM_N; i++) {
+		close(trim.p[i][0]);
+		close(trim.p[i][1]);
+	}
+}
+
 void
 test_ev_register(void)
 {
@@ -262,4 +419,8 @@ test_ev_register(void)
 	CU_add_test(s, "signal via self-pipe", test_signal);
 	CU_add_test(s, "fd dispatch", test_dispatch);
 	CU_add_test(s, "busy-poll before the wait", test_spin);
+	CU_add_test(s, "a hook's descriptors trimmed, going round",
+	    test_trim);
+	CU_add_test(s, "the loop's fds served beside a trimmed hook",
+	    test_trim_loop);
 }
