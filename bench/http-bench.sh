@@ -31,9 +31,10 @@
 #      N connections, every transfer started at once); wall seconds of
 #      that curl and MiB/s (N MiB over them);
 # and the server's CPU seconds during each (for b, per download).  A
-# failed run of a kind fails that kind for the server; a server that
-# serves wrong content is out; one that dies or does not start again
-# keeps the medians of its rounds before, with a note.  In the first
+# failed run of a kind fails that kind for the server (so do the runs of
+# a server that dies, which is then left out of the later rounds, with a
+# note); a server that serves wrong content is out; one that does not
+# start again keeps the medians of its rounds before, with a note.  In the first
 # round pxed gets a second 1 KiB run, not in the table (perfdhcp keeps
 # the clients' CPU busy beside wrk), during which its DHCP and TFTP are
 # checked from the client namespace: 20 DHCP exchanges at 10/s (perfdhcp
@@ -483,6 +484,7 @@ sc_start() {
 	for c in $(cat /proc/"$SPID"/task/*/children 2>/dev/null); do
 		pids=$pids,$c
 	done
+	rm -f "$T/sc.$CUR.$1"
 	timeout -k 2 900 perf stat -x, -e "$SC_EVENTS" -p "$pids" \
 	    -o "$T/sc.$CUR.$1" > /dev/null 2>&1 &
 	SC_PID=$!
@@ -490,12 +492,16 @@ sc_start() {
 	sleep 0.3	# perf attaches
 }
 # sc_stop ROW UNITS: this run's "EVENT|COUNT" lines added to
-# $T/sc.CUR.ROW.sum, its UNITS to $T/sc.CUR.ROW.units
+# $T/sc.CUR.ROW.sum, its UNITS to $T/sc.CUR.ROW.units; nothing for a
+# failed run (UNITS 0 or empty)
 sc_stop() {
 	[ -n "$SC_PID" ] || return 0
 	kill -INT "$SC_PID" 2>/dev/null
 	bg_wait "$SC_PID"
 	SC_PID=
+	case ${2:-0} in
+	0|*[!0-9]*) return 0;;
+	esac
 	awk -F, '$1 ~ /^[0-9]+$/ { print $3 "|" $1 }' "$T/sc.$CUR.$1" \
 	    >> "$T/sc.$CUR.$1.sum"
 	echo "$2" >> "$T/sc.$CUR.$1.units"
@@ -687,8 +693,8 @@ profile_pxed() {
 # $ACC/SERVER.a holds each round's 1 KiB "req/s:CPU s:CPU us a request"
 # (or fail), SERVER.b each big download's "MiB/s:CPU s", SERVER.c each N
 # x 1 MiB run's "wall s:MiB/s:CPU s"; SERVER.na marks a server that did
-# not start (or why it is out), SERVER.dead one that stopped working
-# after its first round, SERVER.notes what else went with its runs.
+# not start (or why it is out), SERVER.dead one that died or did not
+# start again, SERVER.notes what else went with its runs.
 ACC=$T/acc
 mkdir -p "$ACC"
 i=0
@@ -698,11 +704,13 @@ while [ $i -lt "$CLIENTS" ]; do
 done > "$T/many.cfg"
 SIDE=
 
-# round_server SERVER ROUND: one round (RND) of SERVER
+# round_server SERVER ROUND: one round of SERVER (ROUND is RND, which
+# the runs' log lines give)
 round_server() {
 	CUR=$1
+	[ -e "$ACC/$CUR.na" ] || [ -e "$ACC/$CUR.dead" ] && return
 	busy=$(busy_now)
-	round_start "$CUR" "$RND" || return
+	round_start "$CUR" "$2" || return
 	if [ "$busy" -gt 10 ]; then
 		log "warning: the CPUs were $busy% busy before $CUR started"
 		echo "CPUs $busy% busy before round $RND" >> "$ACC/$CUR.notes"

@@ -22,6 +22,15 @@
 #   busy_now                 % of all CPUs busy over the next second.
 #   bench_idle_check         busy_now into BUSY0, with a warning above
 #                            10 %: other load skews every figure.
+# Rounds (tftp-bench.sh, http-bench.sh: every server in turn in each):
+#   median "A:B ..." FIELD [DECIMALS]  the median of one field of the
+#                            samples ("-" when there is none).
+#   round_start SERVER ROUND start_server for a round, or non-zero when
+#                            the server is out (marks $ACC/SERVER.na or
+#                            .dead when it does not start).
+#   rounds_run               REPEAT rounds of round_server SERVER ROUND
+#                            over SERVERS, then result_line SERVER of
+#                            each into $RES.
 # Pinning: the server runs on CPU SRV_CPU (0, or BENCH_SRV_CPU) in
 # namespace NS_SRV, the clients on CPU CLI_CPU (1, or BENCH_CLI_CPU) in
 # NS_CLI; with BENCH_RT=1 both run at real-time priority (RT, a command

@@ -220,6 +220,7 @@ ev_fini(void)
 	heap = NULL;
 	heap_cap = 0;
 	hooks = NULL;
+	fd_served = false;
 }
 
 int

@@ -293,6 +293,15 @@ test_trim(void)
 	CU_ASSERT_EQUAL(ev_sets_trim(&r, &w, &e, 13, 16, &next), 4);
 	CU_ASSERT(FD_ISSET(3, &r) && FD_ISSET(13, &r));
 	CU_ASSERT_EQUAL(next, 6);
+	/* *next at maxfd: 13 first, then round to 3. */
+	next = 13;
+	CU_ASSERT_EQUAL(ev_sets_trim(&r, &w, &e, 13, 2, &next), 4);
+	CU_ASSERT(FD_ISSET(13, &r) && FD_ISSET(3, &r));
+	CU_ASSERT(!FD_ISSET(5, &r) && !FD_ISSET(11, &r));
+	CU_ASSERT_EQUAL(next, 4);
+	FD_SET(5, &r);
+	FD_SET(5, &w);
+	FD_SET(11, &r);
 	/* A *next out of range starts at 0. */
 	next = 99;
 	n = ev_sets_trim(&r, &w, &e, 13, 1, &next);
@@ -371,12 +380,19 @@ test_trim_loop(void)
 	}
 	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
 	CU_ASSERT_EQUAL(ev_fd_add(p[0], on_readable, NULL), 0);
-	CU_ASSERT_EQUAL(write(p[1], "x", 1), 1);
 	ev_hook_add(&h);
 	read_fd_seen = 0;
+	/* ev_fds_active: nothing served in the last second... */
+	fake_now += 1000;
+	CU_ASSERT_EQUAL(ev_run_once(0), 0);
+	CU_ASSERT_FALSE(ev_fds_active(999));
+	CU_ASSERT_EQUAL(read_fd_seen, 0);
+	memset(trim.served, 0, sizeof(trim.served));
+	trim.next = 0;
+	/* ... the loop's fd is served at once beside the hook's 40 */
+	CU_ASSERT_EQUAL(write(p[1], "x", 1), 1);
 	CU_ASSERT_EQUAL(ev_run_once(1000), 0);
 	CU_ASSERT_EQUAL(read_fd_seen, 1);
-	/* ev_fds_active: the loop's fd was served at fake_now */
 	CU_ASSERT_TRUE(ev_fds_active(0));
 	CU_ASSERT_TRUE(ev_fds_active(100));
 	turns = 1;
